@@ -1,0 +1,80 @@
+# Sourced by every infra script: one place for paths, ports and development credentials.
+# shellcheck shell=bash
+
+EL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export EL_ROOT
+
+# As root, the servers run as the 'postgres' and 'rabbitmq' users, who cannot reach a checkout under
+# /root; then the data lives under /var/tmp, keyed by the checkout path so clones do not collide.
+el_default_data_dir() {
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$EL_ROOT" 2>/dev/null; then
+    echo "/var/tmp/executionlayer-$(printf '%s' "$EL_ROOT" | sha256sum | cut -c1-12)"
+  else
+    echo "$EL_ROOT/.data"
+  fi
+}
+
+export EL_DATA_DIR="${EL_DATA_DIR:-$(el_default_data_dir)}"
+export EL_PG_PORT="${EL_PG_PORT:-55432}"
+export EL_RABBITMQ_PORT="${EL_RABBITMQ_PORT:-55672}"
+export EL_RABBITMQ_DIST_PORT="${EL_RABBITMQ_DIST_PORT:-$((EL_RABBITMQ_PORT + 1))}"
+export EL_EPMD_PORT="${EL_EPMD_PORT:-$((EL_RABBITMQ_PORT + 2))}"
+export EL_RABBITMQ_MGMT_PORT="${EL_RABBITMQ_MGMT_PORT:-$((EL_RABBITMQ_PORT + 3))}"
+export EL_RABBITMQ_NODE="${EL_RABBITMQ_NODE:-el-$EL_RABBITMQ_PORT@localhost}"
+export EL_GATEWAY_PORT="${EL_GATEWAY_PORT:-8080}"
+
+# Development credentials: loopback only, printed by run.sh.
+export EL_PG_USER="${EL_PG_USER:-executionlayer}"
+export EL_PG_PASSWORD="${EL_PG_PASSWORD:-executionlayer-dev}"
+export EL_PG_DATABASE="${EL_PG_DATABASE:-executionlayer}"
+export EL_PG_ADMIN_PASSWORD="${EL_PG_ADMIN_PASSWORD:-postgres-dev}"
+export EL_RABBITMQ_USER="${EL_RABBITMQ_USER:-executionlayer}"
+export EL_RABBITMQ_PASSWORD="${EL_RABBITMQ_PASSWORD:-executionlayer-dev}"
+export EL_RABBITMQ_VHOST="${EL_RABBITMQ_VHOST:-executionlayer}"
+
+export EL_PG_DIR="$EL_DATA_DIR/postgres"
+export EL_PG_SOCKET_DIR="$EL_PG_DIR/socket"
+export EL_RABBITMQ_DIR="$EL_DATA_DIR/rabbitmq"
+export EL_RUN_DIR="$EL_DATA_DIR/run"
+
+# What .NET reads (double underscore = configuration section separator).
+export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$EL_PG_PORT;Database=$EL_PG_DATABASE;Username=$EL_PG_USER;Password=$EL_PG_PASSWORD"
+export ConnectionStrings__PostgresAdmin="Host=127.0.0.1;Port=$EL_PG_PORT;Database=postgres;Username=postgres;Password=$EL_PG_ADMIN_PASSWORD"
+export RabbitMq__Host=127.0.0.1
+export RabbitMq__Port="$EL_RABBITMQ_PORT"
+export RabbitMq__VirtualHost="$EL_RABBITMQ_VHOST"
+export RabbitMq__Username="$EL_RABBITMQ_USER"
+export RabbitMq__Password="$EL_RABBITMQ_PASSWORD"
+export RabbitMq__ManagementPort="$EL_RABBITMQ_MGMT_PORT"
+
+el_log() { printf '[infra] %s\n' "$*" >&2; }
+el_die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command as the given service user when we are root, else as ourselves.
+el_as() {
+  local user="$1"; shift
+  if [ "$(id -u)" = 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+}
+
+el_apt_install() {
+  [ "$(id -u)" = 0 ] || el_die "package '$*' is missing; install it (as root: apt-get install $*)"
+  el_log "installing $* (apt)"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || el_die "apt-get install $* failed"
+  fi
+}
+
+el_prepare_dir() { # dir owner
+  mkdir -p "$1"
+  if [ "$(id -u)" = 0 ]; then chown "$2" "$1"; fi
+}
+
+# Starts infra/NAME.sh and says whether it started the server (0) or reused a running one (1).
+# The answer goes through a file, not $(…): a server that inherits the pipe would hold it open forever.
+el_start_server() {
+  local answer="$EL_DATA_DIR/.$1.start"
+  mkdir -p "$EL_DATA_DIR"
+  "$EL_ROOT/infra/$1.sh" start > "$answer" || el_die "$1 did not start"
+  [ "$(cat "$answer")" = started ]
+}

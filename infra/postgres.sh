@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# PostgreSQL 15 on 127.0.0.1:$EL_PG_PORT with data in $EL_DATA_DIR/postgres.
+#   postgres.sh start   initdb on first use, start (or reuse a running one), wait, create role + db
+#   postgres.sh stop    stop the server this data directory belongs to
+# 'start' prints "started" or "reused" on stdout so callers know whether to stop it afterwards.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+pg_bin() {
+  local dir
+  for dir in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
+    [ -x "$dir/pg_ctl" ] && { echo "$dir"; return; }
+  done
+  return 1
+}
+
+ensure_binaries() {
+  pg_bin >/dev/null || el_apt_install postgresql-15
+  PG_BIN="$(pg_bin)" || el_die "PostgreSQL binaries not found after install"
+}
+
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$EL_PG_PORT" >/dev/null 2>&1; }
+
+admin_psql() { # the superuser over the private socket: no password on the machine's own socket
+  el_as postgres "$PG_BIN/psql" -h "$EL_PG_SOCKET_DIR" -p "$EL_PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"
+}
+
+init_cluster() {
+  el_prepare_dir "$EL_DATA_DIR" "$(id -un)"
+  el_prepare_dir "$EL_PG_DIR" postgres
+  el_prepare_dir "$EL_PG_SOCKET_DIR" postgres
+  [ -f "$EL_PG_DIR/data/PG_VERSION" ] && return
+  el_log "initdb $EL_PG_DIR/data"
+  el_as postgres "$PG_BIN/initdb" -D "$EL_PG_DIR/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
+    --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  cat >> "$EL_PG_DIR/data/postgresql.conf" <<CONF
+# ExecutionLayer (infra/postgres.sh)
+listen_addresses = '127.0.0.1'
+port = $EL_PG_PORT
+unix_socket_directories = '$EL_PG_SOCKET_DIR'
+max_connections = 400
+shared_buffers = 256MB
+# The event store's subscriptions wait for every older write transaction to finish; this bounds how
+# long a forgotten open transaction can pause them.
+idle_in_transaction_session_timeout = '60s'
+logging_collector = off
+CONF
+}
+
+start() {
+  ensure_binaries
+  if pg_ready; then echo reused; return; fi
+  init_cluster
+  el_log "starting PostgreSQL on 127.0.0.1:$EL_PG_PORT"
+  el_as postgres "$PG_BIN/pg_ctl" -D "$EL_PG_DIR/data" -l "$EL_PG_DIR/server.log" -w -t 60 start >/dev/null \
+    || { tail -20 "$EL_PG_DIR/server.log" >&2; el_die "PostgreSQL did not start"; }
+  for _ in $(seq 1 60); do pg_ready && break; sleep 0.5; done
+  pg_ready || el_die "PostgreSQL is not accepting connections on port $EL_PG_PORT"
+  admin_psql <<SQL
+ALTER ROLE postgres PASSWORD '$EL_PG_ADMIN_PASSWORD';
+SELECT 'CREATE ROLE "$EL_PG_USER" LOGIN CREATEDB CREATEROLE'
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$EL_PG_USER') \gexec
+ALTER ROLE "$EL_PG_USER" PASSWORD '$EL_PG_PASSWORD';
+SELECT 'CREATE DATABASE "$EL_PG_DATABASE" OWNER "$EL_PG_USER"'
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$EL_PG_DATABASE') \gexec
+SQL
+  echo started
+}
+
+stop() {
+  ensure_binaries
+  [ -f "$EL_PG_DIR/data/postmaster.pid" ] || return 0
+  el_log "stopping PostgreSQL ($EL_PG_DIR/data)"
+  el_as postgres "$PG_BIN/pg_ctl" -D "$EL_PG_DIR/data" -m fast -w stop >/dev/null || true
+}
+
+case "${1:-start}" in
+  start) start ;;
+  stop) stop ;;
+  *) el_die "usage: postgres.sh start|stop" ;;
+esac

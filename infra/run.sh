@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Starts the whole system on loopback: PostgreSQL, RabbitMQ, every service and the gateway.
+#   infra/run.sh            run in the foreground; Ctrl-C stops everything this run started
+#   infra/run.sh --detach   return once everything is healthy; infra/stop.sh stops it later
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+detach=false
+for arg in "$@"; do
+  case "$arg" in
+    --detach) detach=true ;;
+    *) el_die "unknown option $arg (usage: infra/run.sh [--detach])" ;;
+  esac
+done
+
+if [ -f "$EL_RUN_DIR/processes.pid" ]; then
+  el_log "a previous run is still recorded; stopping it first"
+  "$EL_ROOT/infra/stop.sh"
+fi
+mkdir -p "$EL_RUN_DIR"
+: > "$EL_RUN_DIR/processes.pid"
+: > "$EL_RUN_DIR/infra.started"
+
+el_start_server postgres && echo postgres >> "$EL_RUN_DIR/infra.started"
+el_start_server rabbitmq && echo rabbitmq >> "$EL_RUN_DIR/infra.started"
+$detach || trap '"$EL_ROOT/infra/stop.sh"; exit 130' INT TERM
+
+el_log "building (Release)"
+dotnet build "$EL_ROOT/ExecutionLayer.sln" -c Release -nologo -v quiet >"$EL_RUN_DIR/build.log" 2>&1 \
+  || { tail -30 "$EL_RUN_DIR/build.log" >&2; el_die "build failed (log: $EL_RUN_DIR/build.log)"; }
+
+start_process() { # name project port
+  local name="$1" project="$2" port="$3" dll
+  dll="$EL_ROOT/$project/bin/Release/net10.0/$(basename "$project").dll"
+  [ -f "$dll" ] || el_die "$dll was not built"
+  # setsid: a detached run must outlive this shell; the pid file, not the name, is how stop.sh finds it.
+  ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+    setsid dotnet "$dll" --urls "http://127.0.0.1:$port" >"$EL_RUN_DIR/$name.log" 2>&1 </dev/null &
+  echo "$! $name $port" >> "$EL_RUN_DIR/processes.pid"
+}
+
+wait_healthy() { # name port pid
+  local name="$1" port="$2" pid="$3"
+  for _ in $(seq 1 120); do
+    kill -0 "$pid" 2>/dev/null || { tail -20 "$EL_RUN_DIR/$name.log" >&2; el_die "$name exited during start-up (log: $EL_RUN_DIR/$name.log)"; }
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/health/ready" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  el_die "$name is not healthy on port $port after 60 s (log: $EL_RUN_DIR/$name.log)"
+}
+
+while read -r name project port; do
+  case "$name" in ''|'#'*) continue ;; esac
+  el_log "starting $name on 127.0.0.1:$port"
+  start_process "$name" "$project" "$port"
+done < "$EL_ROOT/infra/processes.conf"
+
+while read -r pid name port; do wait_healthy "$name" "$port" "$pid"; done < "$EL_RUN_DIR/processes.pid"
+
+cat <<INFO
+
+ExecutionLayer is running.
+  Gateway       http://127.0.0.1:$EL_GATEWAY_PORT   (health: /health/ready)
+  PostgreSQL    127.0.0.1:$EL_PG_PORT  user $EL_PG_USER / $EL_PG_PASSWORD  database $EL_PG_DATABASE
+  RabbitMQ      amqp://$EL_RABBITMQ_USER:$EL_RABBITMQ_PASSWORD@127.0.0.1:$EL_RABBITMQ_PORT/$EL_RABBITMQ_VHOST
+                management http://127.0.0.1:$EL_RABBITMQ_MGMT_PORT
+  Logs          $EL_RUN_DIR/*.log
+INFO
+
+if $detach; then
+  echo "  Stop with     infra/stop.sh"
+  exit 0
+fi
+echo "  Stop with     Ctrl-C"
+# Stay in the foreground until a process dies or Ctrl-C; then stop everything this run started.
+while true; do
+  while read -r pid name _; do
+    kill -0 "$pid" 2>/dev/null || { el_log "$name exited (log: $EL_RUN_DIR/$name.log)"; "$EL_ROOT/infra/stop.sh"; exit 1; }
+  done < "$EL_RUN_DIR/processes.pid"
+  sleep 2
+done

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test against real PostgreSQL and RabbitMQ: starts (or reuses) them, builds once, runs
+# `dotnet test` over the solution, stops what it started, and exits with the tests' status.
+# Extra arguments go to `dotnet test` (e.g. infra/test.sh --filter "FullyQualifiedName~EventStore").
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+started=()
+cleanup() {
+  local s
+  for s in "${started[@]}"; do "$EL_ROOT/infra/$s.sh" stop || true; done
+}
+trap cleanup EXIT
+
+el_start_server postgres && started+=(postgres)
+el_start_server rabbitmq && started+=(rabbitmq)
+
+el_log "building"
+dotnet build "$EL_ROOT/ExecutionLayer.sln" -nologo -v quiet -clp:ErrorsOnly
+
+mkdir -p "$EL_DATA_DIR"
+log="$EL_DATA_DIR/test-output.log"
+el_log "running tests"
+set +e
+dotnet test "$EL_ROOT/ExecutionLayer.sln" --no-build -nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain summary line over every test assembly ("Failed: F, Passed: P, Skipped: S" per assembly).
+awk '/(Passed|Failed)!  - Failed:/ {
+  for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+} END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s; if (p + f == 0) exit 1 }' "$log" || { el_log "no test ran"; exit 1; }
+exit "$status"

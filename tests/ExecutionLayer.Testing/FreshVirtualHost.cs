@@ -1,0 +1,48 @@
+using System.Net.Http.Headers;
+using System.Text;
+using ExecutionLayer.Messaging;
+using Xunit;
+
+namespace ExecutionLayer.Testing;
+
+/// <summary>A RabbitMQ vhost of its own for one test class (queues and exchanges cannot leak between tests), deleted afterwards.</summary>
+public sealed class FreshVirtualHost : IAsyncLifetime
+{
+    private readonly HttpClient _management;
+
+    public FreshVirtualHost()
+    {
+        var rabbit = TestInfrastructure.RabbitMq;
+        _management = new HttpClient { BaseAddress = new Uri($"http://{rabbit.Host}:{TestInfrastructure.RabbitMqManagementPort}/api/") };
+        _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rabbit.Username}:{rabbit.Password}")));
+    }
+
+    public string Name { get; } = $"el-test-{Guid.NewGuid():N}";
+
+    public RabbitMqSettings Settings => TestInfrastructure.RabbitMq with { VirtualHost = Name };
+
+    /// <summary>The management HTTP API, for tests that inspect queues (dead letters, depths).</summary>
+    public HttpClient Management => _management;
+
+    public async Task InitializeAsync()
+    {
+        var vhost = Uri.EscapeDataString(Name);
+        try
+        {
+            (await _management.PutAsync($"vhosts/{vhost}", null)).EnsureSuccessStatusCode();
+        }
+        catch (HttpRequestException e)
+        {
+            throw TestInfrastructure.Unreachable("RabbitMQ (management API)", _management.BaseAddress!.ToString(), e);
+        }
+        var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
+        (await _management.PutAsync($"permissions/{vhost}/{Uri.EscapeDataString(Settings.Username)}", permissions)).EnsureSuccessStatusCode();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _management.DeleteAsync($"vhosts/{Uri.EscapeDataString(Name)}");
+        _management.Dispose();
+    }
+}
