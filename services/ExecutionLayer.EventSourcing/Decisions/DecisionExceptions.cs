@@ -1,0 +1,10 @@
+namespace ExecutionLayer.EventSourcing.Decisions;
+
+/// <summary>A command that is well-formed but breaks a business rule (segregation of duties, missing evidence). Maps to 422.</summary>
+public sealed class RuleViolationException(string rule, string message) : Exception(message)
+{
+    public string Rule { get; } = rule;
+}
+
+/// <summary>A command that does not fit the aggregate's current state (deciding a closed request). Maps to 409.</summary>
+public sealed class InvalidStateException(string message) : Exception(message);

@@ -1,0 +1,53 @@
+using ExecutionLayer.EventSourcing.Deadlines;
+using ExecutionLayer.EventSourcing.Projections;
+using ExecutionLayer.EventSourcing.Subscriptions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ExecutionLayer.EventSourcing.Hosting;
+
+/// <summary>Registers a service's projections and deadline handlers next to its store, in one visible place.</summary>
+public sealed class EventStoreBuilder(IServiceCollection services)
+{
+    public IServiceCollection Services { get; } = services;
+
+    /// <summary>A read model updated in the append's own transaction: always exactly as fresh as the stream.</summary>
+    public EventStoreBuilder AddInlineProjection<T>() where T : class, IProjection
+    {
+        Services.AddSingleton<T>();
+        Services.AddSingleton<IInlineProjectionRegistration>(sp => new InlineProjectionRegistration(sp.GetRequiredService<T>()));
+        return this;
+    }
+
+    /// <summary>A read model that follows the committed log in the background, one instance across the cluster at a time.</summary>
+    public EventStoreBuilder AddAsyncProjection<T>(SubscriptionOptions? options = null) where T : class, IProjection
+    {
+        Services.AddSingleton<T>();
+        Services.AddSingleton(sp => new ProjectionRunner(
+            sp.GetRequiredService<EventStore>(), sp.GetRequiredService<T>(), options ?? new SubscriptionOptions(),
+            sp.GetRequiredService<ILogger<ProjectionRunner>>()));
+        Services.AddSingleton<IHostedService>(sp => sp.GetServices<ProjectionRunner>().Single(r => r.Name == $"projection:{sp.GetRequiredService<T>().Name}"));
+        return this;
+    }
+
+    public EventStoreBuilder AddDeadlineHandler<T>(DeadlineOptions? options = null) where T : class, IDeadlineHandler
+    {
+        Services.AddSingleton<IDeadlineHandler, T>();
+        Services.TryAddSingleton(options ?? new DeadlineOptions());
+        if (Services.All(d => d.ServiceType != typeof(DeadlinePoller)))
+        {
+            Services.AddSingleton<DeadlinePoller>();
+            Services.AddHostedService(sp => sp.GetRequiredService<DeadlinePoller>());
+        }
+        return this;
+    }
+}
+
+internal interface IInlineProjectionRegistration
+{
+    IProjection Projection { get; }
+}
+
+internal sealed record InlineProjectionRegistration(IProjection Projection) : IInlineProjectionRegistration;

@@ -1,0 +1,34 @@
+using ExecutionLayer.EventSourcing.Decisions;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace ExecutionLayer.EventSourcing.Hosting;
+
+/// <summary>Store and decision failures as problem responses: conflicts 409, rule violations 422, size 413, database down 503.</summary>
+internal sealed class EventStoreProblemHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title) = exception switch
+        {
+            ConcurrencyException => (StatusCodes.Status409Conflict, "Concurrency conflict"),
+            DuplicateEventException => (StatusCodes.Status409Conflict, "Already recorded"),
+            InvalidStateException => (StatusCodes.Status409Conflict, "Not allowed in the current state"),
+            EventTooLargeException => (StatusCodes.Status413PayloadTooLarge, "Event too large"),
+            InvalidAppendException => (StatusCodes.Status422UnprocessableEntity, "Invalid input"),
+            RuleViolationException => (StatusCodes.Status422UnprocessableEntity, "Rule violated"),
+            NpgsqlException { IsTransient: true } => (StatusCodes.Status503ServiceUnavailable, "Database unavailable"),
+            _ => (0, ""),
+        };
+        if (status == 0) return false;
+
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = status == 503 ? "The database is not reachable; retry shortly." : exception.Message };
+        if (exception is ConcurrencyException conflict) problem.Extensions["currentVersion"] = conflict.ActualVersion;
+        if (exception is RuleViolationException rule) problem.Extensions["rule"] = rule.Rule;
+        if (status == 503) context.Response.Headers.RetryAfter = "5";
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = problem });
+    }
+}

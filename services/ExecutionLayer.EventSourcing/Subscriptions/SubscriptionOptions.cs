@@ -1,0 +1,16 @@
+namespace ExecutionLayer.EventSourcing.Subscriptions;
+
+public sealed record SubscriptionOptions
+{
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>How often an idle subscription looks for events appended by other instances; local appends wake it at once.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often a standby instance tries to take over a subscription another instance holds.</summary>
+    public TimeSpan StandbyRetry { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan TransientRetry { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+public enum SubscriptionState { Starting, Standby, Active, Faulted, Stopped }

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ExecutionLayer.ServiceDefaults.Json;
+
+namespace ExecutionLayer.EventSourcing.Types;
+
+/// <summary>
+/// The stored JSON shape of events. Kept apart from the HTTP options on purpose: changing an API's
+/// JSON must never change how ten-year-old history reads.
+/// </summary>
+public static class EventJson
+{
+    public static readonly JsonSerializerOptions Options = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            NumberHandling = JsonNumberHandling.Strict,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new UtcDateTimeOffsetConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
