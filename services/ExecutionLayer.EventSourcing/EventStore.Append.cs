@@ -78,11 +78,10 @@ public sealed partial class EventStore
                     EventId: a.EventIds[i],
                     EventType: a.TypeNames[i],
                     SchemaVersion: a.SchemaVersions[i],
-                    Data: a.Data[i],
                     Json: a.Payloads[i],
                     Metadata: a.Metadata with { OccurredAt = new DateTimeOffset(a.OccurredAt[i]) },
                     OccurredAt: new DateTimeOffset(a.OccurredAt[i]),
-                    RecordedAt: new DateTimeOffset(reader.GetFieldValue<DateTime>(3))));
+                    RecordedAt: new DateTimeOffset(reader.GetFieldValue<DateTime>(3))).WithData(a.Data[i]));
                 i++;
             }
         }

@@ -34,16 +34,22 @@ public sealed partial class EventStore
         return await ReadEventsAsync(command, ct);
     }
 
-    internal async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken ct)
+    /// <param name="lazy">Deserialize payloads on first access (log subscribers) instead of at once (aggregate loads, which fold every event).</param>
+    internal async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken ct, bool lazy = false)
     {
         var events = new List<RecordedEvent>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            events.Add(ReadEvent(reader));
+        {
+            var e = ReadEvent(reader);
+            events.Add(lazy ? e.WithLazyData(_deserialize) : e.WithData(_deserialize(e)));
+        }
         return events;
     }
 
-    internal RecordedEvent ReadEvent(NpgsqlDataReader reader)
+    private object Deserialize(RecordedEvent e) => Types.Deserialize(e.EventType, e.SchemaVersion, e.Json);
+
+    private RecordedEvent ReadEvent(NpgsqlDataReader reader)
     {
         var type = reader.GetString(6);
         var schemaVersion = reader.GetInt32(7);
@@ -64,7 +70,6 @@ public sealed partial class EventStore
             EventId: reader.GetGuid(5),
             EventType: type,
             SchemaVersion: schemaVersion,
-            Data: Types.Deserialize(type, schemaVersion, json),
             Json: json,
             Metadata: metadata,
             OccurredAt: occurredAt,

@@ -28,7 +28,10 @@ public sealed partial class EventStore
         Options = options ?? new EventStoreOptions();
         _inlineProjections = inlineProjections?.ToArray() ?? [];
         _sql = new AppendSql(schema);
+        _deserialize = Deserialize;
     }
+
+    private readonly Func<RecordedEvent, object> _deserialize;
 
     public NpgsqlDataSource DataSource { get; }
     public SchemaName Schema { get; }

@@ -1,6 +1,6 @@
 namespace ExecutionLayer.EventSourcing;
 
-/// <summary>An event as stored: its place in the log and stream, its payload (upcast to the current schema) and metadata.</summary>
+/// <summary>An event as stored: its place in the log and stream, its stored JSON and metadata.</summary>
 public sealed record RecordedEvent(
     long Position,
     ulong TransactionId,
@@ -10,8 +10,30 @@ public sealed record RecordedEvent(
     Guid EventId,
     string EventType,
     int SchemaVersion,
-    object Data,
     string Json,
     EventMetadata Metadata,
     DateTimeOffset OccurredAt,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt)
+{
+    private Func<RecordedEvent, object>? _deserialize;
+    private object? _data;
+
+    /// <summary>
+    /// The payload as its registered .NET type, upcast to the current schema. Events read from the log
+    /// are deserialized on first access, so a subscriber that only forwards <see cref="Json"/> (the
+    /// outbox's audit feed) or skips most types never pays for the rest.
+    /// </summary>
+    public object Data => _data ??= _deserialize!(this);
+
+    internal RecordedEvent WithData(object data)
+    {
+        _data = data;
+        return this;
+    }
+
+    internal RecordedEvent WithLazyData(Func<RecordedEvent, object> deserialize)
+    {
+        _deserialize = deserialize;
+        return this;
+    }
+}

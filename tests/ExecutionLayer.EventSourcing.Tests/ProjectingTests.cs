@@ -101,12 +101,19 @@ public sealed class ProjectingTests(StoreFixture fixture) : IClassFixture<StoreF
         Assert.Equal(1, await fixture.CountAsync("SELECT max(times) FROM test.rebuilt_counts"));
     }
 
+    /// <summary>
+    /// Two instances = two connection pools. Regression: a stopped runner returned its connection to
+    /// its pool still holding the session lock, so the standby waited until that connection happened
+    /// to be reused (for ever, on a quiet instance).
+    /// </summary>
     [Fact]
     public async Task Only_one_instance_runs_a_projection_and_a_standby_takes_over_when_it_stops()
     {
         var projection = await CountingProjection.CreateAsync(fixture.DataSource, "shared_counts");
+        await using var otherInstancePool = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString);
+        var otherInstance = new EventStore(otherInstancePool, fixture.Store.Schema, fixture.Store.Types, fixture.Clock);
         using var a = Runner(projection);
-        using var b = Runner(projection);
+        using var b = new ProjectionRunner(otherInstance, projection, Fast, NullLogger<ProjectionRunner>.Instance);
         await a.StartAsync(CancellationToken.None);
         await Eventually.TrueAsync(() => a.State == SubscriptionState.Active, "the first instance is active");
         await b.StartAsync(CancellationToken.None);
@@ -115,12 +122,36 @@ public sealed class ProjectingTests(StoreFixture fixture) : IClassFixture<StoreF
         await AppendNotesAsync(20, "shared");
         await WaitUntilProjectedAsync("shared_counts");
         await a.StopAsync(CancellationToken.None);
-        await Eventually.TrueAsync(() => b.State == SubscriptionState.Active, "the standby took over");
+        await Eventually.TrueAsync(() => b.State == SubscriptionState.Active, "the standby took over", TimeSpan.FromSeconds(10));
         await AppendNotesAsync(20, "after-takeover");
         await WaitUntilProjectedAsync("shared_counts");
         await b.StopAsync(CancellationToken.None);
 
         Assert.Equal(1, await fixture.CountAsync("SELECT max(times) FROM test.shared_counts"));
+    }
+
+    [Fact]
+    public async Task A_faulted_instance_lets_a_standby_instance_take_over_the_projection()
+    {
+        await AppendNotesAsync(10, "fault-takeover");
+        var poisonAt = await fixture.CountAsync("SELECT max(position) FROM test.events");
+        var failing = await CountingProjection.CreateAsync(fixture.DataSource, "takeover_counts", e => e.Position == poisonAt);
+        var healthy = await CountingProjection.CreateAsync(fixture.DataSource, "takeover_counts");
+        await using var otherInstancePool = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString);
+        var otherInstance = new EventStore(otherInstancePool, fixture.Store.Schema, fixture.Store.Types, fixture.Clock);
+        using var broken = Runner(failing);
+        using var standby = new ProjectionRunner(otherInstance, healthy, Fast, NullLogger<ProjectionRunner>.Instance);
+
+        await broken.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => broken.State is SubscriptionState.Active or SubscriptionState.Faulted, "the first instance holds the projection");
+        await standby.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => broken.State == SubscriptionState.Faulted, "the first instance faulted");
+        await Eventually.TrueAsync(() => standby.State == SubscriptionState.Active, "the standby took over", TimeSpan.FromSeconds(10));
+        await WaitUntilProjectedAsync("takeover_counts");
+        await standby.StopAsync(CancellationToken.None);
+        await broken.StopAsync(CancellationToken.None);
+
+        Assert.Equal(1, await fixture.CountAsync("SELECT max(times) FROM test.takeover_counts"));
     }
 
     [Fact]

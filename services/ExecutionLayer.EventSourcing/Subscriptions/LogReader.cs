@@ -19,7 +19,13 @@ internal sealed class LogReader(EventStore store)
         LIMIT $3
         """;
 
-    private readonly string _head = $"SELECT coalesce(max(position), 0) FROM {store.Schema}.events";
+    // Bounded so a huge backlog costs an index scan of at most LagCountLimit entries.
+    private readonly string _behind = $"""
+        SELECT count(*) FROM (
+            SELECT 1 FROM {store.Schema}.events WHERE (tx_id, position) > ($1, $2) LIMIT {LagCountLimit}) behind
+        """;
+
+    public const int LagCountLimit = 100_000;
 
     public async Task<IReadOnlyList<RecordedEvent>> ReadAfterAsync(
         NpgsqlConnection connection, NpgsqlTransaction? tx, LogPosition after, int limit, CancellationToken ct)
@@ -28,13 +34,18 @@ internal sealed class LogReader(EventStore store)
         command.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Position });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        return await store.ReadEventsAsync(command, ct);
+        return await store.ReadEventsAsync(command, ct, lazy: true);
     }
 
-    /// <summary>The highest position drawn so far, committed or not: the lag metric's upper bound.</summary>
-    public async Task<long> HeadPositionAsync(NpgsqlConnection connection, CancellationToken ct)
+    /// <summary>
+    /// Committed events past the checkpoint that the reader may not yet take (held behind an older open
+    /// transaction): the subscription's lag when it has nothing to read.
+    /// </summary>
+    public async Task<long> CountBehindAsync(NpgsqlConnection connection, LogPosition after, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(_head, connection);
+        await using var command = new NpgsqlCommand(_behind, connection);
+        command.Parameters.Add(new NpgsqlParameter<ulong> { TypedValue = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Position });
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 }

@@ -34,6 +34,7 @@ public abstract class SubscriptionRunner : BackgroundService
     public SubscriptionState State { get; private set; } = SubscriptionState.Starting;
     public string? Error { get; private set; }
     public LogPosition Position { get; private set; }
+    /// <summary>Events committed past the checkpoint but not yet readable, measured when idle (paused behind an open transaction).</summary>
     public long Lag { get; private set; }
     protected SubscriptionOptions Options { get; }
     protected ILogger Logger { get; }
@@ -88,7 +89,14 @@ public abstract class SubscriptionRunner : BackgroundService
                 }
                 State = SubscriptionState.Active;
                 Logger.LogInformation("Subscription {Subscription} is active on this instance", Name);
-                await FollowAsync(connection, ct);
+                try
+                {
+                    await FollowAsync(connection, ct);
+                }
+                finally
+                {
+                    await UnlockAsync(connection);
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -121,15 +129,22 @@ public abstract class SubscriptionRunner : BackgroundService
             var processed = await ProcessNextBatchAsync(connection, ct);
             if (processed > 0) continue;
 
-            var head = await _reader.HeadPositionAsync(connection, ct);
-            Lag = Math.Max(0, head - Position.Position);
+            Lag = await _reader.CountBehindAsync(connection, Position, ct);
             await _wake.WaitAsync(Options.PollInterval, ct);
         }
     }
 
+    /// <summary>
+    /// A batch's writes and its checkpoint are derived from the log and commit together, so a crash can
+    /// only lose both at once — and the batch is then simply applied again. Waiting for the WAL flush
+    /// on every batch buys nothing; it halves catch-up speed. (The log itself is always flushed.)
+    /// </summary>
+    private const string RelaxDurability = "SET LOCAL synchronous_commit = off";
+
     private async Task<int> ProcessNextBatchAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var relax = new NpgsqlCommand(RelaxDurability, connection, tx)) await relax.ExecuteNonQueryAsync(ct);
         var checkpoint = await _checkpoints.LoadAsync(connection, tx, Name, ct);
         Position = checkpoint.Position;
         var batch = await _reader.ReadAfterAsync(connection, tx, checkpoint.Position, Options.BatchSize, ct);
@@ -158,11 +173,32 @@ public abstract class SubscriptionRunner : BackgroundService
         Logger.LogInformation("Subscription {Subscription} reset for a rebuild; replaying from the start of the log", Name);
     }
 
+    private string LockKey => $"el-subscription:{_store.Schema}:{Name}";
+
     private async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"el-subscription:{_store.Schema}:{Name}" });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LockKey });
         return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// A session lock belongs to the physical connection, and a pooled connection is only reset when it
+    /// is next handed out — so without this, a stopped or faulted runner would keep every standby
+    /// waiting. If the connection is broken, the server ended the session and the lock with it.
+    /// </summary>
+    private async Task UnlockAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LockKey });
+            await command.ExecuteScalarAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            Logger.LogDebug(e, "Could not release the lock of {Subscription}; its session is gone", Name);
+        }
     }
 
     public override void Dispose()

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Globalization;
+using ExecutionLayer.Benchmarks;
+using ExecutionLayer.Testing;
+using Npgsql;
+
+// Usage: dotnet run -c Release --project tests/ExecutionLayer.Benchmarks [-- --quick]
+// Needs the servers of infra/run.sh or infra/test.sh; creates and drops a database of its own.
+var quick = args.Contains("--quick");
+var (writers, single, batches) = quick ? (8, 250, 10) : (8, 2_500, 60);
+
+var database = $"el_bench_{Environment.ProcessId}";
+await using (var admin = new NpgsqlConnection(TestInfrastructure.PostgresAdmin))
+{
+    await admin.OpenAsync();
+    await using var create = new NpgsqlCommand($"CREATE DATABASE {database} OWNER executionlayer", admin);
+    await create.ExecuteNonQueryAsync();
+}
+
+try
+{
+    var connection = new NpgsqlConnectionStringBuilder(TestInfrastructure.Postgres) { Database = database, MaxAutoPrepare = 50, MaxPoolSize = 32 };
+    await using var dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
+    var rounds = quick ? 1 : 3;
+    var results = await new EventStoreBenchmark(dataSource, writers, single, batches).RunAsync(rounds);
+
+    Console.WriteLine($"Event store vs raw Npgsql — PostgreSQL 15 on loopback, {Environment.ProcessorCount} cores, median of {rounds} alternating round(s){(quick ? " (quick)" : "")}");
+    Console.WriteLine($"{"measure",-82} {"raw ev/s",10} {"ours ev/s",10} {"ours/raw",8} {"range",11} {"target",6}");
+    foreach (var c in results)
+    {
+        var (raw, ours) = c.Median;
+        var ratio = ours.PerSecond / raw.PerSecond;
+        var range = string.Create(CultureInfo.InvariantCulture, $"{c.Ratios[0]:F2}–{c.Ratios[^1]:F2}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{c.Name,-82} {raw.PerSecond,10:N0} {ours.PerSecond,10:N0} {ratio,8:F2} {range,11} {"≥" + c.Target.ToString("F1", CultureInfo.InvariantCulture),6}{(ratio >= c.Target ? "" : "  MISSED")}"));
+    }
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak working set of the benchmark process: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB"));
+}
+finally
+{
+    NpgsqlConnection.ClearAllPools();
+    await using var admin = new NpgsqlConnection(TestInfrastructure.PostgresAdmin);
+    await admin.OpenAsync();
+    await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
+    await drop.ExecuteNonQueryAsync();
+}
