@@ -157,6 +157,35 @@ public sealed class PublishingTests(StoreFixture fixture, FreshVirtualHost vhost
     }
 
     [Fact]
+    public async Task The_audit_feed_waits_for_its_queue_instead_of_being_dropped_by_the_broker()
+    {
+        await AppendRequestsAsync(3);
+        await using var emptyVhost = new FreshVirtualHost();
+        await emptyVhost.InitializeAsync();
+        var builder = Host.CreateApplicationBuilder();
+        var rabbit = emptyVhost.Settings;
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RabbitMq:Host"] = rabbit.Host, ["RabbitMq:Port"] = rabbit.Port.ToString(), ["RabbitMq:VirtualHost"] = rabbit.VirtualHost,
+            ["RabbitMq:Username"] = rabbit.Username, ["RabbitMq:Password"] = rabbit.Password,
+        });
+        builder.Services.AddExecutionLayerBus(builder.Configuration);
+        using var noAuditYet = builder.Build();
+        await noAuditYet.StartAsync();
+        using var publisher = new OutboxPublisher(fixture.Store, noAuditYet.Services.GetRequiredService<IBus>(), [],
+            new OutboxOptions { Service = "unrouted", Subscription = new() { TransientRetry = TimeSpan.FromMilliseconds(50) } },
+            NullLogger<OutboxPublisher>.Instance);
+
+        await publisher.StartAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => publisher.TransientFailures >= 2, "the publisher retried the unroutable batch");
+        await publisher.StopAsync(CancellationToken.None);
+        await noAuditYet.StopAsync();
+
+        Assert.Equal(0, await fixture.CountAsync("SELECT sequence FROM test.checkpoints WHERE name = 'outbox:unrouted'"));
+        Assert.Contains("returned", publisher.LastTransientError, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Message_ids_are_derived_from_the_service_and_event_so_a_republish_is_recognisable()
     {
         var eventId = Guid.NewGuid();

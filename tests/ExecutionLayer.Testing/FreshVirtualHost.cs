@@ -6,7 +6,7 @@ using Xunit;
 namespace ExecutionLayer.Testing;
 
 /// <summary>A RabbitMQ vhost of its own for one test class (queues and exchanges cannot leak between tests), deleted afterwards.</summary>
-public sealed class FreshVirtualHost : IAsyncLifetime
+public sealed class FreshVirtualHost : IAsyncLifetime, IAsyncDisposable
 {
     private readonly HttpClient _management;
 
@@ -39,6 +39,8 @@ public sealed class FreshVirtualHost : IAsyncLifetime
         var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", Encoding.UTF8, "application/json");
         (await _management.PutAsync($"permissions/{vhost}/{Uri.EscapeDataString(Settings.Username)}", permissions)).EnsureSuccessStatusCode();
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {

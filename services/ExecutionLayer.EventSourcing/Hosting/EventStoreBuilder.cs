@@ -25,10 +25,9 @@ public sealed class EventStoreBuilder(IServiceCollection services)
     public EventStoreBuilder AddAsyncProjection<T>(SubscriptionOptions? options = null) where T : class, IProjection
     {
         Services.AddSingleton<T>();
-        Services.AddSingleton(sp => new ProjectionRunner(
+        Services.AddSubscriptionRunner(sp => new ProjectionRunner(
             sp.GetRequiredService<EventStore>(), sp.GetRequiredService<T>(), options ?? new SubscriptionOptions(),
             sp.GetRequiredService<ILogger<ProjectionRunner>>()));
-        Services.AddSingleton<IHostedService>(sp => sp.GetServices<ProjectionRunner>().Single(r => r.Name == $"projection:{sp.GetRequiredService<T>().Name}"));
         return this;
     }
 
@@ -42,6 +41,19 @@ public sealed class EventStoreBuilder(IServiceCollection services)
             Services.AddHostedService(sp => sp.GetRequiredService<DeadlinePoller>());
         }
         return this;
+    }
+}
+
+public static class SubscriptionRunnerRegistration
+{
+    /// <summary>Runs the subscription as a hosted service and lists it for this host's readiness check.</summary>
+    public static IServiceCollection AddSubscriptionRunner<T>(this IServiceCollection services, Func<IServiceProvider, T> create) where T : SubscriptionRunner
+    {
+        var key = Guid.NewGuid();
+        services.AddKeyedSingleton<SubscriptionRunner>(key, (sp, _) => create(sp));
+        services.AddSingleton(sp => sp.GetRequiredKeyedService<SubscriptionRunner>(key));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredKeyedService<SubscriptionRunner>(key));
+        return services;
     }
 }
 

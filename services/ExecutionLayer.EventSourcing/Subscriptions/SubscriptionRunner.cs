@@ -33,6 +33,10 @@ public abstract class SubscriptionRunner : BackgroundService
     public string Name { get; }
     public SubscriptionState State { get; private set; } = SubscriptionState.Starting;
     public string? Error { get; private set; }
+
+    /// <summary>Failures retried so far (broker or database unavailable); the latest one's text.</summary>
+    public int TransientFailures { get; private set; }
+    public string? LastTransientError { get; private set; }
     public LogPosition Position { get; private set; }
     /// <summary>Events committed past the checkpoint but not yet readable, measured when idle (paused behind an open transaction).</summary>
     public long Lag { get; private set; }
@@ -104,6 +108,8 @@ public abstract class SubscriptionRunner : BackgroundService
             }
             catch (Exception e) when (IsTransient(e))
             {
+                TransientFailures++;
+                LastTransientError = $"{e.GetType().Name}: {e.Message}";
                 Logger.LogWarning(e, "Subscription {Subscription} hit a transient failure; retrying", Name);
                 await Task.Delay(Options.TransientRetry, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }

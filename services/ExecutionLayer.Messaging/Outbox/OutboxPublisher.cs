@@ -55,6 +55,9 @@ public sealed class OutboxPublisher(
         return bus.Publish(message, type, Pipe.Execute<PublishContext>(context =>
         {
             context.MessageId = messageId;
+            // The audit feed must never be dropped for want of a queue (audit not deployed yet): as
+            // mandatory, an unroutable message fails the publish and the batch is retried later.
+            if (message is DomainEventRecorded && context.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
             context.Headers.Set(SourceHeader, options.Service);
             context.Headers.Set(SequenceHeader, sequence);
             if (e.Metadata.CorrelationId is { } correlation) context.Headers.Set(CorrelationHeader, correlation);

@@ -1,4 +1,5 @@
 using ExecutionLayer.EventSourcing;
+using ExecutionLayer.EventSourcing.Hosting;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,10 +12,9 @@ public static class OutboxServiceCollectionExtensions
     public static IServiceCollection AddOutboxPublisher(this IServiceCollection services, string service)
     {
         services.AddSingleton(new OutboxOptions { Service = service });
-        services.AddSingleton(sp => new OutboxPublisher(
+        services.AddSubscriptionRunner(sp => new OutboxPublisher(
             sp.GetRequiredService<EventStore>(), sp.GetRequiredService<IBus>(), sp.GetServices<IIntegrationEventMapper>(),
             sp.GetRequiredService<OutboxOptions>(), sp.GetRequiredService<ILogger<OutboxPublisher>>()));
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxPublisher>());
         return services;
     }
 }
