@@ -53,7 +53,8 @@ el_die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }
 # Runs a command as the given service user when we are root, else as ourselves.
 el_as() {
   local user="$1"; shift
-  if [ "$(id -u)" = 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+  # From /: the service user may not be allowed into the caller's directory (a checkout under /root).
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u "$user" -- "$@"); else "$@"; fi
 }
 
 el_apt_install() {
