@@ -34,13 +34,7 @@ public sealed class HostingTests(FreshDatabase database, FreshVirtualHost vhost)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
-        var rabbit = vhost.Settings;
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Overtime"] = database.ConnectionString,
-            ["RabbitMq:Host"] = rabbit.Host, ["RabbitMq:Port"] = rabbit.Port.ToString(), ["RabbitMq:VirtualHost"] = rabbit.VirtualHost,
-            ["RabbitMq:Username"] = rabbit.Username, ["RabbitMq:Password"] = rabbit.Password,
-        });
+        builder.Configuration.AddInMemoryCollection([.. vhost.Configuration, new("ConnectionStrings:Overtime", database.ConnectionString)]);
         builder.AddServiceDefaults();
         var store = builder.Services.AddEventStore(builder.Configuration, "overtime", types => Overtime.Register(types), connectionStringName: "Overtime");
         if (withBrokenProjection) store.AddAsyncProjection<BrokenProjection>();

@@ -66,12 +66,7 @@ public sealed class PublishingTests(StoreFixture fixture, FreshVirtualHost vhost
     {
         await fixture.ExecuteAsync("CREATE TABLE IF NOT EXISTS test.audit_effects (source text, sequence bigint, message_id uuid)");
         var builder = Host.CreateApplicationBuilder();
-        var rabbit = vhost.Settings;
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["RabbitMq:Host"] = rabbit.Host, ["RabbitMq:Port"] = rabbit.Port.ToString(), ["RabbitMq:VirtualHost"] = rabbit.VirtualHost,
-            ["RabbitMq:Username"] = rabbit.Username, ["RabbitMq:Password"] = rabbit.Password,
-        });
+        builder.Configuration.AddInMemoryCollection(vhost.Configuration);
         builder.Services.AddSingleton(fixture.Store);
         builder.Services.AddSingleton<MessageInbox>();
         builder.Services.AddSingleton(_deliveries);
@@ -163,12 +158,7 @@ public sealed class PublishingTests(StoreFixture fixture, FreshVirtualHost vhost
         await using var emptyVhost = new FreshVirtualHost();
         await emptyVhost.InitializeAsync();
         var builder = Host.CreateApplicationBuilder();
-        var rabbit = emptyVhost.Settings;
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["RabbitMq:Host"] = rabbit.Host, ["RabbitMq:Port"] = rabbit.Port.ToString(), ["RabbitMq:VirtualHost"] = rabbit.VirtualHost,
-            ["RabbitMq:Username"] = rabbit.Username, ["RabbitMq:Password"] = rabbit.Password,
-        });
+        builder.Configuration.AddInMemoryCollection(emptyVhost.Configuration);
         builder.Services.AddExecutionLayerBus(builder.Configuration);
         using var noAuditYet = builder.Build();
         await noAuditYet.StartAsync();

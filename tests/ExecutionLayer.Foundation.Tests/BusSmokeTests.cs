@@ -25,7 +25,7 @@ public sealed class BusSmokeTests(FreshVirtualHost vhost) : IClassFixture<FreshV
     public async Task A_published_message_is_consumed_over_the_real_broker()
     {
         var received = new TaskCompletionSource<SmokePinged>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var host = BuildHost(vhost.Settings, received);
+        using var host = BuildHost(vhost, received);
         await host.StartAsync();
         try
         {
@@ -44,7 +44,7 @@ public sealed class BusSmokeTests(FreshVirtualHost vhost) : IClassFixture<FreshV
     [Fact]
     public async Task Receive_queues_are_quorum_queues_with_a_delivery_limit_and_a_dead_letter_queue()
     {
-        using var host = BuildHost(vhost.Settings, new TaskCompletionSource<SmokePinged>());
+        using var host = BuildHost(vhost, new TaskCompletionSource<SmokePinged>());
         await host.StartAsync();
         await host.StopAsync();
 
@@ -57,17 +57,10 @@ public sealed class BusSmokeTests(FreshVirtualHost vhost) : IClassFixture<FreshV
         Assert.True(errorQueue.IsSuccessStatusCode, "the dead-letter queue is declared up front, so nothing dead-lettered is dropped");
     }
 
-    private static IHost BuildHost(RabbitMqSettings rabbit, TaskCompletionSource<SmokePinged> received)
+    private static IHost BuildHost(FreshVirtualHost vhost, TaskCompletionSource<SmokePinged> received)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["RabbitMq:Host"] = rabbit.Host,
-            ["RabbitMq:Port"] = rabbit.Port.ToString(),
-            ["RabbitMq:VirtualHost"] = rabbit.VirtualHost,
-            ["RabbitMq:Username"] = rabbit.Username,
-            ["RabbitMq:Password"] = rabbit.Password,
-        });
+        builder.Configuration.AddInMemoryCollection(vhost.Configuration);
         builder.Services.AddSingleton(received);
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<SmokePingedConsumer>());
         return builder.Build();

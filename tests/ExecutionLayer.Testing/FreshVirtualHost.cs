@@ -22,6 +22,16 @@ public sealed class FreshVirtualHost : IAsyncLifetime, IAsyncDisposable
 
     public RabbitMqSettings Settings => TestInfrastructure.RabbitMq with { VirtualHost = Name };
 
+    /// <summary>The "RabbitMq" configuration section pointing at this vhost, for a test host's configuration.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Configuration =>
+    [
+        new("RabbitMq:Host", Settings.Host),
+        new("RabbitMq:Port", Settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        new("RabbitMq:VirtualHost", Settings.VirtualHost),
+        new("RabbitMq:Username", Settings.Username),
+        new("RabbitMq:Password", Settings.Password),
+    ];
+
     /// <summary>The management HTTP API, for tests that inspect queues (dead letters, depths).</summary>
     public HttpClient Management => _management;
 
