@@ -31,6 +31,12 @@ public sealed partial class EventStore
         return appended;
     }
 
+    /// <summary>Appends inside a caller's transaction (a projection that turns facts into new events, atomically with its checkpoint).</summary>
+    public Task<AppendResult> AppendAsync(
+        NpgsqlTransaction tx, string streamId, string streamType, ExpectedVersion expected, IReadOnlyList<NewEvent> events,
+        EventMetadata? metadata = null, CancellationToken ct = default) =>
+        AppendInTransactionAsync(tx, Prepare(streamId, streamType, events, metadata), expected, ct);
+
     internal async Task<AppendResult> AppendInTransactionAsync(NpgsqlTransaction tx, PreparedAppend prepared, ExpectedVersion expected, CancellationToken ct)
     {
         var (result, recorded) = await ExecuteAppendAsync(tx.Connection!, tx, prepared, expected, ct);

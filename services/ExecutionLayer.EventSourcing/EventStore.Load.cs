@@ -16,6 +16,15 @@ public sealed partial class EventStore
         return Fold(start, events);
     }
 
+    /// <summary>Loads through a caller's transaction, so events it appended and has not yet committed count too.</summary>
+    public async Task<Loaded<T>> LoadAsync<T>(NpgsqlTransaction tx, string streamId, CancellationToken ct = default) where T : IAggregate<T>
+    {
+        ValidateStreamId(streamId);
+        await using var command = new NpgsqlCommand($"SELECT {EventColumns} FROM {Schema}.events WHERE stream_id = $1 ORDER BY version", tx.Connection, tx);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
+        return Fold(new Loaded<T>(T.Initial, 0), await ReadEventsAsync(command, ct));
+    }
+
     /// <summary>The state as it was at a version, or as it was recorded at a time (whichever is given; both bound the fold).</summary>
     public async Task<Loaded<T>> LoadAsOfAsync<T>(string streamId, long? version = null, DateTimeOffset? recordedAt = null, CancellationToken ct = default)
         where T : IAggregate<T>

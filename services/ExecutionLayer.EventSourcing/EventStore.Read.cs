@@ -26,6 +26,17 @@ public sealed partial class EventStore
         return await ReadEventsAsync(command, ct);
     }
 
+    /// <summary>Which of these event ids are already stored: how an idempotent intake tells a repeat from a new fact.</summary>
+    public async Task<IReadOnlySet<Guid>> FindStoredEventIdsAsync(IReadOnlyCollection<Guid> eventIds, CancellationToken ct = default)
+    {
+        await using var command = DataSource.CreateCommand($"SELECT event_id FROM {Schema}.events WHERE event_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = eventIds.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        var stored = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) stored.Add(reader.GetGuid(0));
+        return stored;
+    }
+
     /// <summary>Every event of one correlation (the plan-to-outcome chain within this service), in log order.</summary>
     public async Task<IReadOnlyList<RecordedEvent>> ReadCorrelationAsync(string correlationId, CancellationToken ct = default)
     {

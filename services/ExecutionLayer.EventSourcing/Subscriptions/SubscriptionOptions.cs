@@ -11,6 +11,12 @@ public sealed record SubscriptionOptions
     public TimeSpan StandbyRetry { get; init; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan TransientRetry { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Set for a subscriber that appends new events in its batch: others may read (and publish) them at
+    /// once, so the commit must be flushed before it is visible rather than be replayed differently.
+    /// </summary>
+    public bool AppendsEvents { get; init; }
 }
 
 public enum SubscriptionState { Starting, Standby, Active, Faulted, Stopped }

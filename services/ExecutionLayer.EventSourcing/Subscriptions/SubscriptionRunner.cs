@@ -150,7 +150,11 @@ public abstract class SubscriptionRunner : BackgroundService
     private async Task<int> ProcessNextBatchAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var relax = new NpgsqlCommand(RelaxDurability, connection, tx)) await relax.ExecuteNonQueryAsync(ct);
+        if (!Options.AppendsEvents)
+        {
+            await using var relax = new NpgsqlCommand(RelaxDurability, connection, tx);
+            await relax.ExecuteNonQueryAsync(ct);
+        }
         var checkpoint = await _checkpoints.LoadAsync(connection, tx, Name, ct);
         Position = checkpoint.Position;
         var batch = await _reader.ReadAfterAsync(connection, tx, checkpoint.Position, Options.BatchSize, ct);

@@ -1,0 +1,44 @@
+using ExecutionLayer.EventSourcing.Hosting;
+using ExecutionLayer.EventSourcing.Subscriptions;
+using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.Exceptions.Graph;
+using ExecutionLayer.Exceptions.Intake;
+using ExecutionLayer.Exceptions.ReadingCases;
+using ExecutionLayer.Exceptions.ReceivingEvents;
+using ExecutionLayer.Messaging;
+using ExecutionLayer.Messaging.Outbox;
+
+namespace ExecutionLayer.Exceptions;
+
+/// <summary>Everything the exceptions service registers, in one place.</summary>
+public static class ExceptionsConfig
+{
+    public static WebApplicationBuilder AddExceptionsService(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Exceptions").Get<ExceptionsOptions>() ?? new ExceptionsOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new IntakeParser(options.Sites.ToHashSet(StringComparer.Ordinal)));
+        builder.Services.AddSingleton<ReceiveEventsHandler>();
+        builder.Services.AddSingleton(RoutingTable.Default);
+
+        builder.Services.AddEventStore(builder.Configuration, "exceptions", RegisterEvents)
+            .AddAsyncProjection<OperationalGraphProjection>(new SubscriptionOptions { AppendsEvents = true, PollInterval = TimeSpan.FromMilliseconds(50) });
+        builder.Services.AddHostedService<GraphSchema>();
+        builder.Services.AddSingleton<IIntegrationEventMapper, ExceptionsIntegrationMapper>();
+        builder.Services.AddExecutionLayerBus(builder.Configuration);
+        builder.Services.AddOutboxPublisher("exceptions");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => app.MapReceiveEvents().MapReadingCases();
+
+    private static void RegisterEvents(EventTypeRegistry types) => types
+        .Register<OperationalEventReceived>(OperationalGraphProjection.IntakeEventType)
+        .Register<CaseOpened>("exceptions.case-opened")
+        .Register<ImpactAssessed>("exceptions.impact-assessed")
+        .Register<CaseRouted>("exceptions.case-routed")
+        .Register<HoldPropagated>("exceptions.hold-propagated")
+        .Register<CaseResolved>("exceptions.case-resolved");
+}

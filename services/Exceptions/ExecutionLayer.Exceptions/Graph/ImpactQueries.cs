@@ -1,0 +1,63 @@
+using ExecutionLayer.Exceptions.Cases;
+using Npgsql;
+
+namespace ExecutionLayer.Exceptions.Graph;
+
+/// <summary>
+/// What a deviation touches, computed in the database: genealogy walks are one recursive CTE, not a
+/// loop of queries, so they stay fast at plant scale.
+/// </summary>
+internal sealed class ImpactQueries(string s)
+{
+    private string Descendants => $"""
+        WITH RECURSIVE tree(lot_id) AS (
+            SELECT $1::text
+            UNION
+            SELECT l.child_lot FROM {s}.lot_links l JOIN tree t ON l.parent_lot = t.lot_id)
+        """;
+
+    /// <summary>A work center is down: its open production orders, the lots they make, their customers and shipments.</summary>
+    public async Task<Impact> OfWorkCenterAsync(NpgsqlTransaction tx, string site, string workCenter, CancellationToken ct)
+    {
+        var orders = await Sql.StringsAsync(tx, $"""
+            SELECT order_id FROM {s}.production_orders WHERE site = $1 AND work_center = $2 AND status <> 'completed' ORDER BY order_id
+            """, ct, site, workCenter);
+        return await AroundOrdersAsync(tx, orders, await Sql.StringsAsync(tx,
+            $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = ANY($1) ORDER BY lot_id", ct, orders), ct);
+    }
+
+    /// <summary>The held lot and every descendant, at any depth.</summary>
+    public Task<List<string>> LotTreeAsync(NpgsqlTransaction tx, string lotId, CancellationToken ct) =>
+        Sql.StringsAsync(tx, $"{Descendants} SELECT lot_id FROM tree ORDER BY lot_id", ct, lotId);
+
+    /// <summary>A lot is held: orders consuming it or a descendant, shipments containing them, and the customers behind both.</summary>
+    public async Task<Impact> OfLotTreeAsync(NpgsqlTransaction tx, IReadOnlyList<string> lots, CancellationToken ct)
+    {
+        var orders = await Sql.StringsAsync(tx, $"SELECT DISTINCT production_order_id FROM {s}.order_lots WHERE lot_id = ANY($1) ORDER BY 1", ct, lots);
+        return await AroundOrdersAsync(tx, orders, lots, ct);
+    }
+
+    private async Task<Impact> AroundOrdersAsync(NpgsqlTransaction tx, IReadOnlyList<string> orders, IReadOnlyList<string> lots, CancellationToken ct)
+    {
+        var shipments = await Sql.StringsAsync(tx, $"""
+            SELECT shipment_id FROM {s}.shipments WHERE status <> 'dispatched' AND shipment_id IN (
+                SELECT so.shipment_id FROM {s}.shipment_orders so JOIN {s}.production_orders po ON po.sales_order_id = so.sales_order_id
+                WHERE po.order_id = ANY($1)
+                UNION SELECT shipment_id FROM {s}.shipment_lots WHERE lot_id = ANY($2))
+            ORDER BY shipment_id
+            """, ct, orders, lots);
+
+        var commitments = new List<AffectedCommitment>();
+        await using var command = Sql.Command(tx, $"""
+            SELECT order_id, customer, promise_date, value, currency FROM {s}.sales_orders
+            WHERE order_id IN (SELECT sales_order_id FROM {s}.production_orders WHERE order_id = ANY($1)
+                               UNION SELECT sales_order_id FROM {s}.shipment_orders WHERE shipment_id = ANY($2))
+            ORDER BY order_id
+            """, [orders, shipments]);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                commitments.Add(new AffectedCommitment(reader.GetString(0), reader.GetString(1),
+                    new DateTimeOffset(reader.GetFieldValue<DateTime>(2)), reader.GetDecimal(3), reader.GetString(4)));
+        return new Impact(orders, lots, shipments, commitments);
+    }
+}

@@ -1,0 +1,37 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ExecutionLayer.Exceptions.Graph;
+
+/// <summary>Positional-parameter helpers for the graph's statements, all run in the projection's transaction.</summary>
+internal static class Sql
+{
+    public static async Task<int> ExecAsync(NpgsqlTransaction tx, string sql, CancellationToken ct, params object?[] args)
+    {
+        await using var command = Command(tx, sql, args);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public static async Task<List<string>> StringsAsync(NpgsqlTransaction tx, string sql, CancellationToken ct, params object?[] args)
+    {
+        await using var command = Command(tx, sql, args);
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) values.Add(reader.GetString(0));
+        return values;
+    }
+
+    public static NpgsqlCommand Command(NpgsqlTransaction tx, string sql, object?[] args)
+    {
+        var command = new NpgsqlCommand(sql, tx.Connection, tx);
+        foreach (var arg in args)
+            command.Parameters.Add(arg switch
+            {
+                null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                DateTimeOffset at => new NpgsqlParameter { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                IEnumerable<string> list when arg is not string => new NpgsqlParameter { Value = list.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                _ => new NpgsqlParameter { Value = arg },
+            });
+        return command;
+    }
+}

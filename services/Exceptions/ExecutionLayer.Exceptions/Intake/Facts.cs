@@ -1,0 +1,39 @@
+namespace ExecutionLayer.Exceptions.Intake;
+
+// The `data` of each operational event type. These records ARE the intake schema: a missing required
+// field, a wrong JSON type or an unknown enum value fails deserialization with the JSON path named.
+
+public sealed record SalesOrderConfirmed(string OrderId, string Customer, string Item, decimal Quantity, DateTimeOffset PromiseDate, decimal Value, string Currency);
+
+public sealed record MaterialLine(string Item, decimal Quantity, string? LotId = null);
+
+public sealed record ProductionOrderReleased(
+    string OrderId, string Item, decimal Quantity, string WorkCenter, DateTimeOffset Due, IReadOnlyList<MaterialLine> Materials, string? SalesOrderId = null);
+
+public sealed record MaterialRequirement(string ProductionOrderId, string Item, decimal Quantity, DateTimeOffset NeedDate);
+
+public sealed record PurchaseOrderPlaced(string PurchaseOrderId, string Supplier, string Item, decimal Quantity, DateTimeOffset Eta);
+
+public sealed record SupplierDeliveryDelayed(string PurchaseOrderId, DateTimeOffset NewEta, string Reason);
+
+public sealed record MaterialReceived(string PurchaseOrderId, string LotId, string Item, decimal Quantity);
+
+public enum MachineState { Running, Down, Idle, Maintenance }
+
+public sealed record MachineStateChanged(string WorkCenter, MachineState State, string? ReasonCode = null, string? Reason = null);
+
+public sealed record QualityHoldRaised(string HoldId, string LotId, string Reason);
+
+public sealed record QualityHoldReleased(string HoldId, string LotId);
+
+public sealed record LotProduced(string LotId, string Item, decimal Quantity, IReadOnlyList<string> FromLots, string? ProductionOrderId = null);
+
+public sealed record LotConsumed(string LotId, string ProductionOrderId, decimal Quantity);
+
+public sealed record ShipmentPlanned(string ShipmentId, IReadOnlyList<string> SalesOrderIds, IReadOnlyList<string> LotIds, string Carrier, DateTimeOffset PlannedDate);
+
+public sealed record ShipmentDispatched(string ShipmentId, DateTimeOffset DispatchedAt);
+
+public sealed record ProductionActualReported(string ProductionOrderId, decimal QuantityGood, decimal QuantityScrap);
+
+public sealed record KpiMeasured(string Kpi, decimal Value, string Unit, DateTimeOffset MeasuredAt);

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.ServiceDefaults.Correlation;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ExecutionLayer.Exceptions.ReceivingEvents;
+
+public static class ReceiveEventsEndpoint
+{
+    public static IEndpointRouteBuilder MapReceiveEvents(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/events", async (HttpContext context, ReceiveEventsHandler handler, ExceptionsOptions options, CancellationToken ct) =>
+        {
+            JsonDocument document;
+            try
+            {
+                document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: ct);
+            }
+            catch (JsonException e)
+            {
+                return Problem(400, "Malformed JSON", $"The body is not JSON: {e.Message}");
+            }
+
+            using (document)
+            {
+                // A single CloudEvent object is a batch of one; otherwise the CloudEvents batch format (a JSON array).
+                var batch = document.RootElement.ValueKind switch
+                {
+                    JsonValueKind.Array => document.RootElement.EnumerateArray().ToArray(),
+                    JsonValueKind.Object => [document.RootElement],
+                    _ => null,
+                };
+                if (batch is null || batch.Length == 0)
+                    return Problem(400, "Empty batch", "Post a JSON array of 1 or more events (or one event object).");
+                if (batch.Length > options.MaxBatchSize)
+                    return Problem(413, "Batch too large", $"A batch may hold at most {options.MaxBatchSize} events; this one has {batch.Length}. Split it.");
+
+                var metadata = new EventMetadata(CorrelationId: context.GetCorrelationId(), Actor: context.Request.Headers["X-Actor"].FirstOrDefault() ?? "intake");
+                var response = await handler.HandleAsync(batch, metadata, ct);
+                return Results.Json(response, statusCode: StatusCodes.Status202Accepted);
+            }
+        }).WithName("ReceiveEvents");
+        return app;
+    }
+
+    private static IResult Problem(int status, string title, string detail) =>
+        Results.Problem(new ProblemDetails { Status = status, Title = title, Detail = detail });
+}

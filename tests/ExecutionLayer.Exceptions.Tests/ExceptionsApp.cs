@@ -1,0 +1,51 @@
+using ExecutionLayer.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ExecutionLayer.Exceptions.Tests;
+
+/// <summary>The real exceptions service (its Program) on a database and vhost of its own.</summary>
+public sealed class ExceptionsApp : IAsyncLifetime
+{
+    private readonly FreshVirtualHost _vhost = new();
+    private WebApplicationFactory<Program> _factory = null!;
+
+    public FreshDatabase Database { get; } = new();
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        await _vhost.InitializeAsync();
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            web.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
+            foreach (var (key, value) in _vhost.Configuration) web.UseSetting(key, value);
+        });
+        Client = _factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+        await _vhost.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var command = Database.DataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public async Task<List<string>> StringsAsync(string sql)
+    {
+        await using var command = Database.DataSource.CreateCommand(sql);
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
+        return values;
+    }
+}

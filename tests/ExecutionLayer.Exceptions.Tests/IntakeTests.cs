@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace ExecutionLayer.Exceptions.Tests;
+
+/// <summary>The ERP/MES intake through the real service: idempotent, partial, bounded, and never half an event.</summary>
+public sealed class IntakeTests(ExceptionsApp app) : IClassFixture<ExceptionsApp>
+{
+    private static object Machine(string id, string state = "running") => PlantDay.Event(id, "mes-cnc", "MachineStateChanged", "work-center/CNC-9", PlantDay.Monday, new { workCenter = "CNC-9", state });
+
+    private async Task<JsonElement> PostAsync(object body, HttpStatusCode expected = HttpStatusCode.Accepted)
+    {
+        var response = await app.Client.PostAsJsonAsync("/events", body);
+        Assert.Equal(expected, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private Task<long> StoredAsync(string id) =>
+        app.CountAsync($"SELECT count(*) FROM exceptions.events WHERE event_type = 'intake.operational-event-received' AND data->>'sourceEventId' = '{id}'");
+
+    [Fact]
+    public async Task A_repeated_post_is_a_duplicate_with_no_second_effect()
+    {
+        var first = await PostAsync(new[] { Machine("dup-1") });
+        Assert.Equal("accepted", first.GetProperty("results")[0].GetProperty("status").GetString());
+
+        var again = await PostAsync(new[] { Machine("dup-1"), Machine("dup-1") });
+        Assert.Equal(["duplicate", "duplicate"], again.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal(1, await StoredAsync("dup-1"));
+    }
+
+    [Fact]
+    public async Task Concurrent_posts_of_the_same_event_store_it_once()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => app.Client.PostAsJsonAsync("/events", new[] { Machine("race-1") })));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        Assert.Equal(1, await StoredAsync("race-1"));
+    }
+
+    [Fact]
+    public async Task A_batch_with_invalid_events_stores_the_valid_ones_and_explains_each_rejection()
+    {
+        var body = await PostAsync(new object[]
+        {
+            Machine("mix-ok-1"),
+            PlantDay.Event("mix-bad-site", "mes-cnc", "MachineStateChanged", "x", PlantDay.Monday, new { workCenter = "CNC-9", state = "down" }, site: "XX-NOWHERE"),
+            PlantDay.Event("mix-bad-type", "mes-cnc", "MachineExploded", "x", PlantDay.Monday, new { }),
+            Machine("mix-ok-2"),
+        });
+        Assert.Equal(2, body.GetProperty("accepted").GetInt32());
+        Assert.Equal(2, body.GetProperty("rejected").GetInt32());
+        var rejected = body.GetProperty("results")[1];
+        Assert.Equal("rejected", rejected.GetProperty("status").GetString());
+        Assert.Equal("Unknown site", rejected.GetProperty("problem").GetProperty("title").GetString());
+        Assert.Equal(1, await StoredAsync("mix-ok-2"));
+        Assert.Equal(0, await StoredAsync("mix-bad-site"));
+    }
+
+    [Fact]
+    public async Task More_than_the_batch_limit_is_413_and_nothing_is_stored()
+    {
+        var events = Enumerable.Range(0, 1_001).Select(i => Machine($"big-{i}")).ToArray();
+        var problem = await PostAsync(events, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("1000", problem.GetProperty("detail").GetString());
+        Assert.Equal(0, await StoredAsync("big-0"));
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_problem()
+    {
+        var response = await app.Client.PostAsync("/events", new StringContent("[{\"id\": \"x\",", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_late_older_fact_never_overwrites_a_newer_one()
+    {
+        await PostAsync(new[] { PlantDay.Event("ooo-new", "mes-cnc", "MachineStateChanged", "work-center/CNC-7", PlantDay.Monday.AddHours(10), new { workCenter = "CNC-7", state = "running" }) });
+        await PostAsync(new[] { PlantDay.Event("ooo-old", "mes-cnc", "MachineStateChanged", "work-center/CNC-7", PlantDay.Monday.AddHours(9), new { workCenter = "CNC-7", state = "down" }) });
+
+        await ExecutionLayer.Testing.Eventually.TrueAsync(async () =>
+            await app.CountAsync("SELECT count(*) FROM exceptions.checkpoints c WHERE c.name = 'projection:operational-graph' AND c.last_position >= (SELECT max(position) FROM exceptions.events WHERE event_type = 'intake.operational-event-received')") == 1,
+            "the graph has applied both facts");
+        Assert.Equal(["Running"], await app.StringsAsync("SELECT state FROM exceptions.work_centers WHERE work_center = 'CNC-7'"));
+        Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM exceptions.case_index WHERE trigger_key = 'OH-DAYTON/CNC-7'"));
+    }
+}

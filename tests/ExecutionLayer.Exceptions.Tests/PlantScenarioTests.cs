@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ExecutionLayer.Testing;
+
+namespace ExecutionLayer.Exceptions.Tests;
+
+/// <summary>The DOMAIN.md day through the real service: intake → graph → detection → case with impact and routing.</summary>
+public sealed class PlantScenarioTests(ExceptionsApp app) : IClassFixture<ExceptionsApp>
+{
+    private async Task PostAsync(params object[] events)
+    {
+        var response = await app.Client.PostAsJsonAsync("/events", events);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(events.Length, body.GetProperty("accepted").GetInt32() + body.GetProperty("duplicates").GetInt32());
+    }
+
+    private async Task<JsonElement> CaseAsync(string kind, string suffix)
+    {
+        JsonElement found = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            var cases = await app.Client.GetFromJsonAsync<JsonElement>($"/exceptions?site=OH-DAYTON&kind={kind}");
+            foreach (var c in cases.EnumerateArray())
+            {
+                var detail = await app.Client.GetFromJsonAsync<JsonElement>($"/exceptions/{c.GetProperty("caseId").GetString()}");
+                if (detail.GetProperty("state").GetProperty("triggerSubject").GetString()!.EndsWith(suffix, StringComparison.Ordinal)
+                    && detail.GetProperty("state").GetProperty("status").GetString() == "responding")
+                {
+                    found = detail;
+                    return true;
+                }
+            }
+            return false;
+        }, $"a {kind} case for {suffix} is responding");
+        return found;
+    }
+
+    private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
+
+    [Fact]
+    public async Task CNC_4_going_down_opens_a_case_finding_PR_77_SO_1001_and_SH_900_and_routes_it_to_three_functions_at_once()
+    {
+        const string s = "-down";
+        await PostAsync(PlantDay.Plan(s));
+        await PostAsync(PlantDay.CncDown(s));
+
+        var found = await CaseAsync("MachineDown", s);
+        var impact = found.GetProperty("state").GetProperty("impact");
+        Assert.Equal([$"PR-77{s}"], Strings(impact.GetProperty("productionOrders")));
+        Assert.Equal([$"SH-900{s}"], Strings(impact.GetProperty("shipments")));
+        Assert.Equal([$"L-6001{s}"], Strings(impact.GetProperty("lots")));
+        var commitment = Assert.Single(impact.GetProperty("commitments").EnumerateArray());
+        Assert.Equal($"SO-1001{s}", commitment.GetProperty("salesOrderId").GetString());
+        Assert.Equal("Acme Axles", commitment.GetProperty("customer").GetString());
+        Assert.Equal(48_000m, impact.GetProperty("valueAtRisk").GetDecimal());
+        Assert.Equal(["maintenance", "production-planning", "customer-service"],
+            found.GetProperty("state").GetProperty("routedTo").EnumerateArray().Select(f => f.GetProperty("function").GetString()));
+    }
+
+    [Fact]
+    public async Task A_hold_on_L_5521_blocks_every_order_consuming_it_or_a_descendant_and_every_shipment_containing_them()
+    {
+        const string s = "-hold";
+        await PostAsync(PlantDay.Plan(s));
+        await PostAsync(PlantDay.HoldOnBarStock(s));
+
+        var found = await CaseAsync("QualityHold", s);
+        var propagated = found.GetProperty("timeline").EnumerateArray().Single(e => e.GetProperty("type").GetString() == "exceptions.hold-propagated").GetProperty("event");
+        Assert.Equal([$"L-5521{s}", $"L-6001{s}", $"L-7001{s}"], Strings(propagated.GetProperty("lots")));
+        Assert.Equal([$"PR-77{s}", $"PR-78{s}"], Strings(propagated.GetProperty("blockedProductionOrders")));
+        Assert.Equal([$"SH-900{s}"], Strings(propagated.GetProperty("blockedShipments")));
+
+        Assert.Equal([$"PR-77{s}", $"PR-78{s}"], await app.StringsAsync($"SELECT order_id FROM exceptions.production_orders WHERE blocked_by_hold = 'QH-1{s}' ORDER BY 1"));
+        Assert.Equal(0, await app.CountAsync($"SELECT count(*) FROM exceptions.production_orders WHERE order_id = 'PR-80{s}' AND blocked_by_hold IS NOT NULL"));
+        Assert.Equal(0, await app.CountAsync($"SELECT count(*) FROM exceptions.shipments WHERE shipment_id = 'SH-901{s}' AND blocked_by_hold IS NOT NULL"));
+        Assert.Contains("quality", found.GetProperty("state").GetProperty("routedTo").EnumerateArray().Select(f => f.GetProperty("function").GetString()));
+    }
+
+    [Fact]
+    public async Task A_machine_back_up_re_assesses_the_case_and_records_what_was_removed()
+    {
+        const string s = "-back";
+        await PostAsync(PlantDay.Plan(s));
+        await PostAsync(PlantDay.CncDown(s));
+        var found = await CaseAsync("MachineDown", s);
+        var caseId = found.GetProperty("caseId").GetString();
+
+        await PostAsync(PlantDay.Event($"cnc4-up{s}", "mes-cnc", "MachineStateChanged", $"work-center/CNC-4{s}", PlantDay.Monday.AddHours(12),
+            new { workCenter = $"CNC-4{s}", state = "running" }));
+
+        JsonElement reassessed = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            var detail = await app.Client.GetFromJsonAsync<JsonElement>($"/exceptions/{caseId}");
+            var assessments = detail.GetProperty("timeline").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "exceptions.impact-assessed").ToArray();
+            if (assessments.Length < 2) return false;
+            reassessed = assessments[^1].GetProperty("event");
+            return true;
+        }, "the case was re-assessed");
+        Assert.Contains($"PR-77{s}", Strings(reassessed.GetProperty("change").GetProperty("removed")));
+        Assert.Equal(0m, reassessed.GetProperty("change").GetProperty("valueAtRiskAfter").GetDecimal());
+    }
+}
