@@ -25,7 +25,8 @@ public sealed record RecordedEvent(
     /// </summary>
     public object Data => _data ??= _deserialize!(this);
 
-    internal RecordedEvent WithData(object data)
+    /// <summary>Attaches the payload object: the store does so on append; mapper and projection tests do for events built in memory.</summary>
+    public RecordedEvent WithData(object data)
     {
         _data = data;
         return this;

@@ -5,6 +5,7 @@ using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Exceptions.ReadingCases;
+using ExecutionLayer.Exceptions.ReadingGraph;
 using ExecutionLayer.Exceptions.ReceivingEvents;
 using ExecutionLayer.Messaging;
 using ExecutionLayer.Messaging.Outbox;
@@ -32,7 +33,7 @@ public static class ExceptionsConfig
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => app.MapReceiveEvents().MapReadingCases();
+    public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => app.MapReceiveEvents().MapReadingCases().MapGraphViews();
 
     private static void RegisterEvents(EventTypeRegistry types) => types
         .Register<OperationalEventReceived>(OperationalGraphProjection.IntakeEventType)

@@ -24,7 +24,7 @@ public static class CaseDecisions
         if (!state.IsOpen) throw new InvalidStateException($"Case {state.Id} is {state.Status}; it cannot be routed.");
         var functions = routing.FunctionsFor(state.Site, state.Kind, state.Severity)
             .Where(f => state.RoutedTo.All(r => r.Function != f.Function)).ToArray();
-        return functions.Length == 0 ? [] : [new CaseRouted(state.Id, functions, state.Severity, now)];
+        return functions.Length == 0 ? [] : [new CaseRouted(state.Id, functions, state.Severity, state.Impact, now)];
     }
 
     public static IReadOnlyList<object> RecordHold(ExceptionCase state, string holdId, string lotId, IReadOnlyList<string> lots,

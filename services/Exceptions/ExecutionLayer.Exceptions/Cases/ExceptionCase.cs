@@ -17,7 +17,8 @@ public sealed record CaseOpened(Guid CaseId, CaseKind Kind, string Site, string 
 
 public sealed record ImpactAssessed(Guid CaseId, Impact Impact, Severity Severity, ImpactChange Change, DateTimeOffset AssessedAt) : CaseEvent;
 
-public sealed record CaseRouted(Guid CaseId, IReadOnlyList<RoutedFunction> Functions, Severity Severity, DateTimeOffset RoutedAt) : CaseEvent;
+/// <summary>Carries the impact it was routed on, so each function's request states what it is acting on.</summary>
+public sealed record CaseRouted(Guid CaseId, IReadOnlyList<RoutedFunction> Functions, Severity Severity, Impact Impact, DateTimeOffset RoutedAt) : CaseEvent;
 
 public sealed record HoldPropagated(
     Guid CaseId, string HoldId, string LotId, IReadOnlyList<string> Lots, IReadOnlyList<string> BlockedProductionOrders,

@@ -29,7 +29,8 @@ internal sealed class ExceptionsIntegrationMapper : IIntegrationEventMapper
             case CaseRouted e:
                 foreach (var function in e.Functions)
                     yield return new ActionRequested(DeterministicId.From($"action-request|{e.CaseId}|{function.Function}"), e.CaseId, recorded.Metadata.Site ?? "",
-                        function.Function, function.OwnerRole, $"Respond to exception case {e.CaseId} ({function.Function})", e.Severity.ToString(), [], [], 0m, e.RoutedAt);
+                        function.Function, function.OwnerRole, $"Respond to exception case {e.CaseId} ({function.Function})", e.Severity.ToString(),
+                        e.Impact.ProductionOrders, e.Impact.Shipments, e.Impact.ValueAtRisk, e.RoutedAt);
                 break;
         }
     }

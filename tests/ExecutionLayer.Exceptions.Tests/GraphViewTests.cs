@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ExecutionLayer.Testing;
+
+namespace ExecutionLayer.Exceptions.Tests;
+
+public sealed class GraphViewTests(ExceptionsApp app) : IClassFixture<ExceptionsApp>
+{
+    private const string S = "-view";
+
+    private async Task GivenThePlanAsync()
+    {
+        var response = await app.Client.PostAsJsonAsync("/events", PlantDay.Plan(S));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Eventually.TrueAsync(async () => (await app.Client.GetAsync($"/graph/shipments/SH-900{S}")).IsSuccessStatusCode, "the plan is in the graph");
+    }
+
+    [Fact]
+    public async Task A_lots_genealogy_reads_down_to_every_descendant_and_up_to_its_origin()
+    {
+        await GivenThePlanAsync();
+        var down = await app.Client.GetFromJsonAsync<JsonElement>($"/graph/lots/L-5521{S}?direction=down");
+        Assert.Equal([$"L-5521{S}", $"L-6001{S}", $"L-7001{S}"], down.GetProperty("lots").EnumerateArray().Select(l => l.GetProperty("lotId").GetString()));
+        Assert.Equal([0, 1, 2], down.GetProperty("lots").EnumerateArray().Select(l => l.GetProperty("depth").GetInt32()));
+
+        var up = await app.Client.GetFromJsonAsync<JsonElement>($"/graph/lots/L-7001{S}?direction=up");
+        Assert.Equal([$"L-7001{S}", $"L-6001{S}", $"L-5521{S}"], up.GetProperty("lots").EnumerateArray().Select(l => l.GetProperty("lotId").GetString()));
+    }
+
+    [Fact]
+    public async Task A_sales_order_shows_its_production_orders_lots_and_shipments()
+    {
+        await GivenThePlanAsync();
+        var order = await app.Client.GetFromJsonAsync<JsonElement>($"/graph/orders/SO-1001{S}");
+        Assert.Equal("sales-order", order.GetProperty("kind").GetString());
+        Assert.Equal([$"PR-77{S}", $"PR-78{S}"], order.GetProperty("productionOrders").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal([$"SH-900{S}"], order.GetProperty("shipments").EnumerateArray().Select(o => o.GetString()));
+    }
+
+    [Fact]
+    public async Task Unknown_ids_are_404_problems_and_a_bad_direction_is_400()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync("/graph/lots/L-NOPE")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync("/graph/orders/SO-NOPE")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync("/graph/shipments/SH-NOPE")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Client.GetAsync("/graph/lots/L-1?direction=sideways")).StatusCode);
+    }
+}
