@@ -102,4 +102,39 @@ public sealed class PlantScenarioTests(ExceptionsApp app) : IClassFixture<Except
         Assert.Contains($"PR-77{s}", Strings(reassessed.GetProperty("change").GetProperty("removed")));
         Assert.Equal(0m, reassessed.GetProperty("change").GetProperty("valueAtRiskAfter").GetDecimal());
     }
+
+    [Fact]
+    public async Task A_supplier_delay_past_an_orders_need_date_opens_a_shortage_routed_to_procurement()
+    {
+        const string s = "-short";
+        await PostAsync(PlantDay.Plan(s));
+        await PostAsync(
+            PlantDay.Event($"req{s}", "sap-oh", "MaterialRequirement", $"production-order/PR-78{s}", PlantDay.Monday.AddHours(7),
+                new { productionOrderId = $"PR-78{s}", item = $"BEARING{s}", quantity = 800, needDate = PlantDay.Monday.AddDays(2) }),
+            PlantDay.Event($"po{s}", "sap-oh", "PurchaseOrderPlaced", $"purchase-order/PO-91{s}", PlantDay.Monday.AddHours(7),
+                new { purchaseOrderId = $"PO-91{s}", supplier = "Ball & Roller", item = $"BEARING{s}", quantity = 800, eta = PlantDay.Monday.AddDays(1) }));
+        await PostAsync(PlantDay.Event($"late{s}", "sap-oh", "SupplierDeliveryDelayed", $"purchase-order/PO-91{s}", PlantDay.Monday.AddHours(11),
+            new { purchaseOrderId = $"PO-91{s}", newEta = PlantDay.Monday.AddDays(3), reason = "port congestion" }));
+
+        var found = await CaseAsync("Shortage", s);
+        var impact = found.GetProperty("state").GetProperty("impact");
+        Assert.Equal([$"PR-78{s}"], Strings(impact.GetProperty("productionOrders")));
+        Assert.Equal($"SO-1001{s}", impact.GetProperty("commitments")[0].GetProperty("salesOrderId").GetString());
+        Assert.Contains("procurement", found.GetProperty("state").GetProperty("routedTo").EnumerateArray().Select(f => f.GetProperty("function").GetString()));
+    }
+
+    [Fact]
+    public async Task A_purchase_order_in_time_for_every_need_opens_no_shortage()
+    {
+        const string s = "-intime";
+        await PostAsync(PlantDay.Plan(s));
+        await PostAsync(
+            PlantDay.Event($"req{s}", "sap-oh", "MaterialRequirement", $"production-order/PR-78{s}", PlantDay.Monday.AddHours(7),
+                new { productionOrderId = $"PR-78{s}", item = $"BEARING{s}", quantity = 800, needDate = PlantDay.Monday.AddDays(2) }),
+            PlantDay.Event($"po{s}", "sap-oh", "PurchaseOrderPlaced", $"purchase-order/PO-92{s}", PlantDay.Monday.AddHours(7),
+                new { purchaseOrderId = $"PO-92{s}", supplier = "Ball & Roller", item = $"BEARING{s}", quantity = 800, eta = PlantDay.Monday.AddDays(1) }),
+            PlantDay.CncDown(s)); // a later fact, so the graph has certainly applied the purchase order once its case exists
+        await CaseAsync("MachineDown", s);
+        Assert.Equal(0, await app.CountAsync($"SELECT count(*) FROM exceptions.case_index WHERE kind = 'Shortage' AND trigger_key = 'PO-92{s}'"));
+    }
 }

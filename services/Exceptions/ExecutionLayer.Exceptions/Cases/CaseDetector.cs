@@ -37,7 +37,14 @@ internal sealed class CaseDetector(EventStore store, RoutingTable routing)
             case QualityHoldReleased release:
                 await ReleaseAsync(tx, received, release, metadata, ct);
                 break;
-            case MachineStateChanged or SalesOrderConfirmed or ProductionOrderReleased or ShipmentPlanned or ShipmentDispatched or LotProduced or LotConsumed:
+            case SupplierDeliveryDelayed delay:
+                await OpenShortageAsync(tx, intake, received, delay.PurchaseOrderId, metadata, ct);
+                break;
+            case PurchaseOrderPlaced placed:
+                await OpenShortageAsync(tx, intake, received, placed.PurchaseOrderId, metadata, ct);
+                break;
+            case MachineStateChanged or SalesOrderConfirmed or ProductionOrderReleased or ShipmentPlanned or ShipmentDispatched or LotProduced or LotConsumed
+                or MaterialRequirement or MaterialReceived:
                 await ReassessSiteAsync(tx, received.Site, metadata, ct);
                 break;
         }
@@ -60,6 +67,27 @@ internal sealed class CaseDetector(EventStore store, RoutingTable routing)
         var summary = $"{down.WorkCenter} down{(down.Reason is null ? "" : $" ({down.Reason})")}";
         await _cases.DecideAsync(tx, caseId, metadata with { CorrelationId = CorrelationOf(caseId) }, ct,
             s => CaseDecisions.Open(s, caseId, CaseKind.MachineDown, received.Site, key, received.Subject, summary, now),
+            s => CaseDecisions.Assess(s, impact, now),
+            s => CaseDecisions.Route(s, routing, now));
+    }
+
+    /// <summary>A supplier ETA later than an open order's need date: a shortage (one open case per purchase order).</summary>
+    private async Task OpenShortageAsync(NpgsqlTransaction tx, RecordedEvent intake, OperationalEventReceived received, string purchaseOrderId, EventMetadata metadata, CancellationToken ct)
+    {
+        if (await _cases.OpenCaseAsync(tx, CaseKind.Shortage, purchaseOrderId, ct) is not null)
+        {
+            await ReassessSiteAsync(tx, received.Site, metadata, ct);
+            return;
+        }
+        var impact = await _impact.OfLateSupplyAsync(tx, purchaseOrderId, ct);
+        if (impact.ProductionOrders.Count == 0) return;
+        var caseId = DeterministicId.From($"case|{intake.EventId}");
+        if (await _cases.ExistsAsync(tx, caseId, ct)) return;
+
+        var now = store.Clock.GetUtcNow();
+        await _cases.DecideAsync(tx, caseId, metadata with { CorrelationId = CorrelationOf(caseId) }, ct,
+            s => CaseDecisions.Open(s, caseId, CaseKind.Shortage, received.Site, purchaseOrderId, received.Subject,
+                $"Supply of {purchaseOrderId} arrives after {impact.ProductionOrders.Count} order(s) need it", now),
             s => CaseDecisions.Assess(s, impact, now),
             s => CaseDecisions.Route(s, routing, now));
     }
@@ -113,6 +141,7 @@ internal sealed class CaseDetector(EventStore store, RoutingTable routing)
             {
                 CaseKind.MachineDown when await StillDownAsync(tx, key, ct) => await _impact.OfWorkCenterAsync(tx, site, key[(key.IndexOf('/') + 1)..], ct),
                 CaseKind.MachineDown => Impact.None,
+                CaseKind.Shortage => await _impact.OfLateSupplyAsync(tx, key, ct),
                 _ => await _impact.OfLotTreeAsync(tx, await Sql.StringsAsync(tx, $"SELECT lot_id FROM {_s}.lots WHERE hold_id = $1 ORDER BY lot_id", ct, key), ct),
             };
             var now = store.Clock.GetUtcNow();

@@ -2,7 +2,7 @@ using ExecutionLayer.EventSourcing.Decisions;
 
 namespace ExecutionLayer.Exceptions.Cases;
 
-public enum CaseKind { MachineDown, QualityHold }
+public enum CaseKind { MachineDown, QualityHold, Shortage }
 
 public enum Severity { Low, Medium, High, Critical }
 

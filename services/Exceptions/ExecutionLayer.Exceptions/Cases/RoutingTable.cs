@@ -14,6 +14,9 @@ public sealed class RoutingTable(IReadOnlyList<RoutingRule> rules)
         new("*", CaseKind.QualityHold, Severity.Medium, "logistics", "logistics-coordinator"),
         new("*", CaseKind.QualityHold, Severity.Medium, "production-planning", "production-planner"),
         new("*", CaseKind.QualityHold, Severity.High, "customer-service", "customer-service-rep"),
+        new("*", CaseKind.Shortage, Severity.Low, "procurement", "buyer"),
+        new("*", CaseKind.Shortage, Severity.Medium, "production-planning", "production-planner"),
+        new("*", CaseKind.Shortage, Severity.High, "customer-service", "customer-service-rep"),
     ]);
 
     public IReadOnlyList<RoutedFunction> FunctionsFor(string site, CaseKind kind, Severity severity)

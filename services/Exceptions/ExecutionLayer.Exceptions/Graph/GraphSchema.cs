@@ -41,6 +41,10 @@ internal sealed class GraphSchema(EventStore store) : IHostedLifecycleService
         CREATE TABLE IF NOT EXISTS {s}.purchase_orders (
             purchase_order_id text PRIMARY KEY, site text NOT NULL, supplier text NOT NULL, item text NOT NULL, quantity numeric NOT NULL,
             eta timestamptz NOT NULL, as_of timestamptz NOT NULL);
+        CREATE TABLE IF NOT EXISTS {s}.material_requirements (
+            production_order_id text NOT NULL, item text NOT NULL, site text NOT NULL, quantity numeric NOT NULL, need_date timestamptz NOT NULL,
+            as_of timestamptz NOT NULL, PRIMARY KEY (production_order_id, item));
+        CREATE INDEX IF NOT EXISTS material_requirements_item ON {s}.material_requirements (site, item, need_date);
         CREATE TABLE IF NOT EXISTS {s}.case_index (
             case_id uuid PRIMARY KEY, kind text NOT NULL, site text NOT NULL, trigger_key text NOT NULL, status text NOT NULL,
             severity text NOT NULL, summary text NOT NULL, value_at_risk numeric NOT NULL DEFAULT 0, opened_at timestamptz NOT NULL,

@@ -24,6 +24,11 @@ internal sealed class GraphWriter(string s)
             ON CONFLICT (site, work_center) DO UPDATE SET state = EXCLUDED.state, reason_code = EXCLUDED.reason_code, as_of = EXCLUDED.as_of
             WHERE t.as_of <= EXCLUDED.as_of
             """, ct, site, f.WorkCenter, f.State.ToString(), f.ReasonCode, at),
+        MaterialRequirement f => Sql.ExecAsync(tx, $"""
+            INSERT INTO {s}.material_requirements AS t (production_order_id, item, site, quantity, need_date, as_of) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (production_order_id, item) DO UPDATE SET quantity = EXCLUDED.quantity, need_date = EXCLUDED.need_date, as_of = EXCLUDED.as_of
+            WHERE t.as_of <= EXCLUDED.as_of
+            """, ct, f.ProductionOrderId, f.Item, site, f.Quantity, f.NeedDate, at),
         PurchaseOrderPlaced f => Sql.ExecAsync(tx, $"""
             INSERT INTO {s}.purchase_orders AS t (purchase_order_id, site, supplier, item, quantity, eta, as_of) VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (purchase_order_id) DO UPDATE SET supplier = EXCLUDED.supplier, item = EXCLUDED.item, quantity = EXCLUDED.quantity,

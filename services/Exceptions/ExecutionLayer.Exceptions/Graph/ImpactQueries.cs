@@ -26,6 +26,23 @@ internal sealed class ImpactQueries(string s)
             $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = ANY($1) ORDER BY lot_id", ct, orders), ct);
     }
 
+    /// <summary>
+    /// A purchase order arrives too late: the open production orders at its site that need its item
+    /// before its current ETA, and what hangs off them. No ETA (unknown PO) means no impact.
+    /// </summary>
+    public async Task<Impact> OfLateSupplyAsync(NpgsqlTransaction tx, string purchaseOrderId, CancellationToken ct)
+    {
+        var orders = await Sql.StringsAsync(tx, $"""
+            SELECT DISTINCT r.production_order_id FROM {s}.purchase_orders p
+            JOIN {s}.material_requirements r ON r.site = p.site AND r.item = p.item AND r.need_date < p.eta
+            JOIN {s}.production_orders o ON o.order_id = r.production_order_id AND o.status <> 'completed'
+            WHERE p.purchase_order_id = $1
+            ORDER BY 1
+            """, ct, purchaseOrderId);
+        return await AroundOrdersAsync(tx, orders, await Sql.StringsAsync(tx,
+            $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = ANY($1) ORDER BY lot_id", ct, orders), ct);
+    }
+
     /// <summary>The held lot and every descendant, at any depth.</summary>
     public Task<List<string>> LotTreeAsync(NpgsqlTransaction tx, string lotId, CancellationToken ct) =>
         Sql.StringsAsync(tx, $"{Descendants} SELECT lot_id FROM tree ORDER BY lot_id", ct, lotId);
