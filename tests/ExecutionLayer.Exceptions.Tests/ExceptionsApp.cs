@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using ExecutionLayer.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -32,6 +35,16 @@ public sealed class ExceptionsApp : IAsyncLifetime
         await _factory.DisposeAsync();
         await _vhost.DisposeAsync();
         await Database.DisposeAsync();
+    }
+
+    /// <summary>Posts events as the ERP/MES would; every one must be taken (accepted now or before).</summary>
+    public async Task<JsonElement> PostEventsAsync(params object[] events)
+    {
+        var response = await Client.PostAsJsonAsync("/events", events);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(events.Length, body.GetProperty("accepted").GetInt32() + body.GetProperty("duplicates").GetInt32());
+        return body;
     }
 
     public async Task<long> CountAsync(string sql)

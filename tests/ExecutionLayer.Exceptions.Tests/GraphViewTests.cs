@@ -11,8 +11,7 @@ public sealed class GraphViewTests(ExceptionsApp app) : IClassFixture<Exceptions
 
     private async Task GivenThePlanAsync()
     {
-        var response = await app.Client.PostAsJsonAsync("/events", PlantDay.Plan(S));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await app.PostEventsAsync(PlantDay.Plan(S));
         await Eventually.TrueAsync(async () => (await app.Client.GetAsync($"/graph/shipments/SH-900{S}")).IsSuccessStatusCode, "the plan is in the graph");
     }
 

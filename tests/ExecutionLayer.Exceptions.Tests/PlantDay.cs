@@ -42,4 +42,13 @@ public static class PlantDay
     public static object HoldOnBarStock(string suffix = "") =>
         Event($"hold{suffix}", "mes-qms", "QualityHoldRaised", $"lot/L-5521{suffix}", Monday.AddHours(10).AddMinutes(30),
             new { holdId = $"QH-1{suffix}", lotId = $"L-5521{suffix}", reason = "hardness out of spec" });
+
+    /// <summary>PR-78 needs bearings on Wednesday; the purchase order for them is due Tuesday.</summary>
+    public static object[] BearingsNeededAndOrdered(string suffix, string purchaseOrderId) =>
+    [
+        Event($"req{suffix}", "sap-oh", "MaterialRequirement", $"production-order/PR-78{suffix}", Monday.AddHours(7),
+            new { productionOrderId = $"PR-78{suffix}", item = $"BEARING{suffix}", quantity = 800, needDate = Monday.AddDays(2) }),
+        Event($"{purchaseOrderId}-placed", "sap-oh", "PurchaseOrderPlaced", $"purchase-order/{purchaseOrderId}", Monday.AddHours(7),
+            new { purchaseOrderId, supplier = "Ball & Roller", item = $"BEARING{suffix}", quantity = 800, eta = Monday.AddDays(1) }),
+    ];
 }

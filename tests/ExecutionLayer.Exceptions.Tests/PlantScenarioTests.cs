@@ -8,13 +8,7 @@ namespace ExecutionLayer.Exceptions.Tests;
 /// <summary>The DOMAIN.md day through the real service: intake → graph → detection → case with impact and routing.</summary>
 public sealed class PlantScenarioTests(ExceptionsApp app) : IClassFixture<ExceptionsApp>
 {
-    private async Task PostAsync(params object[] events)
-    {
-        var response = await app.Client.PostAsJsonAsync("/events", events);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(events.Length, body.GetProperty("accepted").GetInt32() + body.GetProperty("duplicates").GetInt32());
-    }
+    private Task PostAsync(params object[] events) => app.PostEventsAsync(events);
 
     private async Task<JsonElement> CaseAsync(string kind, string suffix)
     {
@@ -108,11 +102,7 @@ public sealed class PlantScenarioTests(ExceptionsApp app) : IClassFixture<Except
     {
         const string s = "-short";
         await PostAsync(PlantDay.Plan(s));
-        await PostAsync(
-            PlantDay.Event($"req{s}", "sap-oh", "MaterialRequirement", $"production-order/PR-78{s}", PlantDay.Monday.AddHours(7),
-                new { productionOrderId = $"PR-78{s}", item = $"BEARING{s}", quantity = 800, needDate = PlantDay.Monday.AddDays(2) }),
-            PlantDay.Event($"po{s}", "sap-oh", "PurchaseOrderPlaced", $"purchase-order/PO-91{s}", PlantDay.Monday.AddHours(7),
-                new { purchaseOrderId = $"PO-91{s}", supplier = "Ball & Roller", item = $"BEARING{s}", quantity = 800, eta = PlantDay.Monday.AddDays(1) }));
+        await PostAsync(PlantDay.BearingsNeededAndOrdered(s, $"PO-91{s}"));
         await PostAsync(PlantDay.Event($"late{s}", "sap-oh", "SupplierDeliveryDelayed", $"purchase-order/PO-91{s}", PlantDay.Monday.AddHours(11),
             new { purchaseOrderId = $"PO-91{s}", newEta = PlantDay.Monday.AddDays(3), reason = "port congestion" }));
 
@@ -128,12 +118,8 @@ public sealed class PlantScenarioTests(ExceptionsApp app) : IClassFixture<Except
     {
         const string s = "-intime";
         await PostAsync(PlantDay.Plan(s));
-        await PostAsync(
-            PlantDay.Event($"req{s}", "sap-oh", "MaterialRequirement", $"production-order/PR-78{s}", PlantDay.Monday.AddHours(7),
-                new { productionOrderId = $"PR-78{s}", item = $"BEARING{s}", quantity = 800, needDate = PlantDay.Monday.AddDays(2) }),
-            PlantDay.Event($"po{s}", "sap-oh", "PurchaseOrderPlaced", $"purchase-order/PO-92{s}", PlantDay.Monday.AddHours(7),
-                new { purchaseOrderId = $"PO-92{s}", supplier = "Ball & Roller", item = $"BEARING{s}", quantity = 800, eta = PlantDay.Monday.AddDays(1) }),
-            PlantDay.CncDown(s)); // a later fact, so the graph has certainly applied the purchase order once its case exists
+        // CNC-4 going down comes later in the same batch, so once its case exists the purchase order has been judged.
+        await PostAsync([.. PlantDay.BearingsNeededAndOrdered(s, $"PO-92{s}"), PlantDay.CncDown(s)]);
         await CaseAsync("MachineDown", s);
         Assert.Equal(0, await app.CountAsync($"SELECT count(*) FROM exceptions.case_index WHERE kind = 'Shortage' AND trigger_key = 'PO-92{s}'"));
     }
