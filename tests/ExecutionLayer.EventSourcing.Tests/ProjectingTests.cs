@@ -14,6 +14,10 @@ public sealed class ProjectingTests(StoreFixture fixture) : IClassFixture<StoreF
 
     private ProjectionRunner Runner(IProjection projection) => new(fixture.Store, projection, Fast, NullLogger<ProjectionRunner>.Instance);
 
+    /// <summary>Another instance of the service: a store over its own connection pool, as another process has.</summary>
+    private ProjectionRunner RunnerOnOtherInstance(Npgsql.NpgsqlDataSource pool, IProjection projection) =>
+        new(new EventStore(pool, fixture.Store.Schema, fixture.Store.Types, fixture.Clock), projection, Fast, NullLogger<ProjectionRunner>.Instance);
+
     private async Task AppendNotesAsync(int count, string prefix = "note")
     {
         for (var i = 0; i < count; i++)
@@ -111,9 +115,8 @@ public sealed class ProjectingTests(StoreFixture fixture) : IClassFixture<StoreF
     {
         var projection = await CountingProjection.CreateAsync(fixture.DataSource, "shared_counts");
         await using var otherInstancePool = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString);
-        var otherInstance = new EventStore(otherInstancePool, fixture.Store.Schema, fixture.Store.Types, fixture.Clock);
         using var a = Runner(projection);
-        using var b = new ProjectionRunner(otherInstance, projection, Fast, NullLogger<ProjectionRunner>.Instance);
+        using var b = RunnerOnOtherInstance(otherInstancePool, projection);
         await a.StartAsync(CancellationToken.None);
         await Eventually.TrueAsync(() => a.State == SubscriptionState.Active, "the first instance is active");
         await b.StartAsync(CancellationToken.None);
@@ -138,9 +141,8 @@ public sealed class ProjectingTests(StoreFixture fixture) : IClassFixture<StoreF
         var failing = await CountingProjection.CreateAsync(fixture.DataSource, "takeover_counts", e => e.Position == poisonAt);
         var healthy = await CountingProjection.CreateAsync(fixture.DataSource, "takeover_counts");
         await using var otherInstancePool = Npgsql.NpgsqlDataSource.Create(fixture.ConnectionString);
-        var otherInstance = new EventStore(otherInstancePool, fixture.Store.Schema, fixture.Store.Types, fixture.Clock);
         using var broken = Runner(failing);
-        using var standby = new ProjectionRunner(otherInstance, healthy, Fast, NullLogger<ProjectionRunner>.Instance);
+        using var standby = RunnerOnOtherInstance(otherInstancePool, healthy);
 
         await broken.StartAsync(CancellationToken.None);
         await Eventually.TrueAsync(() => broken.State is SubscriptionState.Active or SubscriptionState.Faulted, "the first instance holds the projection");
