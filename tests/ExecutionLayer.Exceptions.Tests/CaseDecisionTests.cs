@@ -88,7 +88,7 @@ public sealed class CaseDecisionTests
     public void A_site_routing_row_replaces_the_corporate_rows_for_that_kind()
     {
         var table = new RoutingTable([.. new[] { new RoutingRule("*", CaseKind.MachineDown, Severity.Low, "maintenance", "maintenance-lead") },
-            new RoutingRule("TN-SMYRNA", CaseKind.MachineDown, Severity.Low, "reliability", "reliability-engineer")]);
+            new RoutingRule("TN-SMYRNA", CaseKind.MachineDown, Severity.Low, "reliability", "reliability-engineer")], []);
         Assert.Equal(["reliability"], table.FunctionsFor("TN-SMYRNA", CaseKind.MachineDown, Severity.High).Select(f => f.Function));
         Assert.Equal(["maintenance"], table.FunctionsFor("OH-DAYTON", CaseKind.MachineDown, Severity.High).Select(f => f.Function));
     }

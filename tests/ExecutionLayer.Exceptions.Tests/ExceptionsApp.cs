@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ExecutionLayer.Messaging;
 using ExecutionLayer.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExecutionLayer.Exceptions.Tests;
 
@@ -16,6 +18,13 @@ public sealed class ExceptionsApp : IAsyncLifetime
     public FreshDatabase Database { get; } = new();
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The service's clock: the plant day's morning until a test moves it (SLA and delayed rules run on it).</summary>
+    public ManualClock Clock { get; } = new(PlantDay.Monday.AddHours(9).AddMinutes(5));
+
+    public RabbitMqSettings Bus => _vhost.Settings;
+
+    public IServiceProvider Services => _factory.Services;
+
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
@@ -25,6 +34,9 @@ public sealed class ExceptionsApp : IAsyncLifetime
             web.UseEnvironment("Development");
             web.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
             foreach (var (key, value) in _vhost.Configuration) web.UseSetting(key, value);
+            // Smyrna counts a changeover as a stop only after 45 minutes (the per-site, per-reason rule).
+            web.UseSetting("Exceptions:SiteDetection:TN-SMYRNA:MachineDownAfterByReasonCode:CHANGEOVER", "00:45:00");
+            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         });
         Client = _factory.CreateClient();
     }

@@ -2,11 +2,14 @@ using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.EventSourcing.Subscriptions;
 using ExecutionLayer.EventSourcing.Types;
 using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.Exceptions.EscalatingCases;
+using ExecutionLayer.Exceptions.FollowingResponses;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Exceptions.ReadingCases;
 using ExecutionLayer.Exceptions.ReadingGraph;
 using ExecutionLayer.Exceptions.ReceivingEvents;
+using ExecutionLayer.Exceptions.RequestingApprovals;
 using ExecutionLayer.Messaging;
 using ExecutionLayer.Messaging.Outbox;
 
@@ -21,19 +24,24 @@ public static class ExceptionsConfig
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new IntakeParser(options.Sites.ToHashSet(StringComparer.Ordinal)));
         builder.Services.AddSingleton<ReceiveEventsHandler>();
-        builder.Services.AddSingleton(RoutingTable.Default);
+        builder.Services.AddSingleton(RoutingTable.From(options));
+        builder.Services.AddSingleton<CaseWriter>();
+        builder.Services.AddSingleton<CaseDetector>();
 
         builder.Services.AddEventStore(builder.Configuration, "exceptions", RegisterEvents)
-            .AddAsyncProjection<OperationalGraphProjection>(new SubscriptionOptions { AppendsEvents = true, PollInterval = TimeSpan.FromMilliseconds(50) });
+            .AddAsyncProjection<OperationalGraphProjection>(new SubscriptionOptions { AppendsEvents = true, PollInterval = TimeSpan.FromMilliseconds(50) })
+            .AddDeadlineHandler<CaseSlaHandler>()
+            .AddDeadlineHandler<MachineDownConfirmationHandler>();
         builder.Services.AddHostedService<GraphSchema>();
         builder.Services.AddSingleton<IIntegrationEventMapper, ExceptionsIntegrationMapper>();
-        builder.Services.AddExecutionLayerBus(builder.Configuration);
+        builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<CaseResponsesConsumer>());
         builder.Services.AddOutboxPublisher("exceptions");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => app.MapReceiveEvents().MapReadingCases().MapGraphViews();
+    public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => 
+        app.MapReceiveEvents().MapReadingCases().MapGraphViews().MapRequestApproval();
 
     private static void RegisterEvents(EventTypeRegistry types) => types
         .Register<OperationalEventReceived>(OperationalGraphProjection.IntakeEventType)
@@ -41,5 +49,11 @@ public static class ExceptionsConfig
         .Register<ImpactAssessed>("exceptions.impact-assessed")
         .Register<CaseRouted>("exceptions.case-routed")
         .Register<HoldPropagated>("exceptions.hold-propagated")
-        .Register<CaseResolved>("exceptions.case-resolved");
+        .Register<ApprovalRequested>("exceptions.approval-requested")
+        .Register<ActionLinked>("exceptions.action-linked")
+        .Register<ActionClosed>("exceptions.action-closed")
+        .Register<ApprovalDecided>("exceptions.approval-decided")
+        .Register<CaseEscalated>("exceptions.case-escalated")
+        .Register<CaseResolved>("exceptions.case-resolved")
+        .Register<CaseClosed>("exceptions.case-closed");
 }

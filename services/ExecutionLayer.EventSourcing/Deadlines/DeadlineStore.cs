@@ -8,13 +8,17 @@ namespace ExecutionLayer.EventSourcing.Deadlines;
 /// <summary>Schedules and cancels deadlines, inside a caller's unit of work so a timer exists exactly when the state that needs it does.</summary>
 public sealed class DeadlineStore(EventStore store)
 {
-    public async Task<Guid> ScheduleAsync(UnitOfWork uow, DateTimeOffset dueAt, string streamId, string kind, object payload, CancellationToken ct = default)
+    public Task<Guid> ScheduleAsync(UnitOfWork uow, DateTimeOffset dueAt, string streamId, string kind, object payload, CancellationToken ct = default) =>
+        ScheduleAsync(uow.Transaction, dueAt, streamId, kind, payload, ct);
+
+    /// <summary>Schedules inside a transaction the caller already holds (a projection's, say).</summary>
+    public async Task<Guid> ScheduleAsync(NpgsqlTransaction tx, DateTimeOffset dueAt, string streamId, string kind, object payload, CancellationToken ct = default)
     {
         var id = Guid.CreateVersion7(store.Clock.GetUtcNow());
-        await using var command = uow.CreateCommand($"""
+        await using var command = new NpgsqlCommand($"""
             INSERT INTO {store.Schema}.deadlines (deadline_id, stream_id, kind, payload, due_at, next_attempt_at)
             VALUES ($1, $2, $3, $4::jsonb, $5, $5)
-            """);
+            """, tx.Connection, tx);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
@@ -25,12 +29,15 @@ public sealed class DeadlineStore(EventStore store)
     }
 
     /// <summary>Cancels every pending deadline of this kind on the stream (a stage decided before its SLA ran out).</summary>
-    public async Task<int> CancelAsync(UnitOfWork uow, string streamId, string kind, CancellationToken ct = default)
+    public Task<int> CancelAsync(UnitOfWork uow, string streamId, string kind, CancellationToken ct = default) =>
+        CancelAsync(uow.Transaction, streamId, kind, ct);
+
+    public async Task<int> CancelAsync(NpgsqlTransaction tx, string streamId, string kind, CancellationToken ct = default)
     {
-        await using var command = uow.CreateCommand($"""
+        await using var command = new NpgsqlCommand($"""
             UPDATE {store.Schema}.deadlines SET cancelled_at = now()
             WHERE stream_id = $1 AND kind = $2 AND fired_at IS NULL AND cancelled_at IS NULL
-            """);
+            """, tx.Connection, tx);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
         return await command.ExecuteNonQueryAsync(ct);

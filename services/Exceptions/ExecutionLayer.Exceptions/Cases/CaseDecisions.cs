@@ -1,4 +1,5 @@
 using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Messaging.Outbox;
 
 namespace ExecutionLayer.Exceptions.Cases;
 
@@ -18,13 +19,25 @@ public static class CaseDecisions
         return [new ImpactAssessed(state.Id, impact, SeverityOf(state.Kind, impact, now), impact.ChangeFrom(state.Impact), now)];
     }
 
-    /// <summary>Routes to every function the table names that is not already acting on the case.</summary>
+    /// <summary>
+    /// Routes to every function the table names that is not already acting on the case, and asks for
+    /// every decision the table says a response at this severity needs (each once per case).
+    /// </summary>
     public static IReadOnlyList<object> Route(ExceptionCase state, RoutingTable routing, DateTimeOffset now)
     {
         if (!state.IsOpen) throw new InvalidStateException($"Case {state.Id} is {state.Status}; it cannot be routed.");
         var functions = routing.FunctionsFor(state.Site, state.Kind, state.Severity)
             .Where(f => state.RoutedTo.All(r => r.Function != f.Function)).ToArray();
-        return functions.Length == 0 ? [] : [new CaseRouted(state.Id, functions, state.Severity, state.Impact, now)];
+        var decided = new List<object>();
+        if (functions.Length > 0) decided.Add(new CaseRouted(state.Id, functions, state.Severity, state.Impact, now));
+        foreach (var rule in routing.ApprovalsFor(state.Site, state.Kind, state.Severity))
+        {
+            var requestId = DeterministicId.From($"approval-request|{state.Id}|{rule.SubjectType}");
+            if (state.Approvals.All(a => a.RequestId != requestId))
+                decided.Add(new ApprovalRequested(state.Id, requestId, rule.SubjectType, state.TriggerKey, null, null, state.Severity, "exceptions:routing", rule.Reason,
+                    state.Summary, state.Impact, now));
+        }
+        return decided;
     }
 
     public static IReadOnlyList<object> RecordHold(ExceptionCase state, string holdId, string lotId, IReadOnlyList<string> lots,
@@ -33,8 +46,67 @@ public static class CaseDecisions
             ? [new HoldPropagated(state.Id, holdId, lotId, lots, blockedOrders, blockedShipments, raisedAt, now)]
             : throw new InvalidStateException($"Case {state.Id} is not an open quality-hold case.");
 
-    public static IReadOnlyList<object> Resolve(ExceptionCase state, string reason, DateTimeOffset now) =>
-        state.IsOpen ? [new CaseResolved(state.Id, reason, now)] : throw new InvalidStateException($"Case {state.Id} is {state.Status}; it cannot be resolved.");
+    /// <summary>The deviation cleared. Closing follows at once when the response is already complete.</summary>
+    public static IReadOnlyList<object> Resolve(ExceptionCase state, string reason, DateTimeOffset now)
+    {
+        if (!state.IsOpen) return []; // a second "all clear" for a resolved case changes nothing
+        return state.ResponseComplete ? [new CaseResolved(state.Id, reason, now), new CaseClosed(state.Id, now)] : [new CaseResolved(state.Id, reason, now)];
+    }
+
+    /// <summary>
+    /// A function asks for a decision its response needs. The case's current impact goes with it as the
+    /// decision context; the same request id twice is the same request (a retried call adds nothing).
+    /// </summary>
+    public static IReadOnlyList<object> RequestApproval(
+        ExceptionCase state, Guid requestId, string subjectType, string subjectId, decimal? amount, string? currency, string requester, string reason,
+        DateTimeOffset now)
+    {
+        if (state.Status == CaseStatus.None) throw new InvalidStateException("There is no such case.");
+        if (state.Approvals.Any(a => a.RequestId == requestId)) return [];
+        if (!state.IsOpen) throw new InvalidStateException($"Case {state.Id} is {state.Status}; its response needs no more approvals.");
+        if (state.Approvals.Any(a => a.SubjectType == subjectType && a.SubjectId == subjectId && a.Outcome == ApprovalOutcome.Pending))
+            throw new InvalidStateException($"An approval for {subjectType}/{subjectId} is already pending on case {state.Id}.");
+        if (amount is < 0) throw new RuleViolationException("approval-amount", "An approval amount cannot be negative.");
+        if (amount is not null && string.IsNullOrWhiteSpace(currency)) throw new RuleViolationException("approval-currency", "An amount needs its currency.");
+        return [new ApprovalRequested(state.Id, requestId, subjectType, subjectId, amount, currency, state.Severity, requester, reason, state.Summary, state.Impact, now)];
+    }
+
+    /// <summary>The actions service created the action a routed function was asked for.</summary>
+    public static IReadOnlyList<object> LinkAction(ExceptionCase state, Guid requestId, Guid actionId, DateTimeOffset now) =>
+        state.Actions.FirstOrDefault(a => a.RequestId == requestId) is { Status: ResponseStatus.Requested } action
+            ? [new ActionLinked(state.Id, requestId, actionId, action.Function, now)]
+            : [];
+
+    /// <summary>An action was verified or cancelled; the last one to finish on a resolved case closes it.</summary>
+    public static IReadOnlyList<object> CloseAction(ExceptionCase state, Guid requestId, Guid actionId, ResponseStatus outcome, string by, DateTimeOffset now)
+    {
+        var action = state.Actions.FirstOrDefault(a => a.RequestId == requestId);
+        if (action is null || action.Status is ResponseStatus.Verified or ResponseStatus.Cancelled) return [];
+        return CloseIfDone(state, new ActionClosed(state.Id, requestId, actionId, outcome, by, now), now);
+    }
+
+    public static IReadOnlyList<object> RecordApprovalOutcome(ExceptionCase state, Guid requestId, Guid approvalId, ApprovalOutcome outcome, string by, DateTimeOffset now)
+    {
+        var approval = state.Approvals.FirstOrDefault(a => a.RequestId == requestId);
+        if (approval is null || approval.Outcome != ApprovalOutcome.Pending || outcome == ApprovalOutcome.Pending) return [];
+        return CloseIfDone(state, new ApprovalDecided(state.Id, requestId, approvalId, outcome, by, now), now);
+    }
+
+    /// <summary>
+    /// The SLA ran out: escalate one rung up the ladder. A case already resolved, or a timer for a rung
+    /// already passed (fired twice), changes nothing.
+    /// </summary>
+    public static IReadOnlyList<object> Escalate(ExceptionCase state, int level, IReadOnlyList<string> ladder, DateTimeOffset now)
+    {
+        if (!state.IsOpen || level != state.EscalationLevel + 1 || level > ladder.Count) return [];
+        return [new CaseEscalated(state.Id, level, ladder[level - 1], state.Severity, now)];
+    }
+
+    private static IReadOnlyList<object> CloseIfDone(ExceptionCase state, CaseEvent noted, DateTimeOffset now)
+    {
+        var after = state.Evolve(noted);
+        return after.Status == CaseStatus.Resolved && after.ResponseComplete ? [noted, new CaseClosed(state.Id, now)] : [noted];
+    }
 
     /// <summary>
     /// Customer exposure decides: a commitment due within two days or ≥ 100k at risk is critical, any

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using ExecutionLayer.EventSourcing;
+using ExecutionLayer.EventSourcing.Deadlines;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Messaging.Outbox;
@@ -8,65 +9,78 @@ using Npgsql;
 namespace ExecutionLayer.Exceptions.Cases;
 
 /// <summary>
-/// The detection rules: a work center going down opens a case; a quality hold blocks every order and
-/// shipment downstream of the lot and opens a case; facts that change what an open case touches
-/// re-assess it. Case ids derive from the triggering event, so replaying the log re-finds, never
-/// re-opens, a case.
+/// The detection rules, run on each fact right after the graph took it: a work center going down (at
+/// once, or after a delay per reason code), a quality hold (which blocks everything downstream), a
+/// supply arriving after an order needs it, a promise date that no longer holds. Facts that change what
+/// an open case touches re-assess it; a cleared deviation resolves it. Case ids derive from the
+/// triggering event, so replaying the log re-finds, never re-opens, a case.
 /// </summary>
-internal sealed class CaseDetector(EventStore store, RoutingTable routing)
+public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTable routing, ExceptionsOptions options, DeadlineStore deadlines)
 {
+    public const string MachineDownDeadline = "machine-down-confirm";
+
     private static readonly Meter Meter = new("ExecutionLayer.Exceptions");
     private static readonly Histogram<double> HoldPropagation = Meter.CreateHistogram<double>(
         "el.exceptions.hold_propagation", "ms", "From a quality hold's intake to every descendant order and shipment blocked");
 
     private readonly string _s = store.Schema.Value;
     private readonly ImpactQueries _impact = new(store.Schema.Value);
-    private readonly CaseWriter _cases = new(store);
 
-    public async Task DetectAsync(NpgsqlTransaction tx, RecordedEvent intake, OperationalEventReceived received, object fact, CancellationToken ct)
+    internal async Task DetectAsync(NpgsqlTransaction tx, RecordedEvent intake, OperationalEventReceived received, object fact, CancellationToken ct)
     {
         var metadata = new EventMetadata(CausationId: intake.EventId.ToString(), Actor: "exceptions:detector", Site: received.Site);
+        var rules = options.DetectionFor(received.Site);
         switch (fact)
         {
+            case MachineStateChanged { State: MachineState.Down } down when rules.MachineDownDelay(down.ReasonCode) is var delay && delay > TimeSpan.Zero:
+                await deadlines.ScheduleAsync(tx, received.OccurredAt + delay, $"work-center-{received.Site}/{down.WorkCenter}", MachineDownDeadline,
+                    new MachineDownTimer(intake.EventId, received.Site, down.WorkCenter, received.Subject, down.Reason, received.OccurredAt), ct);
+                break;
             case MachineStateChanged { State: MachineState.Down } down:
-                await OpenMachineDownAsync(tx, intake, received, down, metadata, ct);
+                await OpenMachineDownAsync(tx, intake.EventId, received.Site, down.WorkCenter, received.Subject, down.Reason, metadata, ct);
                 break;
             case QualityHoldRaised hold:
                 await HoldAsync(tx, intake, received, hold, metadata, ct);
                 break;
-            case QualityHoldReleased release:
-                await ReleaseAsync(tx, received, release, metadata, ct);
-                break;
-            case SupplierDeliveryDelayed delay:
+            case SupplierDeliveryDelayed delay when rules.Shortages:
                 await OpenShortageAsync(tx, intake, received, delay.PurchaseOrderId, metadata, ct);
                 break;
-            case PurchaseOrderPlaced placed:
+            case PurchaseOrderPlaced placed when rules.Shortages:
                 await OpenShortageAsync(tx, intake, received, placed.PurchaseOrderId, metadata, ct);
                 break;
-            case MachineStateChanged or SalesOrderConfirmed or ProductionOrderReleased or ShipmentPlanned or ShipmentDispatched or LotProduced or LotConsumed
-                or MaterialRequirement or MaterialReceived:
-                await ReassessSiteAsync(tx, received.Site, metadata, ct);
+            case QualityHoldReleased release:
+                await ReleaseAsync(tx, release.HoldId, ct);
                 break;
         }
+        if (rules.PromiseDates) await CheckPromisesAsync(tx, intake, received, fact, metadata, ct);
+        if (fact is not (KpiMeasured or ProductionActualReported)) await ReassessSiteAsync(tx, received.Site, received.OccurredAt, metadata, ct);
     }
 
-    private async Task OpenMachineDownAsync(NpgsqlTransaction tx, RecordedEvent intake, OperationalEventReceived received, MachineStateChanged down, EventMetadata metadata, CancellationToken ct)
+    /// <summary>A delayed machine-down rule fired: open the case only if the work center is still in the same stop.</summary>
+    internal async Task ConfirmMachineDownAsync(NpgsqlTransaction tx, MachineDownTimer timer, CancellationToken ct)
     {
-        var key = $"{received.Site}/{down.WorkCenter}";
+        var downSince = await Sql.StringsAsync(tx, $"""
+            SELECT 'x' FROM {_s}.work_centers WHERE site = $1 AND work_center = $2 AND state = 'Down' AND as_of = $3
+            """, ct, timer.Site, timer.WorkCenter, timer.DownAt);
+        if (downSince.Count == 0) return; // back up (or down again later, which has its own timer)
+        var metadata = new EventMetadata(CausationId: timer.IntakeEventId.ToString(), Actor: "exceptions:detector", Site: timer.Site);
+        await OpenMachineDownAsync(tx, timer.IntakeEventId, timer.Site, timer.WorkCenter, timer.Subject, timer.Reason, metadata, ct);
+    }
+
+    private async Task OpenMachineDownAsync(
+        NpgsqlTransaction tx, Guid intakeEventId, string site, string workCenter, string subject, string? reason, EventMetadata metadata, CancellationToken ct)
+    {
+        var key = $"{site}/{workCenter}";
         if (!await StillDownAsync(tx, key, ct)) return; // a late "down" older than the work center's current state
-        if (await _cases.OpenCaseAsync(tx, CaseKind.MachineDown, key, ct) is not null)
-        {
-            await ReassessSiteAsync(tx, received.Site, metadata, ct);
-            return;
-        }
-        var caseId = DeterministicId.From($"case|{intake.EventId}");
-        if (await _cases.ExistsAsync(tx, caseId, ct)) return;
+        if (await cases.OpenCaseAsync(tx, CaseKind.MachineDown, key, ct) is not null) return;
+        var caseId = DeterministicId.From($"case|{intakeEventId}");
+        if (await cases.ExistsAsync(tx, caseId, ct)) return;
 
         var now = store.Clock.GetUtcNow();
-        var impact = await _impact.OfWorkCenterAsync(tx, received.Site, down.WorkCenter, ct);
-        var summary = $"{down.WorkCenter} down{(down.Reason is null ? "" : $" ({down.Reason})")}";
-        await _cases.DecideAsync(tx, caseId, metadata with { CorrelationId = CorrelationOf(caseId) }, ct,
-            s => CaseDecisions.Open(s, caseId, CaseKind.MachineDown, received.Site, key, received.Subject, summary, now),
+        var impact = await _impact.OfWorkCenterAsync(tx, site, workCenter, ct);
+        var summary = $"{workCenter} down{(reason is null ? "" : $" ({reason})")}";
+        await cases.DecideAsync(tx, caseId, metadata, ct,
+            s => CaseDecisions.Open(s, caseId, CaseKind.MachineDown, site, key, subject, summary, now),
             s => CaseDecisions.Assess(s, impact, now),
             s => CaseDecisions.Route(s, routing, now));
     }
@@ -74,18 +88,14 @@ internal sealed class CaseDetector(EventStore store, RoutingTable routing)
     /// <summary>A supplier ETA later than an open order's need date: a shortage (one open case per purchase order).</summary>
     private async Task OpenShortageAsync(NpgsqlTransaction tx, RecordedEvent intake, OperationalEventReceived received, string purchaseOrderId, EventMetadata metadata, CancellationToken ct)
     {
-        if (await _cases.OpenCaseAsync(tx, CaseKind.Shortage, purchaseOrderId, ct) is not null)
-        {
-            await ReassessSiteAsync(tx, received.Site, metadata, ct);
-            return;
-        }
+        if (await cases.OpenCaseAsync(tx, CaseKind.Shortage, purchaseOrderId, ct) is not null) return;
         var impact = await _impact.OfLateSupplyAsync(tx, purchaseOrderId, ct);
         if (impact.ProductionOrders.Count == 0) return;
         var caseId = DeterministicId.From($"case|{intake.EventId}");
-        if (await _cases.ExistsAsync(tx, caseId, ct)) return;
+        if (await cases.ExistsAsync(tx, caseId, ct)) return;
 
         var now = store.Clock.GetUtcNow();
-        await _cases.DecideAsync(tx, caseId, metadata with { CorrelationId = CorrelationOf(caseId) }, ct,
+        await cases.DecideAsync(tx, caseId, metadata, ct,
             s => CaseDecisions.Open(s, caseId, CaseKind.Shortage, received.Site, purchaseOrderId, received.Subject,
                 $"Supply of {purchaseOrderId} arrives after {impact.ProductionOrders.Count} order(s) need it", now),
             s => CaseDecisions.Assess(s, impact, now),
@@ -95,60 +105,138 @@ internal sealed class CaseDetector(EventStore store, RoutingTable routing)
     private async Task HoldAsync(NpgsqlTransaction tx, RecordedEvent intake, OperationalEventReceived received, QualityHoldRaised hold, EventMetadata metadata, CancellationToken ct)
     {
         var caseId = DeterministicId.From($"case|{intake.EventId}");
-        if (await _cases.ExistsAsync(tx, caseId, ct)) return;
+        if (await cases.ExistsAsync(tx, caseId, ct)) return;
+        await Sql.ExecAsync(tx, $"""
+            INSERT INTO {_s}.quality_holds (hold_id, site, lot_id, raised_at) VALUES ($1, $2, $3, $4) ON CONFLICT (hold_id) DO NOTHING
+            """, ct, hold.HoldId, received.Site, hold.LotId, received.OccurredAt);
 
-        var lots = await _impact.LotTreeAsync(tx, hold.LotId, ct);
-        await Sql.ExecAsync(tx, $"UPDATE {_s}.lots SET hold_id = $2 WHERE lot_id = ANY($1)", ct, lots, hold.HoldId);
-        var blockedOrders = await Sql.StringsAsync(tx, $"""
-            UPDATE {_s}.production_orders SET blocked_by_hold = $2
-            WHERE blocked_by_hold IS NULL AND order_id IN (SELECT production_order_id FROM {_s}.order_lots WHERE lot_id = ANY($1))
-            RETURNING order_id
-            """, ct, lots, hold.HoldId);
-        var blockedShipments = await Sql.StringsAsync(tx, $"""
-            UPDATE {_s}.shipments SET blocked_by_hold = $2
-            WHERE blocked_by_hold IS NULL AND status <> 'dispatched' AND shipment_id IN (SELECT shipment_id FROM {_s}.shipment_lots WHERE lot_id = ANY($1))
-            RETURNING shipment_id
-            """, ct, lots, hold.HoldId);
+        var (lots, blockedOrders, blockedShipments) = await BlockAsync(tx, hold.HoldId, hold.LotId, ct);
         var now = store.Clock.GetUtcNow();
         HoldPropagation.Record((DateTimeOffset.UtcNow - intake.RecordedAt).TotalMilliseconds);
 
         var impact = await _impact.OfLotTreeAsync(tx, lots, ct);
-        await _cases.DecideAsync(tx, caseId, metadata with { CorrelationId = CorrelationOf(caseId) }, ct,
+        await cases.DecideAsync(tx, caseId, metadata, ct,
             s => CaseDecisions.Open(s, caseId, CaseKind.QualityHold, received.Site, hold.HoldId, received.Subject, $"Quality hold {hold.HoldId} on lot {hold.LotId}: {hold.Reason}", now),
-            s => CaseDecisions.RecordHold(s, hold.HoldId, hold.LotId, lots, [.. blockedOrders.Order()], [.. blockedShipments.Order()], received.OccurredAt, now),
+            s => CaseDecisions.RecordHold(s, hold.HoldId, hold.LotId, lots, blockedOrders, blockedShipments, received.OccurredAt, now),
             s => CaseDecisions.Assess(s, impact, now),
             s => CaseDecisions.Route(s, routing, now));
     }
 
-    private async Task ReleaseAsync(NpgsqlTransaction tx, OperationalEventReceived received, QualityHoldReleased release, EventMetadata metadata, CancellationToken ct)
+    /// <summary>Blocks every order consuming the lot or a descendant, and every undispatched shipment containing one; returns what it newly blocked.</summary>
+    private async Task<(List<string> Lots, string[] Orders, string[] Shipments)> BlockAsync(NpgsqlTransaction tx, string holdId, string lotId, CancellationToken ct)
     {
-        await Sql.ExecAsync(tx, $"UPDATE {_s}.production_orders SET blocked_by_hold = NULL WHERE blocked_by_hold = $1", ct, release.HoldId);
-        await Sql.ExecAsync(tx, $"UPDATE {_s}.shipments SET blocked_by_hold = NULL WHERE blocked_by_hold = $1", ct, release.HoldId);
-        await Sql.ExecAsync(tx, $"UPDATE {_s}.lots SET hold_id = NULL WHERE hold_id = $1", ct, release.HoldId);
-        if (await _cases.OpenCaseAsync(tx, CaseKind.QualityHold, release.HoldId, ct) is { } caseId)
+        var lots = await _impact.LotTreeAsync(tx, lotId, ct);
+        await Sql.ExecAsync(tx, $"UPDATE {_s}.lots SET hold_id = $2 WHERE lot_id = ANY($1) AND hold_id IS DISTINCT FROM $2", ct, lots, holdId);
+        var orders = await Sql.StringsAsync(tx, $"""
+            UPDATE {_s}.production_orders SET blocked_by_hold = $2
+            WHERE blocked_by_hold IS NULL AND order_id IN (SELECT production_order_id FROM {_s}.order_lots WHERE lot_id = ANY($1))
+            RETURNING order_id
+            """, ct, lots, holdId);
+        var shipments = await Sql.StringsAsync(tx, $"""
+            UPDATE {_s}.shipments SET blocked_by_hold = $2
+            WHERE blocked_by_hold IS NULL AND status <> 'dispatched' AND shipment_id IN (SELECT shipment_id FROM {_s}.shipment_lots WHERE lot_id = ANY($1))
+            RETURNING shipment_id
+            """, ct, lots, holdId);
+        return (lots, [.. orders.Order(StringComparer.Ordinal)], [.. shipments.Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>Unblocks what the hold blocked; the next re-assessment resolves its case.</summary>
+    private async Task ReleaseAsync(NpgsqlTransaction tx, string holdId, CancellationToken ct)
+    {
+        await Sql.ExecAsync(tx, $"UPDATE {_s}.quality_holds SET released_at = now() WHERE hold_id = $1 AND released_at IS NULL", ct, holdId);
+        await Sql.ExecAsync(tx, $"UPDATE {_s}.production_orders SET blocked_by_hold = NULL WHERE blocked_by_hold = $1", ct, holdId);
+        await Sql.ExecAsync(tx, $"UPDATE {_s}.shipments SET blocked_by_hold = NULL WHERE blocked_by_hold = $1", ct, holdId);
+        await Sql.ExecAsync(tx, $"UPDATE {_s}.lots SET hold_id = NULL WHERE hold_id = $1", ct, holdId);
+    }
+
+    /// <summary>Opens a promise-at-risk case for each sales order this fact pushes past its promise date.</summary>
+    private async Task CheckPromisesAsync(NpgsqlTransaction tx, RecordedEvent intake, OperationalEventReceived received, object fact, EventMetadata metadata, CancellationToken ct)
+    {
+        var candidates = fact switch
         {
+            SalesOrderConfirmed f => [f.OrderId],
+            ProductionOrderReleased { SalesOrderId: { } so } => [so],
+            MaterialRequirement f => await _impact.SalesOrdersOfProductionOrdersAsync(tx, [f.ProductionOrderId], ct),
+            MachineStateChanged f => await _impact.SalesOrdersAtWorkCenterAsync(tx, received.Site, f.WorkCenter, ct),
+            PurchaseOrderPlaced f => await _impact.SalesOrdersNeedingSupplyOfAsync(tx, f.PurchaseOrderId, ct),
+            SupplierDeliveryDelayed f => await _impact.SalesOrdersNeedingSupplyOfAsync(tx, f.PurchaseOrderId, ct),
+            _ => [],
+        };
+        if (candidates.Count == 0) return;
+        var rules = options.DetectionFor(received.Site);
+        foreach (var promise in await _impact.PromisesAsync(tx, candidates, received.OccurredAt, rules.AssumedRepairTime, ct))
+        {
+            if (!promise.AtRisk || await cases.OpenCaseAsync(tx, CaseKind.PromiseAtRisk, promise.SalesOrderId, ct) is not null) continue;
+            var caseId = DeterministicId.From($"case|{intake.EventId}|{promise.SalesOrderId}");
+            if (await cases.ExistsAsync(tx, caseId, ct)) continue;
+            var impact = await _impact.OfSalesOrderAsync(tx, promise.SalesOrderId, ct);
             var now = store.Clock.GetUtcNow();
-            await _cases.DecideAsync(tx, caseId, metadata with { CorrelationId = CorrelationOf(caseId) }, ct, s => CaseDecisions.Assess(s, Impact.None, now));
+            await cases.DecideAsync(tx, caseId, metadata, ct,
+                s => CaseDecisions.Open(s, caseId, CaseKind.PromiseAtRisk, received.Site, promise.SalesOrderId, $"sales-order/{promise.SalesOrderId}",
+                    $"{promise.SalesOrderId} projected ready {promise.ProjectedReady:yyyy-MM-dd HH:mm}Z, promised {promise.PromiseDate:yyyy-MM-dd HH:mm}Z", now),
+                s => CaseDecisions.Assess(s, impact, now),
+                s => CaseDecisions.Route(s, routing, now));
         }
     }
 
-    /// <summary>A new fact at a site may change what its open cases touch: re-assess each, recording only real changes.</summary>
-    private async Task ReassessSiteAsync(NpgsqlTransaction tx, string site, EventMetadata metadata, CancellationToken ct)
+    /// <summary>
+    /// A new fact at a site may change what its open cases touch: re-assess each, recording only real
+    /// changes, and resolve those whose deviation has cleared.
+    /// </summary>
+    private async Task ReassessSiteAsync(NpgsqlTransaction tx, string site, DateTimeOffset at, EventMetadata metadata, CancellationToken ct)
     {
-        foreach (var (caseId, kind, key) in await _cases.OpenCasesAtAsync(tx, site, ct))
+        foreach (var (caseId, kind, key) in await cases.OpenCasesAtAsync(tx, site, ct))
         {
-            var impact = kind switch
-            {
-                CaseKind.MachineDown when await StillDownAsync(tx, key, ct) => await _impact.OfWorkCenterAsync(tx, site, key[(key.IndexOf('/') + 1)..], ct),
-                CaseKind.MachineDown => Impact.None,
-                CaseKind.Shortage => await _impact.OfLateSupplyAsync(tx, key, ct),
-                _ => await _impact.OfLotTreeAsync(tx, await Sql.StringsAsync(tx, $"SELECT lot_id FROM {_s}.lots WHERE hold_id = $1 ORDER BY lot_id", ct, key), ct),
-            };
             var now = store.Clock.GetUtcNow();
-            await _cases.DecideAsync(tx, caseId, metadata with { CorrelationId = CorrelationOf(caseId) }, ct,
+            var (impact, cleared) = await CurrentPictureAsync(tx, site, kind, key, at, ct);
+            if (cleared is not null)
+            {
+                await cases.DecideAsync(tx, caseId, metadata, ct, s => CaseDecisions.Assess(s, impact, now), s => CaseDecisions.Resolve(s, cleared, now));
+                continue;
+            }
+            var propagated = kind == CaseKind.QualityHold ? await BlockNewDescendantsAsync(tx, caseId, key, ct) : null;
+            await cases.DecideAsync(tx, caseId, metadata, ct,
+                s => propagated?.Invoke(s, now) ?? [],
                 s => CaseDecisions.Assess(s, impact, now),
-                s => impact.ProductionOrders.Count == 0 && impact.Lots.Count == 0 ? [] : CaseDecisions.Route(s, routing, now));
+                s => CaseDecisions.Route(s, routing, now));
         }
+    }
+
+    /// <summary>What an open case touches now, and — when its deviation has cleared — why.</summary>
+    private async Task<(Impact Impact, string? Cleared)> CurrentPictureAsync(NpgsqlTransaction tx, string site, CaseKind kind, string key, DateTimeOffset at, CancellationToken ct)
+    {
+        switch (kind)
+        {
+            case CaseKind.MachineDown:
+                return await StillDownAsync(tx, key, ct)
+                    ? (await _impact.OfWorkCenterAsync(tx, site, key[(key.IndexOf('/') + 1)..], ct), null)
+                    : (Impact.None, "work center running again");
+            case CaseKind.Shortage:
+                var late = await _impact.OfLateSupplyAsync(tx, key, ct);
+                return late.ProductionOrders.Count > 0 ? (late, null) : (Impact.None, "supply arrives in time");
+            case CaseKind.PromiseAtRisk:
+                var promise = await _impact.PromisesAsync(tx, [key], at, options.DetectionFor(site).AssumedRepairTime, ct);
+                return promise is [{ AtRisk: true }] ? (await _impact.OfSalesOrderAsync(tx, key, ct), null) : (Impact.None, "promise date reachable again");
+            default:
+                var hold = await Sql.StringsAsync(tx, $"SELECT lot_id FROM {_s}.quality_holds WHERE hold_id = $1 AND released_at IS NULL", ct, key);
+                return hold is [var lot] ? (await _impact.OfLotTreeAsync(tx, await _impact.LotTreeAsync(tx, lot, ct), ct), null) : (Impact.None, "hold released");
+        }
+    }
+
+    /// <summary>Lots made from held material after the hold was raised are held too: block what they reach.</summary>
+    private async Task<Func<ExceptionCase, DateTimeOffset, IReadOnlyList<object>>?> BlockNewDescendantsAsync(NpgsqlTransaction tx, Guid caseId, string holdId, CancellationToken ct)
+    {
+        await using var command = Sql.Command(tx, $"SELECT lot_id, raised_at FROM {_s}.quality_holds WHERE hold_id = $1 AND released_at IS NULL", [holdId]);
+        string lotId;
+        DateTimeOffset raisedAt;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct)) return null;
+            (lotId, raisedAt) = (reader.GetString(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1)));
+        }
+        var (lots, orders, shipments) = await BlockAsync(tx, holdId, lotId, ct);
+        if (orders.Length == 0 && shipments.Length == 0) return null;
+        return (s, now) => CaseDecisions.RecordHold(s, holdId, lotId, lots, orders, shipments, raisedAt, now);
     }
 
     private async Task<bool> StillDownAsync(NpgsqlTransaction tx, string key, CancellationToken ct)
@@ -157,7 +245,7 @@ internal sealed class CaseDetector(EventStore store, RoutingTable routing)
         var state = await Sql.StringsAsync(tx, $"SELECT state FROM {_s}.work_centers WHERE site = $1 AND work_center = $2", ct, key[..slash], key[(slash + 1)..]);
         return state is [nameof(MachineState.Down)];
     }
-
-    /// <summary>A case's events, and everything done about it elsewhere, share one correlation id: the case.</summary>
-    public static string CorrelationOf(Guid caseId) => $"case-{caseId}";
 }
+
+/// <summary>The payload of a delayed machine-down rule: the stop it checks is still going on when it fires.</summary>
+public sealed record MachineDownTimer(Guid IntakeEventId, string Site, string WorkCenter, string Subject, string? Reason, DateTimeOffset DownAt);

@@ -1,18 +1,31 @@
 using ExecutionLayer.EventSourcing;
+using ExecutionLayer.EventSourcing.Deadlines;
+using ExecutionLayer.Exceptions.Graph;
 using Npgsql;
 
 namespace ExecutionLayer.Exceptions.Cases;
 
 /// <summary>
-/// Runs decision steps against a case inside the detector's transaction, appends what they decided in
-/// one append, and keeps the case index (list and lookup by trigger) in step — all or nothing.
+/// The one write path for cases. Runs decision steps against a case inside the caller's transaction,
+/// appends what they decided in one append, and keeps what hangs off the case in step — its index row,
+/// the request ids others answer with, its SLA timer — all or nothing.
 /// </summary>
-internal sealed class CaseWriter(EventStore store)
+public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, ExceptionsOptions options)
 {
-    public async Task<ExceptionCase?> DecideAsync(
+    public const string SlaDeadline = "case-sla";
+
+    private readonly string _s = store.Schema.Value;
+
+    /// <remarks>
+    /// The detector, the SLA timer and the bus consumers all write cases; a transaction-scoped lock on
+    /// the case makes them take turns, so none of them meets a version conflict (which would stop the
+    /// graph projection rather than retry).
+    /// </remarks>
+    public async Task<ExceptionCase> DecideAsync(
         NpgsqlTransaction tx, Guid caseId, EventMetadata metadata, CancellationToken ct, params Func<ExceptionCase, IReadOnlyList<object>>[] steps)
     {
         var streamId = ExceptionCase.StreamId(caseId);
+        await Sql.ExecAsync(tx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ct, streamId);
         var loaded = await store.LoadAsync<ExceptionCase>(tx, streamId, ct);
         var state = loaded.State;
         var decided = new List<object>();
@@ -25,58 +38,78 @@ internal sealed class CaseWriter(EventStore store)
         if (decided.Count == 0) return state;
 
         var expected = loaded.Exists ? ExpectedVersion.Exactly(loaded.Version) : ExpectedVersion.NoStream;
-        await store.AppendAsync(tx, streamId, ExceptionCase.StreamType, expected, NewEvents.Of(decided), metadata with { Site = state.Site }, ct);
-        await IndexAsync(tx, state, decided.OfType<CaseOpened>().FirstOrDefault(), ct);
+        await store.AppendAsync(tx, streamId, ExceptionCase.StreamType, expected, NewEvents.Of(decided),
+            metadata with { Site = state.Site, CorrelationId = CorrelationOf(caseId) }, ct);
+        await IndexAsync(tx, state, decided, ct);
+        await KeepSlaTimerAsync(tx, state, decided, ct);
         return state;
     }
 
-    public Task<bool> ExistsAsync(NpgsqlTransaction tx, Guid caseId, CancellationToken ct) =>
-        ScalarAsync(tx, $"SELECT EXISTS (SELECT 1 FROM {store.Schema}.streams WHERE stream_id = $1)", ct, ExceptionCase.StreamId(caseId));
+    /// <summary>A case's events, and everything done about it elsewhere, share one correlation id: the case.</summary>
+    public static string CorrelationOf(Guid caseId) => $"case-{caseId}";
+
+    public async Task<bool> ExistsAsync(NpgsqlTransaction tx, Guid caseId, CancellationToken ct) =>
+        (await Sql.StringsAsync(tx, $"SELECT stream_id FROM {_s}.streams WHERE stream_id = $1", ct, ExceptionCase.StreamId(caseId))).Count > 0;
 
     public async Task<Guid?> OpenCaseAsync(NpgsqlTransaction tx, CaseKind kind, string triggerKey, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            $"SELECT case_id FROM {store.Schema}.case_index WHERE kind = $1 AND trigger_key = $2 AND status NOT IN ('Resolved', 'Closed')", tx.Connection, tx);
-        command.Parameters.Add(new NpgsqlParameter { Value = kind.ToString() });
-        command.Parameters.Add(new NpgsqlParameter { Value = triggerKey });
+        await using var command = Sql.Command(tx, $"SELECT case_id FROM {_s}.case_index WHERE kind = $1 AND trigger_key = $2 AND status NOT IN ('Resolved', 'Closed')",
+            [kind.ToString(), triggerKey]);
+        return await command.ExecuteScalarAsync(ct) as Guid?;
+    }
+
+    /// <summary>The case that asked with this request id (an action request or an approval request), if any.</summary>
+    public async Task<Guid?> CaseOfRequestAsync(NpgsqlTransaction tx, Guid requestId, CancellationToken ct)
+    {
+        await using var command = Sql.Command(tx, $"SELECT case_id FROM {_s}.case_requests WHERE request_id = $1", [requestId]);
         return await command.ExecuteScalarAsync(ct) as Guid?;
     }
 
     public async Task<List<(Guid CaseId, CaseKind Kind, string TriggerKey)>> OpenCasesAtAsync(NpgsqlTransaction tx, string site, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            $"SELECT case_id, kind, trigger_key FROM {store.Schema}.case_index WHERE site = $1 AND status NOT IN ('Resolved', 'Closed')", tx.Connection, tx);
-        command.Parameters.Add(new NpgsqlParameter { Value = site });
+        await using var command = Sql.Command(tx, $"SELECT case_id, kind, trigger_key FROM {_s}.case_index WHERE site = $1 AND status NOT IN ('Resolved', 'Closed')", [site]);
         var cases = new List<(Guid, CaseKind, string)>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) cases.Add((reader.GetGuid(0), Enum.Parse<CaseKind>(reader.GetString(1)), reader.GetString(2)));
         return cases;
     }
 
-    private async Task IndexAsync(NpgsqlTransaction tx, ExceptionCase state, CaseOpened? opened, CancellationToken ct)
+    private async Task IndexAsync(NpgsqlTransaction tx, ExceptionCase state, List<object> decided, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"""
-            INSERT INTO {store.Schema}.case_index AS c (case_id, kind, site, trigger_key, status, severity, summary, value_at_risk, opened_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, now()), now())
+        var opened = decided.OfType<CaseOpened>().FirstOrDefault();
+        await Sql.ExecAsync(tx, $"""
+            INSERT INTO {_s}.case_index AS c (case_id, kind, site, trigger_key, status, severity, summary, value_at_risk, escalation_level, opened_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, now()), now())
             ON CONFLICT (case_id) DO UPDATE SET status = EXCLUDED.status, severity = EXCLUDED.severity,
-                value_at_risk = EXCLUDED.value_at_risk, updated_at = now()
-            """, tx.Connection, tx);
-        command.Parameters.Add(new NpgsqlParameter { Value = state.Id });
-        command.Parameters.Add(new NpgsqlParameter { Value = state.Kind.ToString() });
-        command.Parameters.Add(new NpgsqlParameter { Value = state.Site });
-        command.Parameters.Add(new NpgsqlParameter { Value = state.TriggerKey });
-        command.Parameters.Add(new NpgsqlParameter { Value = state.Status.ToString() });
-        command.Parameters.Add(new NpgsqlParameter { Value = state.Severity.ToString() });
-        command.Parameters.Add(new NpgsqlParameter { Value = opened?.Summary ?? "" });
-        command.Parameters.Add(new NpgsqlParameter { Value = state.Impact.ValueAtRisk });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)opened?.OpenedAt.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        await command.ExecuteNonQueryAsync(ct);
+                value_at_risk = EXCLUDED.value_at_risk, escalation_level = EXCLUDED.escalation_level, updated_at = now()
+            """, ct, state.Id, state.Kind.ToString(), state.Site, state.TriggerKey, state.Status.ToString(), state.Severity.ToString(),
+            state.Summary, state.Impact.ValueAtRisk, state.EscalationLevel, opened?.OpenedAt);
+
+        var requests = decided.OfType<CaseRouted>().SelectMany(r => r.Functions.Select(f => CaseAction.RequestIdFor(state.Id, f.Function)))
+            .Concat(decided.OfType<ApprovalRequested>().Select(a => a.RequestId)).ToArray();
+        if (requests.Length > 0)
+            await Sql.ExecAsync(tx, $"INSERT INTO {_s}.case_requests (request_id, case_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING", ct, requests, state.Id);
     }
 
-    private static async Task<bool> ScalarAsync(NpgsqlTransaction tx, string sql, CancellationToken ct, string arg)
+    /// <summary>
+    /// The SLA clock starts when the case is opened, at the severity it was first assessed with; each
+    /// escalation restarts it for the next rung; resolving stops it.
+    /// </summary>
+    private async Task KeepSlaTimerAsync(NpgsqlTransaction tx, ExceptionCase state, List<object> decided, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(sql, tx.Connection, tx);
-        command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
+        var streamId = ExceptionCase.StreamId(state.Id);
+        if (decided.OfType<CaseResolved>().Any())
+        {
+            await deadlines.CancelAsync(tx, streamId, SlaDeadline, ct);
+            return;
+        }
+        var ladder = options.Sla.LadderFor(state.Site);
+        if (decided.OfType<CaseOpened>().FirstOrDefault() is { } opened && state.IsOpen && ladder.Count > 0)
+            await deadlines.ScheduleAsync(tx, opened.OpenedAt + options.Sla.For(state.Severity), streamId, SlaDeadline, new SlaTimer(state.Id, 1), ct);
+        if (decided.OfType<CaseEscalated>().LastOrDefault() is { } escalated && escalated.Level < ladder.Count)
+            await deadlines.ScheduleAsync(tx, escalated.EscalatedAt + options.Sla.For(state.Severity), streamId, SlaDeadline, new SlaTimer(state.Id, escalated.Level + 1), ct);
     }
 }
+
+/// <summary>The payload of a case's SLA deadline: which rung it escalates to when it fires.</summary>
+public sealed record SlaTimer(Guid CaseId, int Level);

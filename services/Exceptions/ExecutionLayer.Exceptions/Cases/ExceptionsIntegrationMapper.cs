@@ -18,20 +18,39 @@ internal sealed class ExceptionsIntegrationMapper : IIntegrationEventMapper
             yield break;
         }
 
+        var site = recorded.Metadata.Site ?? "";
         switch (recorded.Data)
         {
             case CaseOpened e:
                 yield return new ExceptionCaseOpened(e.CaseId, e.Kind.ToString(), e.Site, e.Summary, e.TriggerSubject, e.OpenedAt);
                 break;
             case HoldPropagated e:
-                yield return new QualityHoldPropagated(e.CaseId, e.HoldId, e.LotId, recorded.Metadata.Site ?? "", e.Lots, e.BlockedProductionOrders, e.BlockedShipments, e.RaisedAt, e.PropagatedAt);
+                yield return new QualityHoldPropagated(e.CaseId, e.HoldId, e.LotId, site, e.Lots, e.BlockedProductionOrders, e.BlockedShipments, e.RaisedAt, e.PropagatedAt);
                 break;
             case CaseRouted e:
                 foreach (var function in e.Functions)
-                    yield return new ActionRequested(DeterministicId.From($"action-request|{e.CaseId}|{function.Function}"), e.CaseId, recorded.Metadata.Site ?? "",
+                    yield return new ActionRequested(CaseAction.RequestIdFor(e.CaseId, function.Function), e.CaseId, site,
                         function.Function, function.OwnerRole, $"Respond to exception case {e.CaseId} ({function.Function})", e.Severity.ToString(),
                         e.Impact.ProductionOrders, e.Impact.Shipments, e.Impact.ValueAtRisk, e.RoutedAt);
                 break;
+            case ApprovalRequested e:
+                yield return new ApprovalNeeded(e.RequestId, e.CaseId, site, e.SubjectType, e.SubjectId, e.Amount, e.Currency,
+                    e.Severity.ToString(), e.Requester, e.Reason, ContextOf(e), e.RequestedAt);
+                break;
+            case CaseEscalated e:
+                yield return new ExceptionCaseEscalated(e.CaseId, site, e.Level, e.NotifyRole, e.Severity.ToString(), e.EscalatedAt);
+                break;
+            case CaseResolved e:
+                yield return new ExceptionCaseResolved(e.CaseId, site, e.Reason, e.ResolvedAt);
+                break;
+            case CaseClosed e:
+                yield return new ExceptionCaseClosed(e.CaseId, site, e.ClosedAt);
+                break;
         }
     }
+
+    private static DecisionContext ContextOf(ApprovalRequested e) => new(
+        e.CaseSummary, e.Context.ProductionOrders, e.Context.Lots, e.Context.Shipments,
+        [.. e.Context.Commitments.Select(c => new CommitmentAtRisk(c.SalesOrderId, c.Customer, c.PromiseDate, c.Value, c.Currency))],
+        e.Context.ValueAtRisk, e.RequestedAt);
 }

@@ -3,10 +3,13 @@ namespace ExecutionLayer.Exceptions.Cases;
 /// <summary>One row of the routing table: at this site (or "*"), this kind of case at or above this severity goes to this function.</summary>
 public sealed record RoutingRule(string Site, CaseKind Kind, Severity MinSeverity, string Function, string OwnerRole);
 
-/// <summary>Who acts on which exception. Site rows replace the corporate ("*") rows for that kind.</summary>
-public sealed class RoutingTable(IReadOnlyList<RoutingRule> rules)
+/// <summary>At this site (or "*"), this kind of case at or above this severity needs this decision before the response can go ahead.</summary>
+public sealed record ApprovalRule(string Site, CaseKind Kind, Severity MinSeverity, string SubjectType, string Reason);
+
+/// <summary>Who acts on which exception, and which decisions a response needs. Site rows replace the corporate ("*") rows for that kind.</summary>
+public sealed class RoutingTable(IReadOnlyList<RoutingRule> rules, IReadOnlyList<ApprovalRule> approvals)
 {
-    public static RoutingTable Default { get; } = new([
+    public static IReadOnlyList<RoutingRule> DefaultRules { get; } = [
         new("*", CaseKind.MachineDown, Severity.Low, "maintenance", "maintenance-lead"),
         new("*", CaseKind.MachineDown, Severity.Medium, "production-planning", "production-planner"),
         new("*", CaseKind.MachineDown, Severity.High, "customer-service", "customer-service-rep"),
@@ -17,12 +20,30 @@ public sealed class RoutingTable(IReadOnlyList<RoutingRule> rules)
         new("*", CaseKind.Shortage, Severity.Low, "procurement", "buyer"),
         new("*", CaseKind.Shortage, Severity.Medium, "production-planning", "production-planner"),
         new("*", CaseKind.Shortage, Severity.High, "customer-service", "customer-service-rep"),
-    ]);
+        new("*", CaseKind.PromiseAtRisk, Severity.Low, "production-planning", "production-planner"),
+        new("*", CaseKind.PromiseAtRisk, Severity.Medium, "customer-service", "customer-service-rep"),
+    ];
 
-    public IReadOnlyList<RoutedFunction> FunctionsFor(string site, CaseKind kind, Severity severity)
+    public static IReadOnlyList<ApprovalRule> DefaultApprovals { get; } = [
+        new("*", CaseKind.QualityHold, Severity.High, "deviation", "Use-as-is deviation for held material a customer is waiting on"),
+        new("*", CaseKind.Shortage, Severity.High, "expedite", "Expedited freight to recover late supply a customer is waiting on"),
+    ];
+
+    public static RoutingTable Default { get; } = new(DefaultRules, DefaultApprovals);
+
+    public static RoutingTable From(ExceptionsOptions options) =>
+        new([.. DefaultRules, .. options.Routing], [.. DefaultApprovals, .. options.ApprovalRouting]);
+
+    public IReadOnlyList<RoutedFunction> FunctionsFor(string site, CaseKind kind, Severity severity) =>
+        ForSite(rules, r => r.Site, r => r.Kind, site, kind)
+            .Where(r => severity >= r.MinSeverity).Select(r => new RoutedFunction(r.Function, r.OwnerRole)).Distinct().ToArray();
+
+    public IReadOnlyList<ApprovalRule> ApprovalsFor(string site, CaseKind kind, Severity severity) =>
+        ForSite(approvals, r => r.Site, r => r.Kind, site, kind).Where(r => severity >= r.MinSeverity).ToArray();
+
+    private static IEnumerable<T> ForSite<T>(IEnumerable<T> rows, Func<T, string> siteOf, Func<T, CaseKind> kindOf, string site, CaseKind kind)
     {
-        var forSite = rules.Where(r => r.Kind == kind && r.Site == site).ToArray();
-        var applicable = forSite.Length > 0 ? forSite : rules.Where(r => r.Kind == kind && r.Site == "*").ToArray();
-        return applicable.Where(r => severity >= r.MinSeverity).Select(r => new RoutedFunction(r.Function, r.OwnerRole)).Distinct().ToArray();
+        var forSite = rows.Where(r => kindOf(r) == kind && siteOf(r) == site).ToArray();
+        return forSite.Length > 0 ? forSite : rows.Where(r => kindOf(r) == kind && siteOf(r) == "*");
     }
 }

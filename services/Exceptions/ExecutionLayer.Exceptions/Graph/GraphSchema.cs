@@ -40,15 +40,21 @@ internal sealed class GraphSchema(EventStore store) : IHostedLifecycleService
         CREATE INDEX IF NOT EXISTS shipment_lots_lot ON {s}.shipment_lots (lot_id);
         CREATE TABLE IF NOT EXISTS {s}.purchase_orders (
             purchase_order_id text PRIMARY KEY, site text NOT NULL, supplier text NOT NULL, item text NOT NULL, quantity numeric NOT NULL,
-            eta timestamptz NOT NULL, as_of timestamptz NOT NULL);
+            eta timestamptz NOT NULL, received boolean NOT NULL DEFAULT false, as_of timestamptz NOT NULL);
+        ALTER TABLE {s}.purchase_orders ADD COLUMN IF NOT EXISTS received boolean NOT NULL DEFAULT false;
+        CREATE INDEX IF NOT EXISTS purchase_orders_item ON {s}.purchase_orders (site, item);
+        CREATE TABLE IF NOT EXISTS {s}.quality_holds (
+            hold_id text PRIMARY KEY, site text NOT NULL, lot_id text NOT NULL, raised_at timestamptz NOT NULL, released_at timestamptz NULL);
         CREATE TABLE IF NOT EXISTS {s}.material_requirements (
             production_order_id text NOT NULL, item text NOT NULL, site text NOT NULL, quantity numeric NOT NULL, need_date timestamptz NOT NULL,
             as_of timestamptz NOT NULL, PRIMARY KEY (production_order_id, item));
         CREATE INDEX IF NOT EXISTS material_requirements_item ON {s}.material_requirements (site, item, need_date);
         CREATE TABLE IF NOT EXISTS {s}.case_index (
             case_id uuid PRIMARY KEY, kind text NOT NULL, site text NOT NULL, trigger_key text NOT NULL, status text NOT NULL,
-            severity text NOT NULL, summary text NOT NULL, value_at_risk numeric NOT NULL DEFAULT 0, opened_at timestamptz NOT NULL,
-            updated_at timestamptz NOT NULL);
+            severity text NOT NULL, summary text NOT NULL, value_at_risk numeric NOT NULL DEFAULT 0, escalation_level int NOT NULL DEFAULT 0,
+            opened_at timestamptz NOT NULL, updated_at timestamptz NOT NULL);
+        ALTER TABLE {s}.case_index ADD COLUMN IF NOT EXISTS escalation_level int NOT NULL DEFAULT 0;
+        CREATE TABLE IF NOT EXISTS {s}.case_requests (request_id uuid PRIMARY KEY, case_id uuid NOT NULL);
         CREATE UNIQUE INDEX IF NOT EXISTS case_index_open_trigger ON {s}.case_index (kind, trigger_key) WHERE status NOT IN ('Resolved', 'Closed');
         CREATE INDEX IF NOT EXISTS case_index_site ON {s}.case_index (site, status);
         """;

@@ -37,7 +37,7 @@ internal sealed class GraphWriter(string s)
             """, ct, f.PurchaseOrderId, site, f.Supplier, f.Item, f.Quantity, f.Eta, at),
         SupplierDeliveryDelayed f => Sql.ExecAsync(tx, $"UPDATE {s}.purchase_orders SET eta = $2, as_of = $3 WHERE purchase_order_id = $1 AND as_of <= $3",
             ct, f.PurchaseOrderId, f.NewEta, at),
-        MaterialReceived f => UpsertLotAsync(tx, site, at, f.LotId, f.Item, f.Quantity, null, ct),
+        MaterialReceived f => ReceiveAsync(tx, site, at, f, ct),
         LotProduced f => ProduceAsync(tx, site, at, f, ct),
         LotConsumed f => ConsumeAsync(tx, f.LotId, f.ProductionOrderId, ct),
         ShipmentPlanned f => PlanShipmentAsync(tx, site, at, f, ct),
@@ -67,6 +67,12 @@ internal sealed class GraphWriter(string s)
             INSERT INTO {s}.lot_links (parent_lot, child_lot)
             SELECT $1, lot_id FROM {s}.lots WHERE produced_by_order = $2 AND lot_id <> $1 ON CONFLICT DO NOTHING
             """, ct, lotId, productionOrderId);
+    }
+
+    private async Task ReceiveAsync(NpgsqlTransaction tx, string site, DateTimeOffset at, MaterialReceived f, CancellationToken ct)
+    {
+        await UpsertLotAsync(tx, site, at, f.LotId, f.Item, f.Quantity, null, ct);
+        await Sql.ExecAsync(tx, $"UPDATE {s}.purchase_orders SET received = true WHERE purchase_order_id = $1", ct, f.PurchaseOrderId);
     }
 
     private async Task ProduceAsync(NpgsqlTransaction tx, string site, DateTimeOffset at, LotProduced f, CancellationToken ct)

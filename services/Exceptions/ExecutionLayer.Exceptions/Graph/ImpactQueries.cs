@@ -36,9 +36,66 @@ internal sealed class ImpactQueries(string s)
             SELECT DISTINCT r.production_order_id FROM {s}.purchase_orders p
             JOIN {s}.material_requirements r ON r.site = p.site AND r.item = p.item AND r.need_date < p.eta
             JOIN {s}.production_orders o ON o.order_id = r.production_order_id AND o.status <> 'completed'
-            WHERE p.purchase_order_id = $1
+            WHERE p.purchase_order_id = $1 AND NOT p.received
             ORDER BY 1
             """, ct, purchaseOrderId);
+        return await AroundOrdersAsync(tx, orders, await Sql.StringsAsync(tx,
+            $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = ANY($1) ORDER BY lot_id", ct, orders), ct);
+    }
+
+    /// <summary>
+    /// Sales orders whose promise date no longer holds. An order's projected ready time is its due date,
+    /// pushed out by its work center's downtime while that is down (at least the assumed repair time),
+    /// and by the largest lateness of any supply it needs. The sales order is at risk when its latest
+    /// order's projected ready time is after the promise date.
+    /// </summary>
+    public async Task<List<PromiseProjection>> PromisesAsync(
+        NpgsqlTransaction tx, IReadOnlyList<string> salesOrders, DateTimeOffset now, TimeSpan assumedRepair, CancellationToken ct)
+    {
+        await using var command = Sql.Command(tx, $"""
+            WITH ready AS (
+                SELECT po.sales_order_id,
+                       po.due
+                       + CASE WHEN wc.state = 'Down' THEN greatest($3::interval, $2::timestamptz - wc.as_of) ELSE interval '0' END
+                       + coalesce((SELECT max(p.eta - r.need_date) FROM {s}.material_requirements r
+                                   JOIN {s}.purchase_orders p ON p.site = r.site AND p.item = r.item AND NOT p.received AND p.eta > r.need_date
+                                   WHERE r.production_order_id = po.order_id), interval '0') AS ready_at
+                FROM {s}.production_orders po
+                LEFT JOIN {s}.work_centers wc ON wc.site = po.site AND wc.work_center = po.work_center
+                WHERE po.sales_order_id = ANY($1) AND po.status <> 'completed')
+            SELECT so.order_id, so.promise_date, max(r.ready_at) FROM {s}.sales_orders so JOIN ready r ON r.sales_order_id = so.order_id
+            GROUP BY so.order_id, so.promise_date
+            ORDER BY so.order_id
+            """, [salesOrders, now, assumedRepair]);
+        var projections = new List<PromiseProjection>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            projections.Add(new PromiseProjection(reader.GetString(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1)), new DateTimeOffset(reader.GetFieldValue<DateTime>(2))));
+        return projections;
+    }
+
+    /// <summary>The sales orders a fact may move the promise of: those behind the production orders it touches.</summary>
+    public Task<List<string>> SalesOrdersOfProductionOrdersAsync(NpgsqlTransaction tx, IReadOnlyList<string> productionOrders, CancellationToken ct) =>
+        Sql.StringsAsync(tx, $"SELECT DISTINCT sales_order_id FROM {s}.production_orders WHERE order_id = ANY($1) AND sales_order_id IS NOT NULL", ct, productionOrders);
+
+    public Task<List<string>> SalesOrdersAtWorkCenterAsync(NpgsqlTransaction tx, string site, string workCenter, CancellationToken ct) =>
+        Sql.StringsAsync(tx, $"""
+            SELECT DISTINCT sales_order_id FROM {s}.production_orders
+            WHERE site = $1 AND work_center = $2 AND status <> 'completed' AND sales_order_id IS NOT NULL
+            """, ct, site, workCenter);
+
+    public Task<List<string>> SalesOrdersNeedingSupplyOfAsync(NpgsqlTransaction tx, string purchaseOrderId, CancellationToken ct) =>
+        Sql.StringsAsync(tx, $"""
+            SELECT DISTINCT po.sales_order_id FROM {s}.purchase_orders p
+            JOIN {s}.material_requirements r ON r.site = p.site AND r.item = p.item
+            JOIN {s}.production_orders po ON po.order_id = r.production_order_id AND po.sales_order_id IS NOT NULL
+            WHERE p.purchase_order_id = $1
+            """, ct, purchaseOrderId);
+
+    /// <summary>A promise at risk: the sales order, the production orders making it, their lots and its shipments.</summary>
+    public async Task<Impact> OfSalesOrderAsync(NpgsqlTransaction tx, string salesOrderId, CancellationToken ct)
+    {
+        var orders = await Sql.StringsAsync(tx, $"SELECT order_id FROM {s}.production_orders WHERE sales_order_id = $1 AND status <> 'completed' ORDER BY order_id", ct, salesOrderId);
         return await AroundOrdersAsync(tx, orders, await Sql.StringsAsync(tx,
             $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = ANY($1) ORDER BY lot_id", ct, orders), ct);
     }
@@ -77,4 +134,10 @@ internal sealed class ImpactQueries(string s)
                     new DateTimeOffset(reader.GetFieldValue<DateTime>(2)), reader.GetDecimal(3), reader.GetString(4)));
         return new Impact(orders, lots, shipments, commitments);
     }
+}
+
+/// <summary>When a sales order's production is projected to be ready, against what was promised.</summary>
+public sealed record PromiseProjection(string SalesOrderId, DateTimeOffset PromiseDate, DateTimeOffset ProjectedReady)
+{
+    public bool AtRisk => ProjectedReady > PromiseDate;
 }

@@ -10,12 +10,11 @@ namespace ExecutionLayer.Exceptions.Graph;
 /// Follows the intake log: each fact updates the graph and runs detection in the same transaction as
 /// the checkpoint, so a hold blocks its descendants in the same processing step that records the case.
 /// </summary>
-internal sealed class OperationalGraphProjection(EventStore store, RoutingTable routing) : IProjection
+internal sealed class OperationalGraphProjection(EventStore store, CaseDetector detector) : IProjection
 {
     public const string IntakeEventType = "intake.operational-event-received";
 
     private readonly GraphWriter _graph = new(store.Schema.Value);
-    private readonly CaseDetector _detector = new(store, routing);
 
     public string Name => "operational-graph";
 
@@ -27,7 +26,7 @@ internal sealed class OperationalGraphProjection(EventStore store, RoutingTable 
             var received = (OperationalEventReceived)e.Data;
             var fact = FactTypes.Read(received.Type, received.Data);
             await _graph.ApplyAsync(tx, received.Site, received.OccurredAt, fact, ct);
-            await _detector.DetectAsync(tx, e, received, fact, ct);
+            await detector.DetectAsync(tx, e, received, fact, ct);
         }
     }
 
@@ -37,7 +36,7 @@ internal sealed class OperationalGraphProjection(EventStore store, RoutingTable 
         var s = store.Schema.Value;
         await Sql.ExecAsync(tx, $"""
             TRUNCATE {s}.work_centers, {s}.sales_orders, {s}.production_orders, {s}.order_lots, {s}.lots, {s}.lot_links,
-                     {s}.shipments, {s}.shipment_orders, {s}.shipment_lots, {s}.purchase_orders
+                     {s}.shipments, {s}.shipment_orders, {s}.shipment_lots, {s}.purchase_orders, {s}.material_requirements, {s}.quality_holds
             """, ct);
     }
 }

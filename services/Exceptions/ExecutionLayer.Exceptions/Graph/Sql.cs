@@ -29,6 +29,7 @@ internal static class Sql
             {
                 null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
                 DateTimeOffset at => new NpgsqlParameter { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                TimeSpan span => new NpgsqlParameter { Value = span, NpgsqlDbType = NpgsqlDbType.Interval },
                 IEnumerable<string> list when arg is not string => new NpgsqlParameter { Value = list.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 _ => new NpgsqlParameter { Value = arg },
             });

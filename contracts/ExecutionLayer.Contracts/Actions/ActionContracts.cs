@@ -1,0 +1,19 @@
+namespace ExecutionLayer.Contracts.Actions;
+
+/// <summary>Where an action came from: a meeting, an exception case, an approval or a person.</summary>
+public enum ActionSourceKind { Meeting, Exception, Approval, Manual }
+
+/// <summary>
+/// An action item exists. <see cref="SourceReference"/> is what the source asked with (an exception's
+/// action request id, an approval id), so the source can link the action back.
+/// </summary>
+public sealed record ActionItemCreated(
+    Guid ActionId, string Site, ActionSourceKind SourceKind, string SourceReference, string? CorrelationId, string Title, string Owner,
+    DateTimeOffset Due, DateTimeOffset CreatedAt);
+
+/// <summary>Someone other than the owner, holding the verifier role, confirmed the closure with its evidence.</summary>
+public sealed record ActionItemVerified(
+    Guid ActionId, string Site, ActionSourceKind SourceKind, string SourceReference, string? CorrelationId, string VerifiedBy, DateTimeOffset VerifiedAt);
+
+public sealed record ActionItemCancelled(
+    Guid ActionId, string Site, ActionSourceKind SourceKind, string SourceReference, string? CorrelationId, string Reason, DateTimeOffset CancelledAt);

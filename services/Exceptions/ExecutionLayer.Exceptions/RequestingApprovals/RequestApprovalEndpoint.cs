@@ -1,0 +1,52 @@
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.ServiceDefaults.Correlation;
+
+namespace ExecutionLayer.Exceptions.RequestingApprovals;
+
+/// <summary>
+/// A function acting on a case asks for a decision its response needs (planning: Saturday overtime,
+/// USD 18,000). <see cref="RequestId"/> is the caller's idempotency key: posting the same one again
+/// returns the same request and adds nothing.
+/// </summary>
+public sealed record RequestApproval(Guid RequestId, string SubjectType, string? SubjectId, decimal? Amount, string? Currency, string Requester, string Reason);
+
+public sealed record ApprovalRequestAccepted(Guid CaseId, Guid RequestId, string SubjectType, string SubjectId, long CaseVersion);
+
+public static class RequestApprovalEndpoint
+{
+    public static IEndpointRouteBuilder MapRequestApproval(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/exceptions/{caseId:guid}/approval-requests", async (Guid caseId, RequestApproval command, HttpContext http, EventStore store, CaseWriter cases,
+            CancellationToken ct) =>
+        {
+            var errors = Validate(command);
+            if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid approval request");
+
+            var subjectId = string.IsNullOrWhiteSpace(command.SubjectId) ? $"case-{caseId}" : command.SubjectId;
+            var metadata = new EventMetadata(CausationId: http.GetCorrelationId(), Actor: command.Requester);
+            await using var uow = await store.BeginAsync(ct);
+            if (!await cases.ExistsAsync(uow.Transaction, caseId, ct))
+                return Results.Problem(statusCode: 404, title: "Not found", detail: $"No exception case {caseId}.");
+            var now = store.Clock.GetUtcNow();
+            await cases.DecideAsync(uow.Transaction, caseId, metadata, ct, s => CaseDecisions.RequestApproval(
+                s, command.RequestId, command.SubjectType, subjectId, command.Amount, command.Currency, command.Requester, command.Reason, now));
+            await uow.CommitAsync(ct);
+
+            var version = (await store.LoadAsync<ExceptionCase>(ExceptionCase.StreamId(caseId), ct)).Version;
+            return Results.Created($"/exceptions/{caseId}", new ApprovalRequestAccepted(caseId, command.RequestId, command.SubjectType, subjectId, version));
+        }).WithName("RequestApproval");
+        return app;
+    }
+
+    private static Dictionary<string, string[]> Validate(RequestApproval command)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (command.RequestId == Guid.Empty) errors["requestId"] = ["Give a request id (a UUID you keep, so a retry is recognised)."];
+        if (string.IsNullOrWhiteSpace(command.SubjectType)) errors["subjectType"] = ["Say what is to be approved (overtime, expedite, deviation…)."];
+        if (string.IsNullOrWhiteSpace(command.Requester)) errors["requester"] = ["Say who asks."];
+        if (string.IsNullOrWhiteSpace(command.Reason)) errors["reason"] = ["Say why."];
+        if (command.Currency is { Length: not 3 }) errors["currency"] = ["Use an ISO 4217 code such as USD."];
+        return errors;
+    }
+}
