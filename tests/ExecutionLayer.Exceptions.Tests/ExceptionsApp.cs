@@ -59,6 +59,31 @@ public sealed class ExceptionsApp : IAsyncLifetime
         return body;
     }
 
+    /// <summary>Waits for a case of this kind whose trigger subject ends with the test's suffix, optionally in a given status.</summary>
+    public async Task<JsonElement> WaitForCaseAsync(string kind, string suffix, string? status = null, string site = "OH-DAYTON")
+    {
+        JsonElement found = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            var cases = await Client.GetFromJsonAsync<JsonElement>($"/exceptions?site={site}&kind={kind}");
+            foreach (var c in cases.EnumerateArray())
+            {
+                var detail = await Client.GetFromJsonAsync<JsonElement>($"/exceptions/{c.GetProperty("caseId").GetString()}");
+                var state = detail.GetProperty("state");
+                if (state.GetProperty("triggerSubject").GetString()!.EndsWith(suffix, StringComparison.Ordinal)
+                    && (status is null || state.GetProperty("status").GetString() == status))
+                {
+                    found = detail;
+                    return true;
+                }
+            }
+            return false;
+        }, $"a {kind} case for {suffix}{(status is null ? "" : $" is {status}")}");
+        return found;
+    }
+
+    public async Task<JsonElement> CaseAsync(string caseId) => await Client.GetFromJsonAsync<JsonElement>($"/exceptions/{caseId}");
+
     public async Task<long> CountAsync(string sql)
     {
         await using var command = Database.DataSource.CreateCommand(sql);

@@ -10,26 +10,7 @@ public sealed class PlantScenarioTests(ExceptionsApp app) : IClassFixture<Except
 {
     private Task PostAsync(params object[] events) => app.PostEventsAsync(events);
 
-    private async Task<JsonElement> CaseAsync(string kind, string suffix)
-    {
-        JsonElement found = default;
-        await Eventually.TrueAsync(async () =>
-        {
-            var cases = await app.Client.GetFromJsonAsync<JsonElement>($"/exceptions?site=OH-DAYTON&kind={kind}");
-            foreach (var c in cases.EnumerateArray())
-            {
-                var detail = await app.Client.GetFromJsonAsync<JsonElement>($"/exceptions/{c.GetProperty("caseId").GetString()}");
-                if (detail.GetProperty("state").GetProperty("triggerSubject").GetString()!.EndsWith(suffix, StringComparison.Ordinal)
-                    && detail.GetProperty("state").GetProperty("status").GetString() == "responding")
-                {
-                    found = detail;
-                    return true;
-                }
-            }
-            return false;
-        }, $"a {kind} case for {suffix} is responding");
-        return found;
-    }
+    private Task<JsonElement> CaseAsync(string kind, string suffix) => app.WaitForCaseAsync(kind, suffix, "responding");
 
     private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
 
