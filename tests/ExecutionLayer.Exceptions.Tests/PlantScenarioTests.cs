@@ -104,4 +104,25 @@ public sealed class PlantScenarioTests(ExceptionsApp app) : IClassFixture<Except
         await CaseAsync("MachineDown", s);
         Assert.Equal(0, await app.CountAsync($"SELECT count(*) FROM exceptions.case_index WHERE kind = 'Shortage' AND trigger_key = 'PO-92{s}'"));
     }
+
+    [Fact]
+    public async Task Cases_are_listed_by_site_kind_status_severity_and_age_and_a_bad_filter_is_a_400()
+    {
+        const string s = "-list";
+        await PostAsync(PlantDay.Plan(s));
+        await PostAsync(PlantDay.CncDown(s));
+        var caseId = (await CaseAsync("MachineDown", s)).GetProperty("caseId").GetString();
+
+        async Task<string?[]> ListAsync(string query) =>
+            [.. (await app.Client.GetFromJsonAsync<JsonElement>($"/exceptions?{query}")).EnumerateArray().Select(c => c.GetProperty("caseId").GetString())];
+        Assert.Contains(caseId, await ListAsync("site=OH-DAYTON&kind=machineDown&status=responding&severity=high&minAge=PT0S"));
+        Assert.DoesNotContain(caseId, await ListAsync("severity=critical"));
+        Assert.DoesNotContain(caseId, await ListAsync("site=TN-SMYRNA"));
+        Assert.DoesNotContain(caseId, await ListAsync("minAge=PT1H")); // opened at 09:05 on the service's clock, which still reads 09:05
+
+        var bad = await app.Client.GetAsync("/exceptions?status=sleeping&minAge=soon&limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("status", out _) && errors.TryGetProperty("minAge", out _) && errors.TryGetProperty("limit", out _));
+    }
 }
