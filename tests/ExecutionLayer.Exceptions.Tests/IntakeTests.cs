@@ -87,4 +87,27 @@ public sealed class IntakeTests(ExceptionsApp app) : IClassFixture<ExceptionsApp
         Assert.Equal(["Running"], await app.StringsAsync("SELECT state FROM exceptions.work_centers WHERE work_center = 'CNC-7'"));
         Assert.Equal(0, await app.CountAsync("SELECT count(*) FROM exceptions.case_index WHERE trigger_key = 'OH-DAYTON/CNC-7'"));
     }
+
+    [Fact]
+    public async Task Follow_up_facts_that_arrive_before_their_order_or_shipment_still_apply_when_it_arrives()
+    {
+        var at = PlantDay.Monday.AddHours(8);
+        await PostAsync(new[]
+        {
+            PlantDay.Event("early-delay", "sap-oh", "SupplierDeliveryDelayed", "purchase-order/PO-EARLY", at.AddHours(2), new { purchaseOrderId = "PO-EARLY", newEta = PlantDay.Friday, reason = "late" }),
+            PlantDay.Event("early-actual", "mes-cnc", "ProductionActualReported", "production-order/PR-EARLY", at.AddHours(3), new { productionOrderId = "PR-EARLY", quantityGood = 40, quantityScrap = 1 }),
+            PlantDay.Event("early-dispatch", "sap-oh", "ShipmentDispatched", "shipment/SH-EARLY", at.AddHours(4), new { shipmentId = "SH-EARLY", dispatchedAt = at.AddHours(4) }),
+        });
+        await PostAsync(new[]
+        {
+            PlantDay.Event("early-po", "sap-oh", "PurchaseOrderPlaced", "purchase-order/PO-EARLY", at, new { purchaseOrderId = "PO-EARLY", supplier = "S", item = "NUT", quantity = 10, eta = PlantDay.Monday.AddDays(1) }),
+            PlantDay.Event("early-pr", "sap-oh", "ProductionOrderReleased", "production-order/PR-EARLY", at, new { orderId = "PR-EARLY", item = "HUB", quantity = 40, workCenter = "CNC-8", due = PlantDay.Friday, materials = Array.Empty<object>() }),
+            PlantDay.Event("early-sh", "sap-oh", "ShipmentPlanned", "shipment/SH-EARLY", at, new { shipmentId = "SH-EARLY", salesOrderIds = Array.Empty<string>(), lotIds = Array.Empty<string>(), carrier = "C", plannedDate = PlantDay.Friday }),
+        });
+
+        await ExecutionLayer.Testing.Eventually.TrueAsync(async () => await app.CountAsync("SELECT count(*) FROM exceptions.shipments WHERE shipment_id = 'SH-EARLY'") == 1, "the graph has the shipment");
+        Assert.Equal(1, await app.CountAsync($"SELECT count(*) FROM exceptions.purchase_orders WHERE purchase_order_id = 'PO-EARLY' AND eta = '{PlantDay.Friday:O}'"));
+        Assert.Equal(["completed"], await app.StringsAsync("SELECT status FROM exceptions.production_orders WHERE order_id = 'PR-EARLY'"));
+        Assert.Equal(["dispatched"], await app.StringsAsync("SELECT status FROM exceptions.shipments WHERE shipment_id = 'SH-EARLY'"));
+    }
 }

@@ -129,7 +129,7 @@ public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTabl
         await Sql.ExecAsync(tx, $"UPDATE {_s}.lots SET hold_id = $2 WHERE lot_id = ANY($1) AND hold_id IS DISTINCT FROM $2", ct, lots, holdId);
         var orders = await Sql.StringsAsync(tx, $"""
             UPDATE {_s}.production_orders SET blocked_by_hold = $2
-            WHERE blocked_by_hold IS NULL AND order_id IN (SELECT production_order_id FROM {_s}.order_lots WHERE lot_id = ANY($1))
+            WHERE blocked_by_hold IS NULL AND status <> 'completed' AND order_id IN (SELECT production_order_id FROM {_s}.order_lots WHERE lot_id = ANY($1))
             RETURNING order_id
             """, ct, lots, holdId);
         var shipments = await Sql.StringsAsync(tx, $"""

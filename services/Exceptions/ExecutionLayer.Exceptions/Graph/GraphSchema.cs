@@ -21,6 +21,7 @@ internal sealed class GraphSchema(EventStore store) : IHostedLifecycleService
             order_id text PRIMARY KEY, site text NOT NULL, sales_order_id text NULL, item text NOT NULL, quantity numeric NOT NULL,
             work_center text NOT NULL, due timestamptz NOT NULL, status text NOT NULL DEFAULT 'released', blocked_by_hold text NULL,
             as_of timestamptz NOT NULL);
+        ALTER TABLE {s}.production_orders ADD COLUMN IF NOT EXISTS quantity_good numeric NOT NULL DEFAULT 0;
         CREATE INDEX IF NOT EXISTS production_orders_work_center ON {s}.production_orders (site, work_center);
         CREATE INDEX IF NOT EXISTS production_orders_sales_order ON {s}.production_orders (sales_order_id);
         CREATE TABLE IF NOT EXISTS {s}.order_lots (production_order_id text NOT NULL, lot_id text NOT NULL, PRIMARY KEY (production_order_id, lot_id));
@@ -43,6 +44,10 @@ internal sealed class GraphSchema(EventStore store) : IHostedLifecycleService
             eta timestamptz NOT NULL, received boolean NOT NULL DEFAULT false, as_of timestamptz NOT NULL);
         ALTER TABLE {s}.purchase_orders ADD COLUMN IF NOT EXISTS received boolean NOT NULL DEFAULT false;
         CREATE INDEX IF NOT EXISTS purchase_orders_item ON {s}.purchase_orders (site, item);
+        CREATE TABLE IF NOT EXISTS {s}.follow_up_facts (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind text NOT NULL, key text NOT NULL, at timestamptz NOT NULL,
+            time_value timestamptz NULL, number_value numeric NULL);
+        CREATE INDEX IF NOT EXISTS follow_up_facts_key ON {s}.follow_up_facts (kind, key, at);
         CREATE TABLE IF NOT EXISTS {s}.quality_holds (
             hold_id text PRIMARY KEY, site text NOT NULL, lot_id text NOT NULL, raised_at timestamptz NOT NULL, released_at timestamptz NULL);
         CREATE TABLE IF NOT EXISTS {s}.material_requirements (

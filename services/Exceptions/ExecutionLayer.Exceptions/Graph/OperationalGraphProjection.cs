@@ -36,7 +36,7 @@ internal sealed class OperationalGraphProjection(EventStore store, CaseDetector 
         var s = store.Schema.Value;
         await Sql.ExecAsync(tx, $"""
             TRUNCATE {s}.work_centers, {s}.sales_orders, {s}.production_orders, {s}.order_lots, {s}.lots, {s}.lot_links,
-                     {s}.shipments, {s}.shipment_orders, {s}.shipment_lots, {s}.purchase_orders, {s}.material_requirements, {s}.quality_holds
+                     {s}.shipments, {s}.shipment_orders, {s}.shipment_lots, {s}.purchase_orders, {s}.material_requirements, {s}.quality_holds, {s}.follow_up_facts
             """, ct);
     }
 }
