@@ -4,9 +4,11 @@ using ExecutionLayer.Benchmarks;
 using ExecutionLayer.Testing;
 using Npgsql;
 
-// Usage: dotnet run -c Release --project tests/ExecutionLayer.Benchmarks [-- --quick]
+// Usage: dotnet run -c Release --project tests/ExecutionLayer.Benchmarks [-- [store|exceptions] [--quick]]
 // Needs the servers of infra/run.sh or infra/test.sh; creates and drops a database of its own.
 var quick = args.Contains("--quick");
+var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
+bool Runs(string suite) => suites.Count == 0 || suites.Contains(suite);
 var (writers, single, batches) = quick ? (8, 250, 10) : (8, 2_500, 60);
 
 var database = $"el_bench_{Environment.ProcessId}";
@@ -21,6 +23,8 @@ try
 {
     var connection = new NpgsqlConnectionStringBuilder(TestInfrastructure.Postgres) { Database = database, MaxAutoPrepare = 50, MaxPoolSize = 32 };
     await using var dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
+    if (Runs("exceptions")) await new ExecutionLayer.Benchmarks.ExceptionsBenchmark(connection.ConnectionString, quick).RunAsync();
+    if (!Runs("store")) return;
     var rounds = quick ? 1 : 3;
     var results = await new EventStoreBenchmark(dataSource, writers, single, batches).RunAsync(rounds);
 

@@ -24,6 +24,13 @@ public sealed class BusProbe(RabbitMqSettings settings) : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Takes and acknowledges messages of this type without keeping them (a queue must exist for mandatory publishes).</summary>
+    public BusProbe Discard<T>() where T : class
+    {
+        _listeners.Add(endpoint => endpoint.Handler<T>(_ => Task.CompletedTask));
+        return this;
+    }
+
     public async Task<BusProbe> StartAsync()
     {
         _bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>

@@ -25,6 +25,7 @@ public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTabl
 
     private readonly string _s = store.Schema.Value;
     private readonly ImpactQueries _impact = new(store.Schema.Value);
+    private readonly CaseWatch _watch = new(store.Schema.Value);
 
     internal async Task DetectAsync(NpgsqlTransaction tx, RecordedEvent intake, OperationalEventReceived received, object fact, CancellationToken ct)
     {
@@ -53,7 +54,7 @@ public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTabl
                 break;
         }
         if (rules.PromiseDates) await CheckPromisesAsync(tx, intake, received, fact, metadata, ct);
-        if (fact is not (KpiMeasured or ProductionActualReported)) await ReassessSiteAsync(tx, received.Site, received.OccurredAt, metadata, ct);
+        await ReassessWatchingAsync(tx, await _watch.KeysOfAsync(tx, received.Site, fact, ct), received.OccurredAt, metadata, ct);
     }
 
     /// <summary>A delayed machine-down rule fired: open the case only if the work center is still in the same stop.</summary>
@@ -180,12 +181,12 @@ public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTabl
     }
 
     /// <summary>
-    /// A new fact at a site may change what its open cases touch: re-assess each, recording only real
+    /// A new fact may change what the open cases watching it touch: re-assess each, recording only real
     /// changes, and resolve those whose deviation has cleared.
     /// </summary>
-    private async Task ReassessSiteAsync(NpgsqlTransaction tx, string site, DateTimeOffset at, EventMetadata metadata, CancellationToken ct)
+    private async Task ReassessWatchingAsync(NpgsqlTransaction tx, IReadOnlyList<string> keys, DateTimeOffset at, EventMetadata metadata, CancellationToken ct)
     {
-        foreach (var (caseId, kind, key) in await cases.OpenCasesAtAsync(tx, site, ct))
+        foreach (var (caseId, kind, key, site) in await _watch.CasesWatchingAsync(tx, keys, ct))
         {
             var now = store.Clock.GetUtcNow();
             var (impact, cleared) = await CurrentPictureAsync(tx, site, kind, key, at, ct);

@@ -15,6 +15,7 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
     public const string SlaDeadline = "case-sla";
 
     private readonly string _s = store.Schema.Value;
+    private readonly CaseWatch _watch = new(store.Schema.Value);
 
     /// <remarks>
     /// The detector, the SLA timer and the bus consumers all write cases; a transaction-scoped lock on
@@ -41,6 +42,7 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
         await store.AppendAsync(tx, streamId, ExceptionCase.StreamType, expected, NewEvents.Of(decided),
             metadata with { Site = state.Site, CorrelationId = CorrelationOf(caseId) }, ct);
         await IndexAsync(tx, state, decided, ct);
+        if (decided.Any(e => e is CaseOpened or ImpactAssessed or CaseResolved)) await _watch.RewriteAsync(tx, state, ct);
         await KeepSlaTimerAsync(tx, state, decided, ct);
         return state;
     }
@@ -63,15 +65,6 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
     {
         await using var command = Sql.Command(tx, $"SELECT case_id FROM {_s}.case_requests WHERE request_id = $1", [requestId]);
         return await command.ExecuteScalarAsync(ct) as Guid?;
-    }
-
-    public async Task<List<(Guid CaseId, CaseKind Kind, string TriggerKey)>> OpenCasesAtAsync(NpgsqlTransaction tx, string site, CancellationToken ct)
-    {
-        await using var command = Sql.Command(tx, $"SELECT case_id, kind, trigger_key FROM {_s}.case_index WHERE site = $1 AND status NOT IN ('Resolved', 'Closed')", [site]);
-        var cases = new List<(Guid, CaseKind, string)>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) cases.Add((reader.GetGuid(0), Enum.Parse<CaseKind>(reader.GetString(1)), reader.GetString(2)));
-        return cases;
     }
 
     private async Task IndexAsync(NpgsqlTransaction tx, ExceptionCase state, List<object> decided, CancellationToken ct)

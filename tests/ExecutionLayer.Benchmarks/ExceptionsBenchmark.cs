@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Exceptions.Graph;
+using ExecutionLayer.Exceptions.Intake;
+using ExecutionLayer.Exceptions.ReceivingEvents;
+using ExecutionLayer.PlantData;
+using ExecutionLayer.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace ExecutionLayer.Benchmarks;
+
+/// <summary>
+/// The exceptions service at plant scale: impact queries over 1M lots / 200k production orders; intake
+/// throughput in batches of 100 against the store's own batch append of the same events; and how long a
+/// quality hold takes to be propagated while other plants keep posting.
+/// </summary>
+internal sealed class ExceptionsBenchmark(string connectionString, bool quick)
+{
+    private const int Clients = 4;
+    private const int BackgroundEventsPerSecond = 300;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public async Task RunAsync()
+    {
+        await ImpactAtPlantScaleAsync();
+        await IntakeAndHoldLatencyAsync();
+    }
+
+    private async Task ImpactAtPlantScaleAsync()
+    {
+        var scale = quick ? PlantScale.Plant with { SalesOrdersPerSite = 3_334, RawLotsPerSite = 6_667 } : PlantScale.Plant;
+        var watch = Stopwatch.StartNew();
+        var plant = PlantGenerator.Generate(scale, seed: 7);
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await PlantGraphLoader.LoadAsync(db, "plant", plant);
+        Console.WriteLine(string.Create(Invariant,
+            $"plant graph: {plant.Lots.Count:N0} lots, {plant.ProductionOrders.Count:N0} production orders, {plant.Shipments.Count:N0} shipments, " +
+            $"{plant.Lots.Sum(l => l.FromLots.Count):N0} genealogy links; generated and COPY-loaded in {watch.Elapsed.TotalSeconds:F0} s"));
+
+        var impact = new ImpactQueries("plant");
+        var random = new Random(11);
+        var workCenters = scale.Sites.SelectMany(site => plant.WorkCenters(site).Select(wc => (site, wc))).ToArray();
+        var rawLots = plant.Lots.Where(l => l.ProducedBy is null).ToArray();
+        var queries = quick ? 200 : 1_000;
+        await TimeAsync(db, 20, _ => Task.CompletedTask); // warm the pool
+
+        var byWorkCenter = await TimeAsync(db, queries, async tx =>
+        {
+            var (site, wc) = workCenters[random.Next(workCenters.Length)];
+            await impact.OfWorkCenterAsync(tx, site, wc, CancellationToken.None);
+        });
+        var byHold = await TimeAsync(db, queries, async tx =>
+        {
+            var lots = await impact.LotTreeAsync(tx, rawLots[random.Next(rawLots.Length)].Id, CancellationToken.None);
+            await impact.OfLotTreeAsync(tx, lots, CancellationToken.None);
+        });
+        Report("impact of a work center down (open orders, lots, shipments, customers)", byWorkCenter, 50);
+        Report("impact of a hold on a raw lot (genealogy walk, orders, shipments, customers)", byHold, 50);
+    }
+
+    private static async Task<List<double>> TimeAsync(NpgsqlDataSource db, int count, Func<NpgsqlTransaction, Task> query)
+    {
+        var times = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            await using var connection = await db.OpenConnectionAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            var watch = Stopwatch.StartNew();
+            await query(tx);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return times;
+    }
+
+    private async Task IntakeAndHoldLatencyAsync()
+    {
+        var scale = new PlantScale(quick ? 60 : 300, 20, 4, quick ? 40 : 200, 0.3, PlantScale.ThreeSites);
+        var first = PlantEvents.Of(PlantGenerator.Generate(scale, seed: 1, prefix: "A")).ToArray();
+        var holdPlant = PlantGenerator.Generate(scale, seed: 2, prefix: "H");
+        var background = PlantEvents.Of(PlantGenerator.Generate(scale, seed: 3, prefix: "B")).ToArray();
+
+        await using var vhost = new FreshVirtualHost();
+        await vhost.InitializeAsync();
+        // Any type of the service assembly names its entry point (this program has a Program of its own).
+        await using var factory = new WebApplicationFactory<ExecutionLayer.Exceptions.ExceptionsOptions>().WithWebHostBuilder(web =>
+        {
+            web.UseContentRoot(AppContext.BaseDirectory);
+            web.UseSetting("ConnectionStrings:Postgres", connectionString);
+            foreach (var (key, value) in vhost.Configuration) web.UseSetting(key, value);
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+        });
+        // The audit service is not part of this run; its queue must exist, as the audit feed is published mandatory.
+        await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
+        using var client = factory.CreateClient();
+        var store = factory.Services.GetRequiredService<EventStore>();
+
+        // Intake: batches of 100 from 4 clients, each answered only once durably stored.
+        var batches = first.Chunk(100).ToArray();
+        var intake = await Measure.RunAsync("intake", first.Length, () => Measure.ConcurrentlyAsync(Clients, async c =>
+        {
+            for (var b = c; b < batches.Length; b += Clients) await PostAsync(client, batches[b]);
+        }));
+        var raw = await RawAppendAsync(store, first);
+        Console.WriteLine(string.Create(Invariant,
+            $"{"intake POST /events, batches of 100, 4 clients (parse, validate, dedupe, store)",-82} {intake.PerSecond,10:N0} ev/s; store's batch append of the same events {raw.PerSecond,10:N0} ev/s; ratio {intake.PerSecond / raw.PerSecond:F2}"));
+
+        var caughtUp = Stopwatch.StartNew();
+        await WaitForGraphAsync(store);
+        Console.WriteLine(string.Create(Invariant,
+            $"{"graph projection + detection, from the first post until caught up",-82} {first.Length / (intake.Elapsed + caughtUp.Elapsed).TotalSeconds,10:N0} ev/s"));
+
+        // Holds under load: the hold plant first, then holds posted while another plant streams in.
+        foreach (var batch in PlantEvents.Of(holdPlant).Chunk(100)) await PostAsync(client, batch);
+        await WaitForGraphAsync(store);
+        var rawLots = holdPlant.Lots.Where(l => l.ProducedBy is null).ToArray();
+        var holds = quick ? 15 : 40;
+        var posted = new Dictionary<string, DateTimeOffset>();
+        using var stop = new CancellationTokenSource();
+        // A steady background of other plants' events at a busy network's rate (well under the graph's capacity, so what is
+        // measured is propagation, not a growing backlog).
+        var load = Task.Run(async () =>
+        {
+            using var tick = new PeriodicTimer(TimeSpan.FromSeconds(100.0 / BackgroundEventsPerSecond));
+            for (var b = 0; b < background.Length / 100 && await tick.WaitForNextTickAsync(CancellationToken.None) && !stop.IsCancellationRequested; b++)
+                await PostAsync(client, background.Skip(b * 100).Take(100).ToArray());
+        });
+        for (var h = 0; h < holds; h++)
+        {
+            var lot = rawLots[h * rawLots.Length / holds];
+            var holdId = $"QH-B{h}";
+            posted[holdId] = DateTimeOffset.UtcNow;
+            await PostAsync(client, [PlantEvents.Event($"hold-{h}", "qms", "QualityHoldRaised", lot.Site, $"lot/{lot.Id}", PlantGenerator.Epoch, new { holdId, lotId = lot.Id, reason = "bench" })]);
+            await Task.Delay(quick ? 200 : 300);
+        }
+        stop.Cancel();
+        await load;
+        await WaitForGraphAsync(store);
+
+        var latencies = new List<double>();
+        await using (var command = store.DataSource.CreateCommand(
+            $"SELECT data->>'holdId', (data->>'propagatedAt')::timestamptz FROM {store.Schema}.events WHERE event_type = 'exceptions.hold-propagated'"))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                if (posted.TryGetValue(reader.GetString(0), out var at))
+                    latencies.Add((new DateTimeOffset(reader.GetFieldValue<DateTime>(1)) - at).TotalMilliseconds);
+        Report($"hold posted → descendants blocked, {latencies.Count} holds under {BackgroundEventsPerSecond} ev/s background intake", latencies, 1_000);
+    }
+
+    private static async Task PostAsync(HttpClient client, object[] batch)
+    {
+        var response = await client.PostAsJsonAsync("/events", batch);
+        if ((int)response.StatusCode != 202) throw new InvalidOperationException($"intake answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The same events, appended by the store directly (one append per source and site, 100 at a time, 4 writers) into a schema of their own.</summary>
+    private static async Task<Figure> RawAppendAsync(EventStore service, object[] events)
+    {
+        var store = new EventStore(service.DataSource, new ExecutionLayer.EventSourcing.Schema.SchemaName("bench_intake"), service.Types, TimeProvider.System);
+        await store.MigrateAsync();
+        var records = events.Select(e => JsonSerializer.SerializeToElement(e)).Select(e => new OperationalEventReceived(
+            e.GetProperty("source").GetString()!, e.GetProperty("id").GetString()!, e.GetProperty("type").GetString()!, e.GetProperty("site").GetString()!,
+            e.GetProperty("subject").GetString()!, e.GetProperty("occurredAt").GetDateTimeOffset(), e.GetProperty("data"))).ToArray();
+        var batches = records.Chunk(100).ToArray();
+        return await Measure.RunAsync("raw", records.Length, () => Measure.ConcurrentlyAsync(Clients, async c =>
+        {
+            for (var b = c; b < batches.Length; b += Clients)
+                foreach (var group in batches[b].GroupBy(r => (r.Source, r.Site)))
+                    await store.AppendAsync($"intake-{group.Key.Source}", ReceiveEventsHandler.StreamType, ExpectedVersion.Any,
+                        [.. group.Select(r => new NewEvent(r, ReceiveEventsHandler.IntakeEventId(r.Source, r.SourceEventId), r.OccurredAt))],
+                        new EventMetadata(Site: group.Key.Site));
+        }));
+    }
+
+    private static async Task WaitForGraphAsync(EventStore store) => await Eventually.TrueAsync(async () =>
+    {
+        await using var command = store.DataSource.CreateCommand($"""
+            SELECT count(*) FROM {store.Schema}.events WHERE position > (SELECT last_position FROM {store.Schema}.checkpoints WHERE name = 'projection:operational-graph')
+            """);
+        return Convert.ToInt64(await command.ExecuteScalarAsync()) == 0;
+    }, "the graph caught up", TimeSpan.FromMinutes(20));
+
+    private static void Report(string name, List<double> milliseconds, double targetP99) => Console.WriteLine(string.Create(Invariant,
+        $"{name,-82} p50 {Percentiles.Of(milliseconds, 50),8:F1} ms  p99 {Percentiles.Of(milliseconds, 99),8:F1} ms  target p99 < {targetP99:N0} ms{(Percentiles.Of(milliseconds, 99) < targetP99 ? "" : "  MISSED")}"));
+}
