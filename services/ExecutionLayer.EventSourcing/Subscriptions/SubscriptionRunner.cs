@@ -115,11 +115,13 @@ public abstract class SubscriptionRunner : BackgroundService
             }
             catch (Exception e)
             {
-                State = SubscriptionState.Faulted;
-                Error = $"{e.GetType().Name}: {e.Message}";
+                // Recorded before the state flips, so whoever sees "faulted" also finds the error in the checkpoint row.
+                var error = $"{e.GetType().Name}: {e.Message}";
                 Logger.LogError(e, "Subscription {Subscription} stopped at {Position}: it does not skip the failing event", Name, Position);
-                try { await _checkpoints.RecordErrorAsync(_store.DataSource, Name, Error, CancellationToken.None); }
+                try { await _checkpoints.RecordErrorAsync(_store.DataSource, Name, error, CancellationToken.None); }
                 catch (NpgsqlException recordFailure) { Logger.LogError(recordFailure, "Could not record the failure of {Subscription}", Name); }
+                Error = error;
+                State = SubscriptionState.Faulted;
                 return;
             }
         }
