@@ -69,6 +69,8 @@ public sealed class GeneratedPlantTests(ExceptionsApp app) : IClassFixture<Excep
         Assert.Equal(expected.Orders, Strings(propagated.GetProperty("blockedProductionOrders")));
         Assert.Equal(expected.Shipments, Strings(propagated.GetProperty("blockedShipments")));
         var view = await app.Client.GetFromJsonAsync<JsonElement>($"/graph/lots/{raw.Id}?direction=down");
-        Assert.NotEqual(JsonValueKind.Undefined, view.ValueKind);
+        var genealogy = view.GetProperty("lots").EnumerateArray().ToArray();
+        Assert.Equal(expected.Lots, genealogy.Select(l => l.GetProperty("lotId").GetString()!).Order(StringComparer.Ordinal));
+        Assert.All(genealogy, l => Assert.Equal($"QH-{raw.Id}", l.GetProperty("holdId").GetString()));
     }
 }
