@@ -111,7 +111,8 @@ public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTabl
             INSERT INTO {_s}.quality_holds (hold_id, site, lot_id, raised_at) VALUES ($1, $2, $3, $4) ON CONFLICT (hold_id) DO NOTHING
             """, ct, hold.HoldId, received.Site, hold.LotId, received.OccurredAt);
 
-        var (lots, blockedOrders, blockedShipments) = await BlockAsync(tx, hold.HoldId, hold.LotId, ct);
+        var lots = await _impact.LotTreeAsync(tx, hold.LotId, ct);
+        var (blockedOrders, blockedShipments) = await BlockAsync(tx, hold.HoldId, lots, ct);
         var now = store.Clock.GetUtcNow();
         HoldPropagation.Record((DateTimeOffset.UtcNow - intake.RecordedAt).TotalMilliseconds);
 
@@ -123,10 +124,9 @@ public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTabl
             s => CaseDecisions.Route(s, routing, now));
     }
 
-    /// <summary>Blocks every order consuming the lot or a descendant, and every undispatched shipment containing one; returns what it newly blocked.</summary>
-    private async Task<(List<string> Lots, string[] Orders, string[] Shipments)> BlockAsync(NpgsqlTransaction tx, string holdId, string lotId, CancellationToken ct)
+    /// <summary>Blocks every open order consuming a lot of the held tree, and every undispatched shipment containing one; returns what it newly blocked.</summary>
+    private async Task<(string[] Orders, string[] Shipments)> BlockAsync(NpgsqlTransaction tx, string holdId, IReadOnlyList<string> lots, CancellationToken ct)
     {
-        var lots = await _impact.LotTreeAsync(tx, lotId, ct);
         await Sql.ExecAsync(tx, $"UPDATE {_s}.lots SET hold_id = $2 WHERE lot_id = ANY($1) AND hold_id IS DISTINCT FROM $2", ct, lots, holdId);
         var orders = await Sql.StringsAsync(tx, $"""
             UPDATE {_s}.production_orders SET blocked_by_hold = $2
@@ -138,7 +138,7 @@ public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTabl
             WHERE blocked_by_hold IS NULL AND status <> 'dispatched' AND shipment_id IN (SELECT shipment_id FROM {_s}.shipment_lots WHERE lot_id = ANY($1))
             RETURNING shipment_id
             """, ct, lots, holdId);
-        return (lots, [.. orders.Order(StringComparer.Ordinal)], [.. shipments.Order(StringComparer.Ordinal)]);
+        return ([.. orders.Order(StringComparer.Ordinal)], [.. shipments.Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>Unblocks what the hold blocked; the next re-assessment resolves its case.</summary>
@@ -189,13 +189,14 @@ public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTabl
         foreach (var (caseId, kind, key, site) in await _watch.CasesWatchingAsync(tx, keys, ct))
         {
             var now = store.Clock.GetUtcNow();
-            var (impact, cleared) = await CurrentPictureAsync(tx, site, kind, key, at, ct);
+            var (impact, cleared, propagated) = kind == CaseKind.QualityHold
+                ? await CurrentHoldPictureAsync(tx, key, ct)
+                : await CurrentPictureAsync(tx, site, kind, key, at, ct);
             if (cleared is not null)
             {
                 await cases.DecideAsync(tx, caseId, metadata, ct, s => CaseDecisions.Assess(s, impact, now), s => CaseDecisions.Resolve(s, cleared, now));
                 continue;
             }
-            var propagated = kind == CaseKind.QualityHold ? await BlockNewDescendantsAsync(tx, caseId, key, ct) : null;
             await cases.DecideAsync(tx, caseId, metadata, ct,
                 s => propagated?.Invoke(s, now) ?? [],
                 s => CaseDecisions.Assess(s, impact, now),
@@ -204,40 +205,44 @@ public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTabl
     }
 
     /// <summary>What an open case touches now, and — when its deviation has cleared — why.</summary>
-    private async Task<(Impact Impact, string? Cleared)> CurrentPictureAsync(NpgsqlTransaction tx, string site, CaseKind kind, string key, DateTimeOffset at, CancellationToken ct)
+    private async Task<(Impact Impact, string? Cleared, HoldStep? Propagated)> CurrentPictureAsync(
+        NpgsqlTransaction tx, string site, CaseKind kind, string key, DateTimeOffset at, CancellationToken ct)
     {
         switch (kind)
         {
             case CaseKind.MachineDown:
                 return await StillDownAsync(tx, key, ct)
-                    ? (await _impact.OfWorkCenterAsync(tx, site, key[(key.IndexOf('/') + 1)..], ct), null)
-                    : (Impact.None, "work center running again");
+                    ? (await _impact.OfWorkCenterAsync(tx, site, key[(key.IndexOf('/') + 1)..], ct), null, null)
+                    : (Impact.None, "work center running again", null);
             case CaseKind.Shortage:
                 var late = await _impact.OfLateSupplyAsync(tx, key, ct);
-                return late.ProductionOrders.Count > 0 ? (late, null) : (Impact.None, "supply arrives in time");
-            case CaseKind.PromiseAtRisk:
-                var promise = await _impact.PromisesAsync(tx, [key], at, options.DetectionFor(site).AssumedRepairTime, ct);
-                return promise is [{ AtRisk: true }] ? (await _impact.OfSalesOrderAsync(tx, key, ct), null) : (Impact.None, "promise date reachable again");
+                return late.ProductionOrders.Count > 0 ? (late, null, null) : (Impact.None, "supply arrives in time", null);
             default:
-                var hold = await Sql.StringsAsync(tx, $"SELECT lot_id FROM {_s}.quality_holds WHERE hold_id = $1 AND released_at IS NULL", ct, key);
-                return hold is [var lot] ? (await _impact.OfLotTreeAsync(tx, await _impact.LotTreeAsync(tx, lot, ct), ct), null) : (Impact.None, "hold released");
+                var promise = await _impact.PromisesAsync(tx, [key], at, options.DetectionFor(site).AssumedRepairTime, ct);
+                return promise is [{ AtRisk: true }] ? (await _impact.OfSalesOrderAsync(tx, key, ct), null, null) : (Impact.None, "promise date reachable again", null);
         }
     }
 
-    /// <summary>Lots made from held material after the hold was raised are held too: block what they reach.</summary>
-    private async Task<Func<ExceptionCase, DateTimeOffset, IReadOnlyList<object>>?> BlockNewDescendantsAsync(NpgsqlTransaction tx, Guid caseId, string holdId, CancellationToken ct)
+    /// <summary>
+    /// A hold still in force: its tree as it is now (lots made from held material after the hold are held
+    /// too), blocking what the new lots reach, and the impact of the whole tree.
+    /// </summary>
+    private async Task<(Impact Impact, string? Cleared, HoldStep? Propagated)> CurrentHoldPictureAsync(NpgsqlTransaction tx, string holdId, CancellationToken ct)
     {
-        await using var command = Sql.Command(tx, $"SELECT lot_id, raised_at FROM {_s}.quality_holds WHERE hold_id = $1 AND released_at IS NULL", [holdId]);
         string lotId;
         DateTimeOffset raisedAt;
+        await using (var command = Sql.Command(tx, $"SELECT lot_id, raised_at FROM {_s}.quality_holds WHERE hold_id = $1 AND released_at IS NULL", [holdId]))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            if (!await reader.ReadAsync(ct)) return null;
+            if (!await reader.ReadAsync(ct)) return (Impact.None, "hold released", null);
             (lotId, raisedAt) = (reader.GetString(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1)));
         }
-        var (lots, orders, shipments) = await BlockAsync(tx, holdId, lotId, ct);
-        if (orders.Length == 0 && shipments.Length == 0) return null;
-        return (s, now) => CaseDecisions.RecordHold(s, holdId, lotId, lots, orders, shipments, raisedAt, now);
+        var lots = await _impact.LotTreeAsync(tx, lotId, ct);
+        var (orders, shipments) = await BlockAsync(tx, holdId, lots, ct);
+        HoldStep? propagated = orders.Length == 0 && shipments.Length == 0
+            ? null
+            : (s, now) => CaseDecisions.RecordHold(s, holdId, lotId, lots, orders, shipments, raisedAt, now);
+        return (await _impact.OfLotTreeAsync(tx, lots, ct), null, propagated);
     }
 
     private async Task<bool> StillDownAsync(NpgsqlTransaction tx, string key, CancellationToken ct)
@@ -250,3 +255,6 @@ public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTabl
 
 /// <summary>The payload of a delayed machine-down rule: the stop it checks is still going on when it fires.</summary>
 public sealed record MachineDownTimer(Guid IntakeEventId, string Site, string WorkCenter, string Subject, string? Reason, DateTimeOffset DownAt);
+
+/// <summary>A decision step recording that a hold reached further (new lots, orders, shipments) than when it was raised.</summary>
+internal delegate IReadOnlyList<object> HoldStep(ExceptionCase state, DateTimeOffset now);

@@ -22,7 +22,8 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
     /// the case makes them take turns, so none of them meets a version conflict (which would stop the
     /// graph projection rather than retry).
     /// </remarks>
-    public async Task<ExceptionCase> DecideAsync(
+    /// <returns>The case after the steps, with the version it is at.</returns>
+    public async Task<Loaded<ExceptionCase>> DecideAsync(
         NpgsqlTransaction tx, Guid caseId, EventMetadata metadata, CancellationToken ct, params Func<ExceptionCase, IReadOnlyList<object>>[] steps)
     {
         var streamId = ExceptionCase.StreamId(caseId);
@@ -36,7 +37,7 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
             decided.AddRange(events);
             state = events.Aggregate(state, (s, e) => s.Evolve(e));
         }
-        if (decided.Count == 0) return state;
+        if (decided.Count == 0) return loaded;
 
         var expected = loaded.Exists ? ExpectedVersion.Exactly(loaded.Version) : ExpectedVersion.NoStream;
         await store.AppendAsync(tx, streamId, ExceptionCase.StreamType, expected, NewEvents.Of(decided),
@@ -44,7 +45,7 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
         await IndexAsync(tx, state, decided, ct);
         if (decided.Any(e => e is CaseOpened or ImpactAssessed or CaseResolved)) await _watch.RewriteAsync(tx, state, ct);
         await KeepSlaTimerAsync(tx, state, decided, ct);
-        return state;
+        return new Loaded<ExceptionCase>(state, loaded.Version + decided.Count);
     }
 
     /// <summary>A case's events, and everything done about it elsewhere, share one correlation id: the case.</summary>

@@ -29,12 +29,10 @@ public static class RequestApprovalEndpoint
             if (!await cases.ExistsAsync(uow.Transaction, caseId, ct))
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No exception case {caseId}.");
             var now = store.Clock.GetUtcNow();
-            await cases.DecideAsync(uow.Transaction, caseId, metadata, ct, s => CaseDecisions.RequestApproval(
+            var decided = await cases.DecideAsync(uow.Transaction, caseId, metadata, ct, s => CaseDecisions.RequestApproval(
                 s, command.RequestId, command.SubjectType, subjectId, command.Amount, command.Currency, command.Requester, command.Reason, now));
             await uow.CommitAsync(ct);
-
-            var version = (await store.LoadAsync<ExceptionCase>(ExceptionCase.StreamId(caseId), ct)).Version;
-            return Results.Created($"/exceptions/{caseId}", new ApprovalRequestAccepted(caseId, command.RequestId, command.SubjectType, subjectId, version));
+            return Results.Created($"/exceptions/{caseId}", new ApprovalRequestAccepted(caseId, command.RequestId, command.SubjectType, subjectId, decided.Version));
         }).WithName("RequestApproval");
         return app;
     }
