@@ -125,4 +125,27 @@ public sealed class PlantScenarioTests(ExceptionsApp app) : IClassFixture<Except
         var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("status", out _) && errors.TryGetProperty("minAge", out _) && errors.TryGetProperty("limit", out _));
     }
+
+    [Fact]
+    public async Task Material_made_from_a_held_lot_after_the_hold_is_held_too_and_its_shipment_blocked()
+    {
+        const string s = "-later";
+        await PostAsync(PlantDay.Plan(s));
+        await PostAsync(PlantDay.HoldOnBarStock(s));
+        var caseId = (await CaseAsync("QualityHold", s)).GetProperty("caseId").GetString();
+
+        await PostAsync(
+            PlantDay.Event($"l8001{s}", "mes-asm", "LotProduced", $"lot/L-8001{s}", PlantDay.Monday.AddHours(11),
+                new { lotId = $"L-8001{s}", item = "AXLE-40", quantity = 50, fromLots = new[] { $"L-7001{s}" } }),
+            PlantDay.Event($"sh950{s}", "sap-oh", "ShipmentPlanned", $"shipment/SH-950{s}", PlantDay.Monday.AddHours(11),
+                new { shipmentId = $"SH-950{s}", salesOrderIds = Array.Empty<string>(), lotIds = new[] { $"L-8001{s}" }, carrier = "FastFreight", plannedDate = PlantDay.Friday }));
+
+        JsonElement[] propagations = [];
+        await Eventually.TrueAsync(async () => (propagations = [.. (await app.CaseAsync(caseId!)).GetProperty("timeline").EnumerateArray()
+            .Where(e => e.GetProperty("type").GetString() == "exceptions.hold-propagated")]).Length == 2, "the hold reached the new shipment");
+        var later = propagations[1].GetProperty("event");
+        Assert.Equal([$"SH-950{s}"], Strings(later.GetProperty("blockedShipments")));
+        Assert.Contains($"L-8001{s}", Strings(later.GetProperty("lots")));
+        Assert.Equal([$"QH-1{s}"], await app.StringsAsync($"SELECT blocked_by_hold FROM exceptions.shipments WHERE shipment_id = 'SH-950{s}'"));
+    }
 }
