@@ -3,9 +3,12 @@ namespace ExecutionLayer.Contracts.Approvals;
 // One record per outcome of an approval request. ExternalReference is what the requester asked with
 // (an exception case's approval request id), so it can find its own record of the request.
 
+/// <param name="FollowUps">Work the requester asked to be done once granted; the actions service makes each an action item.</param>
 public sealed record ApprovalGranted(
     Guid ApprovalId, Guid? ExternalReference, string? CorrelationId, string Site, string SubjectType, string SubjectId,
-    string PolicyId, int PolicyVersion, string DecidedBy, DateTimeOffset GrantedAt);
+    string PolicyId, int PolicyVersion, string DecidedBy, DateTimeOffset GrantedAt, IReadOnlyList<ApprovalFollowUp>? FollowUps = null);
+
+public sealed record ApprovalFollowUp(string Title, string Owner, int DueInDays);
 
 public sealed record ApprovalRejected(
     Guid ApprovalId, Guid? ExternalReference, string? CorrelationId, string Site, string SubjectType, string SubjectId,

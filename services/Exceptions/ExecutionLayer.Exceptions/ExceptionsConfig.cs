@@ -30,9 +30,9 @@ public static class ExceptionsConfig
 
         builder.Services.AddEventStore(builder.Configuration, "exceptions", RegisterEvents)
             .AddAsyncProjection<OperationalGraphProjection>(new SubscriptionOptions { AppendsEvents = true, PollInterval = TimeSpan.FromMilliseconds(50) })
+            .AddTables(GraphSchema.Create)
             .AddDeadlineHandler<CaseSlaHandler>()
             .AddDeadlineHandler<MachineDownConfirmationHandler>();
-        builder.Services.AddHostedService<GraphSchema>();
         builder.Services.AddSingleton<IIntegrationEventMapper, ExceptionsIntegrationMapper>();
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<CaseResponsesConsumer>());
         builder.Services.AddOutboxPublisher("exceptions");

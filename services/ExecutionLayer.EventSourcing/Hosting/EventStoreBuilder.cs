@@ -31,6 +31,13 @@ public sealed class EventStoreBuilder(IServiceCollection services)
         return this;
     }
 
+    /// <summary>The service's own tables, created at start-up from <paramref name="createSql"/> (given the schema name).</summary>
+    public EventStoreBuilder AddTables(Func<string, string> createSql)
+    {
+        Services.AddSingleton<IHostedService>(sp => new ServiceTablesHost(sp.GetRequiredService<EventStore>(), createSql));
+        return this;
+    }
+
     public EventStoreBuilder AddDeadlineHandler<T>(DeadlineOptions? options = null) where T : class, IDeadlineHandler
     {
         Services.AddSingleton<IDeadlineHandler, T>();

@@ -1,6 +1,3 @@
-using ExecutionLayer.EventSourcing;
-using Microsoft.Extensions.Hosting;
-
 namespace ExecutionLayer.Exceptions.Graph;
 
 /// <summary>
@@ -8,7 +5,7 @@ namespace ExecutionLayer.Exceptions.Graph;
 /// keep the source time of the fact that last set them (<c>as_of</c>), so a late, older fact never
 /// overwrites a newer one. Indexes follow the traversals impact analysis makes.
 /// </summary>
-internal sealed class GraphSchema(EventStore store) : IHostedLifecycleService
+internal static class GraphSchema
 {
     public static string Create(string s) => $"""
         CREATE TABLE IF NOT EXISTS {s}.work_centers (
@@ -65,16 +62,4 @@ internal sealed class GraphSchema(EventStore store) : IHostedLifecycleService
         CREATE UNIQUE INDEX IF NOT EXISTS case_index_open_trigger ON {s}.case_index (kind, trigger_key) WHERE status NOT IN ('Resolved', 'Closed');
         CREATE INDEX IF NOT EXISTS case_index_site ON {s}.case_index (site, status);
         """;
-
-    public async Task StartingAsync(CancellationToken cancellationToken)
-    {
-        await using var command = store.DataSource.CreateCommand(Create(store.Schema.Value));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

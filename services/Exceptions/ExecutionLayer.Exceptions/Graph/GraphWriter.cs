@@ -1,3 +1,4 @@
+using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Exceptions.Intake;
 using Npgsql;
 

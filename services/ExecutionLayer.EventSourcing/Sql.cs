@@ -1,10 +1,10 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace ExecutionLayer.Exceptions.Graph;
+namespace ExecutionLayer.EventSourcing;
 
-/// <summary>Positional-parameter helpers for the graph's statements, all run in the projection's transaction.</summary>
-internal static class Sql
+/// <summary>Positional-parameter helpers for a service's own statements, run in the caller's transaction.</summary>
+public static class Sql
 {
     public static async Task<int> ExecAsync(NpgsqlTransaction tx, string sql, CancellationToken ct, params object?[] args)
     {
@@ -19,6 +19,12 @@ internal static class Sql
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) values.Add(reader.GetString(0));
         return values;
+    }
+
+    public static async Task<T?> ScalarAsync<T>(NpgsqlTransaction tx, string sql, CancellationToken ct, params object?[] args)
+    {
+        await using var command = Command(tx, sql, args);
+        return await command.ExecuteScalarAsync(ct) is T value ? value : default;
     }
 
     public static NpgsqlCommand Command(NpgsqlTransaction tx, string sql, object?[] args)

@@ -1,0 +1,51 @@
+namespace ExecutionLayer.Approvals;
+
+/// <summary>The "Approvals" configuration section.</summary>
+public sealed record ApprovalsOptions
+{
+    /// <summary>Sites a request, a directory entry or a policy override may name; <see cref="CorporateSite"/> is always allowed in the directory.</summary>
+    public IReadOnlyList<string> Sites { get; init; } = ["OH-DAYTON", "TN-SMYRNA", "MI-FLINT"];
+
+    /// <summary>Where approvers' links point: the gateway's public address, so a link works from a phone as well as a desk.</summary>
+    public string PublicBaseUrl { get; init; } = "http://127.0.0.1:8080/api";
+
+    /// <summary>Largest request body accepted (413 beyond it); the decision context is most of it.</summary>
+    public long MaxBodyBytes { get; init; } = 256 * 1024;
+
+    public TokenOptions Tokens { get; init; } = new();
+
+    public WebhookOptions Webhooks { get; init; } = new();
+
+    /// <summary>Directory entries under this "site" hold roles for every site (an operations director, say).</summary>
+    public const string CorporateSite = "CORPORATE";
+}
+
+public sealed record TokenOptions
+{
+    /// <summary>HMAC key for decision tokens. Rotating it voids every outstanding link.</summary>
+    public string Key { get; init; } = "";
+}
+
+public sealed record WebhookOptions
+{
+    /// <summary>Attempts per delivery run before it is dead-lettered (1 + retries).</summary>
+    public int MaxAttempts { get; init; } = 5;
+
+    /// <summary>Base of the exponential backoff (jittered) between attempts.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A failing endpoint's circuit opens for this long; deliveries to it wait instead of piling attempts on it.</summary>
+    public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How far a signed callback's timestamp may be from our clock (replay window).</summary>
+    public TimeSpan TimestampTolerance { get; init; } = TimeSpan.FromMinutes(5);
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a claimed delivery is ours before another instance may take it over (we died mid-send).</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
+
+    public int Concurrency { get; init; } = 8;
+}

@@ -1,0 +1,29 @@
+using ExecutionLayer.Approvals.People;
+using ExecutionLayer.Approvals.Requests;
+using ExecutionLayer.EventSourcing;
+
+namespace ExecutionLayer.Approvals.Deciding;
+
+public sealed record DecisionResult(Guid ApprovalId, string Status, int Stage, string Verdict, string DecidedBy, string? OnBehalfOf, long Version);
+
+/// <summary>A decision from a link or a bridge: the token says who decides what; the request's rules say whether they may.</summary>
+public sealed class DecideHandler(EventStore store, ApprovalWriter writer, WorldReader world, DecisionTokens tokens)
+{
+    public const int MaxCommentLength = 2_000;
+
+    /// <exception cref="TokenRejectedException">The token is not valid (401).</exception>
+    public async Task<DecisionResult?> DecideAsync(string? token, string? comment, DecisionChannel via, string? causationId, CancellationToken ct)
+    {
+        var read = tokens.Read(token, store.Clock.GetUtcNow());
+        await using var uow = await store.BeginAsync(ct);
+        if (await world.SiteOfAsync(uow.Transaction, read.ApprovalId, ct) is not { } site) return null;
+        var situation = await world.SituationAsync(uow.Transaction, site, ct);
+        var command = new DecideStage(read.Stage, read.Level, read.Approver, read.OnBehalfOf, read.Verdict, Trim(comment), via, read.TokenId);
+        var written = await writer.DecideAsync(uow.Transaction, read.ApprovalId, new EventMetadata(CausationId: causationId, Actor: read.Approver), ct,
+            s => ApprovalDecisions.Decide(s, command, situation));
+        await uow.CommitAsync(ct);
+        return new DecisionResult(read.ApprovalId, written.State.Status.ToString(), read.Stage, read.Verdict.ToString(), read.Approver, read.OnBehalfOf, written.Version);
+    }
+
+    private static string? Trim(string? comment) => string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+}

@@ -1,0 +1,82 @@
+using ExecutionLayer.Approvals.People;
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.ServiceDefaults.Correlation;
+using Npgsql;
+
+namespace ExecutionLayer.Approvals.Delegating;
+
+/// <param name="SubjectTypes">What it covers (overtime, expedite…); leave empty for everything.</param>
+public sealed record GrantDelegation(string? From, string? To, IReadOnlyList<string>? SubjectTypes, DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, string? Reason);
+
+public static class DelegationsEndpoints
+{
+    public static IEndpointRouteBuilder MapDelegations(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/delegations", async (GrantDelegation body, HttpContext http, EventStore store, WorldReader world, CancellationToken ct) =>
+        {
+            var errors = Validate(body);
+            if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid delegation");
+
+            var now = store.Clock.GetUtcNow();
+            var grant = new ActiveDelegation(Guid.CreateVersion7(now), body.From!.Trim(), body.To!.Trim(),
+                [.. (body.SubjectTypes ?? []).Select(t => t.Trim().ToLowerInvariant()).Distinct()], body.ValidFrom!.Value, body.ValidUntil!.Value);
+            var by = Caller.Of(http);
+            await using var uow = await store.BeginAsync(ct);
+            // One delegation is judged at a time, so two that would together close a loop cannot both pass.
+            await Sql.ExecAsync(uow.Transaction, "SELECT pg_advisory_xact_lock(hashtextextended('approvals-delegations', 0))", ct);
+            var others = await world.DelegationsAsync(uow.Transaction, ct);
+            await store.DecideAsync(uow.Transaction, Delegation.StreamId(grant.DelegationId),
+                (Delegation s) => Delegation.Grant(s, grant, others, by, body.Reason, now),
+                _ => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: by), ct);
+            await Sql.ExecAsync(uow.Transaction, $"""
+                INSERT INTO {store.Schema}.delegation_index (delegation_id, from_person, to_person, subject_types, valid_from, valid_until) VALUES ($1, $2, $3, $4, $5, $6)
+                """, ct, grant.DelegationId, grant.From, grant.To, grant.SubjectTypes, grant.ValidFrom, grant.ValidUntil);
+            await uow.CommitAsync(ct);
+            return Results.Created($"/delegations/{grant.DelegationId}", grant);
+        });
+
+        app.MapDelete("/delegations/{delegationId:guid}", async (Guid delegationId, HttpContext http, EventStore store, CancellationToken ct) =>
+        {
+            var by = Caller.Of(http);
+            await using var uow = await store.BeginAsync(ct);
+            if (await Sql.ScalarAsync<Guid?>(uow.Transaction, $"SELECT delegation_id FROM {store.Schema}.delegation_index WHERE delegation_id = $1", ct, delegationId) is null)
+                return Results.Problem(statusCode: 404, title: "Not found", detail: $"No delegation {delegationId}.");
+            await store.DecideAsync(uow.Transaction, Delegation.StreamId(delegationId), (Delegation s) => Delegation.Revoke(s, by, store.Clock.GetUtcNow()),
+                _ => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: by), ct);
+            await Sql.ExecAsync(uow.Transaction, $"UPDATE {store.Schema}.delegation_index SET revoked = true WHERE delegation_id = $1", ct, delegationId);
+            await uow.CommitAsync(ct);
+            return Results.NoContent();
+        });
+
+        // Delegations a person gave or holds that are not revoked and not over.
+        app.MapGet("/delegations", async (string? person, EventStore store, CancellationToken ct) =>
+        {
+            await using var command = store.DataSource.CreateCommand($"""
+                SELECT delegation_id, from_person, to_person, subject_types, valid_from, valid_until FROM {store.Schema}.delegation_index
+                WHERE NOT revoked AND valid_until > $1 AND ($2::text IS NULL OR lower(from_person) = lower($2) OR lower(to_person) = lower($2))
+                ORDER BY valid_from
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = store.Clock.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)person ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            var list = new List<ActiveDelegation>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                list.Add(new ActiveDelegation(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(3),
+                    new DateTimeOffset(reader.GetFieldValue<DateTime>(4)), new DateTimeOffset(reader.GetFieldValue<DateTime>(5))));
+            return Results.Ok(list);
+        });
+        return app;
+    }
+
+    private static Dictionary<string, string[]> Validate(GrantDelegation body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(body.From) || body.From.Length > 200) errors["from"] = ["Who delegates."];
+        if (string.IsNullOrWhiteSpace(body.To) || body.To.Length > 200) errors["to"] = ["Who may decide in their place."];
+        if (body.SubjectTypes is { } types && (types.Count > 50 || types.Any(string.IsNullOrWhiteSpace))) errors["subjectTypes"] = ["Subject types, or leave empty for all."];
+        if (body.ValidFrom is null) errors["validFrom"] = ["When it starts."];
+        if (body.ValidUntil is null) errors["validUntil"] = ["When it ends; delegations are always time-bounded."];
+        else if (body.ValidFrom is { } from && body.ValidUntil <= from) errors["validUntil"] = ["Must be after validFrom."];
+        return errors;
+    }
+}

@@ -1,0 +1,21 @@
+using System.Text.Json;
+using ExecutionLayer.Approvals.Requests;
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.EventSourcing.Deadlines;
+using ExecutionLayer.EventSourcing.Types;
+
+namespace ExecutionLayer.Approvals.EscalatingStages;
+
+/// <summary>The policy's final expiry passed with the request still undecided: it expires, and the requester hears so.</summary>
+internal sealed class ApprovalExpiryHandler(ApprovalWriter writer, TimeProvider clock) : IDeadlineHandler
+{
+    public string Kind => ApprovalWriter.ExpiryDeadline;
+
+    public async Task HandleAsync(Deadline deadline, UnitOfWork uow, CancellationToken ct)
+    {
+        var timer = deadline.Payload.Deserialize<ExpiryTimer>(EventJson.Options)!;
+        var now = clock.GetUtcNow();
+        await writer.DecideAsync(uow.Transaction, timer.ApprovalId, new EventMetadata(CausationId: $"deadline-{deadline.DeadlineId}", Actor: "approvals:expiry"), ct,
+            s => ApprovalDecisions.Expire(s, now));
+    }
+}

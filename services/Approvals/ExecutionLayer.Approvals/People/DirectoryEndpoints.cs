@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.ServiceDefaults.Correlation;
+
+namespace ExecutionLayer.Approvals.People;
+
+public sealed record SetRoleHolders(IReadOnlyList<string>? People);
+
+public static partial class DirectoryEndpoints
+{
+    public static IEndpointRouteBuilder MapDirectory(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/directory/{site}/roles/{role}", async (string site, string role, SetRoleHolders body, HttpContext http, EventStore store,
+            ApprovalsOptions options, CancellationToken ct) =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (site != ApprovalsOptions.CorporateSite && !options.Sites.Contains(site))
+                errors["site"] = [$"One of {string.Join(", ", options.Sites)}, or {ApprovalsOptions.CorporateSite} for a role that spans every site."];
+            if (!Role().IsMatch(role)) errors["role"] = ["Lower-case letters, digits and '-' (plant-manager), at most 63."];
+            if (body.People is null || body.People.Count > 50 || body.People.Any(p => string.IsNullOrWhiteSpace(p) || p.Length > 200))
+                errors["people"] = ["A list (at most 50) of people's ids; empty vacates the role."];
+            if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid directory entry");
+
+            var people = body.People!.Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var by = Caller.Of(http);
+            await using var uow = await store.BeginAsync(ct);
+            var written = await store.DecideAsync(uow.Transaction, SiteDirectory.StreamId(site),
+                (SiteDirectory s) => SiteDirectory.SetHolders(s, site, role, people, by, store.Clock.GetUtcNow()),
+                _ => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: by, Site: site), ct);
+            await Sql.ExecAsync(uow.Transaction, $"""
+                INSERT INTO {store.Schema}.role_holders (site, role, people) VALUES ($1, $2, $3) ON CONFLICT (site, role) DO UPDATE SET people = EXCLUDED.people
+                """, ct, site, role, people);
+            await uow.CommitAsync(ct);
+            return Results.Ok(new { site, role, people, changed = written.Events.Count > 0 });
+        });
+
+        app.MapGet("/directory/{site}", async (string site, EventStore store, CancellationToken ct) =>
+        {
+            var loaded = await store.LoadAsync<SiteDirectory>(SiteDirectory.StreamId(site), ct);
+            return loaded.Exists ? Results.Ok(new { site, roles = loaded.State.Roles.OrderBy(r => r.Role, StringComparer.Ordinal) })
+                : Results.Problem(statusCode: 404, title: "Not found", detail: $"Nobody holds a role at {site} yet.");
+        });
+        return app;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    private static partial Regex Role();
+}

@@ -1,0 +1,83 @@
+using System.Xml;
+
+namespace ExecutionLayer.Approvals.Policies;
+
+public enum QuorumKind { Any, All, NOfM }
+
+/// <summary>How many of a stage's approvers must approve: any one, all, or <see cref="N"/> of them.</summary>
+public sealed record Quorum(QuorumKind Kind, int N = 1)
+{
+    public int RequiredOf(int approvers) => Kind switch
+    {
+        QuorumKind.Any => Math.Min(1, approvers),
+        QuorumKind.All => approvers,
+        _ => N,
+    };
+}
+
+/// <summary>An approver named by role at the request's site (falling back to the corporate directory) or by person.</summary>
+public sealed record ApproverRef(string? Role = null, string? Person = null)
+{
+    public override string ToString() => Person is not null ? $"person:{Person}" : $"role:{Role}";
+}
+
+/// <summary>
+/// One stage: who approves, how many must, how long they have (ISO-8601 duration), and who it climbs to
+/// when that runs out — each level is notified and the stage is reassigned to it. A stage with
+/// <see cref="MinAmount"/> applies only from that amount on (the amount thresholds).
+/// </summary>
+public sealed record StageRule(
+    string Name, IReadOnlyList<ApproverRef> Approvers, Quorum Quorum, string Sla, IReadOnlyList<ApproverRef> Escalation, decimal? MinAmount = null);
+
+/// <summary>Which requests a policy governs. Unset bounds match anything; amount bounds need an amount in <see cref="Currency"/>.</summary>
+public sealed record PolicyMatch(
+    IReadOnlyList<string> SubjectTypes, decimal? MinAmount = null, decimal? MaxAmount = null, string? Currency = null, IReadOnlyList<string>? Severities = null);
+
+/// <summary>
+/// A policy as published. <see cref="Site"/> null is a corporate default; a site's policy matching the
+/// same request overrides it there. <see cref="Expiry"/> is how long a request may stay undecided.
+/// </summary>
+public sealed record PolicyDefinition(string Name, string? Site, PolicyMatch Match, IReadOnlyList<StageRule> Stages, string Expiry)
+{
+    public static TimeSpan Duration(string iso) => XmlConvert.ToTimeSpan(iso);
+
+    /// <summary>Everything wrong with the definition, by field, so one response lists it all.</summary>
+    public Dictionary<string, string[]> Validate(IReadOnlyCollection<string> sites)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(Name)) errors["name"] = ["Give the policy a name."];
+        if (Site is not null && !sites.Contains(Site)) errors["site"] = [$"Unknown site; one of {string.Join(", ", sites)}, or leave it out for a corporate default."];
+        if (Match is null || Match.SubjectTypes is not { Count: > 0 } || Match.SubjectTypes.Any(string.IsNullOrWhiteSpace))
+            errors["match.subjectTypes"] = ["Name at least one subject type (overtime, expedite, deviation…)."];
+        if (Match is { MinAmount: { } min, MaxAmount: { } max } && max <= min) errors["match.maxAmount"] = ["Must be above minAmount."];
+        if (Match is { MinAmount: not null } or { MaxAmount: not null } && Match.Currency is not { Length: 3 })
+            errors["match.currency"] = ["Amount thresholds need an ISO 4217 currency such as USD."];
+        if (!IsDuration(Expiry)) errors["expiry"] = ["Use an ISO-8601 duration such as P3D."];
+        if (Stages is not { Count: > 0 }) errors["stages"] = ["At least one stage."];
+        for (var i = 0; i < (Stages?.Count ?? 0); i++)
+        {
+            var stage = Stages![i];
+            var at = $"stages[{i}]";
+            if (stage is null) { errors[at] = ["A stage is required here."]; continue; }
+            if (string.IsNullOrWhiteSpace(stage.Name)) errors[$"{at}.name"] = ["Name the stage."];
+            if (stage.Approvers is not { Count: > 0 }) errors[$"{at}.approvers"] = ["At least one approver (a role or a person)."];
+            else if (stage.Approvers.Any(a => a is null || (a.Role is null) == (a.Person is null) || string.IsNullOrWhiteSpace(a.Role ?? a.Person)))
+                errors[$"{at}.approvers"] = ["Each approver is either a role or a person, not both."];
+            if (stage.Escalation is null || stage.Escalation.Any(a => a is null || (a.Role is null) == (a.Person is null) || string.IsNullOrWhiteSpace(a.Role ?? a.Person)))
+                errors[$"{at}.escalation"] = ["A list of levels, each a role or a person (may be empty)."];
+            if (stage.Quorum is null) errors[$"{at}.quorum"] = ["Say the quorum: any, all or nOfM with n."];
+            else if (stage.Quorum.Kind == QuorumKind.NOfM && (stage.Quorum.N < 1 || stage.Approvers is { } a && a.All(r => r?.Role is null) && stage.Quorum.N > a.Count))
+                errors[$"{at}.quorum.n"] = ["n must be at least 1 and at most the number of approvers."];
+            if (!IsDuration(stage.Sla)) errors[$"{at}.sla"] = ["Use an ISO-8601 duration such as PT4H."];
+        }
+        return errors;
+    }
+
+    private static bool IsDuration(string? iso)
+    {
+        if (string.IsNullOrWhiteSpace(iso) || !iso.StartsWith('P')) return false;
+        try { return Duration(iso) > TimeSpan.Zero; }
+        catch (FormatException) { return false; }
+        catch (OverflowException) { return false; }
+    }
+}

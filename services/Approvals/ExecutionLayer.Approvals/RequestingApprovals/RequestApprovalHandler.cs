@@ -1,0 +1,31 @@
+using ExecutionLayer.Approvals.People;
+using ExecutionLayer.Approvals.Policies;
+using ExecutionLayer.Approvals.Requests;
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.EventSourcing.Decisions;
+
+namespace ExecutionLayer.Approvals.RequestingApprovals;
+
+/// <summary>Resolves a request to the policy that governs it and the people who hold its roles, then records it — for the API and the bus alike.</summary>
+public sealed class RequestApprovalHandler(ApprovalWriter writer, WorldReader world)
+{
+    /// <param name="refuseUnroutable">
+    /// A caller on the API is told at once (422) when no policy or nobody can take the request; a
+    /// message has nobody waiting on the line, so its request is recorded as refused and the refusal
+    /// published back instead.
+    /// </param>
+    public async Task<Decided<ApprovalRequest>> HandleAsync(UnitOfWork uow, RequestApproval command, EventMetadata metadata, bool refuseUnroutable, CancellationToken ct)
+    {
+        var policy = PolicyResolver.Choose(await world.PoliciesAsync(uow.Transaction, ct), command.Terms);
+        var situation = await world.SituationAsync(uow.Transaction, command.Site, ct);
+        try
+        {
+            return await writer.DecideAsync(uow.Transaction, command.ApprovalId, metadata, ct, s => ApprovalDecisions.Request(s, command, policy, situation));
+        }
+        catch (RuleViolationException unroutable) when (refuseUnroutable)
+        {
+            return await writer.DecideAsync(uow.Transaction, command.ApprovalId, metadata, ct,
+                s => ApprovalDecisions.Refuse(s, command, unroutable.Message, situation.Now));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using ExecutionLayer.Approvals.Delegating;
+using ExecutionLayer.Approvals.People;
+using ExecutionLayer.Approvals.Policies;
+using ExecutionLayer.EventSourcing.Decisions;
+
+namespace ExecutionLayer.Approvals.Requests;
+
+public sealed record RequestApproval(
+    Guid ApprovalId, Subject Subject, string Site, decimal? Amount, string? Currency, string? Severity, string Requester, string Reason,
+    string? CorrelationId, Guid? ExternalReference, JsonElement DecisionContext, IReadOnlyList<FollowUp> FollowUps)
+{
+    public RequestTerms Terms => new(Subject.Type, Site, Amount, Currency, Severity);
+
+    /// <summary>A caller's request id (or an exception case's) always names the same approval, so asking twice finds the first.</summary>
+    public static Guid IdFor(Guid requestId) => Messaging.Outbox.DeterministicId.From($"approval|{requestId}");
+}
+
+/// <summary>A decision as a token (or a bridge's callback) states it: for one stage at one level, by one person, perhaps in another's seat.</summary>
+public sealed record DecideStage(int Stage, int Level, string Actor, string? OnBehalfOf, Verdict Verdict, string? Comment, DecisionChannel Via, Guid? TokenId);
+
+/// <summary>The world as read at the edge — who holds which role, which delegations exist, what time it is — so decisions stay pure.</summary>
+public sealed record Situation(RoleHolders Holders, IReadOnlyList<ActiveDelegation> Delegations, DateTimeOffset Now);
+
+/// <summary>The rules of an approval request, as pure functions from its state and a command to the events that follow.</summary>
+public static class ApprovalDecisions
+{
+    public static IReadOnlyList<object> Request(ApprovalRequest state, RequestApproval command, PolicyVersion? policy, Situation world)
+    {
+        if (state.Status != ApprovalStatus.None) return SameRequest(state, command);
+        if (policy is null)
+            throw new RuleViolationException("no-policy", $"No policy governs {command.Subject.Type} at {command.Site} for these terms; publish one with PUT /policies/{{id}}.");
+        var stages = PolicyResolver.StagesFor(policy.Definition, command.Amount);
+        if (stages.Count == 0) throw new RuleViolationException("no-stage", $"Policy {policy.PolicyId} v{policy.Version} has no stage for this amount.");
+
+        var plan = stages.Select((s, i) => new PlannedStage(i, s.Name, s.Approvers, s.Quorum, PolicyDefinition.Duration(s.Sla), s.Escalation)).ToArray();
+        var requested = new ApprovalRequested(command.ApprovalId, command.Subject, command.Site, command.Amount, command.Currency, command.Severity,
+            command.Requester, command.Reason, command.CorrelationId, command.ExternalReference, command.DecisionContext, policy.PolicyId, policy.Version,
+            plan, world.Now + PolicyDefinition.Duration(policy.Definition.Expiry), command.FollowUps, world.Now);
+        var state1 = state.Evolve(requested);
+        return [requested, .. OpenStage(state1, plan[0], world)];
+    }
+
+    /// <summary>What a request no policy can route becomes when it arrives by message: refused, with the reason, so its sender hears back.</summary>
+    public static IReadOnlyList<object> Refuse(ApprovalRequest state, RequestApproval command, string why, DateTimeOffset now) =>
+        state.Status != ApprovalStatus.None ? []
+        : [new ApprovalRefused(command.ApprovalId, command.Subject, command.Site, command.Requester, command.Reason, command.CorrelationId,
+            command.ExternalReference, command.DecisionContext, why, now)];
+
+    public static IReadOnlyList<object> Decide(ApprovalRequest state, DecideStage command, Situation world)
+    {
+        var stage = OpenStageOf(state);
+        if (command.Stage != stage.Index || command.Level != stage.Level)
+            throw new InvalidStateException("That stage was already decided or passed to the next level; this decision link is no longer valid.");
+        if (Same(command.Actor, state.Requester) || Same(command.OnBehalfOf, state.Requester))
+            throw new RuleViolationException("own-request", "Nobody approves their own request, directly or through a delegate.");
+        var seat = command.OnBehalfOf ?? command.Actor;
+        if (!stage.Approvers.Contains(seat, StringComparer.OrdinalIgnoreCase))
+            throw new RuleViolationException("not-an-approver", $"{seat} is not an approver of stage '{stage.Name}' at this level.");
+        if (command.OnBehalfOf is not null && !world.Delegations.Any(d => Same(d.From, command.OnBehalfOf) && Same(d.To, command.Actor) && d.Covers(state.Subject.Type, world.Now)))
+            throw new RuleViolationException("delegation-not-in-force", $"{command.Actor} holds no delegation from {command.OnBehalfOf} for {state.Subject.Type} now.");
+        if (stage.Votes.Any(v => Same(v.Seat, seat) || Same(v.DecidedBy, command.Actor)))
+            throw new InvalidStateException($"{command.Actor} has already decided stage '{stage.Name}' (in their own or a delegated seat).");
+
+        var recorded = new DecisionRecorded(state.Id, stage.Index, stage.Level, command.Actor, command.OnBehalfOf, command.Verdict, command.Comment,
+            command.Via, command.TokenId, world.Now);
+        var after = state.Evolve(recorded).Stage!;
+        if (after.Approvals >= after.Required)
+        {
+            var decided = new StageDecided(state.Id, stage.Index, Verdict.Approve, stage.OpenedAt, world.Now);
+            if (stage.Index + 1 < state.Plan.Count)
+                return [recorded, decided, .. OpenStage(state.Evolve(recorded).Evolve(decided), state.Plan[stage.Index + 1], world)];
+            return [recorded, decided, new ApprovalGranted(state.Id, state.Subject, state.Site, state.PolicyId, state.PolicyVersion, command.Actor,
+                state.ExternalReference, state.FollowUps, world.Now)];
+        }
+        if (after.CannotPass)
+            return [recorded, new StageDecided(state.Id, stage.Index, Verdict.Reject, stage.OpenedAt, world.Now),
+                new ApprovalRejected(state.Id, state.Subject, state.Site, state.PolicyId, state.PolicyVersion, command.Actor, command.Comment,
+                    state.ExternalReference, world.Now)];
+        return [recorded];
+    }
+
+    /// <summary>
+    /// The stage climbs its escalation chain: the next level with anyone in it is notified and the stage
+    /// reassigned to it, to be decided by any one of them. A timer that finds the stage already moved on
+    /// records nothing (it is stale); a person asking for it gets told why not.
+    /// </summary>
+    public static IReadOnlyList<object> Escalate(ApprovalRequest state, int stageIndex, int fromLevel, EscalationTrigger trigger, string? by, Situation world)
+    {
+        var byTimer = trigger == EscalationTrigger.Timer;
+        if (byTimer && (!state.IsOpen || state.Stage is not { } current || current.Index != stageIndex || current.Level != fromLevel)) return [];
+        var stage = OpenStageOf(state);
+        if (!byTimer && !Same(by, state.Requester) && !stage.Approvers.Contains(by!, StringComparer.OrdinalIgnoreCase)
+            && !stage.Delegates.Any(d => Same(d.To, by)))
+            throw new RuleViolationException("not-involved", "Only the requester or one of the stage's approvers may escalate it.");
+
+        var chain = state.Plan[stage.Index].Escalation;
+        for (var level = stage.Level; level < chain.Count; level++)
+        {
+            var approvers = Eligible(world.Holders.Resolve(chain[level], state.Site), state.Requester);
+            if (approvers.Count == 0) continue;
+            var escalated = new StageEscalated(state.Id, stage.Index, level + 1, trigger, by, chain[level].ToString(), approvers,
+                world.Now + state.Plan[stage.Index].Sla, world.Now);
+            return [escalated, .. Notify(state.Evolve(escalated), escalation: true, world)];
+        }
+        return byTimer ? [] : throw new RuleViolationException("no-higher-level", $"Stage '{stage.Name}' has no further escalation level with anyone in it.");
+    }
+
+    public static IReadOnlyList<object> Expire(ApprovalRequest state, DateTimeOffset now) =>
+        !state.IsOpen || now < state.ExpiresAt ? [] : [new ApprovalExpired(state.Id, state.Subject, state.Site, state.ExternalReference, now)];
+
+    public static IReadOnlyList<object> Withdraw(ApprovalRequest state, string by, string reason, DateTimeOffset now)
+    {
+        OpenStageOf(state);
+        if (!Same(by, state.Requester)) throw new RuleViolationException("only-requester-withdraws", "Only the requester may withdraw a request.");
+        return [new ApprovalWithdrawn(state.Id, state.Subject, state.Site, by, reason, state.ExternalReference, now)];
+    }
+
+    private static IReadOnlyList<object> OpenStage(ApprovalRequest state, PlannedStage planned, Situation world)
+    {
+        var approvers = Eligible(planned.Approvers.SelectMany(a => world.Holders.Resolve(a, state.Site)), state.Requester);
+        if (approvers.Count == 0)
+            throw new RuleViolationException("no-approvers", $"Nobody but the requester holds {string.Join(", ", planned.Approvers)} for {state.Site} (stage '{planned.Name}'); fill the directory.");
+        var required = planned.Quorum.RequiredOf(approvers.Count);
+        if (required > approvers.Count)
+            throw new RuleViolationException("quorum-unreachable", $"Stage '{planned.Name}' needs {required} approvals but only {approvers.Count} people may give them.");
+        var opened = new StageOpened(state.Id, planned.Index, planned.Name, approvers, required, world.Now + planned.Sla, world.Now);
+        return [opened, .. Notify(state.Evolve(opened), escalation: false, world)];
+    }
+
+    /// <summary>
+    /// Every approver of the stage at its level is notified, and so is each one's delegate in force for
+    /// this subject — only direct delegates: delegation does not cascade, and never to the requester.
+    /// </summary>
+    private static IEnumerable<object> Notify(ApprovalRequest state, bool escalation, Situation world)
+    {
+        var stage = state.Stage!;
+        foreach (var approver in stage.Approvers)
+        {
+            yield return new ApproverNotified(state.Id, stage.Index, stage.Level, approver, null, escalation, world.Now);
+            foreach (var delegation in world.Delegations.Where(d => Same(d.From, approver) && d.Covers(state.Subject.Type, world.Now)))
+            {
+                if (Same(delegation.To, state.Requester) || stage.Approvers.Contains(delegation.To, StringComparer.OrdinalIgnoreCase)) continue;
+                yield return new StageDelegated(state.Id, stage.Index, stage.Level, approver, delegation.To, delegation.DelegationId, world.Now);
+                yield return new ApproverNotified(state.Id, stage.Index, stage.Level, delegation.To, approver, escalation, world.Now);
+            }
+        }
+    }
+
+    private static StageState OpenStageOf(ApprovalRequest state) =>
+        state.IsOpen && state.Stage is { } stage ? stage
+        : throw new InvalidStateException(state.Status == ApprovalStatus.None ? "There is no such request." : $"The request is already {state.Status.ToString().ToLowerInvariant()}.");
+
+    private static IReadOnlyList<string> Eligible(IEnumerable<string> people, string requester) =>
+        [.. people.Where(p => !Same(p, requester)).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    private static IReadOnlyList<object> SameRequest(ApprovalRequest state, RequestApproval command) =>
+        state.Subject == command.Subject && state.Site == command.Site && state.Requester == command.Requester ? []
+        : throw new InvalidStateException($"Request id {command.ApprovalId} is already used for {state.Subject} at {state.Site} by {state.Requester}.");
+
+    private static bool Same(string? a, string? b) => a is not null && b is not null && string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+}

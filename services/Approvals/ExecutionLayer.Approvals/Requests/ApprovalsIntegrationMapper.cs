@@ -1,0 +1,28 @@
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Messaging.Outbox;
+using Contract = ExecutionLayer.Contracts.Approvals;
+
+namespace ExecutionLayer.Approvals.Requests;
+
+/// <summary>What the approvals service promises others: one message per outcome. A refusal is a rejection by routing, so its asker hears back too.</summary>
+internal sealed class ApprovalsIntegrationMapper : IIntegrationEventMapper
+{
+    public IEnumerable<object> Map(RecordedEvent recorded)
+    {
+        var correlation = recorded.Metadata.CorrelationId;
+        object? message = recorded.Data switch
+        {
+            ApprovalGranted e => new Contract.ApprovalGranted(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
+                e.PolicyId, e.PolicyVersion, e.DecidedBy, e.GrantedAt, [.. e.FollowUps.Select(f => new Contract.ApprovalFollowUp(f.Title, f.Owner, f.DueInDays))]),
+            ApprovalRejected e => new Contract.ApprovalRejected(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
+                e.PolicyId, e.PolicyVersion, e.DecidedBy, e.Comment, e.RejectedAt),
+            ApprovalRefused e => new Contract.ApprovalRejected(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
+                "", 0, "approvals:routing", e.Why, e.RefusedAt),
+            ApprovalExpired e => new Contract.ApprovalExpired(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id, e.ExpiredAt),
+            ApprovalWithdrawn e => new Contract.ApprovalWithdrawn(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
+                e.WithdrawnBy, e.WithdrawnAt),
+            _ => null,
+        };
+        if (message is not null) yield return message;
+    }
+}

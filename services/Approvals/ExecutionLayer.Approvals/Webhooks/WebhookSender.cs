@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Text;
+using ExecutionLayer.EventSourcing;
+using Npgsql;
+using NpgsqlTypes;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace ExecutionLayer.Approvals.Webhooks;
+
+/// <summary>
+/// Sends pending deliveries. A delivery is claimed with a short lease committed at once — never held
+/// in an open transaction while the HTTP call runs, which would pause every subscription on the
+/// server (xmin) — so another instance takes it over if this one dies mid-send. Every attempt is
+/// logged; a delivery that exhausts its attempts, or that the endpoint refuses outright (4xx), is
+/// dead-lettered and waits to be re-driven by API. While an endpoint's circuit is open its deliveries
+/// wait without spending attempts.
+/// </summary>
+/// <remarks>
+/// Transport time (the webhook timestamp, leases, backoff) is real time even when the domain clock is
+/// moved in tests: receivers check the timestamp against their own clocks.
+/// </remarks>
+public sealed class WebhookSender(EventStore store, DeliveryPipelines pipelines, ApprovalsOptions options, ILogger<WebhookSender> logger) : BackgroundService
+{
+    private readonly string _s = store.Schema.Value;
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var claimed = await ClaimAsync(stoppingToken);
+                await Task.WhenAll(claimed.Select(d => SendAsync(d, stoppingToken)));
+                if (claimed.Count > 0) continue;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning(e, "Webhook delivery polling failed; retrying");
+            }
+            await Task.Delay(options.Webhooks.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
+    }
+
+    private async Task<List<Claimed>> ClaimAsync(CancellationToken ct)
+    {
+        await using var command = store.DataSource.CreateCommand($"""
+            UPDATE {_s}.webhook_deliveries d SET status = 'sending', lease_until = now() + $1
+            FROM {_s}.webhook_subscriptions s
+            WHERE s.subscription_id = d.subscription_id AND d.delivery_id IN (
+                SELECT delivery_id FROM {_s}.webhook_deliveries
+                WHERE (status = 'pending' AND next_attempt_at <= now()) OR (status = 'sending' AND lease_until < now())
+                ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING d.delivery_id, d.attempts, d.body, s.url, s.secret
+            """);
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = options.Webhooks.Lease, NpgsqlDbType = NpgsqlDbType.Interval });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = options.Webhooks.Concurrency });
+        var claimed = new List<Claimed>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            claimed.Add(new Claimed(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
+        return claimed;
+    }
+
+    private async Task SendAsync(Claimed delivery, CancellationToken ct)
+    {
+        var attempt = delivery.Attempts;
+        try
+        {
+            var result = await pipelines.For(delivery.Url).ExecuteAsync(async token => await AttemptAsync(delivery, ++attempt, token), ct);
+            if (result.Succeeded) await FinishAsync(delivery.Id, attempt, "delivered", null, ct);
+            else await FinishAsync(delivery.Id, attempt, "dead", $"HTTP {result.StatusCode}", ct);
+        }
+        catch (BrokenCircuitException)
+        {
+            await DeferAsync(delivery.Id, attempt, options.Webhooks.BreakDuration, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            await FinishAsync(delivery.Id, attempt, "dead", e.Message, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: give the delivery back now rather than when its lease runs out.
+            await DeferAsync(delivery.Id, attempt, TimeSpan.Zero, CancellationToken.None);
+        }
+    }
+
+    /// <summary>One signed POST. Each attempt gets a fresh timestamp and signature over the same id and body, as the standard asks.</summary>
+    private async ValueTask<AttemptResult> AttemptAsync(Claimed delivery, int attempt, CancellationToken ct)
+    {
+        var id = $"msg_{delivery.Id:N}";
+        var timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(StandardWebhooks.IdHeader, id);
+        request.Headers.Add(StandardWebhooks.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(StandardWebhooks.SignatureHeader, StandardWebhooks.Sign(delivery.Secret, id, timestamp, delivery.Body));
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            await LogAttemptAsync(delivery.Id, attempt, (int)response.StatusCode, null, started);
+            return new AttemptResult((int)response.StatusCode);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            await LogAttemptAsync(delivery.Id, attempt, null, e is OperationCanceledException ? "timed out" : e.Message, started);
+            throw;
+        }
+    }
+
+    private async Task LogAttemptAsync(Guid deliveryId, int attempt, int? status, string? error, long started)
+    {
+        await using var command = store.DataSource.CreateCommand($"""
+            INSERT INTO {_s}.webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, duration_ms) VALUES ($1, $2, now(), $3, $4, $5)
+            ON CONFLICT DO NOTHING
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = deliveryId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds });
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    private async Task FinishAsync(Guid deliveryId, int attempts, string status, string? error, CancellationToken ct)
+    {
+        if (status == "dead") logger.LogWarning("Webhook delivery {Delivery} dead-lettered after {Attempts} attempts: {Error}", deliveryId, attempts, error);
+        await using var command = store.DataSource.CreateCommand($"""
+            UPDATE {_s}.webhook_deliveries SET status = $2, attempts = $3, last_error = $4, lease_until = NULL,
+                delivered_at = CASE WHEN $2 = 'delivered' THEN now() END
+            WHERE delivery_id = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = deliveryId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = status });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempts });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task DeferAsync(Guid deliveryId, int attempts, TimeSpan delay, CancellationToken ct)
+    {
+        await using var command = store.DataSource.CreateCommand($"""
+            UPDATE {_s}.webhook_deliveries SET status = 'pending', attempts = $2, lease_until = NULL, next_attempt_at = now() + $3 WHERE delivery_id = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = deliveryId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempts });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = delay, NpgsqlDbType = NpgsqlDbType.Interval });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private sealed record Claimed(Guid Id, int Attempts, string Body, string Url, string Secret);
+}
