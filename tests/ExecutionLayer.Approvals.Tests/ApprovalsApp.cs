@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ExecutionLayer.Contracts.Approvals;
+using ExecutionLayer.Contracts.Audit;
+using ExecutionLayer.ServiceDefaults.Json;
+using ExecutionLayer.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExecutionLayer.Approvals.Tests;
+
+/// <summary>
+/// The real approvals service (its Program) on a database and vhost of its own, with another service
+/// on the bus listening for outcomes and a real webhook receiver standing in for the chat bridge.
+/// </summary>
+public sealed class ApprovalsApp : IAsyncLifetime
+{
+    public const string BridgeSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    private readonly FreshVirtualHost _vhost = new();
+    private WebApplicationFactory<Program> _factory = null!;
+
+    public FreshDatabase Database { get; } = new();
+    public HttpClient Client { get; private set; } = null!;
+    public BusProbe Bus { get; private set; } = null!;
+    public WebhookReceiver Bridge { get; private set; } = null!;
+    public Guid BridgeSubscription { get; private set; }
+
+    /// <summary>The service's clock: the plant day's 09:06 until a test moves it (SLA and expiry run on it).</summary>
+    public ManualClock Clock { get; } = new(Overtime.AskedAt);
+
+    public async Task InitializeAsync()
+    {
+        await Database.InitializeAsync();
+        await _vhost.InitializeAsync();
+        Bus = await new BusProbe(_vhost.Settings).Discard<DomainEventRecorded>()
+            .Listen<ApprovalGranted>().Listen<ApprovalRejected>().Listen<ApprovalExpired>().Listen<ApprovalWithdrawn>().StartAsync();
+        Bridge = await WebhookReceiver.StartAsync(BridgeSecret);
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            web.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
+            foreach (var (key, value) in _vhost.Configuration) web.UseSetting(key, value);
+            web.UseSetting("Approvals:Tokens:Key", "approvals-test-token-key");
+            web.UseSetting("Approvals:PublicBaseUrl", "http://approvals.test");
+            web.UseSetting("Approvals:Webhooks:MaxAttempts", "3");
+            web.UseSetting("Approvals:Webhooks:RetryBaseDelay", "00:00:00.050");
+            web.UseSetting("Approvals:Webhooks:BreakDuration", "00:00:01");
+            web.UseSetting("Approvals:Webhooks:PollInterval", "00:00:00.050");
+            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        });
+        Client = _factory.CreateClient();
+        await SetUpPlantAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+        await Bridge.DisposeAsync();
+        await Bus.DisposeAsync();
+        await _vhost.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    /// <summary>Dayton's plant manager, the corporate operations director, the overtime policy, and the bridge's subscription.</summary>
+    private async Task SetUpPlantAsync()
+    {
+        await PutAsync("/directory/OH-DAYTON/roles/plant-manager", new { people = new[] { Overtime.PlantManager } });
+        await PutAsync("/directory/CORPORATE/roles/operations-director", new { people = new[] { Overtime.Director } });
+        await PutAsync("/policies/overtime", Overtime.Policy());
+        var subscribed = await PostAsync("/webhooks/subscriptions", new { url = Bridge.Url, secret = BridgeSecret }, HttpStatusCode.Created);
+        BridgeSubscription = subscribed.GetProperty("subscriptionId").GetGuid();
+    }
+
+    public static object OvertimeRequest(Guid? requestId = null, string requester = Overtime.Planner, string site = "OH-DAYTON") => new
+    {
+        requestId = requestId ?? Guid.NewGuid(),
+        subject = new { type = "overtime", id = $"{site}/2026-11-28" },
+        site,
+        amount = 18_000m,
+        currency = "USD",
+        requester,
+        reason = "Saturday shift to recover the CNC-4 backlog",
+        correlationId = "case-cnc-4",
+        decisionContext = Overtime.Context,
+        followUps = new[] { new { title = "Staff the Saturday shift", owner = "shift-lead", dueInDays = 2 } },
+    };
+
+    public async Task<Guid> RequestOvertimeAsync(Guid? requestId = null) =>
+        (await PostAsync("/approvals", OvertimeRequest(requestId), HttpStatusCode.Created)).GetProperty("approvalId").GetGuid();
+
+    /// <summary>The notice the bridge received for this person about this request (requested or escalated).</summary>
+    public Task<ReceivedWebhook> NoticeForAsync(Guid approvalId, string approver, string type = "approval.requested") =>
+        Bridge.WaitForAsync(w => w.Type == type && w.Data.GetProperty("approvalId").GetGuid() == approvalId
+            && w.Data.GetProperty("recipient").GetProperty("approver").GetString() == approver, $"the {type} notice for {approver}");
+
+    public static string TokenOf(ReceivedWebhook notice, string action) =>
+        notice.Data.GetProperty("actions").GetProperty(action).GetProperty("token").GetString()!;
+
+    public Task<HttpResponseMessage> DecideAsync(string token, string? comment = null) => Client.PostAsJsonAsync("/decisions", new { token, comment });
+
+    public async Task<JsonElement> ApprovalAsync(Guid approvalId) => await Client.GetFromJsonAsync<JsonElement>($"/approvals/{approvalId}");
+
+    public async Task<string> StatusOfAsync(Guid approvalId) => (await ApprovalAsync(approvalId)).GetProperty("state").GetProperty("status").GetString()!;
+
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var command = Database.DataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public async Task<JsonElement> PutAsync(string path, object body)
+    {
+        var response = await Client.PutAsJsonAsync(path, body, JsonDefaults.Options);
+        Assert.True(response.IsSuccessStatusCode, $"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement> PostAsync(string path, object body, HttpStatusCode expected)
+    {
+        var response = await Client.PostAsJsonAsync(path, body, JsonDefaults.Options);
+        Assert.True(response.StatusCode == expected, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}
