@@ -43,6 +43,7 @@ public static class ServiceDefaultsExtensions
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<Limits.DeclaredBodyLimitMiddleware>();
         return app;
     }
 

@@ -132,7 +132,8 @@ public static class WebhookEndpoints
             if (status is null) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No delivery {deliveryId}.");
             if (status is "pending" or "sending") return Results.Problem(statusCode: 409, title: "Not allowed in the current state", detail: $"The delivery is {status} already.");
             await Sql.ExecAsync(uow.Transaction, $"""
-                UPDATE {store.Schema}.webhook_deliveries SET status = 'pending', next_attempt_at = now(), last_error = NULL, delivered_at = NULL WHERE delivery_id = $1
+                UPDATE {store.Schema}.webhook_deliveries SET status = 'pending', next_attempt_at = now(), last_error = NULL, delivered_at = NULL, budget_from = attempts
+                WHERE delivery_id = $1
                 """, ct, deliveryId);
             await uow.CommitAsync(ct);
             return Results.Accepted($"/webhooks/deliveries/{deliveryId}", new { deliveryId, status = "pending" });

@@ -62,14 +62,14 @@ public sealed class WebhookSender(EventStore store, DeliveryPipelines pipelines,
                 SELECT delivery_id FROM {_s}.webhook_deliveries
                 WHERE (status = 'pending' AND next_attempt_at <= now()) OR (status = 'sending' AND lease_until < now())
                 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-            RETURNING d.delivery_id, d.attempts, d.body, s.url, s.secret
+            RETURNING d.delivery_id, d.attempts, d.budget_from, d.body, s.url, s.secret
             """);
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = options.Webhooks.Lease, NpgsqlDbType = NpgsqlDbType.Interval });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = options.Webhooks.Concurrency });
         var claimed = new List<Claimed>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            claimed.Add(new Claimed(reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
+            claimed.Add(new Claimed(reader.GetGuid(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
         return claimed;
     }
 
@@ -78,9 +78,21 @@ public sealed class WebhookSender(EventStore store, DeliveryPipelines pipelines,
         var attempt = delivery.Attempts;
         try
         {
-            var result = await pipelines.For(delivery.Url).ExecuteAsync(async token => await AttemptAsync(delivery, ++attempt, token), ct);
+            var result = await pipelines.For(delivery.Url).ExecuteAsync(async token =>
+            {
+                if (attempt - delivery.BudgetFrom >= options.Webhooks.MaxAttempts) throw new AttemptsExhaustedException();
+                return await AttemptAsync(delivery, ++attempt, token);
+            }, ct);
             if (result.Succeeded) await FinishAsync(delivery.Id, attempt, "delivered", null, ct);
             else await FinishAsync(delivery.Id, attempt, "dead", $"HTTP {result.StatusCode}", ct);
+        }
+        catch (AttemptsExhaustedException e)
+        {
+            await FinishAsync(delivery.Id, attempt, "dead", e.Message, ct);
+        }
+        catch (BrokenCircuitException) when (attempt - delivery.BudgetFrom >= options.Webhooks.MaxAttempts)
+        {
+            await FinishAsync(delivery.Id, attempt, "dead", "All attempts failed; the endpoint's circuit is open.", ct);
         }
         catch (BrokenCircuitException)
         {
@@ -160,5 +172,9 @@ public sealed class WebhookSender(EventStore store, DeliveryPipelines pipelines,
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private sealed record Claimed(Guid Id, int Attempts, string Body, string Url, string Secret);
+    /// <param name="BudgetFrom">The attempt count when the delivery was last (re-)driven: it may make <see cref="WebhookOptions.MaxAttempts"/> more.</param>
+    private sealed record Claimed(Guid Id, int Attempts, int BudgetFrom, string Body, string Url, string Secret);
+
+    /// <summary>The delivery spent its attempts across runs (an open circuit defers it between them): it is dead-lettered.</summary>
+    private sealed class AttemptsExhaustedException() : Exception("All attempts failed or were refused by an open circuit.");
 }

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ExecutionLayer.Approvals.Webhooks;
+using ExecutionLayer.Testing;
+using Polly.CircuitBreaker;
+
+namespace ExecutionLayer.Approvals.Tests;
+
+/// <summary>Deliveries to a real receiver that misbehaves: retried, logged, dead-lettered, re-driven.</summary>
+public sealed class WebhookDeliveryTests : IAsyncLifetime
+{
+    private readonly ApprovalsApp _app = new();
+    private WebhookReceiver _flaky = null!;
+    private Guid _subscription;
+
+    public async Task InitializeAsync()
+    {
+        await _app.InitializeAsync();
+        var secret = StandardWebhooks.NewSecret();
+        _flaky = await WebhookReceiver.StartAsync(secret);
+        var created = await _app.PostAsync("/webhooks/subscriptions",
+            new { url = _flaky.Url, secret, eventTypes = new[] { "approval.requested" }, sites = new[] { "OH-DAYTON" } }, HttpStatusCode.Created);
+        _subscription = created.GetProperty("subscriptionId").GetGuid();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _flaky.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task<JsonElement> DeliveryAsync(Guid approvalId, string status)
+    {
+        JsonElement found = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            var list = await _app.Client.GetFromJsonAsync<JsonElement>($"/webhooks/deliveries?subscriptionId={_subscription}&approvalId={approvalId}");
+            found = list.EnumerateArray().FirstOrDefault(d => d.GetProperty("status").GetString() == status);
+            return found.ValueKind != JsonValueKind.Undefined;
+        }, $"a {status} delivery");
+        return await _app.Client.GetFromJsonAsync<JsonElement>($"/webhooks/deliveries/{found.GetProperty("deliveryId").GetGuid()}");
+    }
+
+    [Fact]
+    public async Task A_receiver_failing_twice_gets_the_notice_on_the_third_attempt_with_every_attempt_logged()
+    {
+        _flaky.FailFirst = 2;
+
+        var approvalId = await _app.RequestOvertimeAsync();
+
+        var delivered = await DeliveryAsync(approvalId, "delivered");
+        Assert.Equal([503, 503, 204], delivered.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("statusCode").GetInt32()));
+        var received = Assert.Single(_flaky.Received);
+        Assert.True(received.SignatureValid);
+        Assert.Equal(approvalId, received.Data.GetProperty("approvalId").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_receiver_that_keeps_failing_gets_the_notice_dead_lettered_and_it_can_be_re_driven()
+    {
+        _flaky.AlwaysAnswer = 500;
+        var approvalId = await _app.RequestOvertimeAsync();
+
+        var dead = await DeliveryAsync(approvalId, "dead");
+        Assert.Equal(3, dead.GetProperty("delivery").GetProperty("attempts").GetInt32());
+        Assert.Equal("HTTP 500", dead.GetProperty("delivery").GetProperty("lastError").GetString());
+
+        _flaky.AlwaysAnswer = null;
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // let the endpoint's circuit close
+        var deliveryId = dead.GetProperty("delivery").GetProperty("deliveryId").GetGuid();
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.Client.PostAsync($"/webhooks/deliveries/{deliveryId}/redeliver", null)).StatusCode);
+
+        var delivered = await DeliveryAsync(approvalId, "delivered");
+        Assert.Equal(4, delivered.GetProperty("delivery").GetProperty("attempts").GetInt32());
+        var message = Assert.Single(_flaky.Received);
+        Assert.Equal($"msg_{deliveryId:N}", message.Id);
+        Assert.True(message.SignatureValid);
+    }
+
+    [Fact]
+    public async Task A_receiver_refusing_the_message_outright_gets_it_dead_lettered_without_retries()
+    {
+        _flaky.AlwaysAnswer = 410;
+
+        var dead = await DeliveryAsync(await _app.RequestOvertimeAsync(), "dead");
+
+        Assert.Equal(1, dead.GetProperty("delivery").GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_subscription_scoped_to_a_site_gets_nothing_from_another_site()
+    {
+        await _app.PutAsync("/directory/TN-SMYRNA/roles/plant-manager", new { people = new[] { Overtime.Smyrna } });
+        await _app.PostAsync("/approvals", ApprovalsApp.OvertimeRequest(site: "TN-SMYRNA"), HttpStatusCode.Created);
+        var dayton = await _app.RequestOvertimeAsync();
+
+        await DeliveryAsync(dayton, "delivered");
+        Assert.All(_flaky.Received, w => Assert.Equal("OH-DAYTON", w.Data.GetProperty("site").GetString()));
+    }
+
+    [Fact]
+    public async Task Redelivering_a_delivery_still_pending_is_a_conflict()
+    {
+        _flaky.AlwaysAnswer = 503;
+        var approvalId = await _app.RequestOvertimeAsync();
+        var dead = await DeliveryAsync(approvalId, "dead");
+        var deliveryId = dead.GetProperty("delivery").GetProperty("deliveryId").GetGuid();
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.Client.PostAsync($"/webhooks/deliveries/{deliveryId}/redeliver", null)).StatusCode);
+
+        var again = await _app.Client.PostAsync($"/webhooks/deliveries/{deliveryId}/redeliver", null);
+
+        // Its circuit is still open, so it waits (pending) rather than going dead again within the second.
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _app.Client.PostAsync($"/webhooks/deliveries/{Guid.NewGuid()}/redeliver", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_endpoints_circuit_opens_after_repeated_failures_and_spares_it_further_attempts()
+    {
+        var pipeline = new DeliveryPipelines(new ApprovalsOptions
+        {
+            Webhooks = new WebhookOptions { MaxAttempts = 3, RetryBaseDelay = TimeSpan.FromMilliseconds(1), BreakDuration = TimeSpan.FromSeconds(30) },
+        }).For("http://receiver.test/hook");
+        var calls = 0;
+
+        var first = await pipeline.ExecuteAsync(_ => { calls++; return ValueTask.FromResult(new AttemptResult(503)); });
+
+        Assert.Equal((503, 3), (first.StatusCode, calls));
+        await Assert.ThrowsAsync<BrokenCircuitException>(async () => await pipeline.ExecuteAsync(_ => { calls++; return ValueTask.FromResult(new AttemptResult(204)); }));
+        Assert.Equal(3, calls);
+    }
+}
