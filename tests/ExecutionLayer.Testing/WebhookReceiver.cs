@@ -44,6 +44,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
 
+    /// <summary>Raised as each accepted webhook arrives (for latency measurements), on the receiving thread.</summary>
+    public event Action<ReceivedWebhook>? Arrived;
+
     public static async Task<WebhookReceiver> StartAsync(string secret)
     {
         var receiver = new WebhookReceiver(secret);
@@ -77,7 +80,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var timestamp = long.Parse(http.Request.Headers["webhook-timestamp"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
         var signature = http.Request.Headers["webhook-signature"].ToString();
         var expected = "v1," + Convert.ToBase64String(new HMACSHA256(_key).ComputeHash(Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}")));
-        _received.Enqueue(new ReceivedWebhook(id, timestamp, signature, JsonDocument.Parse(body).RootElement.Clone(), signature.Split(' ').Contains(expected)));
+        var received = new ReceivedWebhook(id, timestamp, signature, JsonDocument.Parse(body).RootElement.Clone(), signature.Split(' ').Contains(expected));
+        _received.Enqueue(received);
+        Arrived?.Invoke(received);
         http.Response.StatusCode = 204;
     }
 
