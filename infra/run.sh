@@ -61,6 +61,7 @@ cat <<INFO
 
 ExecutionLayer is running.
   Gateway       http://127.0.0.1:$EL_GATEWAY_PORT   (health: /health/ready)
+$(while read -r _ name port; do [ "$name" = gateway ] || printf '  %-13s http://127.0.0.1:%s\n' "$name" "$port"; done < "$EL_RUN_DIR/processes.pid")
   PostgreSQL    127.0.0.1:$EL_PG_PORT  user $EL_PG_USER / $EL_PG_PASSWORD  database $EL_PG_DATABASE
   RabbitMQ      amqp://$EL_RABBITMQ_USER:$EL_RABBITMQ_PASSWORD@127.0.0.1:$EL_RABBITMQ_PORT/$EL_RABBITMQ_VHOST
                 management http://127.0.0.1:$EL_RABBITMQ_MGMT_PORT

@@ -21,7 +21,8 @@ public static class ApprovalsConfig
     {
         var options = builder.Configuration.GetSection("Approvals").Get<ApprovalsOptions>() ?? new ApprovalsOptions();
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<DecisionTokens>();
+        // Built now, so a missing token key stops the service at start rather than at the first notice.
+        builder.Services.AddSingleton(new DecisionTokens(options));
         builder.Services.AddSingleton<ApprovalWriter>();
         builder.Services.AddSingleton<WorldReader>();
         builder.Services.AddSingleton<RequestApprovalHandler>();
