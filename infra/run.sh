@@ -34,8 +34,9 @@ start_process() { # name project port
   dll="$EL_ROOT/$project/bin/Release/net10.0/$(basename "$project").dll"
   [ -f "$dll" ] || el_die "$dll was not built"
   # setsid: a detached run must outlive this shell; the pid file, not the name, is how stop.sh finds it.
+  # The content root is the build output, where appsettings*.json are, whatever directory we run from.
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
-    setsid dotnet "$dll" --urls "http://127.0.0.1:$port" >"$EL_RUN_DIR/$name.log" 2>&1 </dev/null &
+    setsid dotnet "$dll" --urls "http://127.0.0.1:$port" --contentRoot "$(dirname "$dll")" >"$EL_RUN_DIR/$name.log" 2>&1 </dev/null &
   echo "$! $name $port" >> "$EL_RUN_DIR/processes.pid"
 }
 
