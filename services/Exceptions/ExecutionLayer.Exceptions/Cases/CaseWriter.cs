@@ -26,10 +26,19 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
     public async Task<Loaded<ExceptionCase>> DecideAsync(
         NpgsqlTransaction tx, Guid caseId, EventMetadata metadata, CancellationToken ct, params Func<ExceptionCase, IReadOnlyList<object>>[] steps)
     {
-        var streamId = ExceptionCase.StreamId(caseId);
-        await Sql.ExecAsync(tx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", ct, streamId);
-        var loaded = await store.LoadAsync<ExceptionCase>(tx, streamId, ct);
-        var state = loaded.State;
+        var written = await store.DecideAsync(tx, ExceptionCase.StreamId(caseId), (ExceptionCase initial) => Steps(initial, steps),
+            state => metadata with { Site = state.Site, CorrelationId = CorrelationOf(caseId) }, ct);
+        if (written.Events.Count == 0) return new Loaded<ExceptionCase>(written.State, written.Version);
+        var (state, decided) = (written.State, written.Events.ToList());
+        await IndexAsync(tx, state, decided, ct);
+        if (decided.Any(e => e is CaseOpened or ImpactAssessed or CaseResolved)) await _watch.RewriteAsync(tx, state, ct);
+        await KeepSlaTimerAsync(tx, state, decided, ct);
+        return new Loaded<ExceptionCase>(state, written.Version);
+    }
+
+    /// <summary>Each step decides on the state the steps before it left; together they are one append.</summary>
+    private static IReadOnlyList<object> Steps(ExceptionCase state, Func<ExceptionCase, IReadOnlyList<object>>[] steps)
+    {
         var decided = new List<object>();
         foreach (var step in steps)
         {
@@ -37,15 +46,7 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
             decided.AddRange(events);
             state = events.Aggregate(state, (s, e) => s.Evolve(e));
         }
-        if (decided.Count == 0) return loaded;
-
-        var expected = loaded.Exists ? ExpectedVersion.Exactly(loaded.Version) : ExpectedVersion.NoStream;
-        await store.AppendAsync(tx, streamId, ExceptionCase.StreamType, expected, NewEvents.Of(decided),
-            metadata with { Site = state.Site, CorrelationId = CorrelationOf(caseId) }, ct);
-        await IndexAsync(tx, state, decided, ct);
-        if (decided.Any(e => e is CaseOpened or ImpactAssessed or CaseResolved)) await _watch.RewriteAsync(tx, state, ct);
-        await KeepSlaTimerAsync(tx, state, decided, ct);
-        return new Loaded<ExceptionCase>(state, loaded.Version + decided.Count);
+        return decided;
     }
 
     /// <summary>A case's events, and everything done about it elsewhere, share one correlation id: the case.</summary>
