@@ -31,8 +31,15 @@ public sealed partial class EventStore
     /// take turns, so each decides on the state the previous one left instead of failing on a conflict.
     /// </summary>
     /// <param name="metadata">Given the state after the decision, so events can carry its site or correlation.</param>
-    public async Task<Decided<T>> DecideAsync<T>(
+    public Task<Decided<T>> DecideAsync<T>(
         NpgsqlTransaction tx, string streamId, Func<T, IReadOnlyList<object>> decide, Func<T, EventMetadata> metadata, CancellationToken ct = default)
+        where T : IAggregate<T> =>
+        DecideAsync(tx, streamId, ExpectedVersion.Any, decide, metadata, ct);
+
+    /// <param name="expected">The version the caller decided on (If-Match); checked under the lock, so a stale command conflicts instead of overwriting.</param>
+    public async Task<Decided<T>> DecideAsync<T>(
+        NpgsqlTransaction tx, string streamId, ExpectedVersion expected, Func<T, IReadOnlyList<object>> decide, Func<T, EventMetadata> metadata,
+        CancellationToken ct = default)
         where T : IAggregate<T>
     {
         await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", tx.Connection, tx))
@@ -41,6 +48,8 @@ public sealed partial class EventStore
             await command.ExecuteNonQueryAsync(ct);
         }
         var loaded = await LoadAsync<T>(tx, streamId, ct);
+        if (!expected.IsAny && loaded.Version != expected.Value)
+            throw new ConcurrencyException(streamId, expected, loaded.Exists ? loaded.Version : null);
         var events = decide(loaded.State);
         if (events.Count == 0) return new Decided<T>(loaded.State, loaded.Version, []);
 

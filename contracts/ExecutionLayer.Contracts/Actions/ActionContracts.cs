@@ -17,3 +17,7 @@ public sealed record ActionItemVerified(
 
 public sealed record ActionItemCancelled(
     Guid ActionId, string Site, ActionSourceKind SourceKind, string SourceReference, string? CorrelationId, string Reason, DateTimeOffset CancelledAt);
+
+/// <summary>An open action passed its due date (plus the rung's delay): the site's overdue ladder tells <see cref="Notify"/> (owner, manager, site leader).</summary>
+public sealed record ActionItemOverdue(
+    Guid ActionId, string Site, string? CorrelationId, int Level, string Rung, IReadOnlyList<string> Notify, DateTimeOffset Due, DateTimeOffset EscalatedAt);

@@ -8,3 +8,6 @@ public sealed class RuleViolationException(string rule, string message) : Except
 
 /// <summary>A command that does not fit the aggregate's current state (deciding a closed request). Maps to 409.</summary>
 public sealed class InvalidStateException(string message) : Exception(message);
+
+/// <summary>A command for something that does not exist (an action id nobody created). Maps to 404.</summary>
+public sealed class NotFoundException(string message) : Exception(message);

@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace ExecutionLayer.EventSourcing.Hosting;
 
-/// <summary>Store and decision failures as problem responses: conflicts 409, rule violations 422, size 413, database down 503.</summary>
+/// <summary>Store and decision failures as problem responses: conflicts 409, rule violations 422, missing 404, size 413, database down 503.</summary>
 internal sealed class EventStoreProblemHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -16,6 +16,7 @@ internal sealed class EventStoreProblemHandler(IProblemDetailsService problems) 
             ConcurrencyException => (StatusCodes.Status409Conflict, "Concurrency conflict"),
             DuplicateEventException => (StatusCodes.Status409Conflict, "Already recorded"),
             InvalidStateException => (StatusCodes.Status409Conflict, "Not allowed in the current state"),
+            NotFoundException => (StatusCodes.Status404NotFound, "Not found"),
             EventTooLargeException => (StatusCodes.Status413PayloadTooLarge, "Event too large"),
             InvalidAppendException => (StatusCodes.Status422UnprocessableEntity, "Invalid input"),
             RuleViolationException => (StatusCodes.Status422UnprocessableEntity, "Rule violated"),

@@ -12,6 +12,13 @@ public static class EventJson
 {
     public static readonly JsonSerializerOptions Options = Create();
 
+    public static string Of<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Options)!;
+
+    /// <summary>Whether two values would be stored alike: how "the same definition again adds nothing" is judged.</summary>
+    public static bool Same<T>(T a, T b) => Of(a) == Of(b);
+
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)

@@ -1,0 +1,78 @@
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.EventSourcing.Types;
+using Npgsql;
+
+namespace ExecutionLayer.Actions.Kpis;
+
+/// <summary>
+/// The KPI registry's write path and lookups. A definition is a versioned stream; readings append to
+/// a stream of their own per KPI, deduplicated on (source, source event id), and move the KPI's latest
+/// value and status in the same transaction.
+/// </summary>
+public sealed class KpiRegistry(EventStore store)
+{
+    private readonly string _s = store.Schema.Value;
+
+    public async Task<Decided<Kpi>> DefineAsync(NpgsqlTransaction tx, string site, string kpi, KpiDefinition definition, EventMetadata metadata, CancellationToken ct)
+    {
+        var written = await store.DecideAsync(tx, Kpi.StreamId(site, kpi), (Kpi s) => Kpi.Define(s, site, kpi, definition, metadata.Actor ?? "api", store.Clock.GetUtcNow()),
+            _ => metadata with { Site = site, CorrelationId = $"kpi-{site}-{kpi}" }, ct);
+        if (written.Events.Count == 0) return written;
+        var latestInUnit = await LatestAsync(tx, site, kpi, definition.Unit, ct);
+        await Sql.ExecAsync(tx, $"""
+            INSERT INTO {_s}.kpi_index (site, kpi, name, unit, direction, target, green, red, perspective, version, definition, latest_value, latest_at, status)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13::timestamptz, $14)
+            ON CONFLICT (site, kpi) DO UPDATE SET name = EXCLUDED.name, unit = EXCLUDED.unit, direction = EXCLUDED.direction, target = EXCLUDED.target,
+                green = EXCLUDED.green, red = EXCLUDED.red, perspective = EXCLUDED.perspective, version = EXCLUDED.version, definition = EXCLUDED.definition,
+                latest_value = EXCLUDED.latest_value, latest_at = EXCLUDED.latest_at, status = EXCLUDED.status
+            """, ct, site, kpi, definition.Name, definition.Unit, definition.Direction.ToString(), definition.Target, definition.Green, definition.Red,
+            definition.Perspective.ToString(), written.State.Version, EventJson.Of(definition), latestInUnit?.Value, latestInUnit?.MeasuredAt,
+            definition.StatusOf(latestInUnit?.Value).ToString());
+        return written;
+    }
+
+    /// <summary>Records a reading once; false when this source already reported this event. Readings of a KPI not (yet) defined are kept all the same.</summary>
+    public async Task<bool> RecordAsync(UnitOfWork uow, KpiReadingRecorded reading, EventMetadata metadata, CancellationToken ct)
+    {
+        var tx = uow.Transaction;
+        var inserted = await Sql.ExecAsync(tx, $"""
+            INSERT INTO {_s}.kpi_readings (site, kpi, value, unit, measured_at, source, source_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT DO NOTHING
+            """, ct, reading.Site, reading.Kpi, reading.Value, reading.Unit, reading.MeasuredAt, reading.Source, reading.SourceEventId);
+        if (inserted == 0) return false;
+
+        await uow.AppendAsync($"kpi-readings-{reading.Site}-{reading.Kpi}", "kpi-readings", ExpectedVersion.Any, NewEvents.Of(reading),
+            metadata with { Site = reading.Site, CorrelationId = metadata.CorrelationId ?? $"kpi-{reading.Site}-{reading.Kpi}", OccurredAt = reading.MeasuredAt }, ct);
+        if (await DefinitionAsync(tx, reading.Site, reading.Kpi, ct) is { } definition && definition.Unit == reading.Unit)
+            await Sql.ExecAsync(tx, $"""
+                UPDATE {_s}.kpi_index SET latest_value = $3, latest_at = $4, status = $5
+                WHERE site = $1 AND kpi = $2 AND (latest_at IS NULL OR latest_at <= $4)
+                """, ct, reading.Site, reading.Kpi, reading.Value, reading.MeasuredAt, definition.StatusOf(reading.Value).ToString());
+        return true;
+    }
+
+    public async Task<KpiDefinition?> DefinitionAsync(NpgsqlTransaction tx, string site, string kpi, CancellationToken ct) =>
+        await Sql.ScalarAsync<string>(tx, $"SELECT definition FROM {_s}.kpi_index WHERE site = $1 AND kpi = $2", ct, site, kpi) is { } json
+            ? EventJson.Read<KpiDefinition>(json) : null;
+
+    /// <summary>Readings in the definition's unit up to a moment, oldest first.</summary>
+    public async Task<IReadOnlyList<Reading>> ReadingsAsync(NpgsqlTransaction tx, string site, string kpi, string unit, DateTimeOffset until, CancellationToken ct)
+    {
+        await using var command = Sql.Command(tx, $"""
+            SELECT value, measured_at FROM {_s}.kpi_readings WHERE site = $1 AND kpi = $2 AND unit = $3 AND measured_at <= $4 ORDER BY measured_at
+            """, [site, kpi, unit, until]);
+        var readings = new List<Reading>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) readings.Add(new Reading(reader.GetDecimal(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1))));
+        return readings;
+    }
+
+    private async Task<Reading?> LatestAsync(NpgsqlTransaction tx, string site, string kpi, string unit, CancellationToken ct)
+    {
+        await using var command = Sql.Command(tx, $"""
+            SELECT value, measured_at FROM {_s}.kpi_readings WHERE site = $1 AND kpi = $2 AND unit = $3 ORDER BY measured_at DESC LIMIT 1
+            """, [site, kpi, unit]);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new Reading(reader.GetDecimal(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1))) : null;
+    }
+}

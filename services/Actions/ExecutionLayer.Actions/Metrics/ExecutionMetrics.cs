@@ -1,0 +1,82 @@
+using ExecutionLayer.Actions.ReadingActions;
+using ExecutionLayer.EventSourcing;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ExecutionLayer.Actions.Metrics;
+
+public enum MetricsGrouping { Site, Department, Owner, Kpi, Perspective }
+
+public sealed record MetricsFilter(string? Site, string? Department, string? Owner, string? Kpi, string? Perspective, DateTimeOffset From, DateTimeOffset To);
+
+/// <summary>The execution metrics of one group, with the counts each ratio is made of so anyone can check it.</summary>
+public sealed record MetricsRow(
+    string Group, double? OnTimeClosureRate, int DueInPeriod, int ClosedOnTime, double? AverageDaysToClose, int ClosedInPeriod, int Overdue, int DueThisWeek,
+    double? RepeatIssueRate, int NewInPeriod, int Repeats, int ClosedWithoutKpiMovement, double? StrategicAlignment, int OpenLinkedToRedKpis, int Open);
+
+/// <summary>
+/// Execution metrics over the action index, as DOMAIN.md defines them, for the period [From, To):
+/// <list type="bullet">
+/// <item>on-time closure rate = actions verified on or before their original due date / actions whose original due date falls in the period (cancelled ones are not due);</item>
+/// <item>average days to close = mean(verified − created) over actions verified in the period;</item>
+/// <item>overdue = open actions whose current due date has passed; due this week = open actions due in the current ISO week (Monday 00:00 UTC onwards);</item>
+/// <item>repeat issue rate = actions created in the period flagged as repeats / all actions created in the period;</item>
+/// <item>closed without KPI movement = actions verified in the period whose linked KPIs did not all move within the verification window;</item>
+/// <item>strategic alignment = open actions linked to a KPI now red / all open actions.</item>
+/// </list>
+/// Ratios with an empty denominator are null, not zero. Grouped by KPI, an action counts once under each KPI it is linked to.
+/// </summary>
+public sealed class ExecutionMetrics(EventStore store)
+{
+    public async Task<IReadOnlyList<MetricsRow>> QueryAsync(MetricsGrouping groupBy, MetricsFilter filter, CancellationToken ct)
+    {
+        var now = store.Clock.GetUtcNow();
+        var weekStart = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-(((int)now.UtcDateTime.DayOfWeek + 6) % 7));
+        var group = groupBy switch
+        {
+            MetricsGrouping.Site => "ARRAY[a.site]",
+            MetricsGrouping.Department => "ARRAY[coalesce(a.department, '(none)')]",
+            MetricsGrouping.Owner => "ARRAY[a.owner]",
+            MetricsGrouping.Perspective => "ARRAY[coalesce(a.perspective, '(none)')]",
+            _ => "CASE WHEN cardinality(a.kpis) = 0 THEN ARRAY['(none)'] ELSE a.kpis END",
+        };
+        var open = ReadingActionsEndpoints.OpenStatuses;
+        await using var command = store.DataSource.CreateCommand($"""
+            SELECT g.key,
+                count(*) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $6 AND a.original_due < $7),
+                count(*) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $6 AND a.original_due < $7 AND a.verified_at <= a.original_due),
+                avg(extract(epoch FROM a.verified_at - a.created_at) / 86400.0) FILTER (WHERE a.verified_at >= $6 AND a.verified_at < $7),
+                count(*) FILTER (WHERE a.verified_at >= $6 AND a.verified_at < $7),
+                count(*) FILTER (WHERE a.status IN {open} AND a.current_due < $8),
+                count(*) FILTER (WHERE a.status IN {open} AND a.current_due >= $9 AND a.current_due < $10),
+                count(*) FILTER (WHERE a.created_at >= $6 AND a.created_at < $7),
+                count(*) FILTER (WHERE a.created_at >= $6 AND a.created_at < $7 AND a.repeat_of IS NOT NULL),
+                count(*) FILTER (WHERE a.verified_at >= $6 AND a.verified_at < $7 AND a.moved_kpis = false),
+                count(*) FILTER (WHERE a.status IN {open} AND EXISTS (
+                    SELECT 1 FROM {store.Schema}.kpi_index k WHERE k.site = a.site AND k.kpi = ANY (a.kpis) AND k.status = 'Red')),
+                count(*) FILTER (WHERE a.status IN {open})
+            FROM {store.Schema}.action_index a CROSS JOIN LATERAL unnest({group}) AS g(key)
+            WHERE ($1::text IS NULL OR a.site = $1) AND ($2::text IS NULL OR a.department = $2) AND ($3::text IS NULL OR lower(a.owner) = lower($3))
+              AND ($4::text IS NULL OR a.kpis @> ARRAY[$4]) AND ($5::text IS NULL OR a.perspective = $5)
+            GROUP BY g.key ORDER BY g.key
+            """);
+        command.Parameters.AddRange(new NpgsqlParameter[] {
+            ReadingActionsEndpoints.Text(filter.Site), ReadingActionsEndpoints.Text(filter.Department), ReadingActionsEndpoints.Text(filter.Owner),
+            ReadingActionsEndpoints.Text(filter.Kpi), ReadingActionsEndpoints.Text(filter.Perspective),
+            Time(filter.From), Time(filter.To), Time(now), Time(weekStart), Time(weekStart.AddDays(7)) });
+        var rows = new List<MetricsRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            int N(int i) => (int)reader.GetInt64(i);
+            var (due, onTime, closed, created, repeats, red, openCount) = (N(1), N(2), N(4), N(7), N(8), N(10), N(11));
+            rows.Add(new MetricsRow(reader.GetString(0), Ratio(onTime, due), due, onTime, reader.IsDBNull(3) ? null : Math.Round(reader.GetDouble(3), 4), closed,
+                N(5), N(6), Ratio(repeats, created), created, repeats, N(9), Ratio(red, openCount), red, openCount));
+        }
+        return rows;
+    }
+
+    private static double? Ratio(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
+
+    private static NpgsqlParameter Time(DateTimeOffset at) => new() { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+}

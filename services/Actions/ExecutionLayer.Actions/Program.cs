@@ -1,0 +1,14 @@
+using ExecutionLayer.Actions;
+using ExecutionLayer.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddActionsService();
+
+var app = builder.Build();
+app.UseServiceDefaults();
+app.MapDefaultEndpoints();
+app.MapActionsApi();
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,18 @@
+using ExecutionLayer.Actions.Items;
+using ExecutionLayer.EventSourcing;
+
+namespace ExecutionLayer.Actions.ReadingActions;
+
+/// <summary>An action as its API shows it: its state at a version (the ETag a command's If-Match names).</summary>
+public sealed record ActionView(Guid ActionId, long Version, ActionItem State)
+{
+    public static ActionView Of(Decided<ActionItem> written) => new(written.State.Id, written.Version, written.State);
+}
+
+public sealed record HistoryEntry(long Version, string Type, DateTimeOffset RecordedAt, string? Actor, object Event);
+
+/// <summary>A row of the action index: what lists, metrics and risk read.</summary>
+public sealed record ActionSummary(
+    Guid ActionId, string Site, string? Department, string Owner, string Title, string Priority, string? Perspective, IReadOnlyList<string> Kpis,
+    string Status, string SourceKind, string SourceReference, string? CorrelationId, DateTimeOffset CreatedAt, DateTimeOffset OriginalDue, DateTimeOffset Due,
+    DateTimeOffset? VerifiedAt, int DueDateChanges, int PercentComplete, int OverdueLevel, Guid? RepeatOf, bool ClosureIneffective, bool? MovedKpis);

@@ -1,0 +1,84 @@
+using ExecutionLayer.Actions.Items;
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.EventSourcing.Hosting;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ExecutionLayer.Actions.ReadingActions;
+
+public static class ReadingActionsEndpoints
+{
+    public const string SummaryColumns = """
+        a.action_id, a.site, a.department, a.owner, a.title, a.priority, a.perspective, a.kpis, a.status, a.source_kind, a.source_reference,
+        a.correlation_id, a.created_at, a.original_due, a.current_due, a.verified_at, a.due_changes, a.progress, a.overdue_level, a.repeat_of,
+        a.ineffective, a.moved_kpis
+        """;
+
+    public const string OpenStatuses = "('Open', 'InProgress', 'Blocked', 'CompletionClaimed')";
+
+    public static IEndpointRouteBuilder MapReadingActions(this IEndpointRouteBuilder app)
+    {
+        // Keyset pagination on (created_at, action_id): pass the last row's values as after/afterId for the next page.
+        app.MapGet("/actions", async (string? site, string? owner, string? status, string? kpi, string? sourceKind, string? sourceReference,
+            DateTimeOffset? after, Guid? afterId, int? limit, EventStore store, CancellationToken ct) =>
+        {
+            if (status is not null && (!Enum.TryParse<ActionStatus>(status, true, out var parsed) || parsed == ActionStatus.None || int.TryParse(status, out _)))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", Enum.GetNames<ActionStatus>().Skip(1))}, or open."] });
+            if (limit is < 1 or > 1000) return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["From 1 to 1000."] });
+            if ((after is null) != (afterId is null)) return Results.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["Give after and afterId together."] });
+            var statusFilter = status is null ? null : Enum.Parse<ActionStatus>(status, true).ToString();
+            return Results.Ok(await SummariesAsync(store, $"""
+                SELECT {SummaryColumns} FROM {store.Schema}.action_index a
+                WHERE ($1::text IS NULL OR a.site = $1) AND ($2::text IS NULL OR lower(a.owner) = lower($2)) AND ($3::text IS NULL OR a.status = $3)
+                  AND ($4::text IS NULL OR a.kpis @> ARRAY[$4]) AND ($5::text IS NULL OR a.source_kind = $5) AND ($6::text IS NULL OR a.source_reference = $6)
+                  AND ($7::timestamptz IS NULL OR (a.created_at, a.action_id) > ($7, $8::uuid))
+                ORDER BY a.created_at, a.action_id LIMIT $9
+                """, ct, Text(site), Text(owner), Text(statusFilter), Text(kpi?.ToLowerInvariant()), Text(sourceKind), Text(sourceReference),
+                new NpgsqlParameter { Value = (object?)after?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                new NpgsqlParameter { Value = (object?)afterId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
+                new NpgsqlParameter<int> { TypedValue = limit ?? 100 }));
+        });
+
+        app.MapGet("/actions/{actionId:guid}", async (Guid actionId, HttpContext http, EventStore store, CancellationToken ct) =>
+        {
+            var events = await store.ReadStreamAsync(ActionItem.StreamId(actionId), ct: ct);
+            if (events.Count == 0) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {actionId}.");
+            var state = events.Aggregate(ActionItem.Initial, (s, e) => s.Evolve(e.Data));
+            IfMatch.SetETag(http.Response, events[^1].Version);
+            return Results.Ok(new
+            {
+                actionId, version = events[^1].Version, state,
+                history = events.Select(e => new HistoryEntry(e.Version, e.EventType, e.RecordedAt, e.Metadata.Actor, e.Data)),
+            });
+        });
+
+        // For the auditor: the action as it stood at a moment, from its own stream.
+        app.MapGet("/actions/{actionId:guid}/history", async (Guid actionId, DateTimeOffset asOf, EventStore store, CancellationToken ct) =>
+        {
+            var loaded = await store.LoadAsOfAsync<ActionItem>(ActionItem.StreamId(actionId), recordedAt: asOf, ct: ct);
+            return loaded.Exists ? Results.Ok(new { actionId, asOf, loaded.Version, loaded.State })
+                : Results.Problem(statusCode: 404, title: "Not found", detail: $"Action {actionId} did not exist at {asOf:O}.");
+        });
+        return app;
+    }
+
+    public static async Task<List<ActionSummary>> SummariesAsync(EventStore store, string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
+    {
+        await using var command = store.DataSource.CreateCommand(sql);
+        command.Parameters.AddRange(parameters);
+        var list = new List<ActionSummary>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) list.Add(ReadSummary(reader));
+        return list;
+    }
+
+    public static ActionSummary ReadSummary(NpgsqlDataReader r) => new(
+        r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
+        r.GetFieldValue<string[]>(7), r.GetString(8), r.GetString(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), Time(r, 12), Time(r, 13), Time(r, 14),
+        r.IsDBNull(15) ? null : Time(r, 15), r.GetInt32(16), r.GetInt32(17), r.GetInt32(18), r.IsDBNull(19) ? null : r.GetGuid(19), r.GetBoolean(20),
+        r.IsDBNull(21) ? null : r.GetBoolean(21));
+
+    private static DateTimeOffset Time(NpgsqlDataReader r, int i) => new(r.GetFieldValue<DateTime>(i));
+
+    public static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+}

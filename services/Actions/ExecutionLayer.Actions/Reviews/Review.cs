@@ -1,0 +1,62 @@
+using ExecutionLayer.Actions.Kpis;
+using ExecutionLayer.EventSourcing.Decisions;
+
+namespace ExecutionLayer.Actions.Reviews;
+
+public enum ReviewKind { WeeklyOps, MonthlyQuality, QuarterlyBusinessReview }
+
+public enum ReviewStatus { None, Open, Closed }
+
+public sealed record AgendaKpi(string Kpi, string Name, decimal? Latest, string Unit, decimal Target, KpiStatus Status, TrendDirection Trend);
+
+public sealed record AgendaAction(Guid ActionId, string Title, string Owner, DateTimeOffset Due, string Status);
+
+public sealed record ReviewDecision(Guid DecisionId, string Text, Guid ActionId, string Owner, DateTimeOffset Due, string RecordedBy, DateTimeOffset RecordedAt);
+
+/// <summary>
+/// What the meeting produced, generated when it closes: who attended, the KPIs reviewed, the decisions
+/// with the actions they became, and the carried-over actions with their status at the close.
+/// </summary>
+public sealed record Minutes(
+    Guid ReviewId, ReviewKind Kind, string Site, string Title, DateTimeOffset OpenedAt, DateTimeOffset ClosedAt, IReadOnlyList<string> Attendees,
+    IReadOnlyList<AgendaKpi> KpisReviewed, IReadOnlyList<ReviewDecision> Decisions, IReadOnlyList<AgendaAction> NewActions,
+    IReadOnlyList<AgendaAction> CarriedOver, string Markdown);
+
+public abstract record ReviewEvent;
+
+/// <summary>The agenda as it stood when the meeting opened: the site's KPIs in red or amber, and the open actions carried over.</summary>
+public sealed record ReviewOpened(
+    Guid ReviewId, ReviewKind Kind, string Site, string Title, IReadOnlyList<string> Attendees, Guid? PreviousReviewId, IReadOnlyList<AgendaKpi> Kpis,
+    IReadOnlyList<AgendaAction> CarriedOver, string OpenedBy, DateTimeOffset OpenedAt) : ReviewEvent;
+
+public sealed record ReviewDecisionRecorded(
+    Guid ReviewId, Guid DecisionId, string Text, Guid ActionId, string Owner, DateTimeOffset Due, string RecordedBy, DateTimeOffset RecordedAt) : ReviewEvent;
+
+public sealed record ReviewClosed(Guid ReviewId, Minutes Minutes, string ClosedBy, DateTimeOffset ClosedAt) : ReviewEvent;
+
+public sealed record Review(
+    Guid Id, ReviewStatus Status, ReviewKind Kind, string Site, string Title, IReadOnlyList<string> Attendees, Guid? PreviousReviewId,
+    IReadOnlyList<AgendaKpi> Kpis, IReadOnlyList<AgendaAction> CarriedOver, IReadOnlyList<ReviewDecision> Decisions, DateTimeOffset OpenedAt, Minutes? Minutes)
+    : IAggregate<Review>
+{
+    public static string StreamType => "review";
+
+    public static Review Initial { get; } = new(Guid.Empty, ReviewStatus.None, ReviewKind.WeeklyOps, "", "", [], null, [], [], [], default, null);
+
+    public static string StreamId(Guid reviewId) => $"review-{reviewId}";
+
+    public Review Evolve(object @event) => @event switch
+    {
+        ReviewOpened e => this with
+        {
+            Id = e.ReviewId, Status = ReviewStatus.Open, Kind = e.Kind, Site = e.Site, Title = e.Title, Attendees = e.Attendees,
+            PreviousReviewId = e.PreviousReviewId, Kpis = e.Kpis, CarriedOver = e.CarriedOver, OpenedAt = e.OpenedAt,
+        },
+        ReviewDecisionRecorded e => this with
+        {
+            Decisions = [.. Decisions, new ReviewDecision(e.DecisionId, e.Text, e.ActionId, e.Owner, e.Due, e.RecordedBy, e.RecordedAt)],
+        },
+        ReviewClosed e => this with { Status = ReviewStatus.Closed, Minutes = e.Minutes },
+        _ => this,
+    };
+}

@@ -1,0 +1,43 @@
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
+
+namespace ExecutionLayer.Actions.Sites;
+
+public sealed record SiteRulesBody(
+    Dictionary<string, IReadOnlyList<string>>? Roles, Dictionary<string, string>? Managers, IReadOnlyList<LadderRung>? OverdueLadder,
+    int? RepeatWindowDays, int? VerificationWindowDays, string? DefaultVerifierRole);
+
+public static class SitesEndpoints
+{
+    public static IEndpointRouteBuilder MapSites(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/actions/sites/{site}/rules", async (string site, SiteRulesBody body, HttpContext http, EventStore store, ActionsOptions options, CancellationToken ct) =>
+        {
+            if (ActorHeader.Of(http) is not { } actor) return Caller.Unknown();
+            if (!options.Sites.Contains(site))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["site"] = [$"One of {string.Join(", ", options.Sites)}."] });
+            var d = SiteRules.Default;
+            var rules = new SiteRules(body.Roles ?? new(), body.Managers ?? new(), body.OverdueLadder ?? d.OverdueLadder,
+                body.RepeatWindowDays ?? d.RepeatWindowDays, body.VerificationWindowDays ?? d.VerificationWindowDays, body.DefaultVerifierRole ?? d.DefaultVerifierRole);
+            if (rules.Validate() is { Count: > 0 } errors)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["rules"] = [.. errors] }, title: "Invalid site rules");
+
+            await using var uow = await store.BeginAsync(ct);
+            var written = await store.DecideAsync(uow.Transaction, SiteSettings.StreamId(site),
+                (SiteSettings s) => SiteSettings.Change(s, site, rules, actor, store.Clock.GetUtcNow()),
+                _ => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: actor, Site: site), ct);
+            await Sql.ExecAsync(uow.Transaction, $"""
+                INSERT INTO {store.Schema}.site_rules (site, rules) VALUES ($1, $2) ON CONFLICT (site) DO UPDATE SET rules = EXCLUDED.rules
+                """, ct, site, EventJson.Of(rules));
+            await uow.CommitAsync(ct);
+            return Results.Ok(new { site, rules, changed = written.Events.Count > 0 });
+        });
+
+        app.MapGet("/actions/sites/{site}/rules", async (string site, SiteDirectory sites, ActionsOptions options, CancellationToken ct) =>
+            options.Sites.Contains(site) ? Results.Ok(new { site, rules = await sites.RulesAsync(site, ct) })
+            : Results.Problem(statusCode: 404, title: "Not found", detail: $"No site {site}."));
+        return app;
+    }
+}

@@ -1,0 +1,32 @@
+using ExecutionLayer.Actions.Items;
+using ExecutionLayer.Actions.ReadingActions;
+using ExecutionLayer.Actions.Sites;
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.EventSourcing.Hosting;
+using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
+
+namespace ExecutionLayer.Actions.WorkingActions;
+
+/// <summary>A lifecycle command as a decision on the action, given who acts, the site's rules and the time.</summary>
+public delegate IReadOnlyList<object> ActionCommand(ActionItem state, string actor, SiteRules rules, DateTimeOffset now);
+
+/// <summary>Runs one command through the writer: the site's rules read in the same transaction, the caller's If-Match checked under the stream's lock.</summary>
+public sealed class ActionCommandRunner(EventStore store, ActionWriter writer, SiteDirectory sites)
+{
+    public async Task<IResult> RunAsync(HttpContext http, Guid actionId, ActionCommand decide)
+    {
+        if (ActorHeader.Of(http) is not { } actor) return Caller.Unknown();
+        var expected = IfMatch.ExpectedVersion(http.Request);
+        await using var uow = await store.BeginAsync(http.RequestAborted);
+        var site = await Sql.ScalarAsync<string>(uow.Transaction, $"SELECT site FROM {store.Schema}.action_index WHERE action_id = $1", http.RequestAborted, actionId);
+        if (site is null) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {actionId}.");
+        var rules = await sites.RulesAsync(uow.Transaction, site, http.RequestAborted);
+        var now = store.Clock.GetUtcNow();
+        var written = await writer.DecideAsync(uow.Transaction, actionId, new EventMetadata(CausationId: http.GetCorrelationId(), Actor: actor),
+            http.RequestAborted, s => decide(s, actor, rules, now), expected);
+        await uow.CommitAsync(http.RequestAborted);
+        IfMatch.SetETag(http.Response, written.Version);
+        return Results.Ok(ActionView.Of(written));
+    }
+}
