@@ -1,3 +1,4 @@
+using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Kpis;
 using ExecutionLayer.Actions.Reviews;
 using static ExecutionLayer.Actions.Tests.Given;
@@ -8,8 +9,8 @@ namespace ExecutionLayer.Actions.Tests;
 public sealed class MinutesTests
 {
     private static readonly Guid ReviewId = Guid.Parse("0b0e0000-0000-4000-8000-00000000b001");
-    private static readonly AgendaAction Bearing = new(Guid.Parse("0b0e0000-0000-4000-8000-00000000a101"), "Replace CNC-4 spindle bearing", "maint.lead", Monday.AddDays(2), "InProgress");
-    private static readonly AgendaAction Customer = new(Guid.Parse("0b0e0000-0000-4000-8000-00000000a102"), "Tell Acme Axles | new date", "cs.rep", Monday.AddDays(1), "Open");
+    private static readonly AgendaAction Bearing = new(Guid.Parse("0b0e0000-0000-4000-8000-00000000a101"), "Replace CNC-4 spindle bearing", "maint.lead", Monday.AddDays(2), ActionStatus.InProgress);
+    private static readonly AgendaAction Customer = new(Guid.Parse("0b0e0000-0000-4000-8000-00000000a102"), "Tell Acme Axles | new date", "cs.rep", Monday.AddDays(1), ActionStatus.Open);
     private static readonly Guid NewAction = Guid.Parse("0b0e0000-0000-4000-8000-00000000a103");
 
     private static Review Meeting()
@@ -27,9 +28,9 @@ public sealed class MinutesTests
     {
         var now = new Dictionary<Guid, AgendaAction>
         {
-            [Bearing.ActionId] = Bearing with { Status = "Verified" },
+            [Bearing.ActionId] = Bearing with { Status = ActionStatus.Verified },
             [Customer.ActionId] = Customer,
-            [NewAction] = new(NewAction, "Add a spindle vibration check to the CNC PM plan", "maint.lead", Monday.AddDays(11), "Open"),
+            [NewAction] = new(NewAction, "Add a spindle vibration check to the CNC PM plan", "maint.lead", Monday.AddDays(11), ActionStatus.Open),
         };
         var closed = Assert.IsType<ReviewClosed>(Assert.Single(ReviewDecisions.Close(Meeting(), now, "plant.manager", Monday.AddDays(4).AddHours(1))));
         var m = closed.Minutes;
@@ -37,8 +38,8 @@ public sealed class MinutesTests
         Assert.Equal(["plant.manager", "maint.lead", "quality.lead"], m.Attendees);
         Assert.Equal("scrap-rate", Assert.Single(m.KpisReviewed).Kpi);
         Assert.Equal(NewAction, Assert.Single(m.Decisions).ActionId);
-        Assert.Equal("Open", Assert.Single(m.NewActions).Status);
-        Assert.Equal(["Verified", "Open"], m.CarriedOver.Select(a => a.Status));
+        Assert.Equal(ActionStatus.Open, Assert.Single(m.NewActions).Status);
+        Assert.Equal([ActionStatus.Verified, ActionStatus.Open], m.CarriedOver.Select(a => a.Status));
 
         Assert.Contains("## Attendees", m.Markdown);
         Assert.Contains("| Scrap rate (scrap-rate) | 3.4 % | 1.0 % | Red | Worsening |", m.Markdown);

@@ -13,6 +13,6 @@ public sealed record HistoryEntry(long Version, string Type, DateTimeOffset Reco
 
 /// <summary>A row of the action index: what lists, metrics and risk read.</summary>
 public sealed record ActionSummary(
-    Guid ActionId, string Site, string? Department, string Owner, string Title, string Priority, string? Perspective, IReadOnlyList<string> Kpis,
-    string Status, string SourceKind, string SourceReference, string? CorrelationId, DateTimeOffset CreatedAt, DateTimeOffset OriginalDue, DateTimeOffset Due,
+    Guid ActionId, string Site, string? Department, string Owner, string Title, Priority Priority, Perspective? Perspective, IReadOnlyList<string> Kpis,
+    ActionStatus Status, SourceKind SourceKind, string SourceReference, string? CorrelationId, DateTimeOffset CreatedAt, DateTimeOffset OriginalDue, DateTimeOffset Due,
     DateTimeOffset? VerifiedAt, int DueDateChanges, int PercentComplete, int OverdueLevel, Guid? RepeatOf, bool ClosureIneffective, bool? MovedKpis);

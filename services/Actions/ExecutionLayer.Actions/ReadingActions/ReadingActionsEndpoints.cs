@@ -22,21 +22,22 @@ public static class ReadingActionsEndpoints
         app.MapGet("/actions", async (string? site, string? owner, string? status, string? kpi, string? sourceKind, string? sourceReference,
             DateTimeOffset? after, Guid? afterId, int? limit, EventStore store, CancellationToken ct) =>
         {
-            if (status is not null && (!Enum.TryParse<ActionStatus>(status, true, out var parsed) || parsed == ActionStatus.None || int.TryParse(status, out _)))
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", Enum.GetNames<ActionStatus>().Skip(1))}, or open."] });
+            var openOnly = string.Equals(status, "open", StringComparison.OrdinalIgnoreCase);
+            if (status is not null && !openOnly && (!Enum.TryParse<ActionStatus>(status, true, out var parsed) || parsed == ActionStatus.None || int.TryParse(status, out _)))
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"open (any open state), or one of {string.Join(", ", Enum.GetNames<ActionStatus>().Skip(1))}."] });
             if (limit is < 1 or > 1000) return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["From 1 to 1000."] });
             if ((after is null) != (afterId is null)) return Results.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["Give after and afterId together."] });
-            var statusFilter = status is null ? null : Enum.Parse<ActionStatus>(status, true).ToString();
+            var statusFilter = status is null || openOnly ? null : Enum.Parse<ActionStatus>(status, true).ToString();
             return Results.Ok(await SummariesAsync(store, $"""
                 SELECT {SummaryColumns} FROM {store.Schema}.action_index a
-                WHERE ($1::text IS NULL OR a.site = $1) AND ($2::text IS NULL OR lower(a.owner) = lower($2)) AND ($3::text IS NULL OR a.status = $3)
+                WHERE ($1::text IS NULL OR a.site = $1) AND ($2::text IS NULL OR lower(a.owner) = lower($2)) AND ($3::text IS NULL OR a.status = $3) AND (NOT $10 OR a.status IN {OpenStatuses})
                   AND ($4::text IS NULL OR a.kpis @> ARRAY[$4]) AND ($5::text IS NULL OR a.source_kind = $5) AND ($6::text IS NULL OR a.source_reference = $6)
                   AND ($7::timestamptz IS NULL OR (a.created_at, a.action_id) > ($7, $8::uuid))
                 ORDER BY a.created_at, a.action_id LIMIT $9
                 """, ct, Text(site), Text(owner), Text(statusFilter), Text(kpi?.ToLowerInvariant()), Text(sourceKind), Text(sourceReference),
                 new NpgsqlParameter { Value = (object?)after?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
                 new NpgsqlParameter { Value = (object?)afterId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
-                new NpgsqlParameter<int> { TypedValue = limit ?? 100 }));
+                new NpgsqlParameter<int> { TypedValue = limit ?? 100 }, new NpgsqlParameter<bool> { TypedValue = openOnly }));
         });
 
         app.MapGet("/actions/{actionId:guid}", async (Guid actionId, HttpContext http, EventStore store, CancellationToken ct) =>
@@ -73,8 +74,9 @@ public static class ReadingActionsEndpoints
     }
 
     public static ActionSummary ReadSummary(NpgsqlDataReader r) => new(
-        r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6),
-        r.GetFieldValue<string[]>(7), r.GetString(8), r.GetString(9), r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), Time(r, 12), Time(r, 13), Time(r, 14),
+        r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), Enum.Parse<Priority>(r.GetString(5)),
+        r.IsDBNull(6) ? null : Enum.Parse<Perspective>(r.GetString(6)), r.GetFieldValue<string[]>(7), Enum.Parse<ActionStatus>(r.GetString(8)),
+        Enum.Parse<SourceKind>(r.GetString(9)), r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), Time(r, 12), Time(r, 13), Time(r, 14),
         r.IsDBNull(15) ? null : Time(r, 15), r.GetInt32(16), r.GetInt32(17), r.GetInt32(18), r.IsDBNull(19) ? null : r.GetGuid(19), r.GetBoolean(20),
         r.IsDBNull(21) ? null : r.GetBoolean(21));
 

@@ -10,7 +10,7 @@ public static class MinutesWriter
     {
         AgendaAction Now(AgendaAction a) => actionsNow.GetValueOrDefault(a.ActionId, a);
         var carried = review.CarriedOver.Select(Now).ToArray();
-        var created = review.Decisions.Select(d => actionsNow.GetValueOrDefault(d.ActionId, new AgendaAction(d.ActionId, d.Text, d.Owner, d.Due, "Open"))).ToArray();
+        var created = review.Decisions.Select(d => actionsNow.GetValueOrDefault(d.ActionId, new AgendaAction(d.ActionId, d.Text, d.Owner, d.Due, Items.ActionStatus.Open))).ToArray();
         var minutes = new Minutes(review.Id, review.Kind, review.Site, review.Title, review.OpenedAt, closedAt, review.Attendees, review.Kpis, review.Decisions,
             created, carried, "");
         return minutes with { Markdown = Markdown(minutes) };

@@ -1,3 +1,4 @@
+using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Kpis;
 using ExecutionLayer.EventSourcing.Decisions;
 
@@ -9,7 +10,7 @@ public enum ReviewStatus { None, Open, Closed }
 
 public sealed record AgendaKpi(string Kpi, string Name, decimal? Latest, string Unit, decimal Target, KpiStatus Status, TrendDirection Trend);
 
-public sealed record AgendaAction(Guid ActionId, string Title, string Owner, DateTimeOffset Due, string Status);
+public sealed record AgendaAction(Guid ActionId, string Title, string Owner, DateTimeOffset Due, ActionStatus Status);
 
 public sealed record ReviewDecision(Guid DecisionId, string Text, Guid ActionId, string Owner, DateTimeOffset Due, string RecordedBy, DateTimeOffset RecordedAt);
 

@@ -51,7 +51,7 @@ public static class RiskEndpoints
         while (await reader.ReadAsync(ct))
         {
             var a = ReadingActionsEndpoints.ReadSummary(reader);
-            var priority = Enum.Parse<Priority>(a.Priority);
+            var priority = a.Priority;
             var features = new RiskFeatures((int)reader.GetInt64(22), (int)reader.GetInt64(23), (int)reader.GetInt64(24) - 1, a.CreatedAt, a.Due, a.PercentComplete,
                 priority, a.DueDateChanges);
             var worst = (KpiStatus)reader.GetInt32(25);

@@ -1,0 +1,105 @@
+using ExecutionLayer.Actions.Items;
+using ExecutionLayer.Contracts.Actions;
+using ExecutionLayer.Contracts.Approvals;
+using ExecutionLayer.Contracts.Exceptions;
+using ExecutionLayer.Testing;
+using static ExecutionLayer.Actions.Tests.ActionsApp;
+
+namespace ExecutionLayer.Actions.Tests;
+
+/// <summary>Actions the other services ask for over the bus: made once however often the message comes, and announced back to their source.</summary>
+public sealed class BusCreationTests : IAsyncLifetime
+{
+    private static readonly Guid CaseId = Guid.Parse("7a0c2c55-0000-4000-8000-000000000007");
+    private readonly ActionsApp _app = new();
+
+    public Task InitializeAsync() => _app.InitializeAsync();
+    public Task DisposeAsync() => _app.DisposeAsync();
+
+    private static ActionRequested Requested(Guid requestId, string function = "maintenance", string role = "maintenance-lead") => new(
+        requestId, CaseId, Site, function, role, $"Respond to exception case {CaseId} ({function})", "High", ["PR-77"], ["SH-900"], 52_000m, Given.Monday);
+
+    [Fact]
+    public async Task A_routed_function_gets_one_action_owned_by_its_role_holder_even_when_the_request_comes_twice()
+    {
+        var requestId = Guid.NewGuid();
+        var messageId = Guid.NewGuid();
+        await _app.Bus.PublishAsync(Requested(requestId), messageId);
+        await _app.Bus.PublishAsync(Requested(requestId), messageId);
+        await _app.Bus.PublishAsync(Requested(requestId));
+
+        var created = await _app.Bus.WaitForAsync<ActionItemCreated>(c => c.SourceReference == requestId.ToString(), "the action for the case");
+        Assert.Equal(ActionSourceKind.Exception, created.SourceKind);
+        Assert.Equal(MaintLead, created.Owner);
+        Assert.Equal(Given.Monday.AddDays(2), created.Due);
+        await Eventually.TrueAsync(async () => await _app.CountAsync("SELECT count(*) FROM actions.inbox") >= 2, "both message ids handled");
+        Assert.Equal(1, await _app.CountAsync($"SELECT count(*) FROM actions.action_index WHERE source_reference = '{requestId}'"));
+        Assert.Equal(created.ActionId, CreateAction.IdFor(SourceKind.Exception, requestId.ToString()));
+
+        var state = await _app.ActionAsync(created.ActionId);
+        Assert.Equal("p2", state.GetProperty("priority").GetString());
+        Assert.Contains("SH-900", state.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task A_function_whose_role_nobody_holds_is_owned_by_the_role_until_someone_is_named()
+    {
+        var requestId = Guid.NewGuid();
+        await _app.Bus.PublishAsync(Requested(requestId, "customer-service", "customer-service-lead"));
+        var created = await _app.Bus.WaitForAsync<ActionItemCreated>(c => c.SourceReference == requestId.ToString(), "the action");
+        Assert.Equal("customer-service-lead", created.Owner);
+        await _app.DoAsync(created.ActionId, "assign", PlantManager, new { owner = "cs.rep" });
+        Assert.Equal("cs.rep", (await _app.ActionAsync(created.ActionId)).GetProperty("owner").GetString());
+    }
+
+    [Fact]
+    public async Task A_verified_or_cancelled_case_action_is_announced_with_the_cases_request_id()
+    {
+        var requestId = Guid.NewGuid();
+        await _app.Bus.PublishAsync(Requested(requestId));
+        var created = await _app.Bus.WaitForAsync<ActionItemCreated>(c => c.SourceReference == requestId.ToString(), "the action");
+        await _app.DoAsync(created.ActionId, "claim", MaintLead, new { text = "Spindle bearing replaced, test cut OK" });
+        await _app.DoAsync(created.ActionId, "verify", QualityLead);
+        var verified = await _app.Bus.WaitForAsync<ActionItemVerified>(v => v.ActionId == created.ActionId, "the verification");
+        Assert.Equal((ActionSourceKind.Exception, requestId.ToString()), (verified.SourceKind, verified.SourceReference));
+
+        var other = Guid.NewGuid();
+        await _app.Bus.PublishAsync(Requested(other));
+        var second = await _app.Bus.WaitForAsync<ActionItemCreated>(c => c.SourceReference == other.ToString(), "the second action");
+        await _app.DoAsync(second.ActionId, "cancel", PlantManager, new { reason = "Machine back without intervention" });
+        var cancelled = await _app.Bus.WaitForAsync<ActionItemCancelled>(c => c.ActionId == second.ActionId, "the cancellation");
+        Assert.Equal(other.ToString(), cancelled.SourceReference);
+    }
+
+    [Fact]
+    public async Task A_granted_approvals_follow_ups_become_actions_once_each()
+    {
+        var approvalId = Guid.NewGuid();
+        var granted = new ApprovalGranted(approvalId, Guid.NewGuid(), "case-7a0c2c55", Site, "overtime", "OH-DAYTON/2026-11-28", "overtime", 1, "ops.director",
+            Given.Monday.AddHours(4), [new ApprovalFollowUp("Staff the Saturday shift", "shift.lead", 2), new ApprovalFollowUp("Book the CNC-4 run", Planner, 4)]);
+        var messageId = Guid.NewGuid();
+        await _app.Bus.PublishAsync(granted, messageId);
+        await _app.Bus.PublishAsync(granted, messageId);
+
+        await Eventually.TrueAsync(() => _app.Bus.Received<ActionItemCreated>().Count(c => c.SourceReference == approvalId.ToString()) == 2, "both follow-ups");
+        var actions = _app.Bus.Received<ActionItemCreated>().Where(c => c.SourceReference == approvalId.ToString()).OrderBy(c => c.Due).ToArray();
+        Assert.Equal(["shift.lead", Planner], actions.Select(a => a.Owner));
+        Assert.All(actions, a => Assert.Equal(ActionSourceKind.Approval, a.SourceKind));
+        Assert.All(actions, a => Assert.Equal("case-7a0c2c55", a.CorrelationId));
+        Assert.Equal(2, await _app.CountAsync($"SELECT count(*) FROM actions.action_index WHERE source_reference = '{approvalId}'"));
+    }
+
+    [Fact]
+    public async Task A_kpi_reading_from_the_intake_is_recorded_once_and_moves_the_kpis_status()
+    {
+        await _app.DefineScrapRateAsync();
+        var reading = new KpiMeasurementReceived("mes-dayton", "evt-881", Site, "Scrap-Rate", 3.4m, "%", Given.Monday.AddHours(-1));
+        await _app.Bus.PublishAsync(reading);
+        await _app.Bus.PublishAsync(reading);
+
+        await Eventually.TrueAsync(async () => (await _app.GetAsync($"/kpis/{Site}/scrap-rate")).GetProperty("status").GetString() == "red", "scrap rate red");
+        await Eventually.TrueAsync(async () => await _app.CountAsync("SELECT count(*) FROM actions.inbox") >= 2, "both deliveries handled");
+        Assert.Equal(1, await _app.CountAsync("SELECT count(*) FROM actions.kpi_readings"));
+        Assert.Equal(1, await _app.CountAsync("SELECT count(*) FROM actions.events WHERE event_type = 'actions.kpi-reading-recorded'"));
+    }
+}
