@@ -23,7 +23,7 @@ public sealed class AgendaBuilder(EventStore store)
 
         var actions = await ActionsAsync(tx, $"""
             SELECT action_id, title, owner, current_due, status FROM {store.Schema}.action_index
-            WHERE status IN {ReadingActions.ReadingActionsEndpoints.OpenStatuses} AND ($1::uuid[] IS NULL OR action_id = ANY ($1)) AND site = $2
+            WHERE status IN {ReadingActions.ReadingActionsEndpoints.OpenStatuses} AND ($1::uuid[] IS NULL OR action_id = ANY ($1::uuid[])) AND site = $2
             ORDER BY current_due, action_id
             """, [previous is null ? null : ids, review.Site], ct);
         return (previous, [.. actions.Values]);
