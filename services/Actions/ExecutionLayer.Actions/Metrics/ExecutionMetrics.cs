@@ -32,17 +32,19 @@ public sealed class ExecutionMetrics(EventStore store)
     {
         var now = store.Clock.GetUtcNow();
         var weekStart = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-(((int)now.UtcDateTime.DayOfWeek + 6) % 7));
-        var group = groupBy switch
+        // A scalar key for most groupings; only by KPI does a row fan out (an unnest per row costs more than the aggregates).
+        var (key, fanOut) = groupBy switch
         {
-            MetricsGrouping.Site => "ARRAY[a.site]",
-            MetricsGrouping.Department => "ARRAY[coalesce(a.department, '(none)')]",
-            MetricsGrouping.Owner => "ARRAY[a.owner]",
-            MetricsGrouping.Perspective => "ARRAY[coalesce(a.perspective, '(none)')]",
-            _ => "CASE WHEN cardinality(a.kpis) = 0 THEN ARRAY['(none)'] ELSE a.kpis END",
+            MetricsGrouping.Site => ("a.site", ""),
+            MetricsGrouping.Department => ("coalesce(a.department, '(none)')", ""),
+            MetricsGrouping.Owner => ("a.owner", ""),
+            MetricsGrouping.Perspective => ("coalesce(a.perspective, '(none)')", ""),
+            _ => ("g.key", ", unnest(CASE WHEN cardinality(a.kpis) = 0 THEN ARRAY['(none)'] ELSE a.kpis END) AS g(key)"),
         };
         var open = ReadingActionsEndpoints.OpenStatuses;
         await using var command = store.DataSource.CreateCommand($"""
-            SELECT g.key,
+            WITH red AS (SELECT site, array_agg(kpi) AS kpis FROM {store.Schema}.kpi_index WHERE status = 'Red' GROUP BY site)
+            SELECT {key},
                 count(*) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $6 AND a.original_due < $7),
                 count(*) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $6 AND a.original_due < $7 AND a.verified_at <= a.original_due),
                 avg(extract(epoch FROM a.verified_at - a.created_at) / 86400.0) FILTER (WHERE a.verified_at >= $6 AND a.verified_at < $7),
@@ -52,13 +54,12 @@ public sealed class ExecutionMetrics(EventStore store)
                 count(*) FILTER (WHERE a.created_at >= $6 AND a.created_at < $7),
                 count(*) FILTER (WHERE a.created_at >= $6 AND a.created_at < $7 AND a.repeat_of IS NOT NULL),
                 count(*) FILTER (WHERE a.verified_at >= $6 AND a.verified_at < $7 AND a.moved_kpis = false),
-                count(*) FILTER (WHERE a.status IN {open} AND EXISTS (
-                    SELECT 1 FROM {store.Schema}.kpi_index k WHERE k.site = a.site AND k.kpi = ANY (a.kpis) AND k.status = 'Red')),
+                count(*) FILTER (WHERE a.status IN {open} AND a.kpis && r.kpis),
                 count(*) FILTER (WHERE a.status IN {open})
-            FROM {store.Schema}.action_index a CROSS JOIN LATERAL unnest({group}) AS g(key)
+            FROM {store.Schema}.action_index a LEFT JOIN red r ON r.site = a.site{fanOut}
             WHERE ($1::text IS NULL OR a.site = $1) AND ($2::text IS NULL OR a.department = $2) AND ($3::text IS NULL OR lower(a.owner) = lower($3))
               AND ($4::text IS NULL OR a.kpis @> ARRAY[$4]) AND ($5::text IS NULL OR a.perspective = $5)
-            GROUP BY g.key ORDER BY g.key
+            GROUP BY 1 ORDER BY 1
             """);
         command.Parameters.AddRange(new NpgsqlParameter[] {
             ReadingActionsEndpoints.Text(filter.Site), ReadingActionsEndpoints.Text(filter.Department), ReadingActionsEndpoints.Text(filter.Owner),
