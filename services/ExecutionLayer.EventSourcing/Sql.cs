@@ -33,12 +33,22 @@ public static class Sql
         foreach (var arg in args)
             command.Parameters.Add(arg switch
             {
-                null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-                DateTimeOffset at => new NpgsqlParameter { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+                null => Text(null),
+                DateTimeOffset at => Timestamp(at),
                 TimeSpan span => new NpgsqlParameter { Value = span, NpgsqlDbType = NpgsqlDbType.Interval },
                 IEnumerable<string> list when arg is not string => new NpgsqlParameter { Value = list.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
                 _ => new NpgsqlParameter { Value = arg },
             });
         return command;
     }
+
+    /// <summary>A text parameter that may be null: typed, so <c>$1::text IS NULL OR …</c> filters plan without a cast error.</summary>
+    public static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    public static NpgsqlParameter Timestamp(DateTimeOffset? at) => new() { Value = (object?)at?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    /// <summary>A timestamptz column as the UTC instant it holds.</summary>
+    public static DateTimeOffset TimeAt(NpgsqlDataReader reader, int ordinal) => new(reader.GetFieldValue<DateTime>(ordinal));
+
+    public static DateTimeOffset? TimeOrNullAt(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : TimeAt(reader, ordinal);
 }

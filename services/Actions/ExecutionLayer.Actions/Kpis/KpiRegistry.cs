@@ -63,7 +63,7 @@ public sealed class KpiRegistry(EventStore store)
             """, [site, kpi, unit, until]);
         var readings = new List<Reading>();
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) readings.Add(new Reading(reader.GetDecimal(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1))));
+        while (await reader.ReadAsync(ct)) readings.Add(new Reading(reader.GetDecimal(0), Sql.TimeAt(reader, 1)));
         return readings;
     }
 
@@ -73,6 +73,6 @@ public sealed class KpiRegistry(EventStore store)
             SELECT value, measured_at FROM {_s}.kpi_readings WHERE site = $1 AND kpi = $2 AND unit = $3 ORDER BY measured_at DESC LIMIT 1
             """, [site, kpi, unit]);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? new Reading(reader.GetDecimal(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1))) : null;
+        return await reader.ReadAsync(ct) ? new Reading(reader.GetDecimal(0), Sql.TimeAt(reader, 1)) : null;
     }
 }

@@ -91,9 +91,9 @@ public static class KpisEndpoints
             WHERE ($1::text IS NULL OR k.site = $1) AND ($2::text IS NULL OR k.status = $2) AND ($3::text IS NULL OR k.kpi = $3)
             ORDER BY k.site, k.kpi
             """);
-        command.Parameters.Add(ReadingActions.ReadingActionsEndpoints.Text(site));
-        command.Parameters.Add(ReadingActions.ReadingActionsEndpoints.Text(status?.ToString()));
-        command.Parameters.Add(ReadingActions.ReadingActionsEndpoints.Text(kpi));
+        command.Parameters.Add(Sql.Text(site));
+        command.Parameters.Add(Sql.Text(status?.ToString()));
+        command.Parameters.Add(Sql.Text(kpi));
         command.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = keepReadings });
         var views = new List<KpiView>();
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -104,7 +104,7 @@ public static class KpisEndpoints
             var times = reader.GetFieldValue<DateTime[]>(8);
             var newestFirst = values.Zip(times, (v, t) => new Reading(v, new DateTimeOffset(t))).ToArray();
             views.Add(new KpiView(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), definition, reader.IsDBNull(4) ? null : reader.GetDecimal(4),
-                reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(5)), Enum.Parse<KpiStatus>(reader.GetString(6)),
+                Sql.TimeOrNullAt(reader, 5), Enum.Parse<KpiStatus>(reader.GetString(6)),
                 KpiTrend.Of(definition, [.. newestFirst.Take(KpiTrend.Window).Reverse().Select(r => r.Value)]),
                 keepReadings > 0 ? [.. newestFirst.Take(keepReadings)] : null));
         }

@@ -1,7 +1,6 @@
 using ExecutionLayer.Actions.ReadingActions;
 using ExecutionLayer.EventSourcing;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ExecutionLayer.Actions.Metrics;
 
@@ -62,9 +61,9 @@ public sealed class ExecutionMetrics(EventStore store)
             GROUP BY 1 ORDER BY 1
             """);
         command.Parameters.AddRange(new NpgsqlParameter[] {
-            ReadingActionsEndpoints.Text(filter.Site), ReadingActionsEndpoints.Text(filter.Department), ReadingActionsEndpoints.Text(filter.Owner),
-            ReadingActionsEndpoints.Text(filter.Kpi), ReadingActionsEndpoints.Text(filter.Perspective),
-            Time(filter.From), Time(filter.To), Time(now), Time(weekStart), Time(weekStart.AddDays(7)) });
+            Sql.Text(filter.Site), Sql.Text(filter.Department), Sql.Text(filter.Owner),
+            Sql.Text(filter.Kpi), Sql.Text(filter.Perspective),
+            Sql.Timestamp(filter.From), Sql.Timestamp(filter.To), Sql.Timestamp(now), Sql.Timestamp(weekStart), Sql.Timestamp(weekStart.AddDays(7)) });
         var rows = new List<MetricsRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -78,6 +77,4 @@ public sealed class ExecutionMetrics(EventStore store)
     }
 
     private static double? Ratio(int part, int whole) => whole == 0 ? null : Math.Round((double)part / whole, 4);
-
-    private static NpgsqlParameter Time(DateTimeOffset at) => new() { Value = at.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 }

@@ -2,7 +2,6 @@ using ExecutionLayer.Actions.Items;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Hosting;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ExecutionLayer.Actions.ReadingActions;
 
@@ -34,9 +33,9 @@ public static class ReadingActionsEndpoints
                   AND ($4::text IS NULL OR a.kpis @> ARRAY[$4]) AND ($5::text IS NULL OR a.source_kind = $5) AND ($6::text IS NULL OR a.source_reference = $6)
                   AND ($7::timestamptz IS NULL OR (a.created_at, a.action_id) > ($7, $8::uuid))
                 ORDER BY a.created_at, a.action_id LIMIT $9
-                """, ct, Text(site), Text(owner), Text(statusFilter), Text(kpi?.ToLowerInvariant()), Text(sourceKind), Text(sourceReference),
-                new NpgsqlParameter { Value = (object?)after?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-                new NpgsqlParameter { Value = (object?)afterId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
+                """, ct, Sql.Text(site), Sql.Text(owner), Sql.Text(statusFilter), Sql.Text(kpi?.ToLowerInvariant()), Sql.Text(sourceKind), Sql.Text(sourceReference),
+                Sql.Timestamp(after),
+                new NpgsqlParameter { Value = (object?)afterId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
                 new NpgsqlParameter<int> { TypedValue = limit ?? 100 }, new NpgsqlParameter<bool> { TypedValue = openOnly }));
         });
 
@@ -76,11 +75,8 @@ public static class ReadingActionsEndpoints
     public static ActionSummary ReadSummary(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), Enum.Parse<Priority>(r.GetString(5)),
         r.IsDBNull(6) ? null : Enum.Parse<Perspective>(r.GetString(6)), r.GetFieldValue<string[]>(7), Enum.Parse<ActionStatus>(r.GetString(8)),
-        Enum.Parse<SourceKind>(r.GetString(9)), r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), Time(r, 12), Time(r, 13), Time(r, 14),
-        r.IsDBNull(15) ? null : Time(r, 15), r.GetInt32(16), r.GetInt32(17), r.GetInt32(18), r.IsDBNull(19) ? null : r.GetGuid(19), r.GetBoolean(20),
+        Enum.Parse<SourceKind>(r.GetString(9)), r.GetString(10), r.IsDBNull(11) ? null : r.GetString(11), Sql.TimeAt(r, 12), Sql.TimeAt(r, 13), Sql.TimeAt(r, 14),
+        Sql.TimeOrNullAt(r, 15), r.GetInt32(16), r.GetInt32(17), r.GetInt32(18), r.IsDBNull(19) ? null : r.GetGuid(19), r.GetBoolean(20),
         r.IsDBNull(21) ? null : r.GetBoolean(21));
 
-    private static DateTimeOffset Time(NpgsqlDataReader r, int i) => new(r.GetFieldValue<DateTime>(i));
-
-    public static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }

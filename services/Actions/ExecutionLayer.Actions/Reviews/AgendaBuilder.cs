@@ -46,7 +46,7 @@ public sealed class AgendaBuilder(EventStore store)
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             actions[reader.GetGuid(0)] = new AgendaAction(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(3)), Enum.Parse<Items.ActionStatus>(reader.GetString(4)));
+                Sql.TimeAt(reader, 3), Enum.Parse<Items.ActionStatus>(reader.GetString(4)));
         return actions;
     }
 }

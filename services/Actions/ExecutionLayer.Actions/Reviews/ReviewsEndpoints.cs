@@ -122,15 +122,15 @@ public static class ReviewsEndpoints
                 SELECT review_id, site, kind, status, title, opened_at, closed_at FROM {store.Schema}.review_index
                 WHERE ($1::text IS NULL OR site = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY opened_at DESC LIMIT 200
                 """);
-            command.Parameters.Add(ReadingActions.ReadingActionsEndpoints.Text(site));
-            command.Parameters.Add(ReadingActions.ReadingActionsEndpoints.Text(kind?.ToString()));
+            command.Parameters.Add(Sql.Text(site));
+            command.Parameters.Add(Sql.Text(kind?.ToString()));
             var list = new List<object>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 list.Add(new
                 {
                     reviewId = reader.GetGuid(0), site = reader.GetString(1), kind = reader.GetString(2), status = reader.GetString(3), title = reader.GetString(4),
-                    openedAt = new DateTimeOffset(reader.GetFieldValue<DateTime>(5)), closedAt = reader.IsDBNull(6) ? (DateTimeOffset?)null : new DateTimeOffset(reader.GetFieldValue<DateTime>(6)),
+                    openedAt = Sql.TimeAt(reader, 5), closedAt = Sql.TimeOrNullAt(reader, 6),
                 });
             return Results.Ok(list);
         });

@@ -43,9 +43,9 @@ public static class RiskEndpoints
             FROM {s}.action_index a JOIN owners o ON o.owner = lower(a.owner)
             WHERE a.status IN {ReadingActionsEndpoints.OpenStatuses} AND ($1::text IS NULL OR a.site = $1) AND ($2::uuid IS NULL OR a.action_id = $2)
             """);
-        command.Parameters.Add(ReadingActionsEndpoints.Text(site));
+        command.Parameters.Add(Sql.Text(site));
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)actionId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(Sql.Timestamp(now));
         var list = new List<RiskedAction>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -15,8 +15,8 @@ public sealed class SiteDirectory(EventStore store)
 
     public async Task<SiteRules> RulesAsync(string site, CancellationToken ct)
     {
-        await using var connection = await store.DataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        return await RulesAsync(tx, site, ct);
+        await using var command = store.DataSource.CreateCommand($"SELECT rules FROM {store.Schema}.site_rules WHERE site = $1");
+        command.Parameters.Add(Sql.Text(site));
+        return await command.ExecuteScalarAsync(ct) is string json ? EventJson.Read<SiteRules>(json) : SiteRules.Default;
     }
 }

@@ -1,7 +1,6 @@
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.EventSourcing;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace ExecutionLayer.Approvals.ReadingApprovals;
 
@@ -37,7 +36,7 @@ public static class ReadingApprovalsEndpoints
                 SELECT {SummaryColumns} FROM {store.Schema}.approval_index a
                 WHERE ($1::text IS NULL OR a.site = $1) AND ($2::text IS NULL OR a.status = $2) AND ($3::text IS NULL OR a.subject_type = $3)
                 ORDER BY a.requested_at DESC LIMIT $4
-                """, ct, Text(site), Text(normalized), Text(subjectType), new NpgsqlParameter<int> { TypedValue = limit ?? 100 }));
+                """, ct, Sql.Text(site), Sql.Text(normalized), Sql.Text(subjectType), new NpgsqlParameter<int> { TypedValue = limit ?? 100 }));
         });
 
         app.MapGet("/approvals/{approvalId:guid}", async (Guid approvalId, EventStore store, CancellationToken ct) =>
@@ -76,8 +75,8 @@ public static class ReadingApprovalsEndpoints
                         AND lower(mine.approver) = lower($1) AND mine.decided_at IS NOT NULL)
                 ORDER BY a.stage_due_at, a.approval_id
                 """);
-            command.Parameters.Add(Text(approver));
-            command.Parameters.Add(new NpgsqlParameter { Value = store.Clock.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(Sql.Text(approver));
+            command.Parameters.Add(Sql.Timestamp(store.Clock.GetUtcNow()));
             var pending = new List<PendingApproval>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) pending.Add(new PendingApproval(ReadSummary(reader), reader.IsDBNull(15) ? null : reader.GetString(15)));
@@ -90,7 +89,7 @@ public static class ReadingApprovalsEndpoints
                 SELECT {SummaryColumns} FROM {store.Schema}.approval_index a
                 WHERE a.status = 'Pending' AND a.stage_due_at < $1 AND ($2::text IS NULL OR a.site = $2)
                 ORDER BY a.stage_due_at
-                """, ct, new NpgsqlParameter { Value = store.Clock.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz }, Text(site))));
+                """, ct, Sql.Timestamp(store.Clock.GetUtcNow()), Sql.Text(site))));
 
         // Approval latency: from a stage opening to its decision, by policy and site.
         app.MapGet("/approvals/latency", async (string? policyId, string? site, EventStore store, CancellationToken ct) =>
@@ -102,8 +101,8 @@ public static class ReadingApprovalsEndpoints
                 WHERE ($1::text IS NULL OR policy_id = $1) AND ($2::text IS NULL OR site = $2)
                 GROUP BY policy_id, site ORDER BY policy_id, site
                 """);
-            command.Parameters.Add(Text(policyId));
-            command.Parameters.Add(Text(site));
+            command.Parameters.Add(Sql.Text(policyId));
+            command.Parameters.Add(Sql.Text(site));
             var figures = new List<LatencyFigures>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -129,9 +128,6 @@ public static class ReadingApprovalsEndpoints
     private static ApprovalSummary ReadSummary(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt32(6), r.GetString(7),
         r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10), r.IsDBNull(11) ? null : r.GetInt32(11),
-        Time(r, 12), Time(r, 13), new DateTimeOffset(r.GetFieldValue<DateTime>(14)));
+        Sql.TimeOrNullAt(r, 12), Sql.TimeOrNullAt(r, 13), Sql.TimeAt(r, 14));
 
-    private static DateTimeOffset? Time(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : new DateTimeOffset(r.GetFieldValue<DateTime>(i));
-
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }

@@ -39,10 +39,10 @@ public static class ReadingCasesEndpoints
                   AND ($4::text IS NULL OR severity = $4) AND ($5::timestamptz IS NULL OR opened_at <= $5)
                 ORDER BY opened_at DESC LIMIT $6
                 """);
-            command.Parameters.Add(Text(site));
-            command.Parameters.Add(Text(statusValue?.ToString()));
-            command.Parameters.Add(Text(kindValue?.ToString()));
-            command.Parameters.Add(Text(severityValue?.ToString()));
+            command.Parameters.Add(Sql.Text(site));
+            command.Parameters.Add(Sql.Text(statusValue?.ToString()));
+            command.Parameters.Add(Sql.Text(kindValue?.ToString()));
+            command.Parameters.Add(Sql.Text(severityValue?.ToString()));
             command.Parameters.Add(new NpgsqlParameter { Value = age is null ? DBNull.Value : (store.Clock.GetUtcNow() - age.Value).UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter { Value = limit ?? 500 });
             var cases = new List<CaseSummary>();
@@ -71,7 +71,6 @@ public static class ReadingCasesEndpoints
         return app;
     }
 
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };
 
     /// <summary>Case-insensitive enum filter ("responding", "Responding"); an unknown value is a 400 naming the allowed ones.</summary>
     private static T? Parse<T>(string? value, string name, Dictionary<string, string[]> errors) where T : struct, Enum
