@@ -28,6 +28,9 @@ export EL_PG_USER="${EL_PG_USER:-executionlayer}"
 export EL_PG_PASSWORD="${EL_PG_PASSWORD:-executionlayer-dev}"
 export EL_PG_DATABASE="${EL_PG_DATABASE:-executionlayer}"
 export EL_PG_ADMIN_PASSWORD="${EL_PG_ADMIN_PASSWORD:-postgres-dev}"
+# The audit service appends as a role of its own that may only INSERT and SELECT the ledger.
+export EL_PG_AUDIT_USER="${EL_PG_AUDIT_USER:-el_audit}"
+export EL_PG_AUDIT_PASSWORD="${EL_PG_AUDIT_PASSWORD:-el-audit-dev}"
 export EL_RABBITMQ_USER="${EL_RABBITMQ_USER:-executionlayer}"
 export EL_RABBITMQ_PASSWORD="${EL_RABBITMQ_PASSWORD:-executionlayer-dev}"
 export EL_RABBITMQ_VHOST="${EL_RABBITMQ_VHOST:-executionlayer}"
@@ -39,6 +42,9 @@ export EL_RUN_DIR="$EL_DATA_DIR/run"
 
 # What .NET reads (double underscore = configuration section separator).
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$EL_PG_PORT;Database=$EL_PG_DATABASE;Username=$EL_PG_USER;Password=$EL_PG_PASSWORD"
+export ConnectionStrings__AuditLedger="Host=127.0.0.1;Port=$EL_PG_PORT;Database=$EL_PG_DATABASE;Username=$EL_PG_AUDIT_USER;Password=$EL_PG_AUDIT_PASSWORD"
+# A development checkpoint signing key, generated on first start; production passes Audit__Signing__PrivateKeyPem.
+export Audit__Signing__PrivateKeyFile="${Audit__Signing__PrivateKeyFile:-$EL_DATA_DIR/audit-signing-key.pem}"
 export ConnectionStrings__PostgresAdmin="Host=127.0.0.1;Port=$EL_PG_PORT;Database=postgres;Username=postgres;Password=$EL_PG_ADMIN_PASSWORD"
 export RabbitMq__Host=127.0.0.1
 export RabbitMq__Port="$EL_RABBITMQ_PORT"

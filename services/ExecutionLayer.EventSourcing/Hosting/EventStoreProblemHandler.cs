@@ -7,7 +7,7 @@ using Npgsql;
 namespace ExecutionLayer.EventSourcing.Hosting;
 
 /// <summary>Store and decision failures as problem responses: conflicts 409, rule violations 422, missing 404, size 413, database down 503.</summary>
-internal sealed class EventStoreProblemHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed class EventStoreProblemHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {

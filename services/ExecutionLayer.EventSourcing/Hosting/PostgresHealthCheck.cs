@@ -4,7 +4,7 @@ using Npgsql;
 namespace ExecutionLayer.EventSourcing.Hosting;
 
 /// <summary>Ready only when the store's database answers a query.</summary>
-internal sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+public sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,69 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ExecutionLayer.Audit.Ledger;
+using ExecutionLayer.Audit.Reading;
+using ExecutionLayer.ServiceDefaults.Correlation;
+using Npgsql;
+
+namespace ExecutionLayer.Audit.PointInTime;
+
+/// <summary>
+/// The state of an approval, action or exception case as of T, as its owning service rebuilds it from
+/// its own store (<c>GET …/{id}/history?asOf=T</c>), beside the ledger's entries for it up to T — two
+/// independent records an auditor can hold against each other.
+/// </summary>
+internal static class PointInTimeEndpoints
+{
+    public const string HttpClientName = "owning-services";
+
+    private static readonly Dictionary<string, (string Path, string Stream)> Kinds = new(StringComparer.Ordinal)
+    {
+        ["approval"] = ("approvals", "approval"),
+        ["action"] = ("actions", "action"),
+        ["case"] = ("exceptions", "case"),
+    };
+
+    public static IEndpointRouteBuilder MapPointInTime(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/audit/state/{kind}/{id:guid}", async (string kind, Guid id, DateTimeOffset? asOf, HttpContext http, NpgsqlDataSource db,
+            IHttpClientFactory clients, AuditOptions options, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (!Kinds.TryGetValue(kind, out var owner))
+                return Results.Problem(statusCode: 404, title: "Unknown kind", detail: $"Point-in-time state exists for {string.Join(", ", Kinds.Keys)}; not '{kind}'.");
+            var at = asOf ?? clock.GetUtcNow();
+
+            var rows = await LedgerRows.QueryAsync(db, "WHERE stream_id = $1 AND source_recorded_at <= $2 ORDER BY sequence", ct,
+                new NpgsqlParameter { Value = $"{owner.Stream}-{id}" }, new NpgsqlParameter { Value = at.UtcDateTime });
+            var state = await OwnerStateAsync(clients, options, kind, $"/{owner.Path}/{id}/history?asOf={Uri.EscapeDataString(at.ToString("O"))}", http.GetCorrelationId(), ct);
+            if (rows.Count == 0 && state.Status == 404)
+                return Results.Problem(statusCode: 404, title: "Not found", detail: $"No {kind} {id} existed at {at:O}, by the ledger or by its owning service.");
+            return Results.Ok(new
+            {
+                kind,
+                id,
+                asOf = at,
+                owningService = new { available = state.Body is not null, status = state.Status, error = state.Error, history = state.Body },
+                ledger = rows.Select(r => EntryView.Of(r)),
+            });
+        });
+        return app;
+    }
+
+    private static async Task<(int? Status, JsonElement? Body, string? Error)> OwnerStateAsync(
+        IHttpClientFactory clients, AuditOptions options, string kind, string path, string correlationId, CancellationToken ct)
+    {
+        if (!options.Services.TryGetValue(kind, out var baseUrl)) return (null, null, $"Audit:Services:{kind} is not configured.");
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(baseUrl), path));
+            request.Headers.Add(CorrelationId.HeaderName, correlationId);
+            using var response = await clients.CreateClient(HttpClientName).SendAsync(request, ct);
+            if (!response.IsSuccessStatusCode) return ((int)response.StatusCode, null, $"{baseUrl} answered {(int)response.StatusCode}.");
+            return ((int)response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>(ct), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException })
+        {
+            return (null, null, $"{baseUrl} did not answer: {e.Message}");
+        }
+    }
+}
