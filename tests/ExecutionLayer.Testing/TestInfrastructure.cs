@@ -16,6 +16,13 @@ public static class TestInfrastructure
         Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
         ?? "Host=127.0.0.1;Port=55432;Database=executionlayer;Username=executionlayer;Password=executionlayer-dev";
 
+    /// <summary>The audit service's append-only role on the given database (created by the audit service's migration if absent).</summary>
+    public static string AuditLedgerOn(string databaseConnectionString) => new Npgsql.NpgsqlConnectionStringBuilder(databaseConnectionString)
+    {
+        Username = Environment.GetEnvironmentVariable("EL_PG_AUDIT_USER") ?? "el_audit",
+        Password = Environment.GetEnvironmentVariable("EL_PG_AUDIT_PASSWORD") ?? "el-audit-dev",
+    }.ConnectionString;
+
     public static RabbitMqSettings RabbitMq => new()
     {
         Host = Environment.GetEnvironmentVariable("RabbitMq__Host") ?? "127.0.0.1",
