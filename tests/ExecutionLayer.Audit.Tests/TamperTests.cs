@@ -66,7 +66,10 @@ public sealed class TamperTests : IAsyncLifetime
     {
         await _app.TamperAsync("DELETE FROM audit.ledger WHERE sequence > 9");
         var problem = await ProblemAsync();
-        Assert.Equal((12L, "truncated"), (problem.GetProperty("sequence").GetInt64(), problem.GetProperty("kind").GetString()));
+        // The first signed head past the surviving ledger: twelve, or an earlier one the signer made on the way.
+        Assert.Equal("truncated", problem.GetProperty("kind").GetString());
+        Assert.InRange(problem.GetProperty("sequence").GetInt64(), 10, 12);
+        Assert.Equal(9, (await _app.VerifyAsync()).GetProperty("headSequence").GetInt64());
     }
 
     [Fact]
