@@ -10,7 +10,6 @@ using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.Messaging;
 using ExecutionLayer.ServiceDefaults;
 using MassTransit;
-using Npgsql;
 
 namespace ExecutionLayer.Audit;
 
@@ -26,12 +25,7 @@ public static class AuditConfig
 
         // The migration runs as the owner; everything else — the only data source in the container — as the append-only role.
         builder.Services.AddHostedService<LedgerMigrationHost>();
-        builder.Services.AddSingleton(_ =>
-        {
-            var data = new NpgsqlDataSourceBuilder(connections.AppendConnectionString) { Name = "audit" };
-            if (string.IsNullOrEmpty(data.ConnectionStringBuilder.Options)) data.ConnectionStringBuilder.Options = "-c jit=off";
-            return data.Build();
-        });
+        builder.Services.AddSingleton(_ => ServiceDataSource.Build(connections.AppendConnectionString, "audit"));
         builder.Services.AddSingleton(sp => SigningKeys.From(options.Signing, sp.GetRequiredService<ILoggerFactory>().CreateLogger("ExecutionLayer.Audit.Signing")));
         builder.Services.AddSingleton<CheckpointSignal>();
         builder.Services.AddSingleton<Checkpoints>();

@@ -25,15 +25,7 @@ public static class EventStoreServiceCollectionExtensions
         var types = new EventTypeRegistry();
         registerTypes(types);
 
-        services.AddSingleton(_ =>
-        {
-            var builder = new NpgsqlDataSourceBuilder(connectionString) { Name = schema };
-            // Every statement here is short; PostgreSQL's JIT compiles any plan above jit_above_cost and
-            // spends 100+ ms doing so (measured on the metrics queries at 20k actions: 130 ms → see
-            // docs/benchmarks.md). Off unless the connection string sets options of its own.
-            if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.Options)) builder.ConnectionStringBuilder.Options = "-c jit=off";
-            return builder.Build();
-        });
+        services.AddSingleton(_ => ServiceDataSource.Build(connectionString, schema));
         services.AddSingleton(types);
         services.AddSingleton(sp => new EventStore(
             sp.GetRequiredService<NpgsqlDataSource>(), new SchemaName(schema), types, sp.GetRequiredService<TimeProvider>(), options,
