@@ -28,10 +28,12 @@ internal sealed class ExceptionsIntegrationMapper : IIntegrationEventMapper
                 yield return new QualityHoldPropagated(e.CaseId, e.HoldId, e.LotId, site, e.Lots, e.BlockedProductionOrders, e.BlockedShipments, e.RaisedAt, e.PropagatedAt);
                 break;
             case CaseRouted e:
+                // Cases routed before CaseRouted carried its impact (stored without the field) are published with none rather than stall the outbox.
+                var impact = e.Impact ?? Impact.None;
                 foreach (var function in e.Functions)
                     yield return new ActionRequested(CaseAction.RequestIdFor(e.CaseId, function.Function), e.CaseId, site,
                         function.Function, function.OwnerRole, $"Respond to exception case {e.CaseId} ({function.Function})", e.Severity.ToString(),
-                        e.Impact.ProductionOrders, e.Impact.Shipments, e.Impact.ValueAtRisk, e.RoutedAt);
+                        impact.ProductionOrders, impact.Shipments, impact.ValueAtRisk, e.RoutedAt);
                 break;
             case ApprovalRequested e:
                 yield return new ApprovalNeeded(e.RequestId, e.CaseId, site, e.SubjectType, e.SubjectId, e.Amount, e.Currency,
