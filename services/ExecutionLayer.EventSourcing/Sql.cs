@@ -27,6 +27,17 @@ public static class Sql
         return await command.ExecuteScalarAsync(ct) is T value ? value : default;
     }
 
+    /// <summary>Every row of a read outside any transaction, each mapped by <paramref name="read"/>.</summary>
+    public static async Task<List<T>> ListAsync<T>(NpgsqlDataSource db, string sql, Func<NpgsqlDataReader, T> read, CancellationToken ct, params NpgsqlParameter[] parameters)
+    {
+        await using var command = db.CreateCommand(sql);
+        command.Parameters.AddRange(parameters);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct)) rows.Add(read(reader));
+        return rows;
+    }
+
     public static NpgsqlCommand Command(NpgsqlTransaction tx, string sql, object?[] args)
     {
         var command = new NpgsqlCommand(sql, tx.Connection, tx);

@@ -62,15 +62,8 @@ public static class ReadingActionsEndpoints
         return app;
     }
 
-    public static async Task<List<ActionSummary>> SummariesAsync(EventStore store, string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
-    {
-        await using var command = store.DataSource.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
-        var list = new List<ActionSummary>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) list.Add(ReadSummary(reader));
-        return list;
-    }
+    public static Task<List<ActionSummary>> SummariesAsync(EventStore store, string sql, CancellationToken ct, params NpgsqlParameter[] parameters) =>
+        Sql.ListAsync(store.DataSource, sql, ReadSummary, ct, parameters);
 
     public static ActionSummary ReadSummary(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4), Enum.Parse<Priority>(r.GetString(5)),

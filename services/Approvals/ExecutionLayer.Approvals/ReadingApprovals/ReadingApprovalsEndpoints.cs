@@ -115,15 +115,8 @@ public static class ReadingApprovalsEndpoints
         return app;
     }
 
-    private static async Task<List<ApprovalSummary>> SummariesAsync(EventStore store, string sql, CancellationToken ct, params NpgsqlParameter[] parameters)
-    {
-        await using var command = store.DataSource.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
-        var list = new List<ApprovalSummary>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) list.Add(ReadSummary(reader));
-        return list;
-    }
+    private static Task<List<ApprovalSummary>> SummariesAsync(EventStore store, string sql, CancellationToken ct, params NpgsqlParameter[] parameters) =>
+        Sql.ListAsync(store.DataSource, sql, ReadSummary, ct, parameters);
 
     private static ApprovalSummary ReadSummary(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt32(6), r.GetString(7),

@@ -1,6 +1,7 @@
 using System.Text;
 using ExecutionLayer.Audit.Ledger;
 using ExecutionLayer.Audit.Signing;
+using ExecutionLayer.EventSourcing;
 using Npgsql;
 
 namespace ExecutionLayer.Audit.Exporting;
@@ -71,30 +72,14 @@ internal static class ExportEndpoints
         return segments;
     }
 
-    private static async Task<List<long>> CorrelationAsync(NpgsqlDataSource db, string correlationId, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT sequence FROM audit.ledger WHERE correlation_id = $1 ORDER BY sequence LIMIT $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = correlationId });
-        command.Parameters.Add(new NpgsqlParameter { Value = MaxEntries + 1 });
-        return await ReadLongsAsync(command, ct);
-    }
+    private static Task<List<long>> CorrelationAsync(NpgsqlDataSource db, string correlationId, CancellationToken ct) =>
+        Sql.ListAsync(db, "SELECT sequence FROM audit.ledger WHERE correlation_id = $1 ORDER BY sequence LIMIT $2", r => r.GetInt64(0), ct,
+            new NpgsqlParameter { Value = correlationId }, new NpgsqlParameter { Value = MaxEntries + 1 });
 
-    private static async Task<List<long>> RangeAsync(NpgsqlDataSource db, long from, long? to, CancellationToken ct)
-    {
-        await using var command = db.CreateCommand("SELECT sequence FROM audit.ledger WHERE sequence >= $1 AND ($2::bigint IS NULL OR sequence <= $2) ORDER BY sequence LIMIT $3");
-        command.Parameters.Add(new NpgsqlParameter { Value = from });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)to ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = MaxEntries + 1 });
-        return await ReadLongsAsync(command, ct);
-    }
-
-    private static async Task<List<long>> ReadLongsAsync(NpgsqlCommand command, CancellationToken ct)
-    {
-        var values = new List<long>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) values.Add(reader.GetInt64(0));
-        return values;
-    }
+    private static Task<List<long>> RangeAsync(NpgsqlDataSource db, long from, long? to, CancellationToken ct) =>
+        Sql.ListAsync(db, "SELECT sequence FROM audit.ledger WHERE sequence >= $1 AND ($2::bigint IS NULL OR sequence <= $2) ORDER BY sequence LIMIT $3",
+            r => r.GetInt64(0), ct, new NpgsqlParameter { Value = from },
+            new NpgsqlParameter { Value = (object?)to ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint }, new NpgsqlParameter { Value = MaxEntries + 1 });
 
     private static async Task WriteLineAsync(HttpContext http, string line, CancellationToken ct)
     {

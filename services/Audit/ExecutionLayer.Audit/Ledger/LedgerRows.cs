@@ -22,15 +22,8 @@ internal static class LedgerRows
             Sql.TimeAt(r, 16), Sql.TimeAt(r, 17), Sql.TimeAt(r, 18), r.GetString(19)),
         r.GetFieldValue<byte[]>(20), r.GetFieldValue<byte[]>(21));
 
-    public static async Task<List<LedgerRow>> QueryAsync(NpgsqlDataSource db, string where, CancellationToken ct, params NpgsqlParameter[] parameters)
-    {
-        await using var command = db.CreateCommand($"SELECT {Columns} FROM {Table} {where}");
-        command.Parameters.AddRange(parameters);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<LedgerRow>();
-        while (await reader.ReadAsync(ct)) rows.Add(Read(reader));
-        return rows;
-    }
+    public static Task<List<LedgerRow>> QueryAsync(NpgsqlDataSource db, string where, CancellationToken ct, params NpgsqlParameter[] parameters) =>
+        Sql.ListAsync(db, $"SELECT {Columns} FROM {Table} {where}", Read, ct, parameters);
 
     /// <summary>Rows one at a time, for scans too long to hold (verification, export, NDJSON).</summary>
     public static async IAsyncEnumerable<LedgerRow> StreamAsync(

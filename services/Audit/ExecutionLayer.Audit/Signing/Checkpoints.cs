@@ -39,14 +39,7 @@ internal sealed class Checkpoints(NpgsqlDataSource db, SigningKeys keys, TimePro
     public async Task<SignedCheckpoint?> CoveringAsync(long sequence, CancellationToken ct) =>
         (await ReadAsync("WHERE sequence >= $1 ORDER BY sequence LIMIT 1", ct, new NpgsqlParameter { Value = sequence })).SingleOrDefault();
 
-    private async Task<List<SignedCheckpoint>> ReadAsync(string clause, CancellationToken ct, params NpgsqlParameter[] parameters)
-    {
-        await using var command = db.CreateCommand($"SELECT sequence, hash, signed_at, key_id, signature FROM {Table} {clause}");
-        command.Parameters.AddRange(parameters);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var found = new List<SignedCheckpoint>();
-        while (await reader.ReadAsync(ct))
-            found.Add(new SignedCheckpoint(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), Sql.TimeAt(reader, 2), reader.GetString(3), reader.GetFieldValue<byte[]>(4)));
-        return found;
-    }
+    private Task<List<SignedCheckpoint>> ReadAsync(string clause, CancellationToken ct, params NpgsqlParameter[] parameters) =>
+        Sql.ListAsync(db, $"SELECT sequence, hash, signed_at, key_id, signature FROM {Table} {clause}",
+            r => new SignedCheckpoint(r.GetInt64(0), r.GetFieldValue<byte[]>(1), Sql.TimeAt(r, 2), r.GetString(3), r.GetFieldValue<byte[]>(4)), ct, parameters);
 }
