@@ -45,6 +45,8 @@ export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$EL_PG_PORT;Database=$EL
 export ConnectionStrings__AuditLedger="Host=127.0.0.1;Port=$EL_PG_PORT;Database=$EL_PG_DATABASE;Username=$EL_PG_AUDIT_USER;Password=$EL_PG_AUDIT_PASSWORD"
 # A development checkpoint signing key, generated on first start; production passes Audit__Signing__PrivateKeyPem.
 export Audit__Signing__PrivateKeyFile="${Audit__Signing__PrivateKeyFile:-$EL_DATA_DIR/audit-signing-key.pem}"
+# The secret the gateway signs callers' identities with and every service checks; production sets its own.
+export Gateway__SigningKey="${Gateway__SigningKey:-el-dev-gateway-signing-key-not-for-production}"
 export ConnectionStrings__PostgresAdmin="Host=127.0.0.1;Port=$EL_PG_PORT;Database=postgres;Username=postgres;Password=$EL_PG_ADMIN_PASSWORD"
 export RabbitMq__Host=127.0.0.1
 export RabbitMq__Port="$EL_RABBITMQ_PORT"

@@ -65,6 +65,7 @@ public sealed partial class EventStore
                 Nullable(a.Metadata.CausationId),
                 Nullable(a.Metadata.Actor),
                 Nullable(a.Metadata.Site),
+                Nullable(a.Metadata.TraceParent),
             },
         };
 

@@ -19,6 +19,8 @@ public sealed partial class EventStore
         if (events.Count > Options.MaxEventsPerAppend)
             throw new InvalidAppendException($"An append may hold at most {Options.MaxEventsPerAppend} events; this one has {events.Count}.");
         metadata ??= EventMetadata.None;
+        if (metadata.TraceParent is null && TraceContext.CurrentParent() is { } traceParent)
+            metadata = metadata with { TraceParent = traceParent };
         ValidateMetadata(metadata);
 
         var now = Clock.GetUtcNow();
@@ -67,6 +69,7 @@ public sealed partial class EventStore
         Check(metadata.CausationId, "causation id");
         Check(metadata.Actor, "actor");
         Check(metadata.Site, "site");
+        Check(metadata.TraceParent, "trace parent");
 
         static void Check(string? value, string what)
         {

@@ -56,6 +56,9 @@ public static class Sql
     /// <summary>A text parameter that may be null: typed, so <c>$1::text IS NULL OR …</c> filters plan without a cast error.</summary>
     public static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
+    /// <summary>A text[] that may be null: the site filters' "every site" is a null array.</summary>
+    public static NpgsqlParameter Texts(string[]? values) => new() { Value = (object?)values ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
     public static NpgsqlParameter Timestamp(DateTimeOffset? at) => new() { Value = (object?)at?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     /// <summary>A timestamptz column as the UTC instant it holds.</summary>

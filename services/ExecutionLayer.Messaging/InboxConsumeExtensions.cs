@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Inbox;
 using MassTransit;
@@ -11,6 +12,14 @@ public static class InboxConsumeExtensions
         where T : class
     {
         var messageId = context.MessageId ?? throw new InvalidOperationException($"A {typeof(T).Name} arrived without a message id; it cannot be deduplicated.");
-        return inbox.HandleOnceAsync(consumer, messageId, work, context.CancellationToken);
+        return HandleInTraceAsync(context, inbox, consumer, messageId, work);
+    }
+
+    // Not inlined into HandleOnceAsync: the activity must stay current until the work has finished.
+    private static async Task<bool> HandleInTraceAsync<T>(ConsumeContext<T> context, MessageInbox inbox, string consumer, Guid messageId, Func<UnitOfWork, Task> work)
+        where T : class
+    {
+        using var trace = TraceContext.Continue(context.Headers.Get<string>(Outbox.OutboxPublisher.TraceParentHeader), $"consume {typeof(T).Name}", ActivityKind.Consumer);
+        return await inbox.HandleOnceAsync(consumer, messageId, work, context.CancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Json;
 using ExecutionLayer.ServiceDefaults.Problems;
 using ExecutionLayer.ServiceDefaults.Telemetry;
@@ -34,6 +35,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
         builder.Services.AddExecutionLayerProblemDetails();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<GatewayTrust>();
+        builder.Services.AddOpenApi();
         return builder;
     }
 
@@ -47,14 +50,27 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
+    /// <summary>
+    /// For the services behind the gateway: only requests it signed get through (see
+    /// <see cref="GatewayIdentityMiddleware"/>). Resolving the key here makes a missing one stop the start.
+    /// </summary>
+    public static WebApplication RequireGatewaySignature(this WebApplication app)
+    {
+        _ = app.Services.GetRequiredService<GatewayTrust>();
+        app.UseMiddleware<GatewayIdentityMiddleware>();
+        return app;
+    }
+
     public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowWithoutGatewaySignature();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = HealthReportWriter.WriteAsync,
-        });
+        }).AllowWithoutGatewaySignature();
+        // The gateway merges every service's description into its own /openapi.json.
+        app.MapOpenApi().AllowWithoutGatewaySignature();
         return app;
     }
 

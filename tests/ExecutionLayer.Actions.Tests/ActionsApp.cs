@@ -46,6 +46,7 @@ public sealed class ActionsApp : IAsyncLifetime
         {
             web.UseEnvironment("Development");
             web.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
+            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
             foreach (var (key, value) in _vhost.Configuration) web.UseSetting(key, value);
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         });
@@ -72,12 +73,12 @@ public sealed class ActionsApp : IAsyncLifetime
         await Database.DisposeAsync();
     }
 
-    /// <summary>A client that says it is <paramref name="actor"/> (X-Actor); null for one that says nothing.</summary>
+    /// <summary>A client the gateway signed as <paramref name="actor"/>; null for one that did not come through the gateway.</summary>
     public HttpClient As(string? actor)
     {
         var key = actor ?? "";
         if (_clients.TryGetValue(key, out var client)) return client;
-        client = _factory.CreateClient();
+        client = actor is null ? _factory.CreateClient() : _factory.CreateDefaultClient(new GatewaySigningHandler());
         if (actor is not null) client.DefaultRequestHeaders.Add("X-Actor", actor);
         return _clients[key] = client;
     }

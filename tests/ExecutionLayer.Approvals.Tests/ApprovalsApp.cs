@@ -42,6 +42,7 @@ public sealed class ApprovalsApp : IAsyncLifetime
         {
             web.UseEnvironment("Development");
             web.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
+            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
             foreach (var (key, value) in _vhost.Configuration) web.UseSetting(key, value);
             web.UseSetting("Approvals:Tokens:Key", "approvals-test-token-key");
             web.UseSetting("Approvals:PublicBaseUrl", "http://approvals.test");
@@ -51,7 +52,7 @@ public sealed class ApprovalsApp : IAsyncLifetime
             web.UseSetting("Approvals:Webhooks:PollInterval", "00:00:00.050");
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         });
-        Client = _factory.CreateClient();
+        Client = _factory.CreateDefaultClient(new GatewaySigningHandler());
         await SetUpPlantAsync();
     }
 

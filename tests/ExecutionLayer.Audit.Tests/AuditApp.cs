@@ -36,6 +36,7 @@ public sealed class AuditApp : IAsyncLifetime
         {
             web.UseEnvironment("Development");
             web.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
+            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
             web.UseSetting("ConnectionStrings:AuditLedger", AppendRoleConnectionString);
             foreach (var (key, value) in _vhost.Configuration) web.UseSetting(key, value);
             web.UseSetting("Audit:Signing:PrivateKeyPem", SigningKey.ExportPkcs8PrivateKeyPem());
@@ -43,7 +44,7 @@ public sealed class AuditApp : IAsyncLifetime
             web.UseSetting("Audit:Checkpoints:PollInterval", "00:00:00.100");
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         });
-        Client = _factory.CreateClient();
+        Client = _factory.CreateDefaultClient(new GatewaySigningHandler());
     }
 
     public async Task DisposeAsync()

@@ -70,10 +70,10 @@ public sealed class PlantLoop : IAsyncLifetime
         });
 
         // Audit first: its queue must exist before the other services' outboxes publish the feed.
-        Audit = audit.CreateClient();
-        Exceptions = exceptions.CreateClient();
-        Approvals = approvals.CreateClient();
-        Actions = actions.CreateClient();
+        Audit = audit.CreateDefaultClient(new GatewaySigningHandler());
+        Exceptions = exceptions.CreateDefaultClient(new GatewaySigningHandler());
+        Approvals = approvals.CreateDefaultClient(new GatewaySigningHandler());
+        Actions = actions.CreateDefaultClient(new GatewaySigningHandler());
         Actions.DefaultRequestHeaders.Add("X-Actor", PlantManager);
         await SetUpPlantAsync();
     }
@@ -84,6 +84,7 @@ public sealed class PlantLoop : IAsyncLifetime
         {
             web.UseEnvironment("Development");
             web.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
+            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
             foreach (var (key, value) in _vhost.Configuration) web.UseSetting(key, value);
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
             configure(web);

@@ -38,13 +38,14 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
         {
             web.UseContentRoot(AppContext.BaseDirectory);
             web.UseSetting("ConnectionStrings:Postgres", connectionString);
+            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
             foreach (var (key, value) in vhost.Configuration) web.UseSetting(key, value);
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
         });
         await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>()
             .Discard<ExecutionLayer.Contracts.Actions.ActionItemCreated>().StartAsync();
-        using var client = factory.CreateClient();
+        using var client = factory.CreateDefaultClient(new GatewaySigningHandler());
         client.DefaultRequestHeaders.Add("X-Actor", "bench.lead");
         await SetUpAsync(client);
 
@@ -98,9 +99,9 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
             fresh[i] = (await (await Ensure(client.PostAsJsonAsync("/actions", Body(i), JsonDefaults.Options))).Content.ReadFromJsonAsync<ActionBody>())!.ActionId;
         var commands = await Measure.RunAsync("lifecycle commands", lifecycles * 4L, () => Measure.ConcurrentlyAsync(Clients, async c =>
         {
-            using var owner = factory.CreateClient();
+            using var owner = factory.CreateDefaultClient(new GatewaySigningHandler());
             owner.DefaultRequestHeaders.Add("X-Actor", "owner-bench");
-            using var verifier = factory.CreateClient();
+            using var verifier = factory.CreateDefaultClient(new GatewaySigningHandler());
             verifier.DefaultRequestHeaders.Add("X-Actor", "verifier-bench");
             for (var i = c; i < lifecycles; i += Clients)
             {

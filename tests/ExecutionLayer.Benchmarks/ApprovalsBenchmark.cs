@@ -37,6 +37,7 @@ internal sealed class ApprovalsBenchmark(string connectionString, bool quick)
         {
             web.UseContentRoot(AppContext.BaseDirectory);
             web.UseSetting("ConnectionStrings:Postgres", connectionString);
+            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
             foreach (var (key, value) in vhost.Configuration) web.UseSetting(key, value);
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             web.UseSetting("Approvals:Tokens:Key", "benchmark-decision-token-key");
@@ -44,7 +45,7 @@ internal sealed class ApprovalsBenchmark(string connectionString, bool quick)
             web.UseSetting("Approvals:Webhooks:PollInterval", "00:00:00.020");
         });
         await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
-        using var client = factory.CreateClient();
+        using var client = factory.CreateDefaultClient(new GatewaySigningHandler());
         await SetUpAsync(client, bridge.Url, secret);
 
         var notices = new ConcurrentDictionary<Guid, ReceivedWebhook>();

@@ -40,6 +40,7 @@ internal sealed class AuditBenchmark(string connectionString, bool quick)
         {
             web.UseContentRoot(AppContext.BaseDirectory);
             web.UseSetting("ConnectionStrings:Postgres", connectionString);
+            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
             web.UseSetting("ConnectionStrings:AuditLedger", TestInfrastructure.AuditLedgerOn(connectionString));
             web.UseSetting("Audit:Signing:PrivateKeyPem", key.ExportPkcs8PrivateKeyPem());
             foreach (var (k, value) in vhost.Configuration) web.UseSetting(k, value);
@@ -47,7 +48,7 @@ internal sealed class AuditBenchmark(string connectionString, bool quick)
         });
 
         // The queue and its binding exist once the service has started; then the feed waits in it while the service is down.
-        await using (var first = Start()) first.CreateClient().Dispose();
+        await using (var first = Start()) first.CreateDefaultClient(new GatewaySigningHandler()).Dispose();
         var publisher = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(vhost.Settings.Host, vhost.Settings.Port, vhost.Settings.VirtualHost, h =>
         {
             h.Username(vhost.Settings.Username);
@@ -67,7 +68,7 @@ internal sealed class AuditBenchmark(string connectionString, bool quick)
         await using var db = NpgsqlDataSource.Create(connectionString);
         await using var audit = Start();
         var watch = Stopwatch.StartNew();
-        using var client = audit.CreateClient();
+        using var client = audit.CreateDefaultClient(new GatewaySigningHandler());
         while (await CountAsync(db) < feed) await Task.Delay(50);
         var appended = new Figure("ledger appends from the bus", feed, watch.Elapsed);
 

@@ -92,12 +92,13 @@ internal sealed class ExceptionsBenchmark(string connectionString, bool quick)
         {
             web.UseContentRoot(AppContext.BaseDirectory);
             web.UseSetting("ConnectionStrings:Postgres", connectionString);
+            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
             foreach (var (key, value) in vhost.Configuration) web.UseSetting(key, value);
             web.UseSetting("Logging:LogLevel:Default", "Warning");
         });
         // The audit service is not part of this run; its queue must exist, as the audit feed is published mandatory.
         await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
-        using var client = factory.CreateClient();
+        using var client = factory.CreateDefaultClient(new GatewaySigningHandler());
         var store = factory.Services.GetRequiredService<EventStore>();
 
         // Intake: batches of 100 from 4 clients, each answered only once durably stored.

@@ -33,12 +33,13 @@ public sealed class ExceptionsApp : IAsyncLifetime
         {
             web.UseEnvironment("Development");
             web.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
+            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
             foreach (var (key, value) in _vhost.Configuration) web.UseSetting(key, value);
             // Smyrna counts a changeover as a stop only after 45 minutes (the per-site, per-reason rule).
             web.UseSetting("Exceptions:SiteDetection:TN-SMYRNA:MachineDownAfterByReasonCode:CHANGEOVER", "00:45:00");
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         });
-        Client = _factory.CreateClient();
+        Client = _factory.CreateDefaultClient(new GatewaySigningHandler());
     }
 
     public async Task DisposeAsync()

@@ -7,6 +7,7 @@ builder.AddActionsService();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.RequireGatewaySignature();
 app.MapDefaultEndpoints();
 app.MapActionsApi();
 app.Run();

@@ -7,6 +7,7 @@ builder.AddApprovalsService();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.RequireGatewaySignature();
 app.MapDefaultEndpoints();
 app.MapApprovalsApi();
 app.Run();

@@ -7,6 +7,7 @@ builder.AddAuditService();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.RequireGatewaySignature();
 app.MapDefaultEndpoints();
 app.MapAuditApi();
 app.Run();

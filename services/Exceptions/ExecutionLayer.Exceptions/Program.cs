@@ -7,6 +7,7 @@ builder.AddExceptionsService();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.RequireGatewaySignature();
 app.MapDefaultEndpoints();
 app.MapExceptionsApi();
 app.Run();

@@ -20,6 +20,7 @@ public sealed class OutboxPublisher(
     public const string SourceHeader = "el-source";
     public const string SequenceHeader = "el-sequence";
     public const string CorrelationHeader = "el-correlation-id";
+    public const string TraceParentHeader = "el-traceparent";
 
     private readonly IIntegrationEventMapper[] _mappers = mappers.ToArray();
 
@@ -31,6 +32,8 @@ public sealed class OutboxPublisher(
         foreach (var e in batch)
         {
             sequence++;
+            // Published under the trace of the request that stored it, so the consumer's work joins that trace.
+            using var trace = TraceContext.Continue(e.Metadata.TraceParent, "outbox publish", System.Diagnostics.ActivityKind.Producer);
             var audit = new DomainEventRecorded(options.Service, sequence, e.EventId, e.Position, e.StreamId, e.StreamType, e.Version,
                 e.EventType, e.SchemaVersion, e.Json, e.Metadata.CorrelationId, e.Metadata.CausationId, e.Metadata.Actor,
                 e.Metadata.Site, e.OccurredAt, e.RecordedAt);
@@ -61,6 +64,7 @@ public sealed class OutboxPublisher(
             context.Headers.Set(SourceHeader, options.Service);
             context.Headers.Set(SequenceHeader, sequence);
             if (e.Metadata.CorrelationId is { } correlation) context.Headers.Set(CorrelationHeader, correlation);
+            if (e.Metadata.TraceParent is { } traceParent) context.Headers.Set(TraceParentHeader, traceParent);
         }), ct);
     }
 

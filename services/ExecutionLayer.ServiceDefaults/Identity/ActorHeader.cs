@@ -2,14 +2,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace ExecutionLayer.ServiceDefaults.Identity;
 
-/// <summary>Who is calling, as the X-Actor header says.</summary>
-/// <remarks>
-/// The gateway is the one place identities are established; until it forwards a signed X-Actor
-/// (issue #8), this is what the caller says it is.
-/// </remarks>
+/// <summary>Who is calling, as the gateway signed it (see <see cref="Caller"/>); null on endpoints reached without the gateway.</summary>
 public static class ActorHeader
 {
-    public const string Name = "X-Actor";
+    public const string Name = GatewayHeaders.Actor;
 
-    public static string? Of(HttpContext http) => http.Request.Headers[Name].FirstOrDefault() is { Length: > 0 and <= 200 } actor ? actor.Trim() : null;
+    public static string? Of(HttpContext http) => http.Features.Get<Caller>()?.Actor;
 }

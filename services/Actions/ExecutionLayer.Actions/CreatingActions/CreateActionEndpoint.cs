@@ -21,12 +21,13 @@ public static partial class CreateActionEndpoint
 {
     public static IEndpointRouteBuilder MapCreateAction(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/actions", async (CreateActionBody body, HttpContext http, EventStore store, CreateActionHandler handler, SiteDirectory sites,
+        app.MapPost("/actions", async (CreateActionBody body, HttpContext http, Caller caller, EventStore store, CreateActionHandler handler, SiteDirectory sites,
             ActionsOptions options, CancellationToken ct) =>
         {
-            if (ActorHeader.Of(http) is not { } actor) return Caller.Unknown();
+            var actor = caller.Actor;
             var errors = Validate(body, options);
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid action");
+            if (!caller.Sees(body.Site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not create actions at {body.Site}.");
 
             var kind = body.SourceKind ?? SourceKind.Manual;
             var reference = string.IsNullOrWhiteSpace(body.SourceReference) ? actor : body.SourceReference.Trim();

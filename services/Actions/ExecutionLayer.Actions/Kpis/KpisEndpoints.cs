@@ -21,10 +21,11 @@ public static class KpisEndpoints
 {
     public static IEndpointRouteBuilder MapKpis(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/kpis/{site}/{kpi}", async (string site, string kpi, DefineKpiBody body, HttpContext http, EventStore store, KpiRegistry registry,
+        app.MapPut("/kpis/{site}/{kpi}", async (string site, string kpi, DefineKpiBody body, HttpContext http, Caller caller, EventStore store, KpiRegistry registry,
             ActionsOptions options, CancellationToken ct) =>
         {
-            if (ActorHeader.Of(http) is not { } actor) return Caller.Unknown();
+            var actor = caller.Actor;
+            if (!caller.Sees(site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not define KPIs at {site}.");
             var errors = Where(site, kpi, options);
             if (body.Direction is null || body.Target is null || body.Green is null || body.Red is null || body.Perspective is null)
                 errors["definition"] = ["Give name, unit, direction, target, green, red and perspective."];
@@ -39,10 +40,11 @@ public static class KpisEndpoints
             return Results.Ok(new { site, kpi, written.State.Version, changed = written.Events.Count > 0 });
         });
 
-        app.MapPost("/kpis/{site}/{kpi}/readings", async (string site, string kpi, RecordReadingBody body, HttpContext http, EventStore store,
+        app.MapPost("/kpis/{site}/{kpi}/readings", async (string site, string kpi, RecordReadingBody body, HttpContext http, Caller caller, EventStore store,
             KpiRegistry registry, ActionsOptions options, CancellationToken ct) =>
         {
-            if (ActorHeader.Of(http) is not { } actor) return Caller.Unknown();
+            var actor = caller.Actor;
+            if (!caller.Sees(site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not record readings at {site}.");
             var errors = Where(site, kpi, options);
             if (body.Value is null) errors["value"] = ["Give the measured value."];
             if (body.MeasuredAt is null) errors["measuredAt"] = ["Say when it was measured (ISO 8601 with offset)."];
@@ -62,15 +64,17 @@ public static class KpisEndpoints
             return recorded ? Results.Created($"/kpis/{site}/{kpi}", reading) : Results.Ok(reading);
         });
 
-        app.MapGet("/kpis", async (string? site, string? status, EventStore store, CancellationToken ct) =>
+        app.MapGet("/kpis", async (string? site, string? status, Caller caller, EventStore store, CancellationToken ct) =>
         {
             if (status is not null && (!Enum.TryParse<KpiStatus>(status, true, out _) || int.TryParse(status, out _)))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", Enum.GetNames<KpiStatus>())}."] });
-            return Results.Ok(await KpiViewsAsync(store, site, status is null ? null : Enum.Parse<KpiStatus>(status, true), null, ct));
+            var views = await KpiViewsAsync(store, site, status is null ? null : Enum.Parse<KpiStatus>(status, true), null, ct);
+            return Results.Ok(views.Where(v => caller.Sees(v.Site)));
         });
 
-        app.MapGet("/kpis/{site}/{kpi}", async (string site, string kpi, int? readings, EventStore store, CancellationToken ct) =>
+        app.MapGet("/kpis/{site}/{kpi}", async (string site, string kpi, int? readings, Caller caller, EventStore store, CancellationToken ct) =>
         {
+            if (!caller.Sees(site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No KPI {kpi} at {site}.");
             if (readings is < 0 or > 1000) return Results.ValidationProblem(new Dictionary<string, string[]> { ["readings"] = ["From 0 to 1000."] });
             var views = await KpiViewsAsync(store, site, null, kpi, ct, readings ?? 50);
             return views.Count == 1 ? Results.Ok(views[0]) : Results.Problem(statusCode: 404, title: "Not found", detail: $"No KPI {kpi} at {site}.");

@@ -6,7 +6,9 @@ namespace ExecutionLayer.Actions.Metrics;
 
 public enum MetricsGrouping { Site, Department, Owner, Kpi, Perspective }
 
-public sealed record MetricsFilter(string? Site, string? Department, string? Owner, string? Kpi, string? Perspective, DateTimeOffset From, DateTimeOffset To);
+/// <param name="Sites">The sites the caller may see; null for all.</param>
+public sealed record MetricsFilter(string? Site, string? Department, string? Owner, string? Kpi, string? Perspective, DateTimeOffset From, DateTimeOffset To,
+    string[]? Sites = null);
 
 /// <summary>The execution metrics of one group, with the counts each ratio is made of so anyone can check it.</summary>
 public sealed record MetricsRow(
@@ -57,13 +59,13 @@ public sealed class ExecutionMetrics(EventStore store)
                 count(*) FILTER (WHERE a.status IN {open})
             FROM {store.Schema}.action_index a LEFT JOIN red r ON r.site = a.site{fanOut}
             WHERE ($1::text IS NULL OR a.site = $1) AND ($2::text IS NULL OR a.department = $2) AND ($3::text IS NULL OR lower(a.owner) = lower($3))
-              AND ($4::text IS NULL OR a.kpis @> ARRAY[$4]) AND ($5::text IS NULL OR a.perspective = $5)
+              AND ($4::text IS NULL OR a.kpis @> ARRAY[$4]) AND ($5::text IS NULL OR a.perspective = $5) AND ($11::text[] IS NULL OR a.site = ANY ($11))
             GROUP BY 1 ORDER BY 1
             """);
         command.Parameters.AddRange(new NpgsqlParameter[] {
             Sql.Text(filter.Site), Sql.Text(filter.Department), Sql.Text(filter.Owner),
             Sql.Text(filter.Kpi), Sql.Text(filter.Perspective),
-            Sql.Timestamp(filter.From), Sql.Timestamp(filter.To), Sql.Timestamp(now), Sql.Timestamp(weekStart), Sql.Timestamp(weekStart.AddDays(7)) });
+            Sql.Timestamp(filter.From), Sql.Timestamp(filter.To), Sql.Timestamp(now), Sql.Timestamp(weekStart), Sql.Timestamp(weekStart.AddDays(7)), Sql.Texts(filter.Sites) });
         var rows = new List<MetricsRow>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

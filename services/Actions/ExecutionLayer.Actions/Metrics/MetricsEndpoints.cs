@@ -1,3 +1,5 @@
+using ExecutionLayer.ServiceDefaults.Identity;
+
 namespace ExecutionLayer.Actions.Metrics;
 
 public static class MetricsEndpoints
@@ -6,7 +8,7 @@ public static class MetricsEndpoints
     {
         // Period [from, to), the last 30 days by default.
         app.MapGet("/metrics/execution", async (string? groupBy, string? site, string? department, string? owner, string? kpi, string? perspective,
-            DateTimeOffset? from, DateTimeOffset? to, ExecutionMetrics metrics, TimeProvider clock, CancellationToken ct) =>
+            DateTimeOffset? from, DateTimeOffset? to, Caller caller, ExecutionMetrics metrics, TimeProvider clock, CancellationToken ct) =>
         {
             MetricsGrouping grouping = MetricsGrouping.Site;
             if (groupBy is not null && (!Enum.TryParse(groupBy, ignoreCase: true, out grouping) || int.TryParse(groupBy, out _)))
@@ -16,7 +18,7 @@ public static class MetricsEndpoints
             if (start >= end) return Results.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["The period's start comes before its end."] });
             if (end - start > TimeSpan.FromDays(3660)) return Results.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["At most ten years at a time."] });
             var rows = await metrics.QueryAsync(grouping,
-                new MetricsFilter(site, department, owner, kpi?.ToLowerInvariant(), perspective, start, end), ct);
+                new MetricsFilter(site, department, owner, kpi?.ToLowerInvariant(), perspective, start, end, caller.SiteFilter), ct);
             return Results.Ok(new { groupBy = grouping, from = start, to = end, rows });
         });
         return app;

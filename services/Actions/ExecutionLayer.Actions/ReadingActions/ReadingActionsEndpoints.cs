@@ -2,6 +2,7 @@ using ExecutionLayer.Actions.Items;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Hosting;
 using Npgsql;
+using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Actions.ReadingActions;
 
@@ -19,7 +20,7 @@ public static class ReadingActionsEndpoints
     {
         // Keyset pagination on (created_at, action_id): pass the last row's values as after/afterId for the next page.
         app.MapGet("/actions", async (string? site, string? owner, string? status, string? kpi, string? sourceKind, string? sourceReference,
-            DateTimeOffset? after, Guid? afterId, int? limit, EventStore store, CancellationToken ct) =>
+            DateTimeOffset? after, Guid? afterId, int? limit, Caller caller, EventStore store, CancellationToken ct) =>
         {
             var openOnly = string.Equals(status, "open", StringComparison.OrdinalIgnoreCase);
             if (status is not null && !openOnly && (!Enum.TryParse<ActionStatus>(status, true, out var parsed) || parsed == ActionStatus.None || int.TryParse(status, out _)))
@@ -31,19 +32,20 @@ public static class ReadingActionsEndpoints
                 SELECT {SummaryColumns} FROM {store.Schema}.action_index a
                 WHERE ($1::text IS NULL OR a.site = $1) AND ($2::text IS NULL OR lower(a.owner) = lower($2)) AND ($3::text IS NULL OR a.status = $3) AND (NOT $10 OR a.status IN {OpenStatuses})
                   AND ($4::text IS NULL OR a.kpis @> ARRAY[$4]) AND ($5::text IS NULL OR a.source_kind = $5) AND ($6::text IS NULL OR a.source_reference = $6)
-                  AND ($7::timestamptz IS NULL OR (a.created_at, a.action_id) > ($7, $8::uuid))
+                  AND ($7::timestamptz IS NULL OR (a.created_at, a.action_id) > ($7, $8::uuid)) AND ($11::text[] IS NULL OR a.site = ANY ($11))
                 ORDER BY a.created_at, a.action_id LIMIT $9
                 """, ct, Sql.Text(site), Sql.Text(owner), Sql.Text(statusFilter), Sql.Text(kpi?.ToLowerInvariant()), Sql.Text(sourceKind), Sql.Text(sourceReference),
                 Sql.Timestamp(after),
                 new NpgsqlParameter { Value = (object?)afterId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
-                new NpgsqlParameter<int> { TypedValue = limit ?? 100 }, new NpgsqlParameter<bool> { TypedValue = openOnly }));
+                new NpgsqlParameter<int> { TypedValue = limit ?? 100 }, new NpgsqlParameter<bool> { TypedValue = openOnly }, Sql.Texts(caller.SiteFilter)));
         });
 
-        app.MapGet("/actions/{actionId:guid}", async (Guid actionId, HttpContext http, EventStore store, CancellationToken ct) =>
+        app.MapGet("/actions/{actionId:guid}", async (Guid actionId, Caller caller, HttpContext http, EventStore store, CancellationToken ct) =>
         {
             var events = await store.ReadStreamAsync(ActionItem.StreamId(actionId), ct: ct);
-            if (events.Count == 0) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {actionId}.");
             var state = events.Aggregate(ActionItem.Initial, (s, e) => s.Evolve(e.Data));
+            // Another site's action is answered exactly like a missing one.
+            if (events.Count == 0 || !caller.Sees(state.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {actionId}.");
             IfMatch.SetETag(http.Response, events[^1].Version);
             return Results.Ok(new
             {
@@ -53,10 +55,10 @@ public static class ReadingActionsEndpoints
         });
 
         // For the auditor: the action as it stood at a moment, from its own stream.
-        app.MapGet("/actions/{actionId:guid}/history", async (Guid actionId, DateTimeOffset asOf, EventStore store, CancellationToken ct) =>
+        app.MapGet("/actions/{actionId:guid}/history", async (Guid actionId, DateTimeOffset asOf, Caller caller, EventStore store, CancellationToken ct) =>
         {
             var loaded = await store.LoadAsOfAsync<ActionItem>(ActionItem.StreamId(actionId), recordedAt: asOf, ct: ct);
-            return loaded.Exists ? Results.Ok(new { actionId, asOf, loaded.Version, loaded.State })
+            return loaded.Exists && caller.Sees(loaded.State.Site) ? Results.Ok(new { actionId, asOf, loaded.Version, loaded.State })
                 : Results.Problem(statusCode: 404, title: "Not found", detail: $"Action {actionId} did not exist at {asOf:O}.");
         });
         return app;

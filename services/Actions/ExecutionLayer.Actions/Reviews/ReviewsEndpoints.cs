@@ -19,13 +19,14 @@ public static class ReviewsEndpoints
 {
     public static IEndpointRouteBuilder MapReviews(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/reviews", async (OpenReviewBody body, HttpContext http, EventStore store, AgendaBuilder agenda, ActionsOptions options, CancellationToken ct) =>
+        app.MapPost("/reviews", async (OpenReviewBody body, HttpContext http, Caller caller, EventStore store, AgendaBuilder agenda, ActionsOptions options, CancellationToken ct) =>
         {
-            if (ActorHeader.Of(http) is not { } actor) return Caller.Unknown();
+            var actor = caller.Actor;
             var errors = new Dictionary<string, string[]>();
             if (body.ReviewId == Guid.Empty) errors["reviewId"] = ["Leave it out or give a UUID you keep."];
             if (body.Kind is null) errors["kind"] = [$"One of {string.Join(", ", Enum.GetNames<ReviewKind>())}."];
             if (body.Site is null || !options.Sites.Contains(body.Site)) errors["site"] = [$"One of {string.Join(", ", options.Sites)}."];
+            if (body.Site is not null && !caller.Sees(body.Site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not hold reviews at {body.Site}.");
             if (body.Title is { Length: > 200 }) errors["title"] = ["At most 200 characters."];
             if (body.Attendees is not { Count: > 0 and <= 100 } attendees || attendees.Any(a => string.IsNullOrWhiteSpace(a) || a.Length > 200))
                 errors["attendees"] = ["From 1 to 100 people."];
@@ -49,10 +50,10 @@ public static class ReviewsEndpoints
             return written.Events.Count > 0 ? Results.Created($"/reviews/{reviewId}", written.State) : Results.Ok(written.State);
         });
 
-        app.MapPost("/reviews/{reviewId:guid}/decisions", async (Guid reviewId, RecordDecisionBody body, HttpContext http, EventStore store,
+        app.MapPost("/reviews/{reviewId:guid}/decisions", async (Guid reviewId, RecordDecisionBody body, HttpContext http, Caller caller, EventStore store,
             CreateActionHandler actions, Sites.SiteDirectory sites, CancellationToken ct) =>
         {
-            if (ActorHeader.Of(http) is not { } actor) return Caller.Unknown();
+            var actor = caller.Actor;
             var errors = new Dictionary<string, string[]>();
             if (body.DecisionId == Guid.Empty) errors["decisionId"] = ["Leave it out or give a UUID you keep, so a retry is recognised."];
             if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > 2000) errors["text"] = ["Say what was decided, in at most 2,000 characters."];
@@ -66,7 +67,7 @@ public static class ReviewsEndpoints
             var decisionId = body.DecisionId ?? Guid.CreateVersion7(now);
             await using var uow = await store.BeginAsync(ct);
             var review = (await store.LoadAsync<Review>(uow.Transaction, Review.StreamId(reviewId), ct)).State;
-            if (review.Status == ReviewStatus.None) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No review {reviewId}.");
+            if (review.Status == ReviewStatus.None || !caller.Sees(review.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No review {reviewId}.");
             if (review.Status != ReviewStatus.Open) return Results.Problem(statusCode: 409, title: "Not allowed in the current state", detail: "This review is closed.");
             var rules = await sites.RulesAsync(uow.Transaction, review.Site, ct);
             var create = new CreateAction(DeterministicId.From($"review|{reviewId}|{decisionId}"), body.Text!.Trim(), null, body.Owner!.Trim(), body.Due!.Value,
@@ -84,12 +85,13 @@ public static class ReviewsEndpoints
             return Results.Ok(new { reviewId, decision, action = action.State });
         });
 
-        app.MapPost("/reviews/{reviewId:guid}/close", async (Guid reviewId, HttpContext http, EventStore store, AgendaBuilder agenda, CancellationToken ct) =>
+        app.MapPost("/reviews/{reviewId:guid}/close", async (Guid reviewId, HttpContext http, Caller caller, EventStore store, AgendaBuilder agenda, CancellationToken ct) =>
         {
-            if (ActorHeader.Of(http) is not { } actor) return Caller.Unknown();
+            var actor = caller.Actor;
             var now = store.Clock.GetUtcNow();
             await using var uow = await store.BeginAsync(ct);
             var review = (await store.LoadAsync<Review>(uow.Transaction, Review.StreamId(reviewId), ct)).State;
+            if (review.Site is not { } site || !caller.Sees(site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No review {reviewId}.");
             var ids = review.CarriedOver.Select(a => a.ActionId).Concat(review.Decisions.Select(d => d.ActionId)).ToArray();
             var actionsNow = await agenda.ActionsAsync(uow.Transaction, ids, ct);
             var written = await store.DecideAsync(uow.Transaction, Review.StreamId(reviewId), IfMatch.ExpectedVersion(http.Request),
@@ -99,31 +101,34 @@ public static class ReviewsEndpoints
             return Results.Ok(written.State.Minutes);
         });
 
-        app.MapGet("/reviews/{reviewId:guid}", async (Guid reviewId, EventStore store, CancellationToken ct) =>
+        app.MapGet("/reviews/{reviewId:guid}", async (Guid reviewId, Caller caller, EventStore store, CancellationToken ct) =>
         {
             var loaded = await store.LoadAsync<Review>(Review.StreamId(reviewId), ct);
-            return loaded.Exists ? Results.Ok(new { reviewId, loaded.Version, loaded.State })
+            return loaded.Exists && caller.Sees(loaded.State.Site) ? Results.Ok(new { reviewId, loaded.Version, loaded.State })
                 : Results.Problem(statusCode: 404, title: "Not found", detail: $"No review {reviewId}.");
         });
 
         // The minutes as stored at the close: JSON, or Markdown for ?format=markdown or Accept: text/markdown.
-        app.MapGet("/reviews/{reviewId:guid}/minutes", async (Guid reviewId, string? format, HttpContext http, EventStore store, CancellationToken ct) =>
+        app.MapGet("/reviews/{reviewId:guid}/minutes", async (Guid reviewId, string? format, Caller caller, HttpContext http, EventStore store, CancellationToken ct) =>
         {
             var loaded = await store.LoadAsync<Review>(Review.StreamId(reviewId), ct);
+            if (loaded.Exists && !caller.Sees(loaded.State.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No review {reviewId}.");
             if (loaded.State.Minutes is not { } minutes)
                 return Results.Problem(statusCode: 404, title: "Not found", detail: loaded.Exists ? "The review has not closed yet." : $"No review {reviewId}.");
             var markdown = format == "markdown" || http.Request.Headers.Accept.ToString().Contains("text/markdown", StringComparison.OrdinalIgnoreCase);
             return markdown ? Results.Text(minutes.Markdown, "text/markdown; charset=utf-8") : Results.Ok(minutes);
         });
 
-        app.MapGet("/reviews", async (string? site, ReviewKind? kind, EventStore store, CancellationToken ct) =>
+        app.MapGet("/reviews", async (string? site, ReviewKind? kind, Caller caller, EventStore store, CancellationToken ct) =>
         {
             await using var command = store.DataSource.CreateCommand($"""
                 SELECT review_id, site, kind, status, title, opened_at, closed_at FROM {store.Schema}.review_index
-                WHERE ($1::text IS NULL OR site = $1) AND ($2::text IS NULL OR kind = $2) ORDER BY opened_at DESC LIMIT 200
+                WHERE ($1::text IS NULL OR site = $1) AND ($2::text IS NULL OR kind = $2) AND ($3::text[] IS NULL OR site = ANY ($3))
+                ORDER BY opened_at DESC LIMIT 200
                 """);
             command.Parameters.Add(Sql.Text(site));
             command.Parameters.Add(Sql.Text(kind?.ToString()));
+            command.Parameters.Add(Sql.Texts(caller.SiteFilter));
             var list = new List<object>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))

@@ -13,9 +13,10 @@ public static class SitesEndpoints
 {
     public static IEndpointRouteBuilder MapSites(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/actions/sites/{site}/rules", async (string site, SiteRulesBody body, HttpContext http, EventStore store, ActionsOptions options, CancellationToken ct) =>
+        app.MapPut("/actions/sites/{site}/rules", async (string site, SiteRulesBody body, HttpContext http, Caller caller, EventStore store, ActionsOptions options, CancellationToken ct) =>
         {
-            if (ActorHeader.Of(http) is not { } actor) return Caller.Unknown();
+            var actor = caller.Actor;
+            if (!caller.Sees(site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not change the rules of {site}.");
             if (!options.Sites.Contains(site))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["site"] = [$"One of {string.Join(", ", options.Sites)}."] });
             var d = SiteRules.Default;
@@ -35,8 +36,8 @@ public static class SitesEndpoints
             return Results.Ok(new { site, rules, changed = written.Events.Count > 0 });
         });
 
-        app.MapGet("/actions/sites/{site}/rules", async (string site, SiteDirectory sites, ActionsOptions options, CancellationToken ct) =>
-            options.Sites.Contains(site) ? Results.Ok(new { site, rules = await sites.RulesAsync(site, ct) })
+        app.MapGet("/actions/sites/{site}/rules", async (string site, Caller caller, SiteDirectory sites, ActionsOptions options, CancellationToken ct) =>
+            options.Sites.Contains(site) && caller.Sees(site) ? Results.Ok(new { site, rules = await sites.RulesAsync(site, ct) })
             : Results.Problem(statusCode: 404, title: "Not found", detail: $"No site {site}."));
         return app;
     }

@@ -16,11 +16,12 @@ public sealed class ActionCommandRunner(EventStore store, ActionWriter writer, S
 {
     public async Task<IResult> RunAsync(HttpContext http, Guid actionId, ActionCommand decide)
     {
-        if (ActorHeader.Of(http) is not { } actor) return Caller.Unknown();
+        var caller = http.Features.Get<Caller>() ?? throw new InvalidOperationException("No verified caller: RequireGatewaySignature must run before action commands.");
+        var actor = caller.Actor;
         var expected = IfMatch.ExpectedVersion(http.Request);
         await using var uow = await store.BeginAsync(http.RequestAborted);
         var site = await Sql.ScalarAsync<string>(uow.Transaction, $"SELECT site FROM {store.Schema}.action_index WHERE action_id = $1", http.RequestAborted, actionId);
-        if (site is null) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {actionId}.");
+        if (site is null || !caller.Sees(site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {actionId}.");
         var rules = await sites.RulesAsync(uow.Transaction, site, http.RequestAborted);
         var now = store.Clock.GetUtcNow();
         var written = await writer.DecideAsync(uow.Transaction, actionId, new EventMetadata(CausationId: http.GetCorrelationId(), Actor: actor),

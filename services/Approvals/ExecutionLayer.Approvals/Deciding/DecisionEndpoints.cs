@@ -5,6 +5,7 @@ using ExecutionLayer.Approvals.Webhooks;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Decisions;
 using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Approvals.Deciding;
 
@@ -33,7 +34,7 @@ public static class DecisionEndpoints
             if (stage.Votes.Any(v => string.Equals(v.DecidedBy, read.Approver, StringComparison.OrdinalIgnoreCase)))
                 return Html(409, ConfirmationPage.Message("Already decided", "You have already decided this stage."));
             return Html(200, ConfirmationPage.Render(request, read, token));
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().AllowWithoutGatewaySignature();
 
         // JSON from a bridge or a script; a form post from the confirmation page gets a page back.
         app.MapPost("/decisions", async (HttpContext http, DecideHandler handler, CancellationToken ct) =>
@@ -53,7 +54,7 @@ public static class DecisionEndpoints
                 catch (JsonException) { return Results.Problem(statusCode: 400, title: "Malformed JSON", detail: "The body is not valid JSON."); }
             }
             return await DecideAsync(http, handler, body?.Token, body?.Comment, DecisionChannel.Link, isForm, ct);
-        }).Accepts<DecisionBody>("application/json", "application/x-www-form-urlencoded").WithName("Decide");
+        }).Accepts<DecisionBody>("application/json", "application/x-www-form-urlencoded").WithName("Decide").AllowWithoutGatewaySignature();
 
         app.MapPost("/decisions/callback", async (HttpContext http, EventStore store, DecideHandler handler, ApprovalsOptions options, CancellationToken ct) =>
         {
@@ -72,7 +73,7 @@ public static class DecisionEndpoints
                     http.Request.Headers[StandardWebhooks.SignatureHeader], raw, TimeProvider.System.GetUtcNow(), options.Webhooks.TimestampTolerance);
             if (failure is not null) return Results.Problem(statusCode: 401, title: "Signature not accepted", detail: failure);
             return await DecideAsync(http, handler, body.Token, body.Comment, DecisionChannel.Callback, asPage: false, ct);
-        }).Accepts<CallbackBody>("application/json").WithName("DecideByCallback");
+        }).Accepts<CallbackBody>("application/json").WithName("DecideByCallback").AllowWithoutGatewaySignature();
         return app;
     }
 

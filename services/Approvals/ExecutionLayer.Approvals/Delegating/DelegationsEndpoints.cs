@@ -1,6 +1,7 @@
 using ExecutionLayer.Approvals.People;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
 using Npgsql;
 
 namespace ExecutionLayer.Approvals.Delegating;
@@ -12,7 +13,7 @@ public static class DelegationsEndpoints
 {
     public static IEndpointRouteBuilder MapDelegations(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/delegations", async (GrantDelegation body, HttpContext http, EventStore store, WorldReader world, CancellationToken ct) =>
+        app.MapPost("/delegations", async (GrantDelegation body, HttpContext http, Caller caller, EventStore store, WorldReader world, CancellationToken ct) =>
         {
             var errors = Validate(body);
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid delegation");
@@ -20,7 +21,7 @@ public static class DelegationsEndpoints
             var now = store.Clock.GetUtcNow();
             var grant = new ActiveDelegation(Guid.CreateVersion7(now), body.From!.Trim(), body.To!.Trim(),
                 [.. (body.SubjectTypes ?? []).Select(t => t.Trim().ToLowerInvariant()).Distinct()], body.ValidFrom!.Value, body.ValidUntil!.Value);
-            var by = Caller.Of(http);
+            var by = caller.Actor;
             await using var uow = await store.BeginAsync(ct);
             // One delegation is judged at a time, so two that would together close a loop cannot both pass.
             await Sql.ExecAsync(uow.Transaction, "SELECT pg_advisory_xact_lock(hashtextextended('approvals-delegations', 0))", ct);
@@ -35,9 +36,9 @@ public static class DelegationsEndpoints
             return Results.Created($"/delegations/{grant.DelegationId}", grant);
         });
 
-        app.MapDelete("/delegations/{delegationId:guid}", async (Guid delegationId, HttpContext http, EventStore store, CancellationToken ct) =>
+        app.MapDelete("/delegations/{delegationId:guid}", async (Guid delegationId, HttpContext http, Caller caller, EventStore store, CancellationToken ct) =>
         {
-            var by = Caller.Of(http);
+            var by = caller.Actor;
             await using var uow = await store.BeginAsync(ct);
             if (await Sql.ScalarAsync<Guid?>(uow.Transaction, $"SELECT delegation_id FROM {store.Schema}.delegation_index WHERE delegation_id = $1", ct, delegationId) is null)
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No delegation {delegationId}.");

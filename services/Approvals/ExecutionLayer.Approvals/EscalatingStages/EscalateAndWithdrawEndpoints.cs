@@ -2,6 +2,7 @@ using ExecutionLayer.Approvals.People;
 using ExecutionLayer.Approvals.RequestingApprovals;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.EventSourcing;
+using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Correlation;
 
 namespace ExecutionLayer.Approvals.EscalatingStages;
@@ -15,13 +16,14 @@ public static class EscalateAndWithdrawEndpoints
 {
     public static IEndpointRouteBuilder MapEscalateAndWithdraw(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/approvals/{approvalId:guid}/escalations", async (Guid approvalId, EscalateStage body, HttpContext http, EventStore store, ApprovalWriter writer,
+        app.MapPost("/approvals/{approvalId:guid}/escalations", async (Guid approvalId, EscalateStage body, HttpContext http, Caller caller, EventStore store, ApprovalWriter writer,
             WorldReader world, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.By))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["by"] = ["Who escalates (the requester or a current approver)."] });
             await using var uow = await store.BeginAsync(ct);
-            if (await world.SiteOfAsync(uow.Transaction, approvalId, ct) is not { } site) return NotFound(approvalId);
+            var site = await world.SiteOfAsync(uow.Transaction, approvalId, ct);
+            if (site is null || !caller.Sees(site)) return NotFound(approvalId);
             var situation = await world.SituationAsync(uow.Transaction, site, ct);
             var written = await writer.DecideAsync(uow.Transaction, approvalId, new EventMetadata(CausationId: http.GetCorrelationId(), Actor: body.By), ct,
                 s => ApprovalDecisions.Escalate(s, s.Stage?.Index ?? 0, s.Stage?.Level ?? 0, EscalationTrigger.Person, body.By, situation));
@@ -29,7 +31,7 @@ public static class EscalateAndWithdrawEndpoints
             return Results.Ok(RequestApprovalEndpoint.Accepted(written));
         });
 
-        app.MapPost("/approvals/{approvalId:guid}/withdrawal", async (Guid approvalId, WithdrawRequest body, HttpContext http, EventStore store, ApprovalWriter writer,
+        app.MapPost("/approvals/{approvalId:guid}/withdrawal", async (Guid approvalId, WithdrawRequest body, HttpContext http, Caller caller, EventStore store, ApprovalWriter writer,
             WorldReader world, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
@@ -37,7 +39,7 @@ public static class EscalateAndWithdrawEndpoints
             if (string.IsNullOrWhiteSpace(body.Reason)) errors["reason"] = ["Say why."];
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid withdrawal");
             await using var uow = await store.BeginAsync(ct);
-            if (await world.SiteOfAsync(uow.Transaction, approvalId, ct) is null) return NotFound(approvalId);
+            if (await world.SiteOfAsync(uow.Transaction, approvalId, ct) is not { } site || !caller.Sees(site)) return NotFound(approvalId);
             var now = store.Clock.GetUtcNow();
             var written = await writer.DecideAsync(uow.Transaction, approvalId, new EventMetadata(CausationId: http.GetCorrelationId(), Actor: body.By), ct,
                 s => ApprovalDecisions.Withdraw(s, body.By!, body.Reason!, now));

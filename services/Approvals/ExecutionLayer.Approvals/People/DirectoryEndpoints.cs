@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Approvals.People;
 
@@ -10,9 +11,12 @@ public static partial class DirectoryEndpoints
 {
     public static IEndpointRouteBuilder MapDirectory(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/directory/{site}/roles/{role}", async (string site, string role, SetRoleHolders body, HttpContext http, EventStore store,
+        app.MapPut("/directory/{site}/roles/{role}", async (string site, string role, SetRoleHolders body, HttpContext http, Caller caller, EventStore store,
             ApprovalsOptions options, CancellationToken ct) =>
         {
+            // Corporate roles span every site, so only a caller who sees every site may set them.
+            if (!caller.Sees(site) || site == ApprovalsOptions.CorporateSite && caller.Sites is not null)
+                return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not manage the directory of {site}.");
             var errors = new Dictionary<string, string[]>();
             if (site != ApprovalsOptions.CorporateSite && !options.Sites.Contains(site))
                 errors["site"] = [$"One of {string.Join(", ", options.Sites)}, or {ApprovalsOptions.CorporateSite} for a role that spans every site."];
@@ -22,7 +26,7 @@ public static partial class DirectoryEndpoints
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid directory entry");
 
             var people = body.People!.Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-            var by = Caller.Of(http);
+            var by = caller.Actor;
             await using var uow = await store.BeginAsync(ct);
             var written = await store.DecideAsync(uow.Transaction, SiteDirectory.StreamId(site),
                 (SiteDirectory s) => SiteDirectory.SetHolders(s, site, role, people, by, store.Clock.GetUtcNow()),
@@ -34,10 +38,10 @@ public static partial class DirectoryEndpoints
             return Results.Ok(new { site, role, people, changed = written.Events.Count > 0 });
         });
 
-        app.MapGet("/directory/{site}", async (string site, EventStore store, CancellationToken ct) =>
+        app.MapGet("/directory/{site}", async (string site, Caller caller, EventStore store, CancellationToken ct) =>
         {
             var loaded = await store.LoadAsync<SiteDirectory>(SiteDirectory.StreamId(site), ct);
-            return loaded.Exists ? Results.Ok(new { site, roles = loaded.State.Roles.OrderBy(r => r.Role, StringComparer.Ordinal) })
+            return loaded.Exists && (caller.Sees(site) || site == ApprovalsOptions.CorporateSite) ? Results.Ok(new { site, roles = loaded.State.Roles.OrderBy(r => r.Role, StringComparer.Ordinal) })
                 : Results.Problem(statusCode: 404, title: "Not found", detail: $"Nobody holds a role at {site} yet.");
         });
         return app;

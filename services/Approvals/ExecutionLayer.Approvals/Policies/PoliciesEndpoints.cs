@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
 using Npgsql;
 
 namespace ExecutionLayer.Approvals.Policies;
@@ -16,7 +17,7 @@ public static partial class PoliciesEndpoints
     public static IEndpointRouteBuilder MapPolicies(this IEndpointRouteBuilder app)
     {
         // PUT creates the next version; the same definition again creates nothing (a retried PUT is harmless).
-        app.MapPut("/policies/{policyId}", async (string policyId, PolicyDefinition definition, HttpContext http, EventStore store, ApprovalsOptions options,
+        app.MapPut("/policies/{policyId}", async (string policyId, PolicyDefinition definition, HttpContext http, Caller caller, EventStore store, ApprovalsOptions options,
             CancellationToken ct) =>
         {
             if (!Id().IsMatch(policyId))
@@ -24,7 +25,7 @@ public static partial class PoliciesEndpoints
             var errors = definition.Validate(options.Sites);
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid policy");
 
-            var by = Caller.Of(http);
+            var by = caller.Actor;
             await using var uow = await store.BeginAsync(ct);
             var written = await store.DecideAsync(uow.Transaction, Policy.StreamId(policyId),
                 (Policy s) => Policy.Publish(s, policyId, definition, by, store.Clock.GetUtcNow()),
@@ -34,9 +35,9 @@ public static partial class PoliciesEndpoints
             return Results.Ok(new PolicyPublished(policyId, written.State.Version, written.Events.Count > 0));
         });
 
-        app.MapDelete("/policies/{policyId}", async (string policyId, HttpContext http, EventStore store, CancellationToken ct) =>
+        app.MapDelete("/policies/{policyId}", async (string policyId, HttpContext http, Caller caller, EventStore store, CancellationToken ct) =>
         {
-            var by = Caller.Of(http);
+            var by = caller.Actor;
             await using var uow = await store.BeginAsync(ct);
             if (await Sql.ScalarAsync<string>(uow.Transaction, $"SELECT policy_id FROM {store.Schema}.policy_index WHERE policy_id = $1", ct, policyId) is null)
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No policy {policyId}.");

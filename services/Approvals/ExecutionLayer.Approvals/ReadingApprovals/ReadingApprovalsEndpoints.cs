@@ -1,5 +1,6 @@
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.EventSourcing;
+using ExecutionLayer.ServiceDefaults.Identity;
 using Npgsql;
 
 namespace ExecutionLayer.Approvals.ReadingApprovals;
@@ -26,7 +27,7 @@ public static class ReadingApprovalsEndpoints
 
     public static IEndpointRouteBuilder MapReadingApprovals(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/approvals", async (string? site, string? status, string? subjectType, int? limit, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals", async (string? site, string? status, string? subjectType, int? limit, Caller caller, EventStore store, CancellationToken ct) =>
         {
             if (status is not null && !Enum.TryParse<ApprovalStatus>(status, ignoreCase: true, out _) || int.TryParse(status, out _))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", Enum.GetNames<ApprovalStatus>().Skip(1))}."] });
@@ -35,28 +36,30 @@ public static class ReadingApprovalsEndpoints
             return Results.Ok(await SummariesAsync(store, $"""
                 SELECT {SummaryColumns} FROM {store.Schema}.approval_index a
                 WHERE ($1::text IS NULL OR a.site = $1) AND ($2::text IS NULL OR a.status = $2) AND ($3::text IS NULL OR a.subject_type = $3)
+                  AND ($5::text[] IS NULL OR a.site = ANY ($5))
                 ORDER BY a.requested_at DESC LIMIT $4
-                """, ct, Sql.Text(site), Sql.Text(normalized), Sql.Text(subjectType), new NpgsqlParameter<int> { TypedValue = limit ?? 100 }));
+                """, ct, Sql.Text(site), Sql.Text(normalized), Sql.Text(subjectType), new NpgsqlParameter<int> { TypedValue = limit ?? 100 }, Sql.Texts(caller.SiteFilter)));
         });
 
-        app.MapGet("/approvals/{approvalId:guid}", async (Guid approvalId, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals/{approvalId:guid}", async (Guid approvalId, Caller caller, EventStore store, CancellationToken ct) =>
         {
             var events = await store.ReadStreamAsync(ApprovalRequest.StreamId(approvalId), ct: ct);
-            if (events.Count == 0) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No approval request {approvalId}.");
             var state = events.Aggregate(ApprovalRequest.Initial, (s, e) => s.Evolve(e.Data));
+            // Another site's request is answered exactly like a missing one.
+            if (events.Count == 0 || !caller.Sees(state.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No approval request {approvalId}.");
             return Results.Ok(new ApprovalView(approvalId, events[^1].Version, state,
                 [.. events.Select(e => new HistoryEntry(e.Version, e.EventType, e.RecordedAt, e.Metadata.Actor, e.Data))]));
         });
 
-        app.MapGet("/approvals/{approvalId:guid}/history", async (Guid approvalId, DateTimeOffset asOf, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals/{approvalId:guid}/history", async (Guid approvalId, DateTimeOffset asOf, Caller caller, EventStore store, CancellationToken ct) =>
         {
             var loaded = await store.LoadAsOfAsync<ApprovalRequest>(ApprovalRequest.StreamId(approvalId), recordedAt: asOf, ct: ct);
-            return loaded.Exists ? Results.Ok(new { approvalId, asOf, loaded.Version, loaded.State })
+            return loaded.Exists && caller.Sees(loaded.State.Site) ? Results.Ok(new { approvalId, asOf, loaded.Version, loaded.State })
                 : Results.Problem(statusCode: 404, title: "Not found", detail: $"Approval request {approvalId} did not exist at {asOf:O}.");
         });
 
         // What waits on one person: their own undecided seats, and seats of people whose delegation to them is in force now.
-        app.MapGet("/approvals/pending", async (string? approver, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals/pending", async (string? approver, Caller caller, EventStore store, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(approver))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["approver"] = ["Whose pending approvals."] });
@@ -73,10 +76,12 @@ public static class ReadingApprovalsEndpoints
                       SELECT 1 FROM {store.Schema}.stage_seats mine
                       WHERE mine.approval_id = a.approval_id AND mine.stage = a.current_stage AND mine.level = a.stage_level
                         AND lower(mine.approver) = lower($1) AND mine.decided_at IS NOT NULL)
+                  AND ($3::text[] IS NULL OR a.site = ANY ($3))
                 ORDER BY a.stage_due_at, a.approval_id
                 """);
             command.Parameters.Add(Sql.Text(approver));
             command.Parameters.Add(Sql.Timestamp(store.Clock.GetUtcNow()));
+            command.Parameters.Add(Sql.Texts(caller.SiteFilter));
             var pending = new List<PendingApproval>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) pending.Add(new PendingApproval(ReadSummary(reader), reader.IsDBNull(15) ? null : reader.GetString(15)));
@@ -84,25 +89,26 @@ public static class ReadingApprovalsEndpoints
         });
 
         // Requests whose open stage is past its SLA: what a leader chases.
-        app.MapGet("/approvals/stalled", async (string? site, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals/stalled", async (string? site, Caller caller, EventStore store, CancellationToken ct) =>
             Results.Ok(await SummariesAsync(store, $"""
                 SELECT {SummaryColumns} FROM {store.Schema}.approval_index a
-                WHERE a.status = 'Pending' AND a.stage_due_at < $1 AND ($2::text IS NULL OR a.site = $2)
+                WHERE a.status = 'Pending' AND a.stage_due_at < $1 AND ($2::text IS NULL OR a.site = $2) AND ($3::text[] IS NULL OR a.site = ANY ($3))
                 ORDER BY a.stage_due_at
-                """, ct, Sql.Timestamp(store.Clock.GetUtcNow()), Sql.Text(site))));
+                """, ct, Sql.Timestamp(store.Clock.GetUtcNow()), Sql.Text(site), Sql.Texts(caller.SiteFilter))));
 
         // Approval latency: from a stage opening to its decision, by policy and site.
-        app.MapGet("/approvals/latency", async (string? policyId, string? site, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals/latency", async (string? policyId, string? site, Caller caller, EventStore store, CancellationToken ct) =>
         {
             await using var command = store.DataSource.CreateCommand($"""
                 SELECT policy_id, site, count(*)::int,
                     percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - opened_at))
                 FROM {store.Schema}.stage_latency
-                WHERE ($1::text IS NULL OR policy_id = $1) AND ($2::text IS NULL OR site = $2)
+                WHERE ($1::text IS NULL OR policy_id = $1) AND ($2::text IS NULL OR site = $2) AND ($3::text[] IS NULL OR site = ANY ($3))
                 GROUP BY policy_id, site ORDER BY policy_id, site
                 """);
             command.Parameters.Add(Sql.Text(policyId));
             command.Parameters.Add(Sql.Text(site));
+            command.Parameters.Add(Sql.Texts(caller.SiteFilter));
             var figures = new List<LatencyFigures>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))

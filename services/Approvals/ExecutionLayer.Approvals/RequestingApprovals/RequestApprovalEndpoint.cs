@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.EventSourcing;
+using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Correlation;
 
 namespace ExecutionLayer.Approvals.RequestingApprovals;
@@ -23,11 +24,13 @@ public static class RequestApprovalEndpoint
 
     public static IEndpointRouteBuilder MapRequestApproval(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/approvals", async (RequestApprovalBody body, HttpContext http, EventStore store, RequestApprovalHandler handler, ApprovalsOptions options,
+        app.MapPost("/approvals", async (RequestApprovalBody body, HttpContext http, Caller caller, EventStore store, RequestApprovalHandler handler, ApprovalsOptions options,
             CancellationToken ct) =>
         {
             var errors = Validate(body, options);
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid approval request");
+            if (!caller.Sees(body.Site))
+                return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not request approvals at {body.Site}.");
 
             var approvalId = body.RequestId is { } requestId ? RequestApproval.IdFor(requestId) : Guid.CreateVersion7(store.Clock.GetUtcNow());
             var command = new RequestApproval(approvalId, body.Subject!, body.Site!, body.Amount, body.Currency?.ToUpperInvariant(), body.Severity?.ToLowerInvariant(),

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -24,7 +25,7 @@ public static class WebhookEndpoints
 {
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhooks/subscriptions", async (Subscribe body, HttpContext http, EventStore store, ApprovalsOptions options, CancellationToken ct) =>
+        app.MapPost("/webhooks/subscriptions", async (Subscribe body, HttpContext http, Caller caller, EventStore store, ApprovalsOptions options, CancellationToken ct) =>
         {
             var errors = Validate(body, options);
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid subscription");
@@ -34,7 +35,7 @@ public static class WebhookEndpoints
             var secret = body.Secret ?? StandardWebhooks.NewSecret();
             var types = body.EventTypes is { Count: > 0 } t ? t.Distinct().ToArray() : [.. WebhookEventTypes.All];
             var sites = body.Sites?.Distinct().ToArray() ?? [];
-            var by = Caller.Of(http);
+            var by = caller.Actor;
             await using var uow = await store.BeginAsync(ct);
             await store.DecideAsync(uow.Transaction, WebhookSubscription.StreamId(id),
                 (WebhookSubscription _) => [new WebhookSubscribed(id, body.Url!, types, sites, Fingerprint(secret), by, now)],
@@ -59,9 +60,9 @@ public static class WebhookEndpoints
         });
 
         // Unsubscribing stops what was not sent yet; what was sent stays in the log.
-        app.MapDelete("/webhooks/subscriptions/{subscriptionId:guid}", async (Guid subscriptionId, HttpContext http, EventStore store, CancellationToken ct) =>
+        app.MapDelete("/webhooks/subscriptions/{subscriptionId:guid}", async (Guid subscriptionId, HttpContext http, Caller caller, EventStore store, CancellationToken ct) =>
         {
-            var by = Caller.Of(http);
+            var by = caller.Actor;
             await using var uow = await store.BeginAsync(ct);
             if (await Sql.ScalarAsync<Guid?>(uow.Transaction, $"SELECT subscription_id FROM {store.Schema}.webhook_subscriptions WHERE subscription_id = $1", ct, subscriptionId) is null)
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No subscription {subscriptionId}.");
@@ -74,7 +75,7 @@ public static class WebhookEndpoints
             return Results.NoContent();
         });
 
-        app.MapGet("/webhooks/deliveries", async (Guid? subscriptionId, string? status, Guid? approvalId, int? limit, EventStore store, CancellationToken ct) =>
+        app.MapGet("/webhooks/deliveries", async (Guid? subscriptionId, string? status, Guid? approvalId, int? limit, Caller caller, EventStore store, CancellationToken ct) =>
         {
             if (status is not null and not ("pending" or "sending" or "delivered" or "dead" or "cancelled"))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["One of pending, sending, delivered, dead, cancelled."] });
@@ -83,19 +84,21 @@ public static class WebhookEndpoints
                 SELECT delivery_id, subscription_id, event_type, approval_id, site, status, attempts, created_at, delivered_at, last_error
                 FROM {store.Schema}.webhook_deliveries
                 WHERE ($1::uuid IS NULL OR subscription_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR approval_id = $3)
+                  AND ($5::text[] IS NULL OR site = ANY ($5))
                 ORDER BY created_at DESC, delivery_id LIMIT $4
                 """);
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)subscriptionId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)approvalId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit ?? 100 });
+            command.Parameters.Add(Sql.Texts(caller.SiteFilter));
             var list = new List<DeliverySummary>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) list.Add(ReadSummary(reader));
             return Results.Ok(list);
         });
 
-        app.MapGet("/webhooks/deliveries/{deliveryId:guid}", async (Guid deliveryId, EventStore store, CancellationToken ct) =>
+        app.MapGet("/webhooks/deliveries/{deliveryId:guid}", async (Guid deliveryId, Caller caller, EventStore store, CancellationToken ct) =>
         {
             await using var connection = await store.DataSource.OpenConnectionAsync(ct);
             DeliverySummary summary;
@@ -107,7 +110,8 @@ public static class WebhookEndpoints
             {
                 command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = deliveryId });
                 await using var reader = await command.ExecuteReaderAsync(ct);
-                if (!await reader.ReadAsync(ct)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No delivery {deliveryId}.");
+                if (!await reader.ReadAsync(ct) || !caller.Sees(ReadSummary(reader).Site))
+                    return Results.Problem(statusCode: 404, title: "Not found", detail: $"No delivery {deliveryId}.");
                 summary = ReadSummary(reader);
                 body = reader.GetString(10);
             }

@@ -3,6 +3,7 @@ using ExecutionLayer.Audit.Ledger;
 using ExecutionLayer.Audit.Signing;
 using ExecutionLayer.EventSourcing;
 using Npgsql;
+using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Audit.Exporting;
 
@@ -18,7 +19,7 @@ internal static class ExportEndpoints
 
     public static IEndpointRouteBuilder MapExporting(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/audit/export", async (HttpContext http, string? correlationId, long? from, long? to, NpgsqlDataSource db, Checkpoints checkpoints,
+        app.MapGet("/audit/export", async (HttpContext http, string? correlationId, long? from, long? to, Caller caller, NpgsqlDataSource db, Checkpoints checkpoints,
             TimeProvider clock, CancellationToken ct) =>
         {
             if ((correlationId is null) == (from is null && to is null))
@@ -26,7 +27,8 @@ internal static class ExportEndpoints
             if (from is < 1 || to is < 1 || (from is { } f && to is { } t && t < f))
                 return Results.Problem(statusCode: 400, title: "Bad range", detail: "from and to are ledger sequence numbers, 1 or more, with from ≤ to.");
 
-            var matched = correlationId is not null ? await CorrelationAsync(db, correlationId, ct) : await RangeAsync(db, from ?? 1, to, ct);
+            // Entries of sites the caller may not see stay in the export only as digest links: the chain still verifies, their content is not shown.
+            var matched = correlationId is not null ? await CorrelationAsync(db, correlationId, caller.SiteFilter, ct) : await RangeAsync(db, from ?? 1, to, caller.SiteFilter, ct);
             if (matched.Count == 0) return Results.Problem(statusCode: 404, title: "Nothing to export", detail: "No ledger entry matches.");
             if (matched.Count > MaxEntries)
                 return Results.Problem(statusCode: 422, title: "Export too large", detail: $"{matched.Count} entries match; export at most {MaxEntries} at a time (narrow the range).");
@@ -72,14 +74,17 @@ internal static class ExportEndpoints
         return segments;
     }
 
-    private static Task<List<long>> CorrelationAsync(NpgsqlDataSource db, string correlationId, CancellationToken ct) =>
-        Sql.ListAsync(db, "SELECT sequence FROM audit.ledger WHERE correlation_id = $1 ORDER BY sequence LIMIT $2", r => r.GetInt64(0), ct,
-            new NpgsqlParameter { Value = correlationId }, new NpgsqlParameter { Value = MaxEntries + 1 });
+    private static Task<List<long>> CorrelationAsync(NpgsqlDataSource db, string correlationId, string[]? sites, CancellationToken ct) =>
+        Sql.ListAsync(db, $"SELECT sequence FROM audit.ledger WHERE correlation_id = $1 AND {VisibleTo3} ORDER BY sequence LIMIT $2", r => r.GetInt64(0), ct,
+            new NpgsqlParameter { Value = correlationId }, new NpgsqlParameter { Value = MaxEntries + 1 }, Sql.Texts(sites));
 
-    private static Task<List<long>> RangeAsync(NpgsqlDataSource db, long from, long? to, CancellationToken ct) =>
-        Sql.ListAsync(db, "SELECT sequence FROM audit.ledger WHERE sequence >= $1 AND ($2::bigint IS NULL OR sequence <= $2) ORDER BY sequence LIMIT $3",
+    private const string VisibleTo3 = "($3::text[] IS NULL OR site IS NULL OR site = ANY ($3))";
+
+    private static Task<List<long>> RangeAsync(NpgsqlDataSource db, long from, long? to, string[]? sites, CancellationToken ct) =>
+        Sql.ListAsync(db, "SELECT sequence FROM audit.ledger WHERE sequence >= $1 AND ($2::bigint IS NULL OR sequence <= $2) AND ($4::text[] IS NULL OR site IS NULL OR site = ANY ($4)) ORDER BY sequence LIMIT $3",
             r => r.GetInt64(0), ct, new NpgsqlParameter { Value = from },
-            new NpgsqlParameter { Value = (object?)to ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint }, new NpgsqlParameter { Value = MaxEntries + 1 });
+            new NpgsqlParameter { Value = (object?)to ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint }, new NpgsqlParameter { Value = MaxEntries + 1 },
+            Sql.Texts(sites));
 
     private static async Task WriteLineAsync(HttpContext http, string line, CancellationToken ct)
     {

@@ -1,10 +1,15 @@
+using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.EventSourcing;
 using Npgsql;
 
 namespace ExecutionLayer.Audit.Ledger;
 
 /// <summary>A ledger row: the entry and the two hashes stored beside it.</summary>
-internal sealed record LedgerRow(LedgerEntry Entry, byte[] PrevHash, byte[] Hash);
+internal sealed record LedgerRow(LedgerEntry Entry, byte[] PrevHash, byte[] Hash)
+{
+    /// <summary>An entry of a site the caller may not see is withheld; one of no site (a policy, say) is everyone's.</summary>
+    public bool VisibleTo(Caller caller) => Entry.Site is null || caller.Sees(Entry.Site);
+}
 
 /// <summary>How ledger rows are selected and read back, in one place so every query reads them alike.</summary>
 internal static class LedgerRows

@@ -4,6 +4,7 @@ using ExecutionLayer.Audit.Ledger;
 using ExecutionLayer.Audit.Reading;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using Npgsql;
+using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Audit.PointInTime;
 
@@ -25,16 +26,17 @@ internal static class PointInTimeEndpoints
 
     public static IEndpointRouteBuilder MapPointInTime(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/audit/state/{kind}/{id:guid}", async (string kind, Guid id, DateTimeOffset? asOf, HttpContext http, NpgsqlDataSource db,
-            IHttpClientFactory clients, AuditOptions options, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/audit/state/{kind}/{id:guid}", async (string kind, Guid id, DateTimeOffset? asOf, HttpContext http, Caller caller, NpgsqlDataSource db,
+            IHttpClientFactory clients, AuditOptions options, TimeProvider clock, GatewayTrust trust, CancellationToken ct) =>
         {
             if (!Kinds.TryGetValue(kind, out var owner))
                 return Results.Problem(statusCode: 404, title: "Unknown kind", detail: $"Point-in-time state exists for {string.Join(", ", Kinds.Keys)}; not '{kind}'.");
             var at = asOf ?? clock.GetUtcNow();
 
-            var rows = await LedgerRows.QueryAsync(db, "WHERE stream_id = $1 AND source_recorded_at <= $2 ORDER BY sequence", ct,
-                new NpgsqlParameter { Value = $"{owner.Stream}-{id}" }, new NpgsqlParameter { Value = at.UtcDateTime });
-            var state = await OwnerStateAsync(clients, options, kind, $"/{owner.Path}/{id}/history?asOf={Uri.EscapeDataString(at.ToString("O"))}", http.GetCorrelationId(), ct);
+            var rows = (await LedgerRows.QueryAsync(db, "WHERE stream_id = $1 AND source_recorded_at <= $2 ORDER BY sequence", ct,
+                new NpgsqlParameter { Value = $"{owner.Stream}-{id}" }, new NpgsqlParameter { Value = at.UtcDateTime })).Where(r => r.VisibleTo(caller)).ToList();
+            var state = await OwnerStateAsync(clients, options, kind, $"/{owner.Path}/{id}/history?asOf={Uri.EscapeDataString(at.ToString("O"))}",
+                http.GetCorrelationId(), caller, trust, ct);
             if (rows.Count == 0 && state.Status == 404)
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No {kind} {id} existed at {at:O}, by the ledger or by its owning service.");
             return Results.Ok(new
@@ -50,13 +52,15 @@ internal static class PointInTimeEndpoints
     }
 
     private static async Task<(int? Status, JsonElement? Body, string? Error)> OwnerStateAsync(
-        IHttpClientFactory clients, AuditOptions options, string kind, string path, string correlationId, CancellationToken ct)
+        IHttpClientFactory clients, AuditOptions options, string kind, string path, string correlationId, Caller caller, GatewayTrust trust, CancellationToken ct)
     {
         if (!options.Services.TryGetValue(kind, out var baseUrl)) return (null, null, $"Audit:Services:{kind} is not configured.");
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(baseUrl), path));
             request.Headers.Add(CorrelationId.HeaderName, correlationId);
+            // The owning service sees the auditor's own identity and sites, so it filters as it would for them.
+            GatewaySignature.Sign(request.Headers, trust.Key, "GET", GatewaySignature.PathOf(request.RequestUri!), caller, trust.WallClock.GetUtcNow());
             using var response = await clients.CreateClient(HttpClientName).SendAsync(request, ct);
             if (!response.IsSuccessStatusCode) return ((int)response.StatusCode, null, $"{baseUrl} answered {(int)response.StatusCode}.");
             return ((int)response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>(ct), null);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ExecutionLayer.Audit.Ledger;
 using Npgsql;
+using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Audit.Reading;
 
@@ -18,26 +19,26 @@ internal static class DecisionEndpoints
 
     public static IEndpointRouteBuilder MapDecisions(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/audit/decisions", async (Guid? approvalId, NpgsqlDataSource db, CancellationToken ct) =>
-            approvalId is { } id ? await ViewAsync(db, id, null, ct)
+        app.MapGet("/audit/decisions", async (Guid? approvalId, Caller caller, NpgsqlDataSource db, CancellationToken ct) =>
+            approvalId is { } id ? await ViewAsync(db, id, null, caller, ct)
                 : Results.Problem(statusCode: 400, title: "Which approval?", detail: "Give approvalId, or ask for one decision at /audit/decisions/{sequence}."));
 
-        app.MapGet("/audit/decisions/{sequence:long}", async (long sequence, NpgsqlDataSource db, CancellationToken ct) =>
+        app.MapGet("/audit/decisions/{sequence:long}", async (long sequence, Caller caller, NpgsqlDataSource db, CancellationToken ct) =>
         {
             var row = (await LedgerRows.QueryAsync(db, "WHERE sequence = $1", ct, new NpgsqlParameter { Value = sequence })).SingleOrDefault();
-            if (row is null || row.Entry.EventType != Decided)
+            if (row is null || row.Entry.EventType != Decided || !row.VisibleTo(caller))
                 return Results.Problem(statusCode: 404, title: "Not a decision", detail: $"Ledger entry {sequence} is not a recorded approval decision.");
             using var payload = JsonDocument.Parse(row.Entry.Payload);
-            return await ViewAsync(db, payload.RootElement.GetProperty("approvalId").GetGuid(), sequence, ct);
+            return await ViewAsync(db, payload.RootElement.GetProperty("approvalId").GetGuid(), sequence, caller, ct);
         });
         return app;
     }
 
-    private static async Task<IResult> ViewAsync(NpgsqlDataSource db, Guid approvalId, long? only, CancellationToken ct)
+    private static async Task<IResult> ViewAsync(NpgsqlDataSource db, Guid approvalId, long? only, Caller caller, CancellationToken ct)
     {
         var rows = await LedgerRows.QueryAsync(db, "WHERE stream_id = $1 ORDER BY sequence", ct, new NpgsqlParameter { Value = $"approval-{approvalId}" });
         var request = rows.FirstOrDefault(r => r.Entry.EventType == Requested);
-        if (request is null) return Results.Problem(statusCode: 404, title: "Not found", detail: $"The ledger holds no request for approval {approvalId}.");
+        if (request is null || !request.VisibleTo(caller)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"The ledger holds no request for approval {approvalId}.");
 
         using var requested = JsonDocument.Parse(request.Entry.Payload);
         var r = requested.RootElement;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ExecutionLayer.Audit.Ledger;
 using ExecutionLayer.ServiceDefaults.Json;
 using Npgsql;
+using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Audit.Reading;
 
@@ -14,9 +15,9 @@ internal static class EntriesEndpoints
         // Keyset pages by ledger sequence (?after= the last one seen), or every match as NDJSON
         // (Accept: application/x-ndjson or ?format=ndjson), streamed page by page at constant memory.
         app.MapGet("/audit/entries", async (HttpContext http, string? subject, string? actor, string? site, string? correlationId, string? eventType,
-            DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit, string? format, NpgsqlDataSource db, AuditOptions options, CancellationToken ct) =>
+            DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit, string? format, Caller caller, NpgsqlDataSource db, AuditOptions options, CancellationToken ct) =>
         {
-            var filter = new EntryFilter(subject, actor, site, correlationId, eventType, from, to);
+            var filter = new EntryFilter(subject, actor, site, correlationId, eventType, from, to, caller.SiteFilter);
             var errors = filter.Problems();
             if (limit is { } l && (l < 1 || l > options.MaxPageSize)) errors["limit"] = [$"Between 1 and {options.MaxPageSize}."];
             if (after is < 0) errors["after"] = ["A ledger sequence, 0 or more."];
@@ -32,10 +33,10 @@ internal static class EntriesEndpoints
             return Results.Ok(new { entries = page.Select(r => EntryView.Of(r)), next });
         });
 
-        app.MapGet("/audit/entries/{sequence:long}", async (long sequence, NpgsqlDataSource db, CancellationToken ct) =>
+        app.MapGet("/audit/entries/{sequence:long}", async (long sequence, Caller caller, NpgsqlDataSource db, CancellationToken ct) =>
         {
             var row = (await LedgerRows.QueryAsync(db, "WHERE sequence = $1", ct, new NpgsqlParameter { Value = sequence })).SingleOrDefault();
-            return row is null ? Results.Problem(statusCode: 404, title: "Not found", detail: $"The ledger has no entry {sequence}.") : Results.Ok(EntryView.Of(row));
+            return row is null || !row.VisibleTo(caller) ? Results.Problem(statusCode: 404, title: "Not found", detail: $"The ledger has no entry {sequence}.") : Results.Ok(EntryView.Of(row));
         });
         return app;
     }

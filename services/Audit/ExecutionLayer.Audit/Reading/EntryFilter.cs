@@ -4,8 +4,13 @@ using Npgsql;
 
 namespace ExecutionLayer.Audit.Reading;
 
-/// <summary>What an auditor may ask the ledger by: subject ("lot/L-5521"), actor, site, correlation, event type and an occurred-at range.</summary>
-internal sealed record EntryFilter(string? Subject, string? Actor, string? Site, string? CorrelationId, string? EventType, DateTimeOffset? From, DateTimeOffset? To)
+/// <summary>
+/// What an auditor may ask the ledger by: subject ("lot/L-5521"), actor, site, correlation, event type
+/// and an occurred-at range; always within the sites the caller may see (entries of no site, such as
+/// policies, are everyone's).
+/// </summary>
+internal sealed record EntryFilter(string? Subject, string? Actor, string? Site, string? CorrelationId, string? EventType, DateTimeOffset? From, DateTimeOffset? To,
+    string[]? VisibleSites)
 {
     public Dictionary<string, string[]> Problems()
     {
@@ -23,8 +28,8 @@ internal sealed record EntryFilter(string? Subject, string? Actor, string? Site,
             WHERE ($1::text IS NULL OR subjects @> ARRAY[$1::text]) AND ($2::text IS NULL OR actor = $2) AND ($3::text IS NULL OR site = $3)
               AND ($4::text IS NULL OR correlation_id = $4) AND ($5::text IS NULL OR event_type = $5)
               AND ($6::timestamptz IS NULL OR occurred_at >= $6) AND ($7::timestamptz IS NULL OR occurred_at < $7)
-              AND sequence > $8
+              AND sequence > $8 AND ($10::text[] IS NULL OR site IS NULL OR site = ANY ($10))
             ORDER BY sequence LIMIT $9
             """, ct, Sql.Text(Subject), Sql.Text(Actor), Sql.Text(Site), Sql.Text(CorrelationId), Sql.Text(EventType), Sql.Timestamp(From), Sql.Timestamp(To),
-            new NpgsqlParameter { Value = after }, new NpgsqlParameter { Value = limit });
+            new NpgsqlParameter { Value = after }, new NpgsqlParameter { Value = limit }, Sql.Texts(VisibleSites));
 }

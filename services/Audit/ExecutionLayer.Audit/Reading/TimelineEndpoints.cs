@@ -1,10 +1,12 @@
+using ExecutionLayer.ServiceDefaults.Identity;
+
 namespace ExecutionLayer.Audit.Reading;
 
 internal static class TimelineEndpoints
 {
     public static IEndpointRouteBuilder MapTimelines(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/audit/timeline", async (string? correlationId, string? subject, Timelines timelines, CancellationToken ct) =>
+        app.MapGet("/audit/timeline", async (string? correlationId, string? subject, Caller caller, Timelines timelines, CancellationToken ct) =>
         {
             if ((correlationId is null) == (subject is null))
                 return Results.Problem(statusCode: 400, title: "Say what to trace", detail: "Give exactly one of correlationId or subject (kind/id, e.g. sales-order/SO-1001).");
@@ -12,14 +14,15 @@ internal static class TimelineEndpoints
                 return Results.Problem(statusCode: 400, title: "Bad subject", detail: "A subject is kind/id, e.g. sales-order/SO-1001 or lot/L-5521.");
             if (correlationId is { Length: > 300 }) return Results.Problem(statusCode: 400, title: "Bad correlation id", detail: "At most 300 characters.");
 
-            var ordered = correlationId is not null ? await timelines.OfCorrelationAsync(correlationId, ct) : await timelines.OfSubjectAsync(subject!, ct);
+            var traced = correlationId is not null ? await timelines.OfCorrelationAsync(correlationId, ct) : await timelines.OfSubjectAsync(subject!, ct);
+            var ordered = traced.Where(o => o.Row.VisibleTo(caller)).ToList();
             return ordered.Count == 0
                 ? Results.Problem(statusCode: 404, title: "Nothing recorded", detail: $"The ledger holds nothing for {(correlationId is not null ? $"correlation {correlationId}" : subject)}.")
                 : Results.Ok(new
                 {
                     correlationId,
                     subject,
-                    complete = ordered.Count < timelines.Limit,
+                    complete = traced.Count < timelines.Limit,
                     entries = ordered.Select(o => EntryView.Of(o.Row, o.CausedBy)),
                 });
         });

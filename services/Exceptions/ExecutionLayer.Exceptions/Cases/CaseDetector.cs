@@ -29,7 +29,7 @@ public sealed class CaseDetector(EventStore store, CaseWriter cases, RoutingTabl
 
     internal async Task DetectAsync(NpgsqlTransaction tx, RecordedEvent intake, OperationalEventReceived received, object fact, CancellationToken ct)
     {
-        var metadata = new EventMetadata(CausationId: intake.EventId.ToString(), Actor: "exceptions:detector", Site: received.Site);
+        var metadata = new EventMetadata(CausationId: intake.EventId.ToString(), Actor: "exceptions:detector", Site: received.Site, TraceParent: intake.Metadata.TraceParent);
         var rules = options.DetectionFor(received.Site);
         switch (fact)
         {

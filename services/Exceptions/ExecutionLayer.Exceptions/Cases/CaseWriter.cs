@@ -55,6 +55,10 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
     public async Task<bool> ExistsAsync(NpgsqlTransaction tx, Guid caseId, CancellationToken ct) =>
         (await Sql.StringsAsync(tx, $"SELECT stream_id FROM {_s}.streams WHERE stream_id = $1", ct, ExceptionCase.StreamId(caseId))).Count > 0;
 
+    /// <summary>The case's site, or null when there is no such case.</summary>
+    public async Task<string?> SiteOfAsync(NpgsqlTransaction tx, Guid caseId, CancellationToken ct) =>
+        (await Sql.StringsAsync(tx, $"SELECT site FROM {_s}.case_index WHERE case_id = $1", ct, caseId)).FirstOrDefault();
+
     public async Task<Guid?> OpenCaseAsync(NpgsqlTransaction tx, CaseKind kind, string triggerKey, CancellationToken ct)
     {
         await using var command = Sql.Command(tx, $"SELECT case_id FROM {_s}.case_index WHERE kind = $1 AND trigger_key = $2 AND status NOT IN ('Resolved', 'Closed')",

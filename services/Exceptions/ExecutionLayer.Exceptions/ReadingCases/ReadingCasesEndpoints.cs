@@ -1,5 +1,6 @@
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.ServiceDefaults.Identity;
 using Npgsql;
 
 namespace ExecutionLayer.Exceptions.ReadingCases;
@@ -16,7 +17,7 @@ public static class ReadingCasesEndpoints
     public static IEndpointRouteBuilder MapReadingCases(this IEndpointRouteBuilder app)
     {
         // Filters: site, kind, status, severity (exact), minAge (ISO-8601 duration or hh:mm:ss: opened at least that long ago), limit.
-        app.MapGet("/exceptions", async (NpgsqlDataSource db, EventStore store, string? site, string? status, string? kind, string? severity, string? minAge,
+        app.MapGet("/exceptions", async (Caller caller, NpgsqlDataSource db, EventStore store, string? site, string? status, string? kind, string? severity, string? minAge,
             int? limit, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
@@ -37,6 +38,7 @@ public static class ReadingCasesEndpoints
                 SELECT case_id, kind, site, status, severity, summary, value_at_risk, opened_at, escalation_level FROM {store.Schema}.case_index
                 WHERE ($1::text IS NULL OR site = $1) AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR kind = $3)
                   AND ($4::text IS NULL OR severity = $4) AND ($5::timestamptz IS NULL OR opened_at <= $5)
+                  AND ($7::text[] IS NULL OR site = ANY ($7))
                 ORDER BY opened_at DESC LIMIT $6
                 """);
             command.Parameters.Add(Sql.Text(site));
@@ -45,6 +47,7 @@ public static class ReadingCasesEndpoints
             command.Parameters.Add(Sql.Text(severityValue?.ToString()));
             command.Parameters.Add(new NpgsqlParameter { Value = age is null ? DBNull.Value : (store.Clock.GetUtcNow() - age.Value).UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter { Value = limit ?? 500 });
+            command.Parameters.Add(Sql.Texts(caller.SiteFilter));
             var cases = new List<CaseSummary>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -53,19 +56,20 @@ public static class ReadingCasesEndpoints
             return Results.Ok(cases);
         });
 
-        app.MapGet("/exceptions/{caseId:guid}", async (Guid caseId, EventStore store, CancellationToken ct) =>
+        app.MapGet("/exceptions/{caseId:guid}", async (Guid caseId, Caller caller, EventStore store, CancellationToken ct) =>
         {
             var events = await store.ReadStreamAsync(ExceptionCase.StreamId(caseId), ct: ct);
-            if (events.Count == 0) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No exception case {caseId}.");
             var state = events.Aggregate(ExceptionCase.Initial, (s, e) => s.Evolve(e.Data));
+            // Another site's case is answered exactly like a missing one: its existence is not the caller's to know.
+            if (events.Count == 0 || !caller.Sees(state.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No exception case {caseId}.");
             return Results.Ok(new CaseView(caseId, events[^1].Version, state,
                 events.Select(e => new CaseTimelineEntry(e.Version, e.EventType, e.RecordedAt, e.Metadata.Actor, e.Data)).ToArray()));
         });
 
-        app.MapGet("/exceptions/{caseId:guid}/history", async (Guid caseId, DateTimeOffset asOf, EventStore store, CancellationToken ct) =>
+        app.MapGet("/exceptions/{caseId:guid}/history", async (Guid caseId, DateTimeOffset asOf, Caller caller, EventStore store, CancellationToken ct) =>
         {
             var loaded = await store.LoadAsOfAsync<ExceptionCase>(ExceptionCase.StreamId(caseId), recordedAt: asOf, ct: ct);
-            return loaded.Exists ? Results.Ok(new { caseId, asOf, loaded.Version, loaded.State })
+            return loaded.Exists && caller.Sees(loaded.State.Site) ? Results.Ok(new { caseId, asOf, loaded.Version, loaded.State })
                 : Results.Problem(statusCode: 404, title: "Not found", detail: $"Exception case {caseId} did not exist at {asOf:O}.");
         });
         return app;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ExecutionLayer.Exceptions.ReceivingEvents;
@@ -9,7 +10,7 @@ public static class ReceiveEventsEndpoint
 {
     public static IEndpointRouteBuilder MapReceiveEvents(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/events", async (HttpContext context, ReceiveEventsHandler handler, ExceptionsOptions options, CancellationToken ct) =>
+        app.MapPost("/events", async (HttpContext context, Caller caller, ReceiveEventsHandler handler, ExceptionsOptions options, CancellationToken ct) =>
         {
             JsonDocument document;
             try
@@ -35,8 +36,8 @@ public static class ReceiveEventsEndpoint
                 if (batch.Length > options.MaxBatchSize)
                     return Problem(413, "Batch too large", $"A batch may hold at most {options.MaxBatchSize} events; this one has {batch.Length}. Split it.");
 
-                var metadata = new EventMetadata(CorrelationId: context.GetCorrelationId(), Actor: context.Request.Headers["X-Actor"].FirstOrDefault() ?? "intake");
-                var response = await handler.HandleAsync(batch, metadata, ct);
+                var metadata = new EventMetadata(CorrelationId: context.GetCorrelationId(), Actor: caller.Actor);
+                var response = await handler.HandleAsync(batch, metadata, caller.Sees, ct);
                 return Results.Json(response, statusCode: StatusCodes.Status202Accepted);
             }
         }).WithName("ReceiveEvents");

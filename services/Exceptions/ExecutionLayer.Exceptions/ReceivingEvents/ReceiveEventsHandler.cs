@@ -17,7 +17,8 @@ public sealed class ReceiveEventsHandler(EventStore store, IntakeParser parser)
 
     public static Guid IntakeEventId(string source, string id) => DeterministicId.From($"intake|{source}|{id}");
 
-    public async Task<IntakeResponse> HandleAsync(IReadOnlyList<JsonElement> batch, EventMetadata metadata, CancellationToken ct)
+    /// <param name="mayReportFor">Whether the caller may report for a site: a client of one plant cannot post another plant's events.</param>
+    public async Task<IntakeResponse> HandleAsync(IReadOnlyList<JsonElement> batch, EventMetadata metadata, Func<string, bool> mayReportFor, CancellationToken ct)
     {
         var results = new IntakeResult[batch.Count];
         var candidates = new List<(int Index, IntakeEvent Event, Guid EventId)>();
@@ -29,6 +30,12 @@ public sealed class ReceiveEventsHandler(EventStore store, IntakeParser parser)
             {
                 results[i] = new IntakeResult(i, TryText(batch[i], "id"), TryText(batch[i], "source"), IntakeStatus.Rejected,
                     new IntakeProblem(rejection!.Title, rejection.Detail));
+                continue;
+            }
+            if (!mayReportFor(accepted.Site))
+            {
+                results[i] = new IntakeResult(i, accepted.Id, accepted.Source, IntakeStatus.Rejected,
+                    new IntakeProblem("Site not allowed", $"This client may not report events for site '{accepted.Site}'."));
                 continue;
             }
             var eventId = IntakeEventId(accepted.Source, accepted.Id);

@@ -1,6 +1,7 @@
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Exceptions.RequestingApprovals;
 
@@ -17,7 +18,7 @@ public static class RequestApprovalEndpoint
 {
     public static IEndpointRouteBuilder MapRequestApproval(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/exceptions/{caseId:guid}/approval-requests", async (Guid caseId, RequestApproval command, HttpContext http, EventStore store, CaseWriter cases,
+        app.MapPost("/exceptions/{caseId:guid}/approval-requests", async (Guid caseId, RequestApproval command, Caller caller, HttpContext http, EventStore store, CaseWriter cases,
             CancellationToken ct) =>
         {
             var errors = Validate(command);
@@ -26,7 +27,7 @@ public static class RequestApprovalEndpoint
             var subjectId = string.IsNullOrWhiteSpace(command.SubjectId) ? $"case-{caseId}" : command.SubjectId;
             var metadata = new EventMetadata(CausationId: http.GetCorrelationId(), Actor: command.Requester);
             await using var uow = await store.BeginAsync(ct);
-            if (!await cases.ExistsAsync(uow.Transaction, caseId, ct))
+            if (await cases.SiteOfAsync(uow.Transaction, caseId, ct) is not { } site || !caller.Sees(site))
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No exception case {caseId}.");
             var now = store.Clock.GetUtcNow();
             var decided = await cases.DecideAsync(uow.Transaction, caseId, metadata, ct, s => CaseDecisions.RequestApproval(
