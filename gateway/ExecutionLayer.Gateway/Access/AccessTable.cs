@@ -1,0 +1,55 @@
+using ExecutionLayer.ServiceDefaults.Identity;
+using static ExecutionLayer.Gateway.Access.Scopes;
+
+namespace ExecutionLayer.Gateway.Access;
+
+/// <param name="Methods">The methods it covers; empty for all.</param>
+/// <param name="AnyOf">A caller needs one of these scopes (or admin); empty with <paramref name="Anonymous"/> for none.</param>
+/// <param name="Anonymous">The request carries its own proof (a signed decision link or a bridge's signed callback).</param>
+public sealed record AccessRule(string PathPrefix, string[] Methods, string[] AnyOf, bool Anonymous = false)
+{
+    public bool Covers(string method, PathString path) =>
+        path.StartsWithSegments(PathPrefix, StringComparison.OrdinalIgnoreCase) && (Methods.Length == 0 || Methods.Contains(method, StringComparer.OrdinalIgnoreCase));
+
+    public bool Allows(Caller caller) => Anonymous || caller.Has(Admin) || AnyOf.Any(caller.Has);
+}
+
+/// <summary>
+/// Which scope each route needs: the one place access is decided. The first rule that covers a
+/// request applies; a request no rule covers is refused (403), so a new route is closed until it is
+/// listed here.
+/// </summary>
+public static class AccessTable
+{
+    private static readonly string[] Reads = ["GET", "HEAD"];
+    private static readonly string[] Writes = ["POST", "PUT", "PATCH", "DELETE"];
+    private static readonly string[] Any = [];
+
+    public static readonly IReadOnlyList<AccessRule> Rules =
+    [
+        new("/api/decisions", Any, [], Anonymous: true),
+        new("/api/events", ["POST"], [EventsWrite]),
+        new("/api/exceptions", Reads, [ExceptionsRead]),
+        new("/api/exceptions", Writes, [ApprovalsWrite]),
+        new("/api/graph", Reads, [ExceptionsRead]),
+        new("/api/approvals", Reads, [ApprovalsWrite, ApprovalsDecide]),
+        new("/api/approvals", Writes, [ApprovalsWrite]),
+        new("/api/policies", Reads, [ApprovalsWrite, ApprovalsDecide]),
+        new("/api/policies", Writes, [Admin]),
+        new("/api/directory", Reads, [ApprovalsWrite, ApprovalsDecide]),
+        new("/api/directory", Writes, [Admin]),
+        new("/api/delegations", Any, [ApprovalsDecide]),
+        new("/api/webhooks", Any, [Admin]),
+        new("/api/actions/sites", Writes, [Admin]),
+        new("/api/actions", Reads, [ActionsRead, ActionsWrite]),
+        new("/api/actions", Writes, [ActionsWrite]),
+        new("/api/kpis", Reads, [ActionsRead, ActionsWrite]),
+        new("/api/kpis", Writes, [ActionsWrite]),
+        new("/api/reviews", Reads, [ActionsRead, ActionsWrite]),
+        new("/api/reviews", Writes, [ActionsWrite]),
+        new("/api/metrics", Reads, [ActionsRead]),
+        new("/api/audit", Reads, [AuditRead]),
+    ];
+
+    public static AccessRule? For(string method, PathString path) => Rules.FirstOrDefault(r => r.Covers(method, path));
+}

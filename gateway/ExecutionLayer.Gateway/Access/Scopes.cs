@@ -1,0 +1,17 @@
+namespace ExecutionLayer.Gateway.Access;
+
+/// <summary>What a client may be granted. <see cref="Admin"/> includes every other.</summary>
+public static class Scopes
+{
+    public const string EventsWrite = "events:write";
+    public const string ExceptionsRead = "exceptions:read";
+    public const string ApprovalsWrite = "approvals:write";
+    public const string ApprovalsDecide = "approvals:decide";
+    public const string ActionsWrite = "actions:write";
+    public const string ActionsRead = "actions:read";
+    public const string AuditRead = "audit:read";
+    public const string Admin = "admin";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+        { EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide, ActionsWrite, ActionsRead, AuditRead, Admin };
+}
