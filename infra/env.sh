@@ -47,6 +47,9 @@ export ConnectionStrings__AuditLedger="Host=127.0.0.1;Port=$EL_PG_PORT;Database=
 export Audit__Signing__PrivateKeyFile="${Audit__Signing__PrivateKeyFile:-$EL_DATA_DIR/audit-signing-key.pem}"
 # The secret the gateway signs callers' identities with and every service checks; production sets its own.
 export Gateway__SigningKey="${Gateway__SigningKey:-el-dev-gateway-signing-key-not-for-production}"
+# Development API keys (infra/run.sh makes them once): the gateway reads the hashes, the developer the keys.
+export Gateway__ApiKeyFile="${Gateway__ApiKeyFile:-$EL_DATA_DIR/gateway-keys.json}"
+export EL_DEV_CREDENTIALS="${EL_DEV_CREDENTIALS:-$EL_DATA_DIR/dev-credentials.txt}"
 export ConnectionStrings__PostgresAdmin="Host=127.0.0.1;Port=$EL_PG_PORT;Database=postgres;Username=postgres;Password=$EL_PG_ADMIN_PASSWORD"
 export RabbitMq__Host=127.0.0.1
 export RabbitMq__Port="$EL_RABBITMQ_PORT"

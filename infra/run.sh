@@ -29,6 +29,25 @@ el_log "building (Release)"
 dotnet build "$EL_ROOT/ExecutionLayer.sln" -c Release -nologo -v quiet >"$EL_RUN_DIR/build.log" 2>&1 \
   || { tail -30 "$EL_RUN_DIR/build.log" >&2; el_die "build failed (log: $EL_RUN_DIR/build.log)"; }
 
+# Development API keys, made once per data directory: the file the gateway reads holds only salted
+# hashes; the keys themselves are kept beside it for the developer (and printed below).
+dev_keys() {
+  local gateway="$EL_ROOT/gateway/ExecutionLayer.Gateway/bin/Release/net10.0/ExecutionLayer.Gateway.dll"
+  [ -f "$Gateway__ApiKeyFile" ] && [ -f "$EL_DEV_CREDENTIALS" ] && return 0
+  rm -f "$Gateway__ApiKeyFile" "$EL_DEV_CREDENTIALS"
+  ( umask 077
+    while read -r id scopes; do
+      printf '%-12s %s\n' "$id" "$(dotnet "$gateway" new-api-key --id "$id" --scopes "$scopes" --sites '*' --file "$Gateway__ApiKeyFile")"
+    done <<KEYS > "$EL_DEV_CREDENTIALS"
+dev-admin admin
+dev-erp events:write,exceptions:read,approvals:write,actions:read
+dev-bridge approvals:decide,approvals:write
+dev-auditor audit:read
+KEYS
+  ) || el_die "could not create the development API keys"
+}
+dev_keys
+
 start_process() { # name project port
   local name="$1" project="$2" port="$3" dll
   dll="$EL_ROOT/$project/bin/Release/net10.0/$(basename "$project").dll"
@@ -67,6 +86,10 @@ $(while read -r _ name port; do [ "$name" = gateway ] || printf '  %-13s http://
   RabbitMQ      amqp://$EL_RABBITMQ_USER:$EL_RABBITMQ_PASSWORD@127.0.0.1:$EL_RABBITMQ_PORT/$EL_RABBITMQ_VHOST
                 management http://127.0.0.1:$EL_RABBITMQ_MGMT_PORT
   Logs          $EL_RUN_DIR/*.log
+
+Development API keys (send as X-Api-Key; kept in $EL_DEV_CREDENTIALS):
+$(sed 's/^/  /' "$EL_DEV_CREDENTIALS")
+  API description  http://127.0.0.1:$EL_GATEWAY_PORT/docs
 INFO
 
 if $detach; then

@@ -4,7 +4,7 @@ using ExecutionLayer.Benchmarks;
 using ExecutionLayer.Testing;
 using Npgsql;
 
-// Usage: dotnet run -c Release --project tests/ExecutionLayer.Benchmarks [-- [store|exceptions|approvals|actions|audit] [--quick]]
+// Usage: dotnet run -c Release --project tests/ExecutionLayer.Benchmarks [-- [store|exceptions|approvals|actions|audit|gateway] [--quick]]
 // Needs the servers of infra/run.sh or infra/test.sh; creates and drops a database of its own.
 var quick = args.Contains("--quick");
 var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
@@ -27,6 +27,7 @@ try
     if (Runs("approvals")) await new ApprovalsBenchmark(connection.ConnectionString, quick).RunAsync();
     if (Runs("actions")) await new ActionsBenchmark(connection.ConnectionString, quick).RunAsync();
     if (Runs("audit")) await new AuditBenchmark(connection.ConnectionString, quick).RunAsync();
+    if (Runs("gateway")) await new GatewayBenchmark(connection.ConnectionString, quick).RunAsync();
     if (!Runs("store")) return;
     var rounds = quick ? 1 : 3;
     var results = await new EventStoreBenchmark(dataSource, writers, single, batches).RunAsync(rounds);

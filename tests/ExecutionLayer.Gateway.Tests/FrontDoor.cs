@@ -73,6 +73,7 @@ public sealed class FrontDoor : IAsyncLifetime
             web.UseEnvironment("Development");
             web.UseSetting("Gateway:SigningKey", SigningKey);
             web.UseUrls($"http://127.0.0.1:{gatewayPort}");
+            web.UseSetting("Gateway:ApiKeyFile", ""); // not the development key file infra/env.sh names
             foreach (var (service, port) in ServicePorts)
                 web.UseSetting($"ReverseProxy:Clusters:{service}:Destinations:d1:Address", $"http://127.0.0.1:{port}/");
             for (var i = 0; i < _records.Count; i++) Record(web, $"Gateway:ApiKeys:{i}", _records[i]);
