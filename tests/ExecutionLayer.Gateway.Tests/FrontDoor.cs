@@ -32,6 +32,9 @@ public sealed class FrontDoor : IAsyncLifetime
     private readonly List<Socket> _heldOpen = [];
 
     public FreshDatabase Database { get; } = new();
+
+    /// <summary>The identity provider's RS256 key; the gateway knows only its public half.</summary>
+    public static RSA IdentityProvider { get; } = RSA.Create(2048);
     public Dictionary<string, int> ServicePorts { get; } = [];
     public Uri Gateway { get; private set; } = null!;
 
@@ -80,6 +83,7 @@ public sealed class FrontDoor : IAsyncLifetime
             web.UseSetting("Gateway:Jwt:Issuer", Issuer);
             web.UseSetting("Gateway:Jwt:Audience", Audience);
             web.UseSetting("Gateway:Jwt:HmacSecrets:0", JwtSecret);
+            web.UseSetting("Gateway:Jwt:RsaPublicKeysPem:0", IdentityProvider.ExportSubjectPublicKeyInfoPem());
             // Two routes to trouble, under a prefix the access table already covers.
             Trouble(web, "down", $"http://127.0.0.1:{FreePort()}/", "00:00:30");
             Trouble(web, "hung", $"http://127.0.0.1:{((IPEndPoint)_hung.LocalEndpoint).Port}/", "00:00:01");
@@ -101,7 +105,8 @@ public sealed class FrontDoor : IAsyncLifetime
     /// <summary>A client straight to a service, past the gateway.</summary>
     public HttpClient Direct(string service) => new() { BaseAddress = new Uri($"http://127.0.0.1:{ServicePorts[service]}/"), Timeout = TimeSpan.FromSeconds(30) };
 
-    public static string Jwt(string subject, string scope, string sites, DateTime? expires = null, string secret = JwtSecret, string audience = Audience) =>
+    public static string Jwt(string subject, string scope, string sites, DateTime? expires = null, string secret = JwtSecret, string audience = Audience,
+        RSA? rsa = null) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
@@ -110,7 +115,9 @@ public sealed class FrontDoor : IAsyncLifetime
             NotBefore = (expires ?? DateTime.UtcNow.AddMinutes(10)).AddHours(-1),
             IssuedAt = (expires ?? DateTime.UtcNow.AddMinutes(10)).AddHours(-1),
             Claims = new Dictionary<string, object> { ["sub"] = subject, ["scope"] = scope, ["sites"] = sites.Split(',') },
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = rsa is not null
+                ? new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256)
+                : new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256),
         });
 
     public async Task DisposeAsync()

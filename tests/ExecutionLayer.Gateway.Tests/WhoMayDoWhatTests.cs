@@ -88,8 +88,15 @@ public sealed class WhoMayDoWhatTests(FrontDoor door)
         await (await person.PostJsonAsync("/api/actions", Requests.Action(FrontDoor.Smyrna))).ProblemAsync(HttpStatusCode.Forbidden);
         await (await person.GetAsync("/api/audit/verify")).ProblemAsync(HttpStatusCode.Forbidden);
 
+        using var signedByProvider = door.Client();
+        signedByProvider.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            FrontDoor.Jwt("pat.plant", "actions:read", FrontDoor.Dayton, rsa: FrontDoor.IdentityProvider));
+        await (await signedByProvider.GetAsync("/api/actions")).JsonAsync(HttpStatusCode.OK);
+
+        using var otherProvider = System.Security.Cryptography.RSA.Create(2048);
         foreach (var (token, why) in new[]
         {
+            (FrontDoor.Jwt("pat.plant", "actions:read", "*", rsa: otherProvider), "signature"),
             (FrontDoor.Jwt("pat.plant", "actions:read", "*", expires: DateTime.UtcNow.AddMinutes(-5)), "expired"),
             (FrontDoor.Jwt("pat.plant", "actions:read", "*", secret: "someone-elses-secret-0123456789-abcdefgh"), "signature"),
             (FrontDoor.Jwt("pat.plant", "actions:read", "*", audience: "another-app"), "audience"),
@@ -116,5 +123,26 @@ public sealed class WhoMayDoWhatTests(FrontDoor door)
         var answer = await (await person.PostJsonAsync("/api/events", events)).JsonAsync(HttpStatusCode.Accepted);
         Assert.Equal(1, answer.GetProperty("rejected").GetInt32());
         Assert.Equal("Site not allowed", answer.GetProperty("results")[0].GetProperty("problem").GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task An_auditor_sees_only_the_ledger_entries_of_their_sites()
+    {
+        using var planner = door.Client("dayton-planner");
+        var created = await (await planner.PostJsonAsync("/api/actions", Requests.Action(FrontDoor.Dayton, "Audited in Dayton"))).JsonAsync(HttpStatusCode.Created);
+        var subject = $"action/{created.GetProperty("actionId").GetGuid()}";
+
+        using var dayton = door.Client("dayton-auditor");
+        var seen = 0;
+        await Testing.Eventually.TrueAsync(async () =>
+            (seen = (await (await dayton.GetAsync($"/api/audit/entries?subject={subject}")).JsonAsync(HttpStatusCode.OK)).GetProperty("entries").GetArrayLength()) > 0,
+            "the action's creation in the ledger", TimeSpan.FromSeconds(20));
+
+        using var smyrna = door.Client("smyrna-auditor");
+        var entries = await (await smyrna.GetAsync($"/api/audit/entries?subject={subject}")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(0, entries.GetProperty("entries").GetArrayLength());
+        await (await smyrna.GetAsync($"/api/audit/timeline?subject={subject}")).ProblemAsync(HttpStatusCode.NotFound);
+        var timeline = await (await dayton.GetAsync($"/api/audit/timeline?subject={subject}")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(seen, timeline.GetProperty("entries").GetArrayLength());
     }
 }

@@ -1,8 +1,8 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 
 namespace ExecutionLayer.ServiceDefaults.Identity;
 

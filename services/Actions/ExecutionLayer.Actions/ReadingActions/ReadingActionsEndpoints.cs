@@ -1,8 +1,8 @@
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Hosting;
-using Npgsql;
 using ExecutionLayer.ServiceDefaults.Identity;
+using Npgsql;
 
 namespace ExecutionLayer.Actions.ReadingActions;
 

@@ -2,8 +2,8 @@ using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Kpis;
 using ExecutionLayer.Actions.ReadingActions;
 using ExecutionLayer.EventSourcing;
-using Npgsql;
 using ExecutionLayer.ServiceDefaults.Identity;
+using Npgsql;
 
 namespace ExecutionLayer.Actions.Risk;
 

@@ -2,8 +2,8 @@ using ExecutionLayer.Approvals.People;
 using ExecutionLayer.Approvals.RequestingApprovals;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.EventSourcing;
-using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Approvals.EscalatingStages;
 

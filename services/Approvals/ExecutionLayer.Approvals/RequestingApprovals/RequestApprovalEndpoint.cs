@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.EventSourcing;
-using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Approvals.RequestingApprovals;
 

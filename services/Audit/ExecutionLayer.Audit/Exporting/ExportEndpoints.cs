@@ -2,8 +2,8 @@ using System.Text;
 using ExecutionLayer.Audit.Ledger;
 using ExecutionLayer.Audit.Signing;
 using ExecutionLayer.EventSourcing;
-using Npgsql;
 using ExecutionLayer.ServiceDefaults.Identity;
+using Npgsql;
 
 namespace ExecutionLayer.Audit.Exporting;
 

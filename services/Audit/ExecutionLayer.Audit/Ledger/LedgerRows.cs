@@ -1,5 +1,5 @@
-using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.EventSourcing;
+using ExecutionLayer.ServiceDefaults.Identity;
 using Npgsql;
 
 namespace ExecutionLayer.Audit.Ledger;

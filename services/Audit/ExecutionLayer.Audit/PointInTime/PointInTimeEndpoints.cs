@@ -3,8 +3,8 @@ using System.Text.Json;
 using ExecutionLayer.Audit.Ledger;
 using ExecutionLayer.Audit.Reading;
 using ExecutionLayer.ServiceDefaults.Correlation;
-using Npgsql;
 using ExecutionLayer.ServiceDefaults.Identity;
+using Npgsql;
 
 namespace ExecutionLayer.Audit.PointInTime;
 

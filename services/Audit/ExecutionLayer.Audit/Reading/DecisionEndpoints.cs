@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ExecutionLayer.Audit.Ledger;
-using Npgsql;
 using ExecutionLayer.ServiceDefaults.Identity;
+using Npgsql;
 
 namespace ExecutionLayer.Audit.Reading;
 

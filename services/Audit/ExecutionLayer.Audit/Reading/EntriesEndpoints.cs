@@ -1,8 +1,8 @@
 using System.Text.Json;
 using ExecutionLayer.Audit.Ledger;
+using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Json;
 using Npgsql;
-using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Audit.Reading;
 
