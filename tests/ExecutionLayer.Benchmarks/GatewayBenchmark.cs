@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using ExecutionLayer.Gateway.Authentication;
 using ExecutionLayer.ServiceDefaults.Json;
 using ExecutionLayer.Testing;
@@ -31,7 +29,7 @@ internal sealed class GatewayBenchmark(string connectionString, bool quick)
         await vhost.InitializeAsync();
         await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
 
-        var (exceptionsPort, actionsPort, gatewayPort) = (FreePort(), FreePort(), FreePort());
+        var (exceptionsPort, actionsPort, gatewayPort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
         await using var exceptions = Start<ExecutionLayer.Exceptions.ExceptionsOptions>(exceptionsPort, vhost, _ => { });
         await using var actions = Start<ExecutionLayer.Actions.ActionsOptions>(actionsPort, vhost, _ => { });
         var (key, record) = ApiKeys.Create("bench", ["admin"], ["*"], requestsPerSecond: 1e9, burst: 1_000_000_000);
@@ -138,12 +136,5 @@ internal sealed class GatewayBenchmark(string connectionString, bool quick)
         factory.UseKestrel();
         factory.StartServer();
         return factory;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

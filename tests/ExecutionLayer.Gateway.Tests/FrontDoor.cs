@@ -70,7 +70,7 @@ public sealed class FrontDoor : IAsyncLifetime
         Start<Approvals.ApprovalsOptions>("approvals", web => web.UseSetting("Approvals:Tokens:Key", "gateway-tests-token-key"));
         Start<Actions.ActionsOptions>("actions", _ => { });
 
-        var gatewayPort = FreePort();
+        var gatewayPort = LoopbackPort.Free();
         var gateway = new WebApplicationFactory<GatewayMarker>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
@@ -85,7 +85,7 @@ public sealed class FrontDoor : IAsyncLifetime
             web.UseSetting("Gateway:Jwt:HmacSecrets:0", JwtSecret);
             web.UseSetting("Gateway:Jwt:RsaPublicKeysPem:0", IdentityProvider.ExportSubjectPublicKeyInfoPem());
             // Two routes to trouble, under a prefix the access table already covers.
-            Trouble(web, "down", $"http://127.0.0.1:{FreePort()}/", "00:00:30");
+            Trouble(web, "down", $"http://127.0.0.1:{LoopbackPort.Free()}/", "00:00:30");
             Trouble(web, "hung", $"http://127.0.0.1:{((IPEndPoint)_hung.LocalEndpoint).Port}/", "00:00:01");
         });
         gateway.UseKestrel();
@@ -158,7 +158,7 @@ public sealed class FrontDoor : IAsyncLifetime
 
     private void Start<T>(string service, Action<IWebHostBuilder> configure) where T : class
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var factory = new WebApplicationFactory<T>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
@@ -181,13 +181,6 @@ public sealed class FrontDoor : IAsyncLifetime
             while (true) _heldOpen.Add(await _hung.AcceptSocketAsync());
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
