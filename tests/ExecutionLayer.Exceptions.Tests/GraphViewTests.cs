@@ -12,7 +12,9 @@ public sealed class GraphViewTests(ExceptionsApp app) : IClassFixture<Exceptions
     private async Task GivenThePlanAsync()
     {
         await app.PostEventsAsync(PlantDay.Plan(S));
-        await Eventually.TrueAsync(async () => (await app.Client.GetAsync($"/graph/shipments/SH-900{S}")).IsSuccessStatusCode, "the plan is in the graph");
+        // The plan's sources are stored one append each, so the graph may hold the ERP's shipment before the MES's lots: wait for both ends.
+        await Eventually.TrueAsync(async () => (await app.Client.GetAsync($"/graph/shipments/SH-900{S}")).IsSuccessStatusCode
+            && (await app.Client.GetAsync($"/graph/lots/L-7001{S}?direction=up")).IsSuccessStatusCode, "the plan is in the graph");
     }
 
     [Fact]
