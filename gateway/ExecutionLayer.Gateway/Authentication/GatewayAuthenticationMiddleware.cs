@@ -1,4 +1,5 @@
 using ExecutionLayer.Gateway.Access;
+using ExecutionLayer.ServiceDefaults.Problems;
 
 namespace ExecutionLayer.Gateway.Authentication;
 
@@ -32,14 +33,14 @@ internal sealed class GatewayAuthenticationMiddleware(RequestDelegate next, ApiK
         {
             logger.LogInformation("Unauthenticated {Method} {Path}: {Refusal}", context.Request.Method, path, refusal);
             context.Response.Headers.WWWAuthenticate = "Bearer, ApiKey";
-            await Problems.WriteAsync(context, StatusCodes.Status401Unauthorized, "Not authenticated",
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status401Unauthorized, "Not authenticated",
                 $"Send an API key (X-Api-Key) or a bearer token: {refusal}.");
             return;
         }
         if (rule is null || !rule.Allows(client.Caller))
         {
             logger.LogInformation("Forbidden {Method} {Path} for {Client}", context.Request.Method, path, client.PartitionKey);
-            await Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", rule is null
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", rule is null
                 ? $"No client may {context.Request.Method} {path}."
                 : $"{context.Request.Method} {path} needs one of the scopes {string.Join(", ", rule.AnyOf)}.");
             return;

@@ -1,3 +1,4 @@
+using ExecutionLayer.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -29,6 +30,6 @@ internal static class ProxyErrorProblems
             _ => (502, "Service unreachable", "The service could not be reached or broke off its answer."),
         };
         if (status == 0) return;
-        await Problems.WriteAsync(context, status, title, detail);
+        await ProblemResponse.WriteAsync(context, status, title, detail);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using ExecutionLayer.Gateway.Authentication;
+using ExecutionLayer.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace ExecutionLayer.Gateway.Limits;
@@ -29,7 +30,7 @@ internal static class ClientRateLimits
                 var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
                 var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await Problems.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+                await ProblemResponse.WriteAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
                     $"This client is over its rate limit; try again in {seconds} s.");
             };
         });

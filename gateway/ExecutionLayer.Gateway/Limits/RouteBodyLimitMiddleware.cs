@@ -1,4 +1,5 @@
 using System.Globalization;
+using ExecutionLayer.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Model;
 
@@ -21,7 +22,7 @@ internal sealed class RouteBodyLimitMiddleware(RequestDelegate next)
         {
             if (context.Request.ContentLength > limit)
             {
-                await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                await ProblemResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
                     $"At most {limit} bytes on this route; this body declares {context.Request.ContentLength}.");
                 return;
             }

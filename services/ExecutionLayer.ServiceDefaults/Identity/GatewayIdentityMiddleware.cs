@@ -1,6 +1,6 @@
 using System.Globalization;
+using ExecutionLayer.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 
 namespace ExecutionLayer.ServiceDefaults.Identity;
@@ -11,7 +11,7 @@ namespace ExecutionLayer.ServiceDefaults.Identity;
 /// link) or serves no data (health, the API description). A verified caller is set as a feature for
 /// endpoints to take as <see cref="Caller"/>.
 /// </summary>
-internal sealed class GatewayIdentityMiddleware(RequestDelegate next, GatewayTrust trust, IProblemDetailsService problems, ILogger<GatewayIdentityMiddleware> logger)
+internal sealed class GatewayIdentityMiddleware(RequestDelegate next, GatewayTrust trust, ILogger<GatewayIdentityMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -25,16 +25,8 @@ internal sealed class GatewayIdentityMiddleware(RequestDelegate next, GatewayTru
         if (caller is null)
         {
             logger.LogWarning("Refused {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, refusal);
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status401Unauthorized, Title = "Not signed by the gateway",
-                    Detail = $"This service answers only requests forwarded by the ExecutionLayer gateway: {refusal}.",
-                },
-            });
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status401Unauthorized, "Not signed by the gateway",
+                $"This service answers only requests forwarded by the ExecutionLayer gateway: {refusal}.");
             return;
         }
         context.Features.Set(caller);

@@ -1,5 +1,5 @@
+using ExecutionLayer.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -10,21 +10,13 @@ namespace ExecutionLayer.ServiceDefaults.Limits;
 /// byte of it is read. Kestrel enforces the same limit on the bytes themselves (chunked bodies too);
 /// this answers early and the same way under any server, the in-memory test server included.
 /// </summary>
-internal sealed class DeclaredBodyLimitMiddleware(RequestDelegate next, IOptions<KestrelServerOptions> kestrel, IProblemDetailsService problems)
+internal sealed class DeclaredBodyLimitMiddleware(RequestDelegate next, IOptions<KestrelServerOptions> kestrel)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.Request.ContentLength is { } length && kestrel.Value.Limits.MaxRequestBodySize is { } limit && length > limit)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ProblemDetails
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge, Title = "Request body too large", Detail = $"At most {limit} bytes; this body declares {length}.",
-                },
-            });
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large", $"At most {limit} bytes; this body declares {length}.");
             return;
         }
         await next(context);
