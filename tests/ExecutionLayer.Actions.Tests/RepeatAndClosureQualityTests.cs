@@ -49,8 +49,8 @@ public sealed class RepeatAndClosureQualityTests : IAsyncLifetime
 
         await _app.ReadAsync("scrap-rate", 3.5m, Given.Monday.AddDays(7), "week-48");
         _app.Clock.Advance(TimeSpan.FromDays(14).Add(TimeSpan.FromMinutes(1)));
-        await Eventually.TrueAsync(async () => (await _app.ActionAsync(stuck)).GetProperty("movedKpis").ValueKind != System.Text.Json.JsonValueKind.Null,
-            "the first closure assessed");
+        // Each closure's window ends by its own deadline timer, so wait for both assessments.
+        await Eventually.TrueAsync(async () => await IsAssessedAsync(stuck) && await IsAssessedAsync(helped), "both closures assessed");
         Assert.False((await _app.ActionAsync(stuck)).GetProperty("movedKpis").GetBoolean());
         Assert.False((await _app.ActionAsync(helped)).GetProperty("movedKpis").GetBoolean());
 
@@ -60,8 +60,10 @@ public sealed class RepeatAndClosureQualityTests : IAsyncLifetime
         await _app.CloseAsync(second);
         await _app.ReadAsync("scrap-rate", 1.4m, Given.Monday.AddDays(37), "week-53");
         _app.Clock.Set(Given.Monday.AddDays(45));
-        await Eventually.TrueAsync(async () => (await _app.ActionAsync(second)).GetProperty("movedKpis").ValueKind != System.Text.Json.JsonValueKind.Null,
-            "the second closure assessed");
+        await Eventually.TrueAsync(() => IsAssessedAsync(second), "the second closure assessed");
         Assert.True((await _app.ActionAsync(second)).GetProperty("movedKpis").GetBoolean());
     }
+
+    private async Task<bool> IsAssessedAsync(Guid action) =>
+        (await _app.ActionAsync(action)).GetProperty("movedKpis").ValueKind != System.Text.Json.JsonValueKind.Null;
 }
