@@ -50,6 +50,11 @@ export Gateway__SigningKey="${Gateway__SigningKey:-el-dev-gateway-signing-key-no
 # Development API keys (infra/run.sh makes them once): the gateway reads the hashes, the developer the keys.
 export Gateway__ApiKeyFile="${Gateway__ApiKeyFile:-$EL_DATA_DIR/gateway-keys.json}"
 export EL_DEV_CREDENTIALS="${EL_DEV_CREDENTIALS:-$EL_DATA_DIR/dev-credentials.txt}"
+# People's development tokens: infra/run.sh has the gateway accept HS256 tokens with this secret, and the
+# demo signs its people's tokens with it. Production configures its identity provider's keys instead.
+export EL_DEV_JWT_SECRET="${EL_DEV_JWT_SECRET:-el-dev-people-token-secret-not-for-production}"
+export EL_DEV_JWT_ISSUER="${EL_DEV_JWT_ISSUER:-executionlayer-dev}"
+export EL_DEV_JWT_AUDIENCE="${EL_DEV_JWT_AUDIENCE:-executionlayer}"
 export ConnectionStrings__PostgresAdmin="Host=127.0.0.1;Port=$EL_PG_PORT;Database=postgres;Username=postgres;Password=$EL_PG_ADMIN_PASSWORD"
 export RabbitMq__Host=127.0.0.1
 export RabbitMq__Port="$EL_RABBITMQ_PORT"

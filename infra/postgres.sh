@@ -74,8 +74,20 @@ stop() {
   el_as postgres "$PG_BIN/pg_ctl" -D "$EL_PG_DIR/data" -m fast -w stop >/dev/null || true
 }
 
+# Drops and recreates $EL_PG_DATABASE (the demo starts from an empty one each time).
+fresh_database() {
+  ensure_binaries
+  pg_ready || el_die "PostgreSQL is not running on port $EL_PG_PORT"
+  el_log "recreating database $EL_PG_DATABASE"
+  admin_psql <<SQL
+DROP DATABASE IF EXISTS "$EL_PG_DATABASE" WITH (FORCE);
+CREATE DATABASE "$EL_PG_DATABASE" OWNER "$EL_PG_USER";
+SQL
+}
+
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
-  *) el_die "usage: postgres.sh start|stop" ;;
+  fresh-database) fresh_database ;;
+  *) el_die "usage: postgres.sh start|stop|fresh-database" ;;
 esac

@@ -107,9 +107,20 @@ stop() {
 # Lets test fixtures run rabbitmqctl against our node: rabbitmq.sh ctl add_vhost x
 ctl_cmd() { ensure_binaries; rmq_env; ctl "$@"; }
 
+# Deletes and recreates $EL_RABBITMQ_VHOST with its queues (the demo starts from an empty one each time).
+fresh_vhost() {
+  ensure_binaries
+  rmq_env
+  el_log "recreating virtual host $EL_RABBITMQ_VHOST"
+  ctl -q delete_vhost "$EL_RABBITMQ_VHOST" >/dev/null 2>&1 || true
+  ctl -q add_vhost "$EL_RABBITMQ_VHOST" >/dev/null
+  ctl -q set_permissions -p "$EL_RABBITMQ_VHOST" "$EL_RABBITMQ_USER" '.*' '.*' '.*' >/dev/null
+}
+
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
   ctl) shift; ctl_cmd "$@" ;;
-  *) el_die "usage: rabbitmq.sh start|stop|ctl ARGS" ;;
+  fresh-vhost) fresh_vhost ;;
+  *) el_die "usage: rabbitmq.sh start|stop|ctl ARGS|fresh-vhost" ;;
 esac

@@ -2,16 +2,26 @@
 # Starts the whole system on loopback: PostgreSQL, RabbitMQ, every service and the gateway.
 #   infra/run.sh            run in the foreground; Ctrl-C stops everything this run started
 #   infra/run.sh --detach   return once everything is healthy; infra/stop.sh stops it later
+#   infra/run.sh --demo     also play the plant's day (DOMAIN.md) through the gateway, on a fresh demo
+#                           database and virtual host, ending with the audit answer and its verification
 set -euo pipefail
-source "$(dirname "$0")/env.sh"
 
 detach=false
+demo=false
 for arg in "$@"; do
   case "$arg" in
     --detach) detach=true ;;
-    *) el_die "unknown option $arg (usage: infra/run.sh [--detach])" ;;
+    --demo) demo=true ;;
+    *) echo "unknown option $arg (usage: infra/run.sh [--detach] [--demo])" >&2; exit 2 ;;
   esac
 done
+# The demo's day must start from nothing, so it gets a database and vhost of its own, leaving the
+# developer's data alone.
+if $demo; then
+  export EL_PG_DATABASE="${EL_DEMO_PG_DATABASE:-executionlayer_demo}"
+  export EL_RABBITMQ_VHOST="${EL_DEMO_RABBITMQ_VHOST:-executionlayer-demo}"
+fi
+source "$(dirname "$0")/env.sh"
 
 if [ -f "$EL_RUN_DIR/processes.pid" ]; then
   el_log "a previous run is still recorded; stopping it first"
@@ -24,6 +34,10 @@ mkdir -p "$EL_RUN_DIR"
 el_start_server postgres && echo postgres >> "$EL_RUN_DIR/infra.started"
 el_start_server rabbitmq && echo rabbitmq >> "$EL_RUN_DIR/infra.started"
 $detach || trap '"$EL_ROOT/infra/stop.sh"; exit 130' INT TERM
+if $demo; then
+  "$EL_ROOT/infra/postgres.sh" fresh-database
+  "$EL_ROOT/infra/rabbitmq.sh" fresh-vhost
+fi
 
 el_log "building (Release)"
 dotnet build "$EL_ROOT/ExecutionLayer.sln" -c Release -nologo -v quiet >"$EL_RUN_DIR/build.log" 2>&1 \
@@ -48,13 +62,19 @@ KEYS
 }
 dev_keys
 
+# What only a development run configures: people's HS256 tokens at the gateway, decision links that
+# point at this gateway, and service clocks an admin may move forward (/api/dev/{service}/clock).
+export Gateway__Jwt__Issuer="$EL_DEV_JWT_ISSUER" Gateway__Jwt__Audience="$EL_DEV_JWT_AUDIENCE" Gateway__Jwt__HmacSecrets__0="$EL_DEV_JWT_SECRET"
+export Approvals__PublicBaseUrl="http://127.0.0.1:$EL_GATEWAY_PORT/api"
+
 start_process() { # name project port
-  local name="$1" project="$2" port="$3" dll
+  local name="$1" project="$2" port="$3" dll shiftable=true
   dll="$EL_ROOT/$project/bin/Release/net10.0/$(basename "$project").dll"
   [ -f "$dll" ] || el_die "$dll was not built"
+  [ "$name" = gateway ] && shiftable=false
   # setsid: a detached run must outlive this shell; the pid file, not the name, is how stop.sh finds it.
   # The content root is the build output, where appsettings*.json are, whatever directory we run from.
-  ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+  ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" Development__ShiftableClock="$shiftable" \
     setsid dotnet "$dll" --urls "http://127.0.0.1:$port" --contentRoot "$(dirname "$dll")" >"$EL_RUN_DIR/$name.log" 2>&1 </dev/null &
   echo "$! $name $port" >> "$EL_RUN_DIR/processes.pid"
 }
@@ -91,6 +111,16 @@ Development API keys (send as X-Api-Key; kept in $EL_DEV_CREDENTIALS):
 $(sed 's/^/  /' "$EL_DEV_CREDENTIALS")
   API description  http://127.0.0.1:$EL_GATEWAY_PORT/docs
 INFO
+
+if $demo; then
+  el_log "playing the plant's day through the gateway"
+  if ! dotnet "$EL_ROOT/tools/ExecutionLayer.Demo/bin/Release/net10.0/el-demo.dll" \
+      --gateway "http://127.0.0.1:$EL_GATEWAY_PORT" --credentials "$EL_DEV_CREDENTIALS"; then
+    el_log "the demo did not complete; the services' logs are in $EL_RUN_DIR"
+    $detach || "$EL_ROOT/infra/stop.sh"
+    exit 1
+  fi
+fi
 
 if $detach; then
   echo "  Stop with     infra/stop.sh"

@@ -1,3 +1,4 @@
+using ExecutionLayer.ServiceDefaults.Clock;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Json;
@@ -34,7 +35,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks();
         builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
         builder.Services.AddExecutionLayerProblemDetails();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(DevelopmentClock.For(builder));
         builder.Services.AddSingleton<GatewayTrust>();
         builder.Services.AddOpenApi();
         return builder;
@@ -71,6 +72,7 @@ public static class ServiceDefaultsExtensions
         }).AllowWithoutGatewaySignature();
         // The gateway merges every service's description into its own /openapi.json.
         app.MapOpenApi().AllowWithoutGatewaySignature();
+        app.MapDevelopmentClock();
         return app;
     }
 

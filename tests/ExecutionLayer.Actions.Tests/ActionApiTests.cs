@@ -124,6 +124,10 @@ public sealed class ActionApiTests : IAsyncLifetime
         Assert.Equal(2, page2.GetArrayLength());
         Assert.DoesNotContain(page2.EnumerateArray(), a => page1.EnumerateArray().Any(b => b.GetProperty("actionId").GetGuid() == a.GetProperty("actionId").GetGuid()));
         Assert.Equal(2, (await _app.GetAsync($"/actions?owner={Planner}&status=open")).GetArrayLength());
+        // The source kind is filtered as the API writes it.
+        Assert.Equal(5, (await _app.GetAsync("/actions?sourceKind=manual")).GetArrayLength());
+        Assert.Equal(0, (await _app.GetAsync("/actions?sourceKind=exception")).GetArrayLength());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await _app.As(PlantManager).GetAsync("/actions?sourceKind=email")).StatusCode);
     }
 
     [Fact]

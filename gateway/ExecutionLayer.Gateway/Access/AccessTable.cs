@@ -49,6 +49,8 @@ public static class AccessTable
         new("/api/reviews", Writes, [ActionsWrite]),
         new("/api/metrics", Reads, [ActionsRead]),
         new("/api/audit", Reads, [AuditRead]),
+        // Development runs only (appsettings.Development.json routes it; the services map it only with a shiftable clock).
+        new("/api/dev", Any, [Admin]),
     ];
 
     public static AccessRule? For(string method, PathString path) => Rules.FirstOrDefault(r => r.Covers(method, path));

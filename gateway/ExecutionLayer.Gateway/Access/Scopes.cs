@@ -10,7 +10,7 @@ public static class Scopes
     public const string ActionsWrite = "actions:write";
     public const string ActionsRead = "actions:read";
     public const string AuditRead = "audit:read";
-    public const string Admin = "admin";
+    public const string Admin = ExecutionLayer.ServiceDefaults.Identity.Caller.AdminScope;
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
         { EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide, ActionsWrite, ActionsRead, AuditRead, Admin };

@@ -11,6 +11,9 @@ public sealed record Caller(string Actor, IReadOnlySet<string> Scopes, IReadOnly
 {
     public const string EverySite = "*";
 
+    /// <summary>The scope that may do everything, including what only operators do.</summary>
+    public const string AdminScope = "admin";
+
     public bool Sees(string? site) => Sites is null || site is not null && Sites.Contains(site, StringComparer.Ordinal);
 
     /// <summary>For SQL <c>($n::text[] IS NULL OR site = ANY ($n))</c>: null when every site is visible.</summary>

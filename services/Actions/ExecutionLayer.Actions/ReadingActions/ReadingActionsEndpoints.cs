@@ -25,6 +25,14 @@ public static class ReadingActionsEndpoints
             var openOnly = string.Equals(status, "open", StringComparison.OrdinalIgnoreCase);
             if (status is not null && !openOnly && (!Enum.TryParse<ActionStatus>(status, true, out var parsed) || parsed == ActionStatus.None || int.TryParse(status, out _)))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"open (any open state), or one of {string.Join(", ", Enum.GetNames<ActionStatus>().Skip(1))}."] });
+            // The index stores the enum's name; the API speaks it in camelCase ("exception"), so parse rather than compare text.
+            SourceKind? kind = null;
+            if (sourceKind is not null)
+            {
+                if (!Enum.TryParse<SourceKind>(sourceKind, true, out var parsedKind) || int.TryParse(sourceKind, out _))
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["sourceKind"] = [$"One of {string.Join(", ", Enum.GetNames<SourceKind>())}."] });
+                kind = parsedKind;
+            }
             if (limit is < 1 or > 1000) return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["From 1 to 1000."] });
             if ((after is null) != (afterId is null)) return Results.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["Give after and afterId together."] });
             var statusFilter = status is null || openOnly ? null : Enum.Parse<ActionStatus>(status, true).ToString();
@@ -34,7 +42,7 @@ public static class ReadingActionsEndpoints
                   AND ($4::text IS NULL OR a.kpis @> ARRAY[$4]) AND ($5::text IS NULL OR a.source_kind = $5) AND ($6::text IS NULL OR a.source_reference = $6)
                   AND ($7::timestamptz IS NULL OR (a.created_at, a.action_id) > ($7, $8::uuid)) AND ($11::text[] IS NULL OR a.site = ANY ($11))
                 ORDER BY a.created_at, a.action_id LIMIT $9
-                """, ct, Sql.Text(site), Sql.Text(owner), Sql.Text(statusFilter), Sql.Text(kpi?.ToLowerInvariant()), Sql.Text(sourceKind), Sql.Text(sourceReference),
+                """, ct, Sql.Text(site), Sql.Text(owner), Sql.Text(statusFilter), Sql.Text(kpi?.ToLowerInvariant()), Sql.Text(kind?.ToString()), Sql.Text(sourceReference),
                 Sql.Timestamp(after),
                 new NpgsqlParameter { Value = (object?)afterId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid },
                 new NpgsqlParameter<int> { TypedValue = limit ?? 100 }, new NpgsqlParameter<bool> { TypedValue = openOnly }, Sql.Texts(caller.SiteFilter)));

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using ExecutionLayer.Demo.Api;
+using ExecutionLayer.Demo.Bridge;
+using ExecutionLayer.Demo.Narration;
+using ExecutionLayer.Demo.Plant;
+using Spectre.Console;
+
+// Plays DOMAIN.md's day at a plant through a running system's gateway (infra/run.sh --demo starts one
+// and runs this), then asks the auditor's question and verifies the answer. Exit 0 only when the
+// ledger, its completeness and the offline export check all verify.
+static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
+
+var gateway = new Option<string>("--gateway") { Description = "The gateway's base address", DefaultValueFactory = _ => $"http://127.0.0.1:{Env("EL_GATEWAY_PORT", "8080")}" };
+var credentials = new Option<FileInfo>("--credentials") { Description = "The development API keys infra/run.sh printed (one 'id key' per line)", DefaultValueFactory = _ => new FileInfo(Env("EL_DEV_CREDENTIALS", ".data/dev-credentials.txt")) };
+var jwtSecret = new Option<string>("--jwt-secret") { Description = "The HS256 secret the gateway accepts people's development tokens with", DefaultValueFactory = _ => Env("EL_DEV_JWT_SECRET", "") };
+var jwtIssuer = new Option<string>("--jwt-issuer") { DefaultValueFactory = _ => Env("EL_DEV_JWT_ISSUER", "executionlayer-dev") };
+var jwtAudience = new Option<string>("--jwt-audience") { DefaultValueFactory = _ => Env("EL_DEV_JWT_AUDIENCE", "executionlayer") };
+var root = new RootCommand("Plays a plant's day through ExecutionLayer's public API and verifies the auditor's answer.") { gateway, credentials, jwtSecret, jwtIssuer, jwtAudience };
+root.SetAction(async (parsed, ct) =>
+{
+    var console = AnsiConsole.Console;
+    // Piped to a file or a CI log there is no terminal width to fit; the default 80 columns wraps every table.
+    if (Console.IsOutputRedirected) console.Profile.Width = 140;
+    var secret = parsed.GetValue(jwtSecret)!;
+    if (secret.Length < 32)
+    {
+        console.MarkupLine("[red]No development token secret (--jwt-secret or EL_DEV_JWT_SECRET, from infra/env.sh).[/]");
+        return 2;
+    }
+    DevelopmentCredentials keys;
+    try { keys = DevelopmentCredentials.Read(parsed.GetValue(credentials)!.FullName); }
+    catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+    {
+        console.MarkupLine($"[red]Cannot read the development API keys: {Markup.Escape(e.Message)}[/] (infra/run.sh makes them)");
+        return 2;
+    }
+
+    using var http = new HttpClient { BaseAddress = new Uri(parsed.GetValue(gateway)!), Timeout = TimeSpan.FromSeconds(30) };
+    var cast = new Cast(http, keys, new DevelopmentTokens(secret, parsed.GetValue(jwtIssuer)!, parsed.GetValue(jwtAudience)!));
+    await using var bridge = await ApproverBridge.StartAsync();
+    var day = new PlantDay(cast, new PlantClock(cast.Admin), bridge, new ConsoleNarrator(console));
+    console.Write(new Rule("[bold]A day at the Dayton plant, through ExecutionLayer[/]"));
+    try
+    {
+        var record = await day.PlayAsync(ct);
+        var verified = PlantDay.Verified(record);
+        console.WriteLine();
+        console.Write(new Rule(verified ? "[green]The auditor's answer is complete and verified[/]" : "[red]The auditor's answer did not verify[/]"));
+        return verified ? 0 : 1;
+    }
+    catch (Exception e) when (e is ApiException or TimeoutException or InvalidOperationException or HttpRequestException)
+    {
+        console.MarkupLine($"[red]The demo stopped: {Markup.Escape(e.Message)}[/]");
+        return 1;
+    }
+});
+return await root.Parse(args).InvokeAsync();
