@@ -31,6 +31,7 @@ public sealed partial class PlantDay
 
         var holdActions = await narrator.WhileAsync("actions: creating the routed functions' actions",
             () => CaseActionsAsync(found.At("caseId").GetGuid(), found.Items("state.routedTo").Count(), ct));
+        _record.HoldActions = holdActions;
         foreach (var action in holdActions) narrator.Fact($"action for {action.Text("owner")}: {action.Text("title")}");
         var deviation = await narrator.WhileAsync("approvals: asking for a use-as-is deviation, as the case's rules require",
             () => bridge.WaitForAsync("approval.requested", n => n.Approver == Cast.QualityLead, Waiting.Patience, ct));

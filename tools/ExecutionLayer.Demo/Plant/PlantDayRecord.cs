@@ -33,6 +33,9 @@ public sealed class PlantDayRecord
 
     public JsonElement HoldCase { get; set; }
 
+    /// <summary>The actions the hold case's routing created.</summary>
+    public IReadOnlyList<JsonElement> HoldActions { get; set; } = [];
+
     /// <summary>The use-as-is deviation the hold case asked the quality lead for.</summary>
     public JsonElement DeviationNotice { get; set; }
 

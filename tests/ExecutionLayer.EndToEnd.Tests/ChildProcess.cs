@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace ExecutionLayer.EndToEnd.Tests;
+
+/// <summary>
+/// One service or the gateway as its own OS process, run from its build output as infra/run.sh runs it,
+/// its output kept for the failure message. Disposing kills it and whatever it started.
+/// </summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    /// <summary>Configuration a developer's shell may carry (infra/env.sh exports it) that must not leak into a test's process.</summary>
+    private static readonly string[] InheritedPrefixes =
+        ["ConnectionStrings__", "RabbitMq__", "Gateway__", "Audit__", "Approvals__", "Exceptions__", "Actions__", "Development__", "ReverseProxy__", "ASPNETCORE_"];
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private ChildProcess(string name, int port, Process process)
+    {
+        Name = name;
+        Port = port;
+        _process = process;
+    }
+
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public string BaseAddress => $"http://127.0.0.1:{Port}";
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines it wrote, for a failure message.</summary>
+    public string Tail(int lines = 30) => string.Join('\n', _output.TakeLast(lines));
+
+    public static ChildProcess Start(string name, string assembly, int port, IReadOnlyDictionary<string, string> environment)
+    {
+        if (!File.Exists(assembly)) throw new FileNotFoundException($"{name} is not built: {assembly} (build the solution first).", assembly);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { assembly, "--urls", $"http://127.0.0.1:{port}", "--contentRoot", Path.GetDirectoryName(assembly)! },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var key in start.Environment.Keys.Where(k => InheritedPrefixes.Any(p => k.StartsWith(p, StringComparison.OrdinalIgnoreCase))).ToList())
+            start.Environment.Remove(key);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var child = new ChildProcess(name, port, process);
+        process.OutputDataReceived += (_, e) => child.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Waits for <c>/health/ready</c>; a process that exits or never gets ready fails with its own output.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(BaseAddress), Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            if (HasExited) throw new InvalidOperationException($"{Name} exited with {_process.ExitCode} while starting:\n{Tail()}");
+            try
+            {
+                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{Name} was not ready on port {Port} within {timeout.TotalSeconds:0} s:\n{Tail()}");
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _output.Enqueue(line);
+        while (_output.Count > 400) _output.TryDequeue(out _);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+}
