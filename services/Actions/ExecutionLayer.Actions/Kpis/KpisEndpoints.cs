@@ -4,6 +4,7 @@ using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Types;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Query;
 
 namespace ExecutionLayer.Actions.Kpis;
 
@@ -66,7 +67,7 @@ public static class KpisEndpoints
 
         app.MapGet("/kpis", async (string? site, string? status, Caller caller, EventStore store, CancellationToken ct) =>
         {
-            if (status is not null && (!Enum.TryParse<KpiStatus>(status, true, out _) || int.TryParse(status, out _)))
+            if (status is not null && !QueryEnum.TryParse<KpiStatus>(status, out _))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", Enum.GetNames<KpiStatus>())}."] });
             var views = await KpiViewsAsync(store, site, status is null ? null : Enum.Parse<KpiStatus>(status, true), null, ct);
             return Results.Ok(views.Where(v => caller.Sees(v.Site)));

@@ -1,4 +1,5 @@
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Query;
 
 namespace ExecutionLayer.Actions.Metrics;
 
@@ -11,7 +12,7 @@ public static class MetricsEndpoints
             DateTimeOffset? from, DateTimeOffset? to, Caller caller, ExecutionMetrics metrics, TimeProvider clock, CancellationToken ct) =>
         {
             MetricsGrouping grouping = MetricsGrouping.Site;
-            if (groupBy is not null && (!Enum.TryParse(groupBy, ignoreCase: true, out grouping) || int.TryParse(groupBy, out _)))
+            if (groupBy is not null && !QueryEnum.TryParse(groupBy, out grouping))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["groupBy"] = [$"One of {string.Join(", ", Enum.GetNames<MetricsGrouping>())}."] });
             var end = to ?? clock.GetUtcNow();
             var start = from ?? end.AddDays(-30);

@@ -2,6 +2,7 @@ using ExecutionLayer.Actions.Items;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Query;
 using Npgsql;
 
 namespace ExecutionLayer.Actions.ReadingActions;
@@ -23,13 +24,13 @@ public static class ReadingActionsEndpoints
             DateTimeOffset? after, Guid? afterId, int? limit, Caller caller, EventStore store, CancellationToken ct) =>
         {
             var openOnly = string.Equals(status, "open", StringComparison.OrdinalIgnoreCase);
-            if (status is not null && !openOnly && (!Enum.TryParse<ActionStatus>(status, true, out var parsed) || parsed == ActionStatus.None || int.TryParse(status, out _)))
+            if (status is not null && !openOnly && (!QueryEnum.TryParse<ActionStatus>(status, out var parsed) || parsed == ActionStatus.None))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"open (any open state), or one of {string.Join(", ", Enum.GetNames<ActionStatus>().Skip(1))}."] });
             // The index stores the enum's name; the API speaks it in camelCase ("exception"), so parse rather than compare text.
             SourceKind? kind = null;
             if (sourceKind is not null)
             {
-                if (!Enum.TryParse<SourceKind>(sourceKind, true, out var parsedKind) || int.TryParse(sourceKind, out _))
+                if (!QueryEnum.TryParse<SourceKind>(sourceKind, out var parsedKind))
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["sourceKind"] = [$"One of {string.Join(", ", Enum.GetNames<SourceKind>())}."] });
                 kind = parsedKind;
             }

@@ -1,6 +1,7 @@
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Query;
 using Npgsql;
 
 namespace ExecutionLayer.Approvals.ReadingApprovals;
@@ -29,7 +30,7 @@ public static class ReadingApprovalsEndpoints
     {
         app.MapGet("/approvals", async (string? site, string? status, string? subjectType, int? limit, Caller caller, EventStore store, CancellationToken ct) =>
         {
-            if (status is not null && !Enum.TryParse<ApprovalStatus>(status, ignoreCase: true, out _) || int.TryParse(status, out _))
+            if (status is not null && !QueryEnum.TryParse<ApprovalStatus>(status, out _))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", Enum.GetNames<ApprovalStatus>().Skip(1))}."] });
             if (limit is < 1 or > 1000) return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 1000."] });
             var normalized = status is null ? null : Enum.Parse<ApprovalStatus>(status, ignoreCase: true).ToString();

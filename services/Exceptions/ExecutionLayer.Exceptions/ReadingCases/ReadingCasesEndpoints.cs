@@ -1,6 +1,7 @@
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Query;
 using Npgsql;
 
 namespace ExecutionLayer.Exceptions.ReadingCases;
@@ -80,7 +81,7 @@ public static class ReadingCasesEndpoints
     private static T? Parse<T>(string? value, string name, Dictionary<string, string[]> errors) where T : struct, Enum
     {
         if (value is null) return null;
-        if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _)) return parsed;
+        if (QueryEnum.TryParse<T>(value, out var parsed)) return parsed;
         errors[name] = [$"One of: {string.Join(", ", Enum.GetNames<T>())}."];
         return null;
     }
