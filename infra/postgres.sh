@@ -2,6 +2,7 @@
 # PostgreSQL 15 on 127.0.0.1:$EL_PG_PORT with data in $EL_DATA_DIR/postgres.
 #   postgres.sh start   initdb on first use, start (or reuse a running one), wait, create role + db
 #   postgres.sh stop    stop the server this data directory belongs to
+#   postgres.sh crash   stop it with -m immediate (what the fault tests do to a server of their own)
 # 'start' prints "started" or "reused" on stdout so callers know whether to stop it afterwards.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -74,6 +75,15 @@ stop() {
   el_as postgres "$PG_BIN/pg_ctl" -D "$EL_PG_DIR/data" -m fast -w stop >/dev/null || true
 }
 
+# pg_ctl stop -m immediate: a crash as far as the data is concerned (the next start replays the WAL).
+# The fault tests use it on a server of their own; never on one holding data you care about.
+crash() {
+  ensure_binaries
+  [ -f "$EL_PG_DIR/data/postmaster.pid" ] || return 0
+  el_log "crashing PostgreSQL ($EL_PG_DIR/data): stop -m immediate"
+  el_as postgres "$PG_BIN/pg_ctl" -D "$EL_PG_DIR/data" -m immediate -w stop >/dev/null || true
+}
+
 # Drops and recreates $EL_PG_DATABASE (the demo starts from an empty one each time).
 fresh_database() {
   ensure_binaries
@@ -88,6 +98,7 @@ SQL
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
+  crash) crash ;;
   fresh-database) fresh_database ;;
-  *) el_die "usage: postgres.sh start|stop|fresh-database" ;;
+  *) el_die "usage: postgres.sh start|stop|crash|fresh-database" ;;
 esac

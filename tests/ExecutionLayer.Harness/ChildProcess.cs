@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace ExecutionLayer.EndToEnd.Tests;
+namespace ExecutionLayer.Harness;
 
 /// <summary>
 /// One service or the gateway as its own OS process, run from its build output as infra/run.sh runs it,
@@ -15,12 +15,17 @@ public sealed class ChildProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly string _assembly;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private long _peakMemory;
 
-    private ChildProcess(string name, int port, Process process)
+    private ChildProcess(string name, int port, Process process, string assembly, IReadOnlyDictionary<string, string> environment)
     {
         Name = name;
         Port = port;
         _process = process;
+        _assembly = assembly;
+        _environment = environment;
     }
 
     public string Name { get; }
@@ -30,6 +35,21 @@ public sealed class ChildProcess : IAsyncDisposable
     public string BaseAddress => $"http://127.0.0.1:{Port}";
 
     public bool HasExited => _process.HasExited;
+
+    public int Pid => _process.Id;
+
+    /// <summary>
+    /// The most resident memory the process has had (the kernel's VmHWM), in bytes; after it exited, the
+    /// last figure read, so read it (or call <see cref="KillHard"/>, which does) before it goes.
+    /// </summary>
+    public long PeakMemoryBytes
+    {
+        get
+        {
+            if (!_process.HasExited && PeakResident(_process.Id) is { } now) _peakMemory = Math.Max(_peakMemory, now);
+            return _peakMemory;
+        }
+    }
 
     /// <summary>The last lines it wrote, for a failure message.</summary>
     public string Tail(int lines = 30) => string.Join('\n', _output.TakeLast(lines));
@@ -49,7 +69,7 @@ public sealed class ChildProcess : IAsyncDisposable
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new ChildProcess(name, port, process);
+        var child = new ChildProcess(name, port, process, assembly, environment);
         process.OutputDataReceived += (_, e) => child.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
         process.Start();
@@ -79,6 +99,37 @@ public sealed class ChildProcess : IAsyncDisposable
         throw new TimeoutException($"{Name} was not ready on port {Port} within {timeout.TotalSeconds:0} s:\n{Tail()}");
     }
 
+    /// <summary>The same program again on the same port with the same configuration, as a supervisor restarts a crashed one.</summary>
+    public ChildProcess StartAgain()
+    {
+        if (!HasExited) throw new InvalidOperationException($"{Name} is still running.");
+        var again = Start(Name, _assembly, Port, _environment);
+        again._peakMemory = _peakMemory;
+        return again;
+    }
+
+    /// <summary>kill -9: no shutdown hook, no flush, no goodbye to the broker or the database.</summary>
+    public async Task KillHardAsync()
+    {
+        _ = PeakMemoryBytes;
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true); // SIGKILL on Linux
+        await _process.WaitForExitAsync();
+    }
+
+    private static long? PeakResident(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return null; // it has just exited
+        }
+    }
+
     private void Keep(string? line)
     {
         if (line is null) return;
@@ -88,11 +139,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        await KillHardAsync();
         _process.Dispose();
     }
 }

@@ -1,4 +1,4 @@
-namespace ExecutionLayer.EndToEnd.Tests;
+namespace ExecutionLayer.Harness;
 
 /// <summary>Where the solution's build put each program: the same configuration this test assembly was built in.</summary>
 public static class Build

@@ -4,26 +4,28 @@ using ExecutionLayer.Demo.Api;
 using ExecutionLayer.Gateway.Authentication;
 using ExecutionLayer.ServiceDefaults.Json;
 using ExecutionLayer.Testing;
+using Xunit;
 
-namespace ExecutionLayer.EndToEnd.Tests;
+namespace ExecutionLayer.Harness;
 
 /// <summary>
 /// The whole system as infra/run.sh runs it — four services and the gateway, each its own process on a
-/// free loopback port, in Development with movable clocks — against a database and a vhost of its own
-/// on the test PostgreSQL and RabbitMQ. Callers reach it only through the gateway.
+/// free loopback port, in Development — against a database and a vhost of its own on the test
+/// PostgreSQL and RabbitMQ. Callers reach it only through the gateway. A process can be killed hard
+/// and started again on its port, as a supervisor would.
 /// </summary>
-public sealed class RunningSystem : IAsyncLifetime
+public sealed class RunningSystem(SystemShape shape) : IAsyncLifetime
 {
     public const string JwtIssuer = "executionlayer-e2e";
     public const string JwtAudience = "executionlayer";
 
-    private static readonly (string Name, string Project)[] Services =
-    [
-        ("audit", "services/Audit/ExecutionLayer.Audit"),
-        ("exceptions", "services/Exceptions/ExecutionLayer.Exceptions"),
-        ("approvals", "services/Approvals/ExecutionLayer.Approvals"),
-        ("actions", "services/Actions/ExecutionLayer.Actions"),
-    ];
+    private static readonly Dictionary<string, string> Projects = new()
+    {
+        ["audit"] = "services/Audit/ExecutionLayer.Audit",
+        ["exceptions"] = "services/Exceptions/ExecutionLayer.Exceptions",
+        ["approvals"] = "services/Approvals/ExecutionLayer.Approvals",
+        ["actions"] = "services/Actions/ExecutionLayer.Actions",
+    };
 
     private readonly FreshDatabase _database = new();
     private readonly FreshVirtualHost _vhost = new();
@@ -37,9 +39,22 @@ public sealed class RunningSystem : IAsyncLifetime
 
     public DevelopmentCredentials Keys { get; private set; } = null!;
 
+    public RunningSystem() : this(new SystemShape())
+    {
+    }
+
     public ChildProcess Gateway { get; private set; } = null!;
 
-    public IReadOnlyList<ChildProcess> Processes => _processes;
+    /// <summary>Every process now running (a restarted one replaces the one it restarted).</summary>
+    public IReadOnlyList<ChildProcess> Processes { get { lock (_processes) return [.. _processes]; } }
+
+    /// <summary>The service's n-th instance (1-based): "exceptions", "exceptions#2".</summary>
+    public ChildProcess Instance(string service, int n = 1) => Processes.Single(p => p.Name == InstanceName(service, n));
+
+    /// <summary>The system's own database: what the reconciliation reads, and what an operator-played fault touches.</summary>
+    public FreshDatabase Database => _database;
+
+    public FreshVirtualHost VirtualHost => _vhost;
 
     public DevelopmentTokens Tokens => new(JwtSecret, JwtIssuer, JwtAudience);
 
@@ -49,7 +64,8 @@ public sealed class RunningSystem : IAsyncLifetime
         await _vhost.InitializeAsync();
         Keys = WriteKeyFile();
 
-        var ports = Services.ToDictionary(s => s.Name, _ => LoopbackPort.Free());
+        var instances = SystemShape.ServiceNames.SelectMany(name => Enumerable.Range(1, shape.Instances).Select(n => InstanceName(name, n))).ToList();
+        var ports = instances.ToDictionary(i => i, _ => LoopbackPort.Free());
         var gatewayPort = LoopbackPort.Free();
         var shared = new Dictionary<string, string>
         {
@@ -61,7 +77,7 @@ public sealed class RunningSystem : IAsyncLifetime
 
         var services = new Dictionary<string, string>(shared)
         {
-            ["Development__ShiftableClock"] = "true",
+            ["Development__ShiftableClock"] = shape.ShiftableClock ? "true" : "false",
             ["ConnectionStrings__AuditLedger"] = TestInfrastructure.AuditLedgerOn(_database.ConnectionString),
             ["Audit__Signing__PrivateKeyPem"] = LedgerKey.ExportPkcs8PrivateKeyPem(),
             ["Audit__Services__case"] = $"http://127.0.0.1:{ports["exceptions"]}",
@@ -70,8 +86,8 @@ public sealed class RunningSystem : IAsyncLifetime
             ["Approvals__PublicBaseUrl"] = $"http://127.0.0.1:{gatewayPort}/api",
         };
         // The ledger's queue must exist before the other services' outboxes publish what it records.
-        await StartAsync(Services[0].Name, Services[0].Project, ports[Services[0].Name], services);
-        await Task.WhenAll(Services.Skip(1).Select(s => StartAsync(s.Name, s.Project, ports[s.Name], services)));
+        await StartAsync("audit", ports["audit"], services);
+        await Task.WhenAll(instances.Where(i => i != "audit").Select(i => StartAsync(i, ports[i], services)));
 
         var gateway = new Dictionary<string, string>(shared)
         {
@@ -80,15 +96,41 @@ public sealed class RunningSystem : IAsyncLifetime
             ["Gateway__Jwt__Audience"] = JwtAudience,
             ["Gateway__Jwt__HmacSecrets__0"] = JwtSecret,
         };
-        foreach (var (name, port) in ports) gateway[$"ReverseProxy__Clusters__{name}__Destinations__d1__Address"] = $"http://127.0.0.1:{port}/";
-        Gateway = await StartAsync("gateway", "gateway/ExecutionLayer.Gateway", gatewayPort, gateway);
+        foreach (var name in SystemShape.ServiceNames)
+            for (var n = 1; n <= shape.Instances; n++)
+                gateway[$"ReverseProxy__Clusters__{name}__Destinations__d{n}__Address"] = $"http://127.0.0.1:{ports[InstanceName(name, n)]}/";
+        Gateway = await StartAsync("gateway", gatewayPort, gateway);
     }
 
-    /// <summary>What each process last wrote, for a failure message.</summary>
-    public string Logs() => string.Join("\n\n", _processes.Select(p => $"--- {p.Name} ---\n{p.Tail(15)}"));
+    private static string InstanceName(string service, int n) => n == 1 ? service : $"{service}#{n}";
 
-    private async Task<ChildProcess> StartAsync(string name, string project, int port, IReadOnlyDictionary<string, string> environment)
+    /// <summary>kill -9 the process, then start it again on its port once it has gone, and wait until it is ready.</summary>
+    public async Task<ChildProcess> KillAndRestartAsync(ChildProcess process, TimeSpan? down = null)
     {
+        await process.KillHardAsync();
+        if (down is { } pause) await Task.Delay(pause);
+        return await RestartAsync(process);
+    }
+
+    /// <summary>Starts a process that was killed again, with the same port and configuration.</summary>
+    public async Task<ChildProcess> RestartAsync(ChildProcess process)
+    {
+        var again = process.StartAgain();
+        lock (_processes) _processes[_processes.IndexOf(process)] = again;
+        if (process == Gateway) Gateway = again;
+        await again.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        return again;
+    }
+
+    /// <summary>Each process's peak resident memory, by name.</summary>
+    public IReadOnlyDictionary<string, long> PeakMemory() => Processes.ToDictionary(p => p.Name, p => p.PeakMemoryBytes);
+
+    /// <summary>What each process last wrote, for a failure message.</summary>
+    public string Logs() => string.Join("\n\n", Processes.Select(p => $"--- {p.Name} ---\n{p.Tail(15)}"));
+
+    private async Task<ChildProcess> StartAsync(string name, int port, IReadOnlyDictionary<string, string> environment)
+    {
+        var project = name == "gateway" ? "gateway/ExecutionLayer.Gateway" : Projects[name.Split('#')[0]];
         var process = ChildProcess.Start(name, Build.OutputOf(project), port, environment);
         lock (_processes) _processes.Add(process);
         await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
@@ -110,7 +152,7 @@ public sealed class RunningSystem : IAsyncLifetime
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var process in Enumerable.Reverse(_processes)) await process.DisposeAsync();
+        foreach (var process in Enumerable.Reverse(Processes)) await process.DisposeAsync();
         File.Delete(_keyFile);
         await _vhost.DisposeAsync();
         await _database.DisposeAsync();

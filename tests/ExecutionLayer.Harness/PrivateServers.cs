@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ExecutionLayer.Testing;
+
+namespace ExecutionLayer.Harness;
+
+/// <summary>
+/// A PostgreSQL and a RabbitMQ of their own, started by the project's infra scripts on free loopback
+/// ports with a data directory of their own, so a test may crash or restart them without touching the
+/// servers every other test assembly is using at the same moment. Starting them points this process's
+/// test infrastructure (<see cref="ExecutionLayer.Testing.TestInfrastructure"/>) at them.
+/// </summary>
+public sealed class PrivateServers : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _environment;
+
+    private PrivateServers(string dataDirectory, int postgresPort, int rabbitPort)
+    {
+        DataDirectory = dataDirectory;
+        _environment = new()
+        {
+            ["EL_DATA_DIR"] = dataDirectory,
+            ["EL_PG_PORT"] = postgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EL_RABBITMQ_PORT"] = rabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+    }
+
+    public string DataDirectory { get; }
+
+    public static async Task<PrivateServers> StartAsync()
+    {
+        // Root's checkout may be closed to the server users, so the data lives under /var/tmp as env.sh does it.
+        var servers = new PrivateServers($"/var/tmp/executionlayer-private-{Guid.NewGuid():N}"[..48], LoopbackPort.Free(), FreeRabbitBase());
+        try
+        {
+            await Task.WhenAll(servers.InfraAsync("postgres.sh", "start"), servers.InfraAsync("rabbitmq.sh", "start"));
+        }
+        catch
+        {
+            await servers.DisposeAsync();
+            throw;
+        }
+        var pg = servers._environment["EL_PG_PORT"];
+        var rabbit = int.Parse(servers._environment["EL_RABBITMQ_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+        Environment.SetEnvironmentVariable("ConnectionStrings__PostgresAdmin", $"Host=127.0.0.1;Port={pg};Database=postgres;Username=postgres;Password=postgres-dev");
+        Environment.SetEnvironmentVariable("ConnectionStrings__Postgres", $"Host=127.0.0.1;Port={pg};Database=executionlayer;Username=executionlayer;Password=executionlayer-dev");
+        Environment.SetEnvironmentVariable("RabbitMq__Port", rabbit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Environment.SetEnvironmentVariable("RabbitMq__ManagementPort", (rabbit + 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return servers;
+    }
+
+    /// <summary>pg_ctl stop -m immediate: the postmaster and every backend go at once, as in a power cut; recovery replays the WAL.</summary>
+    public Task CrashPostgresAsync() => InfraAsync("postgres.sh", "crash");
+
+    public Task StartPostgresAsync() => InfraAsync("postgres.sh", "start");
+
+    public Task StopRabbitMqAsync() => InfraAsync("rabbitmq.sh", "stop");
+
+    public Task StartRabbitMqAsync() => InfraAsync("rabbitmq.sh", "start");
+
+    /// <summary>Runs one of infra/'s scripts against these servers; a failure carries the script's output.</summary>
+    public async Task InfraAsync(string script, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(Build.Root, "infra", script));
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in _environment) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"infra/{script} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await output}\n{await errors}");
+    }
+
+    /// <summary>RabbitMQ takes four ports from its base: AMQP, distribution, epmd and the management API.</summary>
+    private static int FreeRabbitBase()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var candidate = Random.Shared.Next(20_000, 30_000);
+            if (Enumerable.Range(candidate, 4).All(IsFree)) return candidate;
+        }
+        throw new InvalidOperationException("No four free consecutive loopback ports for RabbitMQ.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(InfraAsync("postgres.sh", "stop"), InfraAsync("rabbitmq.sh", "stop"));
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A server still closing a file; /var/tmp is cleaned by the system.
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.EventSourcing.Schema;
+using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Harness;
+using ExecutionLayer.Load.Workload;
+using Npgsql;
+
+namespace ExecutionLayer.Load;
+
+/// <summary>
+/// The ceilings, measured in the same run on the same servers: intake batches posted through the gateway
+/// as fast as eight clients can (the end-to-end figure, counted when the ledger holds them too), against
+/// the event store's own appends of the same batches with no HTTP, no gateway and no bus.
+/// </summary>
+public static class Saturation
+{
+    private const int Clients = 8;
+
+    public sealed record Figures(double GatewayEventsPerSecond, double LedgerEventsPerSecond, double RawStoreEventsPerSecond);
+
+    public static async Task<Figures> MeasureAsync(RunningSystem system, LoadRun run, TimeSpan window, CancellationToken ct)
+    {
+        await using var db = NpgsqlDataSource.Create(system.Database.AdminConnectionString);
+        var ledgerBefore = await CountAsync(db, "SELECT count(*) FROM audit.ledger WHERE source = 'exceptions'", ct);
+        var events = new PlantEvents($"{run.Run}s");
+        var posted = 0L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async client =>
+        {
+            for (var n = client; clock.Elapsed < window; n += Clients)
+            {
+                // Ten orders' slices a post (about 55 events), as an ERP's interface batches them.
+                var batch = Enumerable.Range(0, 10).SelectMany(k => events.OrderSlice(n * 10 + k, PlantSites.All[n % 3], new Random(n * 10 + k), DateTimeOffset.UtcNow)).ToArray();
+                var answer = await run.Erp.PostAsync("/api/events", batch, ct);
+                Interlocked.Add(ref posted, answer.GetProperty("accepted").GetInt32());
+            }
+        }));
+        var gateway = posted / clock.Elapsed.TotalSeconds;
+        while (await CountAsync(db, "SELECT count(*) FROM audit.ledger WHERE source = 'exceptions'", ct) - ledgerBefore < posted && clock.Elapsed < window * 10)
+            await Task.Delay(100, ct);
+        var ledger = posted / clock.Elapsed.TotalSeconds;
+
+        var store = new EventStore(db, new SchemaName("load_raw_limit"), new EventTypeRegistry().Register<RawEvent>("load.raw"), TimeProvider.System);
+        await store.MigrateAsync(ct);
+        var appended = 0L;
+        clock.Restart();
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async client =>
+        {
+            for (var n = client; clock.Elapsed < window; n += Clients)
+            {
+                var batch = Enumerable.Range(0, 55).Select(i => new NewEvent(new RawEvent(n, i, new string('x', 300)))).ToArray();
+                await store.AppendAsync($"raw-{client}-{n}", "raw", ExpectedVersion.NoStream, batch, ct: ct);
+                Interlocked.Add(ref appended, batch.Length);
+            }
+        }));
+        return new Figures(gateway, ledger, appended / clock.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private sealed record RawEvent(int Batch, int Index, string Payload);
+}
