@@ -2,6 +2,7 @@
 # RabbitMQ 3.10 node of our own on 127.0.0.1:$EL_RABBITMQ_PORT with data in $EL_DATA_DIR/rabbitmq.
 #   rabbitmq.sh start   start (or reuse a running one), await startup, create user + vhost
 #   rabbitmq.sh stop    stop that node and the epmd it started
+#   rabbitmq.sh redrive VHOST QUEUE [error|skipped]   move dead letters back to their queue
 # The Debian package's own service start is blocked here, so we run the server ourselves with
 # RABBITMQ_* variables, a node name and ports of our own. 'start' prints "started" or "reused".
 set -euo pipefail
@@ -51,7 +52,8 @@ disk_free_limit.absolute = 200MB
 management.tcp.ip = 127.0.0.1
 management.tcp.port = $EL_RABBITMQ_MGMT_PORT
 CONF
-  el_as rabbitmq sh -c "echo '[rabbitmq_management].' > '$RABBITMQ_ENABLED_PLUGINS_FILE'; : > '$RABBITMQ_CONF_ENV_FILE'; echo '[].' > '$RABBITMQ_ADVANCED_CONFIG_FILE'"
+  # The shovel moves dead letters back to their queue (rabbitmq.sh redrive).
+  el_as rabbitmq sh -c "echo '[rabbitmq_management,rabbitmq_shovel].' > '$RABBITMQ_ENABLED_PLUGINS_FILE'; : > '$RABBITMQ_CONF_ENV_FILE'; echo '[].' > '$RABBITMQ_ADVANCED_CONFIG_FILE'"
 }
 
 start() {
@@ -117,10 +119,23 @@ fresh_vhost() {
   ctl -q set_permissions -p "$EL_RABBITMQ_VHOST" "$EL_RABBITMQ_USER" '.*' '.*' '.*' >/dev/null
 }
 
+# Moves what is in QUEUE_error (or QUEUE_skipped) back to QUEUE, once, with a dynamic shovel that
+# deletes itself when the messages present at the start have moved: fix the cause, then re-drive.
+redrive() { # vhost queue [error|skipped]
+  ensure_binaries
+  rmq_env
+  local vhost="$1" queue="$2" from="${2}_${3:-error}" uri
+  uri="amqp:///${vhost//\//%2F}" # the vhost is the URI's path: a '/' in its name is escaped
+  el_log "re-driving $vhost/$from into $queue"
+  ctl -q set_parameter -p "$vhost" shovel "redrive-$from" \
+    "{\"src-protocol\":\"amqp091\",\"src-uri\":\"$uri\",\"src-queue\":\"$from\",\"src-delete-after\":\"queue-length\",\"dest-protocol\":\"amqp091\",\"dest-uri\":\"$uri\",\"dest-queue\":\"$queue\",\"add-forward-headers\":true}" >/dev/null
+}
+
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
   ctl) shift; ctl_cmd "$@" ;;
   fresh-vhost) fresh_vhost ;;
-  *) el_die "usage: rabbitmq.sh start|stop|ctl ARGS|fresh-vhost" ;;
+  redrive) shift; redrive "$@" ;;
+  *) el_die "usage: rabbitmq.sh start|stop|ctl ARGS|fresh-vhost|redrive VHOST QUEUE [error|skipped]" ;;
 esac

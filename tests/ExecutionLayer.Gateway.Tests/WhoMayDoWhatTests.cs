@@ -120,7 +120,7 @@ public sealed class WhoMayDoWhatTests(FrontDoor door)
         };
         using var person = door.Client();
         person.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", FrontDoor.Jwt("mes-bridge", "events:write", FrontDoor.Smyrna));
-        var answer = await (await person.PostJsonAsync("/api/events", events)).JsonAsync(HttpStatusCode.Accepted);
+        var answer = await (await person.PostJsonAsync("/api/events", events)).JsonAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Equal(1, answer.GetProperty("rejected").GetInt32());
         Assert.Equal("Site not allowed", answer.GetProperty("results")[0].GetProperty("problem").GetProperty("title").GetString());
     }

@@ -21,12 +21,19 @@ public sealed class PrivateServers : IAsyncDisposable
         _environment = new()
         {
             ["EL_DATA_DIR"] = dataDirectory,
-            ["EL_PG_PORT"] = postgresPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["EL_RABBITMQ_PORT"] = rabbitPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EL_PG_PORT"] = Text(postgresPort),
+            ["EL_RABBITMQ_PORT"] = Text(rabbitPort),
+            // Derived in env.sh unless already set, and a developer's shell has them set for the shared node.
+            ["EL_RABBITMQ_DIST_PORT"] = Text(rabbitPort + 1),
+            ["EL_EPMD_PORT"] = Text(rabbitPort + 2),
+            ["EL_RABBITMQ_MGMT_PORT"] = Text(rabbitPort + 3),
+            ["EL_RABBITMQ_NODE"] = $"el-{rabbitPort}@localhost",
         };
     }
 
     public string DataDirectory { get; }
+
+    private static string Text(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static async Task<PrivateServers> StartAsync()
     {

@@ -99,6 +99,7 @@ public sealed class RunningSystem(SystemShape shape) : IAsyncLifetime
         foreach (var name in SystemShape.ServiceNames)
             for (var n = 1; n <= shape.Instances; n++)
                 gateway[$"ReverseProxy__Clusters__{name}__Destinations__d{n}__Address"] = $"http://127.0.0.1:{ports[InstanceName(name, n)]}/";
+        foreach (var (key, value) in shape.Gateway ?? new Dictionary<string, string>()) gateway[key] = value;
         Gateway = await StartAsync("gateway", gatewayPort, gateway);
     }
 

@@ -16,15 +16,16 @@ public sealed class LoadRun : IAsyncDisposable
 {
     private readonly HttpClient _http;
     private readonly ApproverBridge _bridge;
-    private readonly NpgsqlDataSource _db;
+    private readonly string _adminConnectionString;
     private readonly PlantOperations _operations;
     private readonly PlantFloor _floor;
+    private int _nextOperation;
 
     private LoadRun(RunningSystem system, HttpClient http, ApproverBridge bridge, int seed)
     {
         _http = http;
         _bridge = bridge;
-        _db = NpgsqlDataSource.Create(system.Database.AdminConnectionString);
+        _adminConnectionString = system.Database.AdminConnectionString;
         Run = $"r{seed:x}{Random.Shared.Next(0x1000, 0xffff):x}";
         _floor = new PlantFloor(http, system, bridge);
         _operations = new PlantOperations(_floor, new PlantEvents(Run), new Patiently(Latencies, TimeSpan.FromSeconds(120)), Acknowledged, seed);
@@ -35,7 +36,9 @@ public sealed class LoadRun : IAsyncDisposable
 
     public Latencies Latencies { get; } = new();
 
-    /// <summary>The plants' ERP/MES client, for measurements beyond the day.</summary>
+    /// <summary>The callers of the day, for a test's own requests beside the load.</summary>
+    public PlantFloor Floor => _floor;
+
     public ExecutionLayer.Demo.Api.GatewayClient Erp => _floor.Erp;
 
     public Acknowledged Acknowledged { get; } = new();
@@ -48,15 +51,28 @@ public sealed class LoadRun : IAsyncDisposable
         return run;
     }
 
-    public Task<LoadOutcome> DriveAsync(LoadPlan plan, CancellationToken ct) => LoadDriver.RunAsync(plan, _operations.RunAsync, ct);
+    /// <summary>Drives the plan; a later drive of the same run carries on numbering, so it makes new work rather than repeating the old.</summary>
+    public async Task<LoadOutcome> DriveAsync(LoadPlan plan, CancellationToken ct)
+    {
+        var first = _nextOperation;
+        var outcome = await LoadDriver.RunAsync(plan, (n, token) => _operations.RunAsync(first + n, token), ct);
+        _nextOperation += outcome.Operations;
+        return outcome;
+    }
 
-    public Task<ReconciliationReport> ReconcileAsync(TimeSpan patience, CancellationToken ct) =>
-        new Reconciler(_db, _floor.Auditor).ReconcileAsync(Acknowledged, Run, patience, ct);
+    /// <summary>A pool of its own each time: connections kept from before a database crash are dead.</summary>
+    public async Task<ReconciliationReport> ReconcileAsync(TimeSpan patience, CancellationToken ct)
+    {
+        await using var db = NpgsqlDataSource.Create(_adminConnectionString);
+        return await new Reconciler(db, _floor.Auditor).ReconcileAsync(Acknowledged, Run, patience, ct);
+    }
+
+    /// <summary>One more breakdown beside the load (a case, its routed actions over the bus), acknowledged like the load's own.</summary>
+    public Task ReportBreakdownAsync(CancellationToken ct) => _operations.BreakdownAsync(Interlocked.Increment(ref _nextOperation) + 1_000_000, ct);
 
     public async ValueTask DisposeAsync()
     {
         await _bridge.DisposeAsync();
-        await _db.DisposeAsync();
         _http.Dispose();
     }
 }

@@ -43,6 +43,13 @@ public sealed class PlantOperations(PlantFloor floor, PlantEvents events, Patien
         };
     }
 
+    /// <summary>A breakdown at a site chosen by the number, beside the mix.</summary>
+    public Task BreakdownAsync(int n, CancellationToken ct)
+    {
+        var random = new Random(HashCode.Combine(seed, n, 2));
+        return BreakdownAsync(n, All[random.Next(All.Length)], random, DateTimeOffset.UtcNow, ct);
+    }
+
     private async Task BreakdownAsync(int n, string site, Random random, DateTimeOffset now, CancellationToken ct)
     {
         if (await PostAsync("intake", events.Breakdown(n, site, random, now, out var workCenter), ct)) acknowledged.Breakdowns.Add(workCenter);

@@ -19,8 +19,12 @@ public static class SitesEndpoints
             if (!caller.Sees(site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not change the rules of {site}.");
             if (!options.Sites.Contains(site))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["site"] = [$"One of {string.Join(", ", options.Sites)}."] });
+            // A PUT replaces the site's rules: a body without roles (empty, or a mistake) would silently wipe every owner.
+            if (body.Roles is null)
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["roles"] = ["Give the site's roles (role → people); a PUT replaces all of the site's rules."] },
+                    title: "Invalid site rules");
             var d = SiteRules.Default;
-            var rules = new SiteRules(body.Roles ?? new(), body.Managers ?? new(), body.OverdueLadder ?? d.OverdueLadder,
+            var rules = new SiteRules(body.Roles, body.Managers ?? new(), body.OverdueLadder ?? d.OverdueLadder,
                 body.RepeatWindowDays ?? d.RepeatWindowDays, body.VerificationWindowDays ?? d.VerificationWindowDays, body.DefaultVerifierRole ?? d.DefaultVerifierRole);
             if (rules.Validate() is { Count: > 0 } errors)
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["rules"] = [.. errors] }, title: "Invalid site rules");

@@ -38,7 +38,14 @@ public static class ReceiveEventsEndpoint
 
                 var metadata = new EventMetadata(CorrelationId: context.GetCorrelationId(), Actor: caller.Actor);
                 var response = await handler.HandleAsync(batch, metadata, caller.Sees, ct);
-                return Results.Json(response, statusCode: StatusCodes.Status202Accepted);
+                if (response.Accepted + response.Duplicates > 0) return Results.Json(response, statusCode: StatusCodes.Status202Accepted);
+                // Nothing taken: a problem, so a client that only checks the status cannot mistake it for success; each event's reason is in "results".
+                return Results.Problem(new ProblemDetails
+                {
+                    Status = StatusCodes.Status422UnprocessableEntity, Title = "No event accepted",
+                    Detail = $"All {response.Rejected} event(s) were rejected; see each one's problem in results.",
+                    Extensions = { ["accepted"] = 0, ["duplicates"] = 0, ["rejected"] = response.Rejected, ["results"] = response.Results },
+                });
             }
         }).WithName("ReceiveEvents");
         return app;

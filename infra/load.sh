@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The load run of docs/reliability.md: starts (or reuses) PostgreSQL and RabbitMQ, builds Release, and
+# runs el-load, which starts the four services and the gateway as processes on a database and vhost of
+# their own, plays a generated three-site plant day through the gateway, and reconciles every store.
+# Arguments go to el-load (e.g. infra/load.sh --rate 60 --duration 120 --instances 2); exit 0 only if
+# the reconciliation holds.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+started=()
+cleanup() {
+  local s
+  for s in "${started[@]}"; do "$EL_ROOT/infra/$s.sh" stop || true; done
+}
+trap cleanup EXIT
+
+el_start_server postgres && started+=(postgres)
+el_start_server rabbitmq && started+=(rabbitmq)
+
+el_log "building (Release)"
+dotnet build "$EL_ROOT/tests/ExecutionLayer.Load" -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet "$EL_ROOT/tests/ExecutionLayer.Load/bin/Release/net10.0/el-load.dll" "$@"

@@ -1,0 +1,64 @@
+using ExecutionLayer.Load;
+using ExecutionLayer.Load.Driving;
+using ExecutionLayer.Load.Reconciliation;
+
+namespace ExecutionLayer.Faults.Tests;
+
+/// <summary>
+/// The system as processes on a PostgreSQL and a RabbitMQ of its own (so crashing them touches no other
+/// test), with the generated plant day set up. Each fault test drives a short load, breaks something
+/// part-way, and then the whole reconciliation must hold — for everything the system has taken so far.
+/// </summary>
+public sealed class FaultyPlant : IAsyncLifetime
+{
+    /// <summary>Light enough for two cores while a fault is being absorbed; the figures come from el-load.</summary>
+    public static readonly LoadPlan Burst = new(Rate: 12, Count: 10_000, Duration: TimeSpan.FromSeconds(16));
+
+    public PrivateServers Servers { get; private set; } = null!;
+
+    public RunningSystem System { get; private set; } = null!;
+
+    public LoadRun Load { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Servers = await PrivateServers.StartAsync();
+        try
+        {
+            System = new RunningSystem(new SystemShape(ShiftableClock: false, Gateway: new Dictionary<string, string>
+            {
+                // A hung approvals service must answer 504 within a test's patience, not the production 30 s.
+                ["ReverseProxy__Routes__approvals__Timeout"] = "00:00:04",
+            }));
+            await System.InitializeAsync();
+            Load = await LoadRun.StartAsync(System, seed: 7, CancellationToken.None);
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Drives <see cref="Burst"/>, runs the fault once the load has run for <paramref name="after"/>, then reconciles.</summary>
+    public async Task<(LoadOutcome Outcome, ReconciliationReport Report)> UnderLoadAsync(TimeSpan after, Func<Task> fault)
+    {
+        var load = Load.DriveAsync(Burst, CancellationToken.None);
+        await Task.Delay(after);
+        await fault();
+        var outcome = await load;
+        var report = await Load.ReconcileAsync(TimeSpan.FromMinutes(3), CancellationToken.None);
+        return (outcome, report);
+    }
+
+    /// <summary>Why a reconciliation failed, with what each process said last.</summary>
+    public string Explain(LoadOutcome outcome, ReconciliationReport report) =>
+        $"{report.Failures}\nunexpected answers: {string.Join("\n", outcome.Failures.Take(5).Select(f => f.Message))}\n\n{System.Logs()}";
+
+    public async Task DisposeAsync()
+    {
+        if (Load is not null) await Load.DisposeAsync();
+        if (System is not null) await System.DisposeAsync();
+        if (Servers is not null) await Servers.DisposeAsync();
+    }
+}
