@@ -1,3 +1,4 @@
+using ExecutionLayer.EventSourcing.Schema;
 using Microsoft.Extensions.Hosting;
 
 namespace ExecutionLayer.EventSourcing.Hosting;
@@ -9,11 +10,8 @@ namespace ExecutionLayer.EventSourcing.Hosting;
 /// </summary>
 internal sealed class ServiceTablesHost(EventStore store, Func<string, string> createSql) : IHostedLifecycleService
 {
-    public async Task StartingAsync(CancellationToken cancellationToken)
-    {
-        await using var command = store.DataSource.CreateCommand(createSql(store.Schema.Value));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task StartingAsync(CancellationToken cancellationToken) =>
+        SchemaMigrator.ExecuteLockedAsync(store.DataSource, store.Schema, createSql(store.Schema.Value), cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
