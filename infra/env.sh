@@ -95,3 +95,13 @@ el_start_server() {
   "$EL_ROOT/infra/$1.sh" start > "$answer" || el_die "$1 did not start"
   [ "$(cat "$answer")" = started ]
 }
+
+# For a script's own run (tests, load): starts PostgreSQL and RabbitMQ unless already running, and on
+# exit stops only the ones it started, so a developer's running servers are left alone.
+el_servers_for_this_run() {
+  EL_STARTED_SERVERS=()
+  trap 'for s in "${EL_STARTED_SERVERS[@]}"; do "$EL_ROOT/infra/$s.sh" stop || true; done' EXIT
+  el_start_server postgres && EL_STARTED_SERVERS+=(postgres)
+  el_start_server rabbitmq && EL_STARTED_SERVERS+=(rabbitmq)
+  return 0 # a reused server is not a failure
+}

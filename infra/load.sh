@@ -7,15 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-started=()
-cleanup() {
-  local s
-  for s in "${started[@]}"; do "$EL_ROOT/infra/$s.sh" stop || true; done
-}
-trap cleanup EXIT
-
-el_start_server postgres && started+=(postgres)
-el_start_server rabbitmq && started+=(rabbitmq)
+el_servers_for_this_run
 
 el_log "building (Release)"
 dotnet build "$EL_ROOT/tests/ExecutionLayer.Load" -c Release -nologo -v quiet -clp:ErrorsOnly

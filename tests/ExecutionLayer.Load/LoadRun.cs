@@ -39,8 +39,6 @@ public sealed class LoadRun : IAsyncDisposable
     /// <summary>The callers of the day, for a test's own requests beside the load.</summary>
     public PlantFloor Floor => _floor;
 
-    public ExecutionLayer.Demo.Api.GatewayClient Erp => _floor.Erp;
-
     public Acknowledged Acknowledged { get; } = new();
 
     public static async Task<LoadRun> StartAsync(RunningSystem system, int seed, CancellationToken ct)

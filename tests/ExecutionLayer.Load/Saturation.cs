@@ -32,7 +32,7 @@ public static class Saturation
             {
                 // Ten orders' slices a post (about 55 events), as an ERP's interface batches them.
                 var batch = Enumerable.Range(0, 10).SelectMany(k => events.OrderSlice(n * 10 + k, PlantSites.All[n % 3], new Random(n * 10 + k), DateTimeOffset.UtcNow)).ToArray();
-                var answer = await run.Erp.PostAsync("/api/events", batch, ct);
+                var answer = await run.Floor.Erp.PostAsync("/api/events", batch, ct);
                 Interlocked.Add(ref posted, answer.GetProperty("accepted").GetInt32());
             }
         }));

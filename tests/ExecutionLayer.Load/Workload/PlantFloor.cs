@@ -1,5 +1,6 @@
 using ExecutionLayer.Demo.Api;
 using ExecutionLayer.Demo.Bridge;
+using ExecutionLayer.Demo.Plant;
 using ExecutionLayer.Harness;
 using static ExecutionLayer.Load.Workload.PlantSites;
 
@@ -45,8 +46,8 @@ public sealed class PlantFloor
     public async Task SetUpAsync(CancellationToken ct)
     {
         await Admin.PutAsync("/api/directory/CORPORATE/roles/operations-director", new { people = new[] { Director } }, ct);
-        await Admin.PutAsync("/api/policies/overtime", OneStage("Overtime", "overtime", "plant-manager", "PT4H", "operations-director"), ct);
-        await Admin.PutAsync("/api/policies/deviation", OneStage("Use-as-is deviation", "deviation", "quality-lead", "P2D", "plant-manager"), ct);
+        await Admin.PutAsync("/api/policies/overtime", Policies.OneStage("Overtime", "overtime", "Plant manager", "plant-manager", "PT4H", "operations-director", "P7D"), ct);
+        await Admin.PutAsync("/api/policies/deviation", Policies.OneStage("Use-as-is deviation", "deviation", "Quality lead", "quality-lead", "P2D", "plant-manager", "P7D"), ct);
         await Admin.PostAsync("/api/webhooks/subscriptions", new { url = Bridge.Url, secret = Bridge.Secret }, ct);
         foreach (var site in All)
         {
@@ -63,13 +64,4 @@ public sealed class PlantFloor
             }, ct);
         }
     }
-
-    private static object OneStage(string name, string subjectType, string role, string sla, string escalateTo) => new
-    {
-        name, site = (string?)null, match = new { subjectTypes = new[] { subjectType } }, expiry = "P7D",
-        stages = new[]
-        {
-            new { name = role, approvers = new[] { new { role } }, quorum = new { kind = "any", n = 1 }, sla, escalation = new[] { new { role = escalateTo } } },
-        },
-    };
 }

@@ -68,7 +68,7 @@ public sealed class PlantOperations(PlantFloor floor, PlantEvents events, Patien
     /// <summary>Planning asks for overtime; the plant manager's notice reaches the bridge; the link is clicked.</summary>
     private async Task OvertimeAsync(int n, string site, Random random, CancellationToken ct)
     {
-        var requestId = new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"{events.Run}-{n}")));
+        var requestId = RequestId($"{n}");
         var asked = await patiently.RunAsync("approval.request", () => floor.Person(Planner(site)).PostAsync("/api/approvals", new
         {
             requestId, subject = new { type = "overtime", id = $"{site}/{n}" }, site, amount = random.Next(2, 40) * 1000m, currency = "USD",
@@ -90,7 +90,7 @@ public sealed class PlantOperations(PlantFloor floor, PlantEvents events, Patien
     private async Task ActionLifecycleAsync(int n, string site, Random random, CancellationToken ct)
     {
         var owner = floor.Person(MaintenanceLead(site));
-        var requestId = new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"{events.Run}-{n}-action")));
+        var requestId = RequestId($"{n}-action");
         var created = await patiently.RunAsync("action.create", () => owner.PostAsync("/api/actions", new
         {
             requestId, title = $"Fix recurring fault {n}", owner = MaintenanceLead(site), due = DateTimeOffset.UtcNow.AddDays(random.Next(1, 14)), site,
@@ -105,6 +105,9 @@ public sealed class PlantOperations(PlantFloor floor, PlantEvents events, Patien
         if (await patiently.RunAsync("action.verify", () => floor.Person(QualityLead(site)).PostAsync($"/api/actions/{id}/verify", new { }, ct), ct, Done) is null) return;
         acknowledged.ActionsVerified.Add(id);
     }
+
+    /// <summary>The idempotency key of one of this run's requests: a retry sends the same one.</summary>
+    private Guid RequestId(string what) => new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes($"{events.Run}-{what}")));
 
     private async Task ReadAsync(string site, Random random, CancellationToken ct)
     {

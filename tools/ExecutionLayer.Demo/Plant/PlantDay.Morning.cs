@@ -16,10 +16,10 @@ public sealed partial class PlantDay
 
         await cast.Admin.PutAsync($"/api/directory/{Site}/roles/plant-manager", new { people = new[] { PlantManager } }, ct);
         await cast.Admin.PutAsync("/api/directory/CORPORATE/roles/operations-director", new { people = new[] { Director } }, ct);
-        await cast.Admin.PutAsync("/api/policies/overtime", OneStagePolicy("Overtime", "overtime", "Plant manager", "plant-manager", "PT4H", "operations-director", "P2D"), ct);
+        await cast.Admin.PutAsync("/api/policies/overtime", Policies.OneStage("Overtime", "overtime", "Plant manager", "plant-manager", "PT4H", "operations-director", "P2D"), ct);
         narrator.Fact($"policy 'overtime': the plant manager ({PlantManager}) within 4 h, then the operations director ({Director})");
         await cast.Admin.PutAsync($"/api/directory/{Site}/roles/quality-lead", new { people = new[] { QualityLead } }, ct);
-        await cast.Admin.PutAsync("/api/policies/deviation", OneStagePolicy("Use-as-is deviation", "deviation", "Quality lead", "quality-lead", "P2D", "plant-manager", "P3D"), ct);
+        await cast.Admin.PutAsync("/api/policies/deviation", Policies.OneStage("Use-as-is deviation", "deviation", "Quality lead", "quality-lead", "P2D", "plant-manager", "P3D"), ct);
         narrator.Fact($"policy 'deviation': the quality lead ({QualityLead}) within 2 days, then the plant manager");
         await cast.Admin.PostAsync("/api/webhooks/subscriptions", new { url = bridge.Url, secret = bridge.Secret }, ct);
         narrator.Fact($"approver bridge subscribed at {bridge.Url} (signed webhooks)");
@@ -49,16 +49,6 @@ public sealed partial class PlantDay
             Event("kpi-scrap-w47", "mes-qms", "KpiMeasured", "kpi/scrap-rate", At(-3, 18), new { kpi = "scrap-rate", value = 3.4m, unit = "%", measuredAt = At(-3, 18) }),
             Event("kpi-otd-w47", "sap-oh", "KpiMeasured", "kpi/on-time-delivery", At(-3, 18), new { kpi = "on-time-delivery", value = 91.0m, unit = "%", measuredAt = At(-3, 18) }));
     }
-
-    /// <summary>A corporate policy of one stage: a role decides within the SLA, then it escalates to another.</summary>
-    private static object OneStagePolicy(string name, string subjectType, string stage, string role, string sla, string escalateTo, string expiry) => new
-    {
-        name, site = (string?)null, match = new { subjectTypes = new[] { subjectType } }, expiry,
-        stages = new[]
-        {
-            new { name = stage, approvers = new[] { new { role } }, quorum = new { kind = "any", n = 1 }, sla, escalation = new[] { new { role = escalateTo } } },
-        },
-    };
 
     /// <summary>06:00–08:00: SO-1001, PR-77 on CNC-4 from lot L-5521, its descendants, shipment SH-900, and an unrelated order.</summary>
     private async Task PostTheMorningPlanAsync(CancellationToken ct)
