@@ -27,8 +27,8 @@ public sealed class ProcessCrashTests(FaultyPlant plant)
             finally
             {
                 await plant.Servers.InfraAsync("rabbitmq.sh", "ctl", "set_vm_memory_high_watermark", "0.4");
+                if (plant.System.Instance("exceptions").HasExited) await plant.System.RestartAsync(plant.System.Instance("exceptions"));
             }
-            await plant.System.RestartAsync(plant.System.Instance("exceptions"));
         });
 
         Assert.True(unpublished > 0, "The kill did not fall between commit and publish: nothing was waiting in the outbox.");
@@ -61,16 +61,25 @@ public sealed class ProcessCrashTests(FaultyPlant plant)
         long unacknowledged = 0;
         var (outcome, report) = await plant.UnderLoadAsync(TimeSpan.FromSeconds(3), async () =>
         {
-            // Hold the actions service's inbox: its consumers take ActionRequested messages and wait inside the handler, unacknowledged.
+            // Hold the actions service's inbox against writes: its consumers take ActionRequested messages and
+            // wait inside the handler, unacknowledged. EXCLUSIVE, not ACCESS EXCLUSIVE: the latter is WAL-logged
+            // under a transaction id, and an open writer pauses every subscription, so no case would route at all.
             await using var holder = new NpgsqlConnection(plant.System.Database.AdminConnectionString);
             await holder.OpenAsync();
             await using var hold = await holder.BeginTransactionAsync();
-            await using (var command = new NpgsqlCommand("LOCK TABLE actions.inbox IN ACCESS EXCLUSIVE MODE", holder, hold)) await command.ExecuteNonQueryAsync();
-            await plant.Load.ReportBreakdownAsync(CancellationToken.None);
-            unacknowledged = await WaitForHandlersHeldAsync();
-            await plant.System.Instance("actions").KillHardAsync();
-            await hold.RollbackAsync();
-            await plant.System.RestartAsync(plant.System.Instance("actions"));
+            try
+            {
+                await using (var command = new NpgsqlCommand("LOCK TABLE actions.inbox IN EXCLUSIVE MODE", holder, hold)) await command.ExecuteNonQueryAsync();
+                await plant.Load.ReportBreakdownAsync(CancellationToken.None);
+                unacknowledged = await WaitForHandlersHeldAsync();
+                await plant.System.Instance("actions").KillHardAsync();
+            }
+            finally
+            {
+                await hold.RollbackAsync();
+                // Whatever happened above, the next test needs the service back.
+                if (plant.System.Instance("actions").HasExited) await plant.System.RestartAsync(plant.System.Instance("actions"));
+            }
         });
 
         Assert.True(unacknowledged > 0, "No message was in the consumer's hands when it was killed.");

@@ -19,6 +19,26 @@ public sealed class ServerOutageTests(FaultyPlant plant, ITestOutputHelper outpu
 
         Assert.True(report.Holds, plant.Explain(outcome, report));
         Assert.Equal(0, plant.Load.Latencies.TotalAbandoned);
+        // Every receive endpoint came back: a queue without its consumer would hold the next message for ever.
+        // (The management API shows a queue's consumers again once the restarted node has emitted its stats.)
+        List<string> abandoned = [];
+        for (var i = 0; i < 60; i++)
+        {
+            abandoned = await QueuesWithoutConsumersAsync();
+            if (abandoned.Count == 0) break;
+            await Task.Delay(500);
+        }
+        Assert.True(abandoned.Count == 0, $"queues without a consumer after the restart: {string.Join(", ", abandoned)}");
+    }
+
+    private async Task<List<string>> QueuesWithoutConsumersAsync()
+    {
+        var vhost = Uri.EscapeDataString(plant.System.VirtualHost.Name);
+        using var queues = System.Text.Json.JsonDocument.Parse(await plant.System.VirtualHost.Management.GetStringAsync($"queues/{vhost}"));
+        return [.. queues.RootElement.EnumerateArray()
+            .Select(q => (Name: q.GetProperty("name").GetString()!, Consumers: q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0))
+            .Where(q => !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.EndsWith("_skipped", StringComparison.Ordinal) && q.Consumers == 0)
+            .Select(q => q.Name)];
     }
 
     [Fact]
