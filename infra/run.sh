@@ -54,8 +54,8 @@ dev_keys() {
       printf '%-12s %s\n' "$id" "$(dotnet "$gateway" new-api-key --id "$id" --scopes "$scopes" --sites '*' --file "$Gateway__ApiKeyFile")"
     done <<KEYS > "$EL_DEV_CREDENTIALS"
 dev-admin admin
-dev-erp events:write,exceptions:read,approvals:write,actions:read
-dev-bridge approvals:decide,approvals:write
+dev-erp events:write,exceptions:read,approvals:write,actions:read,act-on-behalf
+dev-bridge approvals:decide,approvals:write,act-on-behalf
 dev-auditor audit:read
 KEYS
   ) || el_die "could not create the development API keys"

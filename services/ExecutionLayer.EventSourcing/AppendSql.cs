@@ -8,7 +8,7 @@ namespace ExecutionLayer.EventSourcing;
 /// joins to a successful check, so a losing writer draws no position and leaves no row.
 /// Parameters: $1 stream id, $2 stream type, $3 event count, $4 expected version, $5 event ids,
 /// $6 type names, $7 schema versions, $8 payloads, $9 occurred-at, $10 correlation, $11 causation,
-/// $12 actor, $13 site, $14 trace parent.
+/// $12 actor, $13 site, $14 trace parent, $15 on behalf of.
 /// </summary>
 internal sealed class AppendSql(SchemaName s)
 {
@@ -43,8 +43,8 @@ internal sealed class AppendSql(SchemaName s)
         {streamCheck}
         )
         INSERT INTO {s}.events (stream_id, stream_type, version, event_id, event_type, schema_version, data,
-                                occurred_at, correlation_id, causation_id, actor, site, trace_parent)
-        SELECT $1, $2, stream.base + e.ord, e.id, e.type, e.schema_version, e.data, e.occurred_at, $10, $11, $12, $13, $14
+                                occurred_at, correlation_id, causation_id, actor, site, trace_parent, on_behalf_of)
+        SELECT $1, $2, stream.base + e.ord, e.id, e.type, e.schema_version, e.data, e.occurred_at, $10, $11, $12, $13, $14, $15
         FROM stream, unnest($5::uuid[], $6::text[], $7::int[], $8::jsonb[], $9::timestamptz[])
              WITH ORDINALITY AS e(id, type, schema_version, data, occurred_at, ord)
         ORDER BY e.ord

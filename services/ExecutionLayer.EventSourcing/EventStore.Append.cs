@@ -66,6 +66,7 @@ public sealed partial class EventStore
                 Nullable(a.Metadata.Actor),
                 Nullable(a.Metadata.Site),
                 Nullable(a.Metadata.TraceParent),
+                Nullable(a.Metadata.OnBehalfOf),
             },
         };
 

@@ -7,7 +7,7 @@ public sealed partial class EventStore
 {
     internal const string EventColumns =
         "position, tx_id, stream_id, stream_type, version, event_id, event_type, schema_version, data::text, " +
-        "correlation_id, causation_id, actor, site, occurred_at, recorded_at, trace_parent";
+        "correlation_id, causation_id, actor, site, occurred_at, recorded_at, trace_parent, on_behalf_of";
 
     /// <summary>
     /// A stream's events in version order, optionally bounded by version or by the server's record
@@ -72,7 +72,8 @@ public sealed partial class EventStore
             Actor: reader.IsDBNull(11) ? null : reader.GetString(11),
             Site: reader.IsDBNull(12) ? null : reader.GetString(12),
             OccurredAt: occurredAt,
-            TraceParent: reader.IsDBNull(15) ? null : reader.GetString(15));
+            TraceParent: reader.IsDBNull(15) ? null : reader.GetString(15),
+            OnBehalfOf: reader.IsDBNull(16) ? null : reader.GetString(16));
         return new RecordedEvent(
             Position: reader.GetInt64(0),
             TransactionId: reader.GetFieldValue<ulong>(1),

@@ -68,6 +68,7 @@ public sealed partial class EventStore
         Check(metadata.CorrelationId, "correlation id");
         Check(metadata.CausationId, "causation id");
         Check(metadata.Actor, "actor");
+        Check(metadata.OnBehalfOf, "on-behalf-of person");
         Check(metadata.Site, "site");
         Check(metadata.TraceParent, "trace parent");
 

@@ -1,7 +1,7 @@
 using ExecutionLayer.ServiceDefaults.Clock;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
-using ExecutionLayer.ServiceDefaults.Json;
+using ExecutionLayer.ServiceDefaults.Input;
 using ExecutionLayer.ServiceDefaults.Problems;
 using ExecutionLayer.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -33,11 +33,11 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddExecutionLayerTelemetry(builder.Configuration, builder.Environment.ApplicationName);
         builder.Services.AddHealthChecks();
-        builder.Services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(o => RequestJson.Apply(o.SerializerOptions));
         builder.Services.AddExecutionLayerProblemDetails();
         builder.Services.AddSingleton(DevelopmentClock.For(builder));
         builder.Services.AddSingleton<GatewayTrust>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(InputPolicySchemas.TransformAsync));
         return builder;
     }
 
@@ -74,6 +74,17 @@ public static class ServiceDefaultsExtensions
         app.MapOpenApi().AllowWithoutGatewaySignature();
         app.MapDevelopmentClock();
         return app;
+    }
+
+    /// <summary>
+    /// The group a service maps its API in: one place for what every endpoint shares — <c>onBehalfOf</c>
+    /// judged once (<see cref="ActingOnBehalfFilter"/>).
+    /// </summary>
+    public static RouteGroupBuilder MapServiceApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("");
+        api.AddEndpointFilter<ActingOnBehalfFilter>();
+        return api;
     }
 
     public static IHealthChecksBuilder AddReadinessCheck<T>(this IServiceCollection services, string name) where T : class, IHealthCheck =>

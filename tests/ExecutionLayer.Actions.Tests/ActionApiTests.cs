@@ -51,13 +51,16 @@ public sealed class ActionApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Verifying_a_claim_without_the_required_evidence_is_refused_with_422_and_the_claim_can_be_rejected()
+    public async Task A_claim_without_the_required_evidence_is_refused_with_422_records_nothing_and_the_owner_claims_again()
     {
         var id = await _app.CreateAsync(NewAction(evidence: "Measurement"));
-        await _app.DoAsync(id, "claim", MaintLead, new { text = "Looks fine now" });
-        await AssertProblemAsync(await _app.TryAsync(id, "verify", QualityLead), HttpStatusCode.UnprocessableEntity, "evidence-required");
-        await _app.DoAsync(id, "reject-claim", QualityLead, new { reason = "Measure scrap over one shift" });
-        Assert.Equal("inProgress", (await _app.ActionAsync(id)).GetProperty("status").GetString());
+        var before = await _app.CountAsync($"SELECT count(*) FROM actions.events WHERE stream_id = 'action-{id}'");
+        await AssertProblemAsync(await _app.TryAsync(id, "claim", MaintLead, new { text = "Looks fine now" }), HttpStatusCode.UnprocessableEntity, "evidence-required");
+        Assert.Equal(before, await _app.CountAsync($"SELECT count(*) FROM actions.events WHERE stream_id = 'action-{id}'"));
+
+        await _app.DoAsync(id, "claim", MaintLead, new { text = "Scrap measured over one shift", measuredValue = 0.9m });
+        await _app.DoAsync(id, "verify", QualityLead);
+        Assert.Equal("verified", (await _app.ActionAsync(id)).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -137,13 +140,16 @@ public sealed class ActionApiTests : IAsyncLifetime
         await AssertProblemAsync(anonymous, HttpStatusCode.Unauthorized);
 
         var missing = await _app.As(PlantManager).PostAsJsonAsync("/actions", new { title = "x" });
-        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        await AssertProblemAsync(missing, HttpStatusCode.BadRequest, "required");
         var errors = (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("owner", out _) && errors.TryGetProperty("due", out _) && errors.TryGetProperty("site", out _));
 
         var unknownEnum = await _app.As(PlantManager).PostAsync("/actions", new StringContent(
             """{"title":"x","owner":"y","due":"2026-12-01T00:00:00Z","site":"OH-DAYTON","priority":"P9"}""", System.Text.Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.BadRequest, unknownEnum.StatusCode);
+        await AssertProblemAsync(unknownEnum, HttpStatusCode.BadRequest, "unknown-value");
+        Assert.Equal("priority", (await unknownEnum.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        var longTitle = await _app.As(PlantManager).PostAsJsonAsync("/actions", new { title = new string('t', 301), owner = "y", due = Given.Monday.AddDays(2), site = Site });
+        await AssertProblemAsync(longTitle, HttpStatusCode.BadRequest, "too-long");
         var malformed = await _app.As(PlantManager).PostAsync("/actions", new StringContent("{\"title\":", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         var huge = await _app.As(PlantManager).PostAsync("/actions", new StringContent(

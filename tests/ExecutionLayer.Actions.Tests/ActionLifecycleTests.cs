@@ -68,9 +68,19 @@ public sealed class ActionLifecycleTests
     }
 
     [Fact]
-    public void Verifying_a_claim_without_the_required_evidence_is_refused()
+    public void A_claim_without_the_evidence_the_action_requires_is_refused_so_the_owner_can_claim_again_at_once()
     {
-        var claimed = Claimed(new Evidence("Done, trust me", null, null), required: EvidenceKind.Document);
+        var open = Created(EvidenceKind.Document);
+        var e = Assert.Throws<RuleViolationException>(() => ActionDecisions.ClaimCompletion(open, new Evidence("Done, trust me", null, null), Owner, Tuesday));
+        Assert.Equal("evidence-required", e.Rule);
+        ActionDecisions.ClaimCompletion(open, new Evidence("Done", "WO-5521", null), Owner, Tuesday).Single<CompletionClaimed>();
+    }
+
+    [Fact]
+    public void Verifying_a_claim_stored_without_the_required_evidence_is_refused()
+    {
+        // A claim recorded before claims were checked (or under an older requirement) still cannot be verified.
+        var claimed = Created(EvidenceKind.Document).After([new CompletionClaimed(ActionId, new Evidence("Done, trust me", null, null), Owner, Tuesday)]);
         var e = Assert.Throws<RuleViolationException>(() => ActionDecisions.Verify(claimed, QualityLead, holdsVerifierRole: true, Tuesday));
         Assert.Equal("evidence-required", e.Rule);
     }

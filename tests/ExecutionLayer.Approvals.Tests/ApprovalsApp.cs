@@ -21,6 +21,7 @@ public sealed class ApprovalsApp : IAsyncLifetime
 
     private readonly FreshVirtualHost _vhost = new();
     private WebApplicationFactory<Program> _factory = null!;
+    private SignedClients _people = null!;
 
     public FreshDatabase Database { get; } = new();
     public HttpClient Client { get; private set; } = null!;
@@ -36,7 +37,7 @@ public sealed class ApprovalsApp : IAsyncLifetime
         await Database.InitializeAsync();
         await _vhost.InitializeAsync();
         Bus = await new BusProbe(_vhost.Settings).Discard<DomainEventRecorded>()
-            .Listen<ApprovalGranted>().Listen<ApprovalRejected>().Listen<ApprovalExpired>().Listen<ApprovalWithdrawn>().StartAsync();
+            .Listen<ApprovalGranted>().Listen<ApprovalRejected>().Listen<ApprovalExpired>().Listen<ApprovalWithdrawn>().Listen<ApprovalRefused>().StartAsync();
         Bridge = await WebhookReceiver.StartAsync(BridgeSecret);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -53,12 +54,14 @@ public sealed class ApprovalsApp : IAsyncLifetime
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         });
         Client = _factory.CreateDefaultClient(new GatewaySigningHandler());
+        _people = new SignedClients(handler => _factory.CreateDefaultClient(handler));
         await SetUpPlantAsync();
     }
 
     public async Task DisposeAsync()
     {
         Client.Dispose();
+        _people.Dispose();
         await _factory.DisposeAsync();
         await Bridge.DisposeAsync();
         await Bus.DisposeAsync();
@@ -76,14 +79,14 @@ public sealed class ApprovalsApp : IAsyncLifetime
         BridgeSubscription = subscribed.GetProperty("subscriptionId").GetGuid();
     }
 
-    public static object OvertimeRequest(Guid? requestId = null, string requester = Overtime.Planner, string site = "OH-DAYTON") => new
+    /// <summary>The planner's overtime request; posted with <see cref="As"/>(<see cref="Overtime.Planner"/>), whose request it then is.</summary>
+    public static object OvertimeRequest(Guid? requestId = null, string site = "OH-DAYTON") => new
     {
         requestId = requestId ?? Guid.NewGuid(),
         subject = new { type = "overtime", id = $"{site}/2026-11-28" },
         site,
         amount = 18_000m,
         currency = "USD",
-        requester,
         reason = "Saturday shift to recover the CNC-4 backlog",
         correlationId = "case-cnc-4",
         decisionContext = Overtime.Context,
@@ -91,7 +94,10 @@ public sealed class ApprovalsApp : IAsyncLifetime
     };
 
     public async Task<Guid> RequestOvertimeAsync(Guid? requestId = null) =>
-        (await PostAsync("/approvals", OvertimeRequest(requestId), HttpStatusCode.Created)).GetProperty("approvalId").GetGuid();
+        (await PostAsync("/approvals", OvertimeRequest(requestId), HttpStatusCode.Created, Overtime.Planner)).GetProperty("approvalId").GetGuid();
+
+    /// <summary>A client signed as this person, as the gateway would sign them.</summary>
+    public HttpClient As(string person) => _people.As(person);
 
     /// <summary>The notice the bridge received for this person about this request (requested or escalated).</summary>
     public Task<ReceivedWebhook> NoticeForAsync(Guid approvalId, string approver, string type = "approval.requested") =>
@@ -120,9 +126,9 @@ public sealed class ApprovalsApp : IAsyncLifetime
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    public async Task<JsonElement> PostAsync(string path, object body, HttpStatusCode expected)
+    public async Task<JsonElement> PostAsync(string path, object body, HttpStatusCode expected, string? person = null)
     {
-        var response = await Client.PostAsJsonAsync(path, body, JsonDefaults.Options);
+        var response = await (person is null ? Client : As(person)).PostAsJsonAsync(path, body, JsonDefaults.Options);
         Assert.True(response.StatusCode == expected, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }

@@ -22,19 +22,26 @@ public sealed class BadInputTests : IAsyncLifetime
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private Task<HttpResponseMessage> PostRawAsync(string path, string json) =>
-        _app.Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+    private Task<HttpResponseMessage> PostRawAsync(string path, string json, string? person = null) =>
+        (person is null ? _app.Client : _app.As(person)).PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
 
     [Fact]
     public async Task Malformed_or_incomplete_requests_are_bad_requests_naming_each_field()
     {
         var before = await EventCountAsync();
 
-        await ProblemAsync(await PostRawAsync("/approvals", "{\"subject\": "), HttpStatusCode.BadRequest);
-        await ProblemAsync(await PostRawAsync("/approvals", "{\"amount\": \"lots\"}"), HttpStatusCode.BadRequest);
-        var problem = await ProblemAsync(await PostRawAsync("/approvals", "{\"site\": \"NOWHERE\", \"amount\": -5, \"decisionContext\": [1]}"), HttpStatusCode.BadRequest);
-        var errors = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
-        Assert.Equal(["amount", "currency", "decisionContext", "reason", "requester", "site", "subject"], errors);
+        Assert.Equal("malformed-json", (await ProblemAsync(await PostRawAsync("/approvals", "{\"subject\": "), HttpStatusCode.BadRequest)).GetProperty("rule").GetString());
+        var wrongType = await ProblemAsync(await PostRawAsync("/approvals", "{\"amount\": \"lots\"}"), HttpStatusCode.BadRequest);
+        Assert.Equal(("amount", "wrong-type"), (wrongType.GetProperty("field").GetString(), wrongType.GetProperty("rule").GetString()));
+
+        var missing = await ProblemAsync(await PostRawAsync("/approvals", "{\"site\": \"NOWHERE\", \"amount\": -5, \"decisionContext\": [1]}"), HttpStatusCode.BadRequest);
+        Assert.Equal("required", missing.GetProperty("rule").GetString());
+        Assert.Equal(["reason", "subject"], missing.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray());
+
+        var wrong = await ProblemAsync(await PostRawAsync("/approvals",
+            "{\"subject\": {\"type\": \"\", \"id\": \"x\"}, \"reason\": \" \", \"site\": \"NOWHERE\", \"amount\": -5, \"decisionContext\": [1]}"), HttpStatusCode.BadRequest);
+        var errors = wrong.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
+        Assert.Equal(["amount", "currency", "decisionContext", "reason", "site", "subject"], errors);
         Assert.Equal(before, await EventCountAsync());
     }
 
@@ -44,7 +51,7 @@ public sealed class BadInputTests : IAsyncLifetime
         var before = await EventCountAsync();
         var body = JsonSerializer.Serialize(ApprovalsApp.OvertimeRequest()).Replace("\"overtime\"", "\"expedite\"");
 
-        var problem = await ProblemAsync(await PostRawAsync("/approvals", body), HttpStatusCode.UnprocessableEntity);
+        var problem = await ProblemAsync(await PostRawAsync("/approvals", body, Overtime.Planner), HttpStatusCode.UnprocessableEntity);
 
         Assert.Equal("no-policy", problem.GetProperty("rule").GetString());
         Assert.Equal(before, await EventCountAsync());
@@ -63,14 +70,12 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         var approvalId = await _app.RequestOvertimeAsync();
 
-        await ProblemAsync(await _app.Client.PostAsJsonAsync($"/approvals/{approvalId}/withdrawal", new { by = Overtime.PlantManager, reason = "no" }),
+        var planner = _app.As(Overtime.Planner);
+        await ProblemAsync(await _app.As(Overtime.PlantManager).PostAsJsonAsync($"/approvals/{approvalId}/withdrawal", new { reason = "no" }),
             HttpStatusCode.UnprocessableEntity);
-        Assert.Equal(HttpStatusCode.OK,
-            (await _app.Client.PostAsJsonAsync($"/approvals/{approvalId}/withdrawal", new { by = Overtime.Planner, reason = "CNC-4 is back" })).StatusCode);
-        await ProblemAsync(await _app.Client.PostAsJsonAsync($"/approvals/{approvalId}/withdrawal", new { by = Overtime.Planner, reason = "again" }),
-            HttpStatusCode.Conflict);
-        await ProblemAsync(await _app.Client.PostAsJsonAsync($"/approvals/{Guid.NewGuid()}/withdrawal", new { by = Overtime.Planner, reason = "x" }),
-            HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await planner.PostAsJsonAsync($"/approvals/{approvalId}/withdrawal", new { reason = "CNC-4 is back" })).StatusCode);
+        await ProblemAsync(await planner.PostAsJsonAsync($"/approvals/{approvalId}/withdrawal", new { reason = "again" }), HttpStatusCode.Conflict);
+        await ProblemAsync(await planner.PostAsJsonAsync($"/approvals/{Guid.NewGuid()}/withdrawal", new { reason = "x" }), HttpStatusCode.NotFound);
         await ProblemAsync(await _app.Client.GetAsync($"/approvals/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
     }
 
@@ -78,13 +83,13 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task Posting_the_same_request_id_again_returns_the_request_already_made()
     {
         var requestId = Guid.NewGuid();
-        var first = await _app.Client.PostAsJsonAsync("/approvals", ApprovalsApp.OvertimeRequest(requestId));
-        var again = await _app.Client.PostAsJsonAsync("/approvals", ApprovalsApp.OvertimeRequest(requestId));
+        var first = await _app.As(Overtime.Planner).PostAsJsonAsync("/approvals", ApprovalsApp.OvertimeRequest(requestId));
+        var again = await _app.As(Overtime.Planner).PostAsJsonAsync("/approvals", ApprovalsApp.OvertimeRequest(requestId));
 
         Assert.Equal((HttpStatusCode.Created, HttpStatusCode.OK), (first.StatusCode, again.StatusCode));
         Assert.Equal((await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("approvalId").GetGuid(),
             (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("approvalId").GetGuid());
-        await ProblemAsync(await _app.Client.PostAsJsonAsync("/approvals", ApprovalsApp.OvertimeRequest(requestId, requester: "someone.else")), HttpStatusCode.Conflict);
+        await ProblemAsync(await _app.As("someone.else").PostAsJsonAsync("/approvals", ApprovalsApp.OvertimeRequest(requestId)), HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -96,7 +101,7 @@ public sealed class BadInputTests : IAsyncLifetime
         await ProblemAsync(await _app.Client.PutAsync("/policies/overtime", new StringContent("{\"name\":\"x\",\"stages\":[],\"expiry\":\"soon\"}", Encoding.UTF8,
             "application/json")), HttpStatusCode.BadRequest);
         await ProblemAsync(await _app.Client.PutAsJsonAsync("/directory/NOWHERE/roles/plant-manager", new { people = new[] { "x" } }), HttpStatusCode.BadRequest);
-        await ProblemAsync(await _app.Client.PostAsJsonAsync("/delegations", new { from = "a", to = "b", validFrom = Overtime.Monday, validUntil = Overtime.Monday }),
+        await ProblemAsync(await _app.As("a").PostAsJsonAsync("/delegations", new { to = "b", validFrom = Overtime.Monday, validUntil = Overtime.Monday }),
             HttpStatusCode.BadRequest);
         await ProblemAsync(await _app.Client.PostAsJsonAsync("/webhooks/subscriptions", new { url = "ftp://bridge", secret = "plain" }), HttpStatusCode.BadRequest);
         await ProblemAsync(await _app.Client.PostAsJsonAsync("/webhooks/subscriptions", new { url = "http://bridge", eventTypes = new[] { "approval.nope" } }),
@@ -111,7 +116,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task A_decision_without_a_token_or_with_an_overlong_comment_is_a_bad_request()
     {
         await ProblemAsync(await _app.Client.PostAsJsonAsync("/decisions", new { comment = "yes" }), HttpStatusCode.BadRequest);
-        await ProblemAsync(await _app.Client.PostAsJsonAsync("/decisions", new { token = "x.y", comment = new string('c', 2001) }), HttpStatusCode.BadRequest);
+        await ProblemAsync(await _app.Client.PostAsJsonAsync("/decisions", new { token = "x.y", comment = new string('c', 4001) }), HttpStatusCode.BadRequest);
         await ProblemAsync(await PostRawAsync("/decisions", "{\"token\":"), HttpStatusCode.BadRequest);
         await ProblemAsync(await _app.Client.PostAsync("/decisions", new StringContent("token", Encoding.UTF8, "text/plain")), HttpStatusCode.UnsupportedMediaType);
         await ProblemAsync(await PostRawAsync("/decisions/callback", "{\"token\":\"x\"}"), HttpStatusCode.BadRequest);

@@ -14,11 +14,11 @@ public sealed class DelegatedDecisionTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _app.InitializeAsync();
+        // Pat delegates her own seat: who delegates is the signed caller.
         await _app.PostAsync("/delegations", new
         {
-            from = Overtime.PlantManager, to = Deputy, subjectTypes = new[] { "overtime" },
-            validFrom = Overtime.Monday, validUntil = Overtime.Monday.AddDays(7), reason = "Leave",
-        }, HttpStatusCode.Created);
+            to = Deputy, subjectTypes = new[] { "overtime" }, validFrom = Overtime.Monday, validUntil = Overtime.Monday.AddDays(7), reason = "Leave",
+        }, HttpStatusCode.Created, Overtime.PlantManager);
     }
 
     public Task DisposeAsync() => _app.DisposeAsync();
@@ -48,8 +48,8 @@ public sealed class DelegatedDecisionTests : IAsyncLifetime
     {
         var window = new { validFrom = Overtime.Monday, validUntil = Overtime.Monday.AddDays(3) };
 
-        var self = await _app.Client.PostAsJsonAsync("/delegations", new { from = Deputy, to = Deputy, window.validFrom, window.validUntil });
-        var loop = await _app.Client.PostAsJsonAsync("/delegations", new { from = Deputy, to = Overtime.PlantManager, window.validFrom, window.validUntil });
+        var self = await _app.As(Deputy).PostAsJsonAsync("/delegations", new { to = Deputy, window.validFrom, window.validUntil });
+        var loop = await _app.As(Deputy).PostAsJsonAsync("/delegations", new { to = Overtime.PlantManager, window.validFrom, window.validUntil });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, self.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, loop.StatusCode);

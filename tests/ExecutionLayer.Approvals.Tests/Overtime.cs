@@ -22,8 +22,8 @@ public static class Overtime
 
     /// <summary>Overtime needs the plant manager within four hours; then the operations director.</summary>
     public static PolicyDefinition Policy(string sla = "PT4H", string? site = null, IReadOnlyList<ApproverRef>? approvers = null, Quorum? quorum = null) => new(
-        "Overtime", site, new PolicyMatch(["overtime"]),
-        [new StageRule("Plant manager", approvers ?? [PlantManagerRole], quorum ?? new Quorum(QuorumKind.Any), sla, [DirectorRole])], "P2D");
+        "Overtime", new PolicyMatch(["overtime"]),
+        [new StageRule("Plant manager", approvers ?? [PlantManagerRole], quorum ?? new Quorum(QuorumKind.Any), sla, [DirectorRole])], "P2D", site);
 
     public static PolicyVersion Version(PolicyDefinition definition, string id = "overtime", int version = 1) => new(id, version, definition);
 

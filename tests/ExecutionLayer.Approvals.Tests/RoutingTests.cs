@@ -8,7 +8,7 @@ namespace ExecutionLayer.Approvals.Tests;
 public class RoutingTests
 {
     private static PolicyDefinition Purchase(string name, decimal? min, decimal? max, params StageRule[] stages) =>
-        new(name, null, new PolicyMatch(["purchase-order"], min, max, "USD"), stages, "P5D");
+        new(name, new PolicyMatch(["purchase-order"], min, max, "USD"), stages, "P5D");
 
     private static StageRule Stage(string name, string role, decimal? minAmount = null) =>
         new(name, [new ApproverRef(Role: role)], new Quorum(QuorumKind.Any), "P1D", [], minAmount);
@@ -56,7 +56,7 @@ public class RoutingTests
     [Fact]
     public void Severity_matches_when_the_policy_names_severities()
     {
-        var deviation = Version(new PolicyDefinition("Use-as-is", null, new PolicyMatch(["deviation"], Severities: ["high", "critical"]),
+        var deviation = Version(new PolicyDefinition("Use-as-is", new PolicyMatch(["deviation"], Severities: ["high", "critical"]),
             [Stage("Quality", "quality-manager")], "P1D"), "deviation");
 
         Assert.NotNull(PolicyResolver.Choose([deviation], new RequestTerms("deviation", "OH-DAYTON", null, null, "High")));
@@ -116,7 +116,7 @@ public class RoutingTests
     [Fact]
     public void A_policy_definition_reports_every_problem_at_once()
     {
-        var broken = new PolicyDefinition("", "NOWHERE", new PolicyMatch([], MinAmount: 5), [new StageRule("", [new ApproverRef("r", "p")], new Quorum(QuorumKind.NOfM, 3), "4 hours", [])], "never");
+        var broken = new PolicyDefinition("", new PolicyMatch([], MinAmount: 5), [new StageRule("", [new ApproverRef("r", "p")], new Quorum(QuorumKind.NOfM, 3), "4 hours", [])], "never", "NOWHERE");
 
         var errors = broken.Validate(["OH-DAYTON"]);
 

@@ -69,7 +69,7 @@ public class StageDecisionTests
     [Fact]
     public void Approving_a_stage_opens_the_next_one_with_its_own_approvers()
     {
-        var twoStages = new PolicyDefinition("Overtime", null, new PolicyMatch(["overtime"]),
+        var twoStages = new PolicyDefinition("Overtime", new PolicyMatch(["overtime"]),
             [
                 new StageRule("Plant manager", [PlantManagerRole], new Quorum(QuorumKind.Any), "PT4H", []),
                 new StageRule("Director", [DirectorRole], new Quorum(QuorumKind.Any), "PT8H", []),

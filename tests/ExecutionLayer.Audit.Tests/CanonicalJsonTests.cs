@@ -35,10 +35,19 @@ public sealed class CanonicalJsonTests
         var sorted = LedgerEntry.CanonicalKeyOrder.Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(sorted, LedgerEntry.CanonicalKeyOrder);
 
-        var entry = Feed.Entry(1);
+        var entry = Feed.Entry(1) with { OnBehalfOf = "bea.buyer" };
         using var document = System.Text.Json.JsonDocument.Parse(entry.Canonical());
         Assert.Equal(LedgerEntry.CanonicalKeyOrder, document.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(entry.Canonical(), CanonicalJson.Canonicalize(entry.Canonical()));
+    }
+
+    [Fact]
+    public void An_entry_nobody_acted_for_is_canonical_without_the_on_behalf_key_so_entries_chained_before_it_still_verify()
+    {
+        var entry = Feed.Entry(1);
+        using var document = System.Text.Json.JsonDocument.Parse(entry.Canonical());
+        Assert.Equal(LedgerEntry.CanonicalKeyOrder.Where(k => k != "onBehalfOf"), document.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.NotEqual(entry.Digest(), (entry with { OnBehalfOf = "bea.buyer" }).Digest());
     }
 
     [Fact]

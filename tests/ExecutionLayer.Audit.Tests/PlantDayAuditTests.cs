@@ -48,8 +48,8 @@ public sealed class PlantDayAuditTests(PlantLoop plant) : IClassFixture<PlantLoo
         await PlantLoop.SendAsync(plant.Exceptions, HttpMethod.Post, $"/exceptions/{caseId}/approval-requests", new
         {
             requestId = Guid.NewGuid(), subjectType = "overtime", subjectId = "OH-DAYTON/2026-11-28", amount = 18_000m, currency = "USD",
-            requester = PlantLoop.Planner, reason = "Saturday shift to recover the CNC-4 backlog",
-        });
+            reason = "Saturday shift to recover the CNC-4 backlog",
+        }, actor: PlantLoop.Planner);
         var toPlantManager = await plant.Bridge.WaitForAsync(w => w.Type == "approval.requested", "the plant manager's notice");
         var approvalId = toPlantManager.Data.GetProperty("approvalId").GetGuid();
         plant.Clock.Set(Monday.AddHours(13).AddMinutes(7));

@@ -107,7 +107,7 @@ internal sealed class ApprovalsBenchmark(string connectionString, bool quick)
     private static async Task SetUpAsync(HttpClient client, string bridgeUrl, string secret)
     {
         await EnsureAsync(await client.PutAsJsonAsync("/directory/OH-DAYTON/roles/plant-manager", new { people = new[] { "pat.plant" } }, JsonDefaults.Options));
-        await EnsureAsync(await client.PutAsJsonAsync("/policies/overtime", new PolicyDefinition("Overtime", null, new PolicyMatch(["overtime"]),
+        await EnsureAsync(await client.PutAsJsonAsync("/policies/overtime", new PolicyDefinition("Overtime", new PolicyMatch(["overtime"]),
             [new StageRule("Plant manager", [new ApproverRef(Role: "plant-manager")], new Quorum(QuorumKind.Any), "PT4H", [])], "P2D"), JsonDefaults.Options));
         await EnsureAsync(await client.PostAsJsonAsync("/webhooks/subscriptions", new { url = bridgeUrl, secret, eventTypes = new[] { "approval.requested" } }));
     }
@@ -119,7 +119,6 @@ internal sealed class ApprovalsBenchmark(string connectionString, bool quick)
         site = "OH-DAYTON",
         amount = 18_000m,
         currency = "USD",
-        requester = "paula.planner",
         reason = "Saturday shift",
         decisionContext = new { caseSummary = "CNC-4 down", salesOrders = new[] { "SO-1001" }, valueAtRisk = 52_000 },
     }));

@@ -36,7 +36,7 @@ public sealed class CaseLifecycleDecisionTests
     public void Overtime_asked_for_on_a_case_carries_the_impact_it_was_asked_on()
     {
         var requested = Assert.IsType<ApprovalRequested>(Assert.Single(CaseDecisions.RequestApproval(
-            Responding(), Overtime, "overtime", "OH-DAYTON/2026-11-28", 18_000m, "USD", "planner.pat", "Saturday shift to recover PR-77", Monday0905.AddMinutes(1))));
+            Responding(), Overtime, "overtime", "OH-DAYTON/2026-11-28", 18_000m, "USD", "planner.pat", null, "Saturday shift to recover PR-77", Monday0905.AddMinutes(1))));
         Assert.Equal(Cnc4, requested.Context);
         Assert.Equal(Severity.High, requested.Severity);
         Assert.Equal("CNC-4 down (spindle fault)", requested.CaseSummary);
@@ -46,28 +46,28 @@ public sealed class CaseLifecycleDecisionTests
     public void The_same_approval_request_posted_twice_is_one_request()
     {
         var state = Responding();
-        state = Then(state, CaseDecisions.RequestApproval(state, Overtime, "overtime", "OT-1", 18_000m, "USD", "pat", "recover", Monday0905));
-        Assert.Empty(CaseDecisions.RequestApproval(state, Overtime, "overtime", "OT-1", 18_000m, "USD", "pat", "recover", Monday0905));
+        state = Then(state, CaseDecisions.RequestApproval(state, Overtime, "overtime", "OT-1", 18_000m, "USD", "pat", null, "recover", Monday0905));
+        Assert.Empty(CaseDecisions.RequestApproval(state, Overtime, "overtime", "OT-1", 18_000m, "USD", "pat", null, "recover", Monday0905));
     }
 
     [Fact]
     public void A_second_pending_request_for_the_same_subject_is_a_conflict()
     {
         var state = Responding();
-        state = Then(state, CaseDecisions.RequestApproval(state, Overtime, "overtime", "OT-1", 18_000m, "USD", "pat", "recover", Monday0905));
-        Assert.Throws<InvalidStateException>(() => CaseDecisions.RequestApproval(state, Guid.NewGuid(), "overtime", "OT-1", 9_000m, "USD", "pat", "again", Monday0905));
+        state = Then(state, CaseDecisions.RequestApproval(state, Overtime, "overtime", "OT-1", 18_000m, "USD", "pat", null, "recover", Monday0905));
+        Assert.Throws<InvalidStateException>(() => CaseDecisions.RequestApproval(state, Guid.NewGuid(), "overtime", "OT-1", 9_000m, "USD", "pat", null, "again", Monday0905));
     }
 
     [Fact]
     public void An_amount_without_a_currency_breaks_a_rule() =>
         Assert.Equal("approval-currency", Assert.Throws<RuleViolationException>(() =>
-            CaseDecisions.RequestApproval(Responding(), Overtime, "overtime", "OT-1", 18_000m, null, "pat", "recover", Monday0905)).Rule);
+            CaseDecisions.RequestApproval(Responding(), Overtime, "overtime", "OT-1", 18_000m, null, "pat", null, "recover", Monday0905)).Rule);
 
     [Fact]
     public void A_resolved_case_needs_no_more_approvals()
     {
         var state = Then(Responding(), CaseDecisions.Resolve(Responding(), "work center running again", Monday0905.AddHours(2)));
-        Assert.Throws<InvalidStateException>(() => CaseDecisions.RequestApproval(state, Overtime, "overtime", "OT-1", 1m, "USD", "pat", "late", Monday0905));
+        Assert.Throws<InvalidStateException>(() => CaseDecisions.RequestApproval(state, Overtime, "overtime", "OT-1", 1m, "USD", "pat", null, "late", Monday0905));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class CaseLifecycleDecisionTests
     public void A_pending_approval_keeps_a_resolved_case_open_until_it_is_decided_either_way()
     {
         var state = WithEveryActionVerified(WithEveryActionCreated(Responding()));
-        state = Then(state, CaseDecisions.RequestApproval(state, Overtime, "overtime", "OT-1", 18_000m, "USD", "pat", "recover", Monday0905));
+        state = Then(state, CaseDecisions.RequestApproval(state, Overtime, "overtime", "OT-1", 18_000m, "USD", "pat", null, "recover", Monday0905));
         state = Then(state, CaseDecisions.Resolve(state, "running", Monday0905.AddHours(5)));
         Assert.Equal(CaseStatus.Resolved, state.Status);
 

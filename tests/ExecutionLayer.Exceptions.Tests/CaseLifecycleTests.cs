@@ -56,10 +56,10 @@ public sealed class CaseLifecycleTests(ExceptionsApp app) : IClassFixture<Except
 
         // Planning asks for Saturday overtime; the approvals service gets the case's impact as the decision context.
         var overtime = Guid.NewGuid();
-        var posted = await app.Client.PostAsJsonAsync($"/exceptions/{caseId}/approval-requests", new
+        var posted = await app.As("planner.pat").PostAsJsonAsync($"/exceptions/{caseId}/approval-requests", new
         {
             requestId = overtime, subjectType = "overtime", subjectId = "OH-DAYTON/2026-11-28", amount = 18_000, currency = "USD",
-            requester = "planner.pat", reason = "Saturday shift to recover PR-77",
+            reason = "Saturday shift to recover PR-77",
         });
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
         var needed = await _probe.WaitForAsync<ApprovalNeeded>(n => n.RequestId == overtime, "the overtime approval is asked for");
@@ -112,12 +112,12 @@ public sealed class CaseLifecycleTests(ExceptionsApp app) : IClassFixture<Except
     public async Task An_approval_request_for_an_unknown_case_is_404_and_a_bad_one_400()
     {
         var unknown = await app.Client.PostAsJsonAsync($"/exceptions/{Guid.NewGuid()}/approval-requests",
-            new { requestId = Guid.NewGuid(), subjectType = "overtime", requester = "pat", reason = "r" });
+            new { requestId = Guid.NewGuid(), subjectType = "overtime", reason = "r" });
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
 
         var invalid = await app.Client.PostAsJsonAsync($"/exceptions/{Guid.NewGuid()}/approval-requests",
-            new { requestId = Guid.Empty, subjectType = "", requester = "pat", reason = "r", currency = "DOLLARS" });
+            new { requestId = Guid.Empty, subjectType = "", reason = "r", currency = "DOLLARS" });
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("requestId", out _) && errors.TryGetProperty("subjectType", out _) && errors.TryGetProperty("currency", out _));

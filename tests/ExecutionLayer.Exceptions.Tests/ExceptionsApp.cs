@@ -18,6 +18,11 @@ public sealed class ExceptionsApp : IAsyncLifetime
     public FreshDatabase Database { get; } = new();
     public HttpClient Client { get; private set; } = null!;
 
+    private SignedClients _people = null!;
+
+    /// <summary>A client signed as this person, as the gateway would sign them.</summary>
+    public HttpClient As(string person) => _people.As(person);
+
     /// <summary>The service's clock: the plant day's morning until a test moves it (SLA and delayed rules run on it).</summary>
     public ManualClock Clock { get; } = new(PlantDay.Monday.AddHours(9).AddMinutes(5));
 
@@ -40,11 +45,13 @@ public sealed class ExceptionsApp : IAsyncLifetime
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         });
         Client = _factory.CreateDefaultClient(new GatewaySigningHandler());
+        _people = new SignedClients(handler => _factory.CreateDefaultClient(handler));
     }
 
     public async Task DisposeAsync()
     {
         Client.Dispose();
+        _people.Dispose();
         await _factory.DisposeAsync();
         await _vhost.DisposeAsync();
         await Database.DisposeAsync();

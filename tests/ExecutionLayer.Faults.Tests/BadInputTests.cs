@@ -78,7 +78,7 @@ public sealed class BadInputTests(FaultyPlant plant, ITestOutputHelper output)
         await Send("an action of unknown priority", HttpMethod.Post, "/api/actions",
             """{"title":"t","owner":"o","due":"2026-12-01T00:00:00Z","site":"OH-DAYTON","priority":"p9"}""", Admin);
         await Send("an approval for a huge amount", HttpMethod.Post, "/api/approvals",
-            """{"subject":{"type":"overtime","id":"x"},"site":"OH-DAYTON","amount":1e400,"currency":"USD","requester":"r","reason":"r","decisionContext":{}}""", Admin);
+            """{"subject":{"type":"overtime","id":"x"},"site":"OH-DAYTON","amount":1e400,"currency":"USD","reason":"r","decisionContext":{}}""", Admin);
         await Send("a decision with a forged token", HttpMethod.Post, "/api/decisions", """{"token":"forged.token.value","comment":"x"}""", _ => { });
         await Send("an expired person's token", HttpMethod.Get, "/api/actions?site=OH-DAYTON",
             null, r => r.Headers.Authorization = new("Bearer", ExpiredToken()));

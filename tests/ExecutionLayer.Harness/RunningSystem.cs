@@ -142,8 +142,8 @@ public sealed class RunningSystem(SystemShape shape) : IAsyncLifetime
     private DevelopmentCredentials WriteKeyFile()
     {
         var admin = ApiKeys.Create("e2e-admin", ["admin"], ["*"]);
-        var erp = ApiKeys.Create("e2e-erp", ["events:write", "exceptions:read", "approvals:write", "actions:read"], ["*"]);
-        var bridge = ApiKeys.Create("e2e-bridge", ["approvals:decide", "approvals:write"], ["*"]);
+        var erp = ApiKeys.Create("e2e-erp", ["events:write", "exceptions:read", "approvals:write", "actions:read", "act-on-behalf"], ["*"]);
+        var bridge = ApiKeys.Create("e2e-bridge", ["approvals:decide", "approvals:write", "act-on-behalf"], ["*"]);
         var auditor = ApiKeys.Create("e2e-auditor", ["audit:read"], ["*"]);
         File.WriteAllText(_keyFile, JsonSerializer.Serialize(new[] { admin.Record, erp.Record, bridge.Record, auditor.Record }, JsonDefaults.Options));
         return new DevelopmentCredentials(admin.Key, erp.Key, bridge.Key, auditor.Key);

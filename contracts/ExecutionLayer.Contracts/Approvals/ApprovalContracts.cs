@@ -17,6 +17,10 @@ public sealed record ApprovalRejected(
 public sealed record ApprovalExpired(
     Guid ApprovalId, Guid? ExternalReference, string? CorrelationId, string Site, string SubjectType, string SubjectId, DateTimeOffset ExpiredAt);
 
+/// <summary>No policy, or nobody at the site, could take the request: it was refused on arrival, not decided by anyone.</summary>
+public sealed record ApprovalRefused(
+    Guid ApprovalId, Guid? ExternalReference, string? CorrelationId, string Site, string SubjectType, string SubjectId, string Why, DateTimeOffset RefusedAt);
+
 public sealed record ApprovalWithdrawn(
     Guid ApprovalId, Guid? ExternalReference, string? CorrelationId, string Site, string SubjectType, string SubjectId, string WithdrawnBy,
     DateTimeOffset WithdrawnAt);

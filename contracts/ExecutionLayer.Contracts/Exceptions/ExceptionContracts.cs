@@ -14,11 +14,12 @@ public sealed record ActionRequested(
 /// <summary>
 /// A case's response needs a decision (overtime above a cost, expedited freight, use-as-is deviation). The
 /// approvals service opens a request for it, keeping <see cref="Context"/> as the data every approver sees, and
-/// echoes <see cref="RequestId"/> as the request's external reference.
+/// echoes <see cref="RequestId"/> as the request's external reference. <see cref="Requester"/> is whose request
+/// it is; <see cref="RequestedBy"/> the client that asked for them, when one did.
 /// </summary>
 public sealed record ApprovalNeeded(
     Guid RequestId, Guid CaseId, string Site, string SubjectType, string SubjectId, decimal? Amount, string? Currency, string Severity,
-    string Requester, string Reason, DecisionContext Context, DateTimeOffset RequestedAt);
+    string Requester, string Reason, DecisionContext Context, DateTimeOffset RequestedAt, string? RequestedBy = null);
 
 /// <summary>The live impact a decision is taken on, as assessed at <see cref="AssessedAt"/>.</summary>
 public sealed record DecisionContext(

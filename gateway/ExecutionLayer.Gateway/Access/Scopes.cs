@@ -1,6 +1,9 @@
 namespace ExecutionLayer.Gateway.Access;
 
-/// <summary>What a client may be granted. <see cref="Admin"/> includes every other.</summary>
+/// <summary>
+/// What a client may be granted. <see cref="Admin"/> includes every route's scope; <see cref="ActOnBehalf"/>
+/// is no route's — the services judge it, when a body names the person a client acts for.
+/// </summary>
 public static class Scopes
 {
     public const string EventsWrite = "events:write";
@@ -11,7 +14,8 @@ public static class Scopes
     public const string ActionsRead = "actions:read";
     public const string AuditRead = "audit:read";
     public const string Admin = ExecutionLayer.ServiceDefaults.Identity.Caller.AdminScope;
+    public const string ActOnBehalf = ExecutionLayer.ServiceDefaults.Identity.Caller.ActOnBehalfScope;
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
-        { EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide, ActionsWrite, ActionsRead, AuditRead, Admin };
+        { EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide, ActionsWrite, ActionsRead, AuditRead, Admin, ActOnBehalf };
 }

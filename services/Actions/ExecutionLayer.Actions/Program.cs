@@ -1,5 +1,6 @@
 using ExecutionLayer.Actions;
 using ExecutionLayer.ServiceDefaults;
+using ExecutionLayer.ServiceDefaults.Input;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -8,8 +9,9 @@ builder.AddActionsService();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.RequireGatewaySignature();
+app.UseParameterInputPolicy();
 app.MapDefaultEndpoints();
-app.MapActionsApi();
+app.MapServiceApi().MapActionsApi();
 app.Run();
 
 public partial class Program;

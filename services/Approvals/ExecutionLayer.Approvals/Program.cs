@@ -1,5 +1,6 @@
 using ExecutionLayer.Approvals;
 using ExecutionLayer.ServiceDefaults;
+using ExecutionLayer.ServiceDefaults.Input;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -8,8 +9,9 @@ builder.AddApprovalsService();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.RequireGatewaySignature();
+app.UseParameterInputPolicy();
 app.MapDefaultEndpoints();
-app.MapApprovalsApi();
+app.MapServiceApi().MapApprovalsApi();
 app.Run();
 
 public partial class Program;

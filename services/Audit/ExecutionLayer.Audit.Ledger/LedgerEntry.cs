@@ -7,7 +7,8 @@ namespace ExecutionLayer.Audit.Ledger;
 /// <summary>
 /// One entry of the ledger: a domain event some service stored, as the audit service received and
 /// sequenced it. <see cref="Payload"/> is already canonical JSON; <see cref="Subjects"/> are the
-/// "kind/id" references found in it, sorted.
+/// "kind/id" references found in it, sorted. <see cref="Actor"/> is who sent what caused it;
+/// <see cref="OnBehalfOf"/> the person a client acted for, when one did.
 /// </summary>
 public sealed record LedgerEntry(
     long Sequence,
@@ -29,12 +30,15 @@ public sealed record LedgerEntry(
     DateTimeOffset OccurredAt,
     DateTimeOffset SourceRecordedAt,
     DateTimeOffset RecordedAt,
-    string Payload)
+    string Payload,
+    string? OnBehalfOf = null)
 {
     /// <summary>
     /// The canonical entry: every field above as one canonical JSON object (keys in code-unit order,
     /// times in <see cref="CanonicalJson.Time"/>, ids as lower-case hyphenated UUIDs, absent values as null).
-    /// Written by hand in sorted key order — a unit test holds the order to the rule.
+    /// Written by hand in sorted key order — a unit test holds the order to the rule. <c>onBehalfOf</c>
+    /// came later: it is written only when there is one, so every entry chained before it still hashes
+    /// to what was signed.
     /// </summary>
     public string Canonical()
     {
@@ -47,6 +51,7 @@ public sealed record LedgerEntry(
         Number(b, "globalPosition", GlobalPosition);
         Field(b, "messageId", MessageId.ToString("D"));
         Field(b, "occurredAt", CanonicalJson.Time(OccurredAt));
+        if (OnBehalfOf is not null) Field(b, "onBehalfOf", OnBehalfOf);
         b.Append(",\"payload\":").Append(Payload);
         Field(b, "recordedAt", CanonicalJson.Time(RecordedAt));
         Number(b, "schemaVersion", SchemaVersion);
@@ -74,7 +79,7 @@ public sealed record LedgerEntry(
 
     internal static readonly string[] CanonicalKeyOrder =
     [
-        "actor", "causationId", "correlationId", "eventType", "globalPosition", "messageId", "occurredAt", "payload", "recordedAt", "schemaVersion",
+        "actor", "causationId", "correlationId", "eventType", "globalPosition", "messageId", "occurredAt", "onBehalfOf", "payload", "recordedAt", "schemaVersion",
         "sequence", "site", "source", "sourceEventId", "sourceRecordedAt", "sourceSequence", "streamId", "streamType", "streamVersion", "subjects",
     ];
 

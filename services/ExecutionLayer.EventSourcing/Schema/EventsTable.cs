@@ -24,10 +24,12 @@ internal static class EventsTable
             occurred_at    timestamptz NOT NULL,
             recorded_at    timestamptz NOT NULL DEFAULT now(),
             trace_parent   text        NULL,
+            on_behalf_of   text        NULL,
             CONSTRAINT events_event_id_unique UNIQUE (event_id),
             CONSTRAINT events_stream_version_unique UNIQUE (stream_id, version)
         );
         ALTER TABLE {s}.events ADD COLUMN IF NOT EXISTS trace_parent text NULL;
+        ALTER TABLE {s}.events ADD COLUMN IF NOT EXISTS on_behalf_of text NULL;
         CREATE INDEX IF NOT EXISTS events_tx_position ON {s}.events (tx_id, position);
         CREATE INDEX IF NOT EXISTS events_correlation ON {s}.events (correlation_id) WHERE correlation_id IS NOT NULL;
         """;

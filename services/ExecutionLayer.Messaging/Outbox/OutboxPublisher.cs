@@ -36,7 +36,7 @@ public sealed class OutboxPublisher(
             using var trace = TraceContext.Continue(e.Metadata.TraceParent, "outbox publish", System.Diagnostics.ActivityKind.Producer);
             var audit = new DomainEventRecorded(options.Service, sequence, e.EventId, e.Position, e.StreamId, e.StreamType, e.Version,
                 e.EventType, e.SchemaVersion, e.Json, e.Metadata.CorrelationId, e.Metadata.CausationId, e.Metadata.Actor,
-                e.Metadata.Site, e.OccurredAt, e.RecordedAt);
+                e.Metadata.Site, e.OccurredAt, e.RecordedAt, e.Metadata.OnBehalfOf);
             publications.Add(PublishAsync(audit, typeof(DomainEventRecorded), DeterministicId.For(options.Service, e.EventId, 0), e, sequence, messageIds, ct));
 
             var slot = 0;

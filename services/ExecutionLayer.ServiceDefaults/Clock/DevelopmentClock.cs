@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 namespace ExecutionLayer.ServiceDefaults.Clock;
 
 /// <summary>The body of <c>POST /dev/clock</c>: an instant to move to, or a span to move by.</summary>
-public sealed record MoveClock(DateTimeOffset? To, TimeSpan? By);
+public sealed record MoveClock(DateTimeOffset? To = null, TimeSpan? By = null);
 
 /// <summary>
 /// <c>Development:ShiftableClock=true</c> gives a development process a <see cref="ShiftableClock"/> and

@@ -6,6 +6,7 @@ namespace ExecutionLayer.ServiceDefaults.Identity;
 /// The caller the gateway authenticated: who, what they may do, and which sites they may see.
 /// Endpoints take it as a parameter; records of other sites are answered as if they did not exist.
 /// </summary>
+/// <param name="Actor">Who sent the request, as the gateway signed it: a person, or a machine client's key.</param>
 /// <param name="Sites">The sites the caller may see; null for every site.</param>
 public sealed record Caller(string Actor, IReadOnlySet<string> Scopes, IReadOnlyList<string>? Sites)
 {
@@ -13,6 +14,34 @@ public sealed record Caller(string Actor, IReadOnlySet<string> Scopes, IReadOnly
 
     /// <summary>The scope that may do everything, including what only operators do.</summary>
     public const string AdminScope = "admin";
+
+    /// <summary>
+    /// The scope of a machine client that relays people's acts (an ERP posting a buyer's request, a chat
+    /// bridge relaying an approver): it may name the person in <c>onBehalfOf</c>. Not implied by
+    /// <see cref="AdminScope"/>: being allowed everything is not being someone else.
+    /// </summary>
+    public const string ActOnBehalfScope = "act-on-behalf";
+
+    /// <summary>The person the <see cref="Actor"/> acts for, when a client holding <see cref="ActOnBehalfScope"/> named one.</summary>
+    public string? OnBehalfOf { get; init; }
+
+    /// <summary>Whose act this is: the person acted for, else the caller.</summary>
+    public string Person => OnBehalfOf ?? Actor;
+
+    /// <summary>
+    /// The caller acting for <paramref name="person"/>: itself when no one (or itself) is named; null when
+    /// it names someone else without <see cref="ActOnBehalfScope"/>.
+    /// </summary>
+    public Caller? ActingFor(string? person)
+    {
+        if (string.IsNullOrWhiteSpace(person) || IsSelf(person)) return this;
+        return Has(ActOnBehalfScope) ? this with { OnBehalfOf = person.Trim() } : null;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is this caller, or the person it acts for.</summary>
+    public bool Is(string? name) => IsSelf(name) || name is not null && OnBehalfOf is not null && string.Equals(name.Trim(), OnBehalfOf, StringComparison.OrdinalIgnoreCase);
+
+    private bool IsSelf(string? name) => name is not null && string.Equals(name.Trim(), Actor, StringComparison.OrdinalIgnoreCase);
 
     public bool Sees(string? site) => Sites is null || site is not null && Sites.Contains(site, StringComparer.Ordinal);
 

@@ -72,7 +72,7 @@ public sealed class PlantOperations(PlantFloor floor, PlantEvents events, Patien
         var asked = await patiently.RunAsync("approval.request", () => floor.Person(Planner(site)).PostAsync("/api/approvals", new
         {
             requestId, subject = new { type = "overtime", id = $"{site}/{n}" }, site, amount = random.Next(2, 40) * 1000m, currency = "USD",
-            requester = Planner(site), reason = "Saturday shift to recover a backlog",
+            reason = "Saturday shift to recover a backlog",
             decisionContext = new { backlogHours = random.Next(4, 60), ordersAtRisk = random.Next(1, 6) },
         }, ct), ct);
         if (asked is not { } request) return;

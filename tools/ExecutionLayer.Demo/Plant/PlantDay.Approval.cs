@@ -13,7 +13,7 @@ public sealed partial class PlantDay
         await cast.PlanningDesk.PostAsync($"/api/exceptions/{_record.MachineCaseId}/approval-requests", new
         {
             requestId = Guid.NewGuid(), subjectType = "overtime", subjectId = $"{Site}/{At(5, 0):yyyy-MM-dd}", amount = 18_000m, currency = "USD",
-            requester = Planner, reason = "Saturday shift to recover the CNC-4 backlog for SO-1001",
+            reason = "Saturday shift to recover the CNC-4 backlog for SO-1001",
         }, ct);
         var notice = await narrator.WhileAsync("approvals: resolving the policy, notifying the approver through the bridge",
             () => bridge.WaitForAsync("approval.requested", n => n.Approver == PlantManager, Waiting.Patience, ct));

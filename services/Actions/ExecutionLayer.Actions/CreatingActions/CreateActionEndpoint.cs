@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.ReadingActions;
@@ -7,15 +8,18 @@ using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Input;
 
 namespace ExecutionLayer.Actions.CreatingActions;
 
 /// <param name="RequestId">The caller's idempotency key: posting it again returns the action already made.</param>
 /// <param name="VerifierRole">Who may verify the closure; the site's default verifier role when left out.</param>
 public sealed record CreateActionBody(
-    Guid? RequestId, string? Title, string? Description, string? Owner, DateTimeOffset? Due, Priority? Priority, string? Site, string? Department,
-    SourceKind? SourceKind, string? SourceReference, IReadOnlyList<string>? Kpis, Perspective? Perspective, IReadOnlyList<string>? RootCauseTags,
-    EvidenceKind? RequiredEvidence, string? VerifierRole, int? VerificationWindowDays, string? CorrelationId);
+    [MaxLength(300)] string Title, string Owner, DateTimeOffset Due, string Site,
+    Guid? RequestId = null, [FreeText] string? Description = null, Priority? Priority = null, [MaxLength(100)] string? Department = null,
+    SourceKind? SourceKind = null, string? SourceReference = null, IReadOnlyList<string>? Kpis = null, Perspective? Perspective = null,
+    IReadOnlyList<string>? RootCauseTags = null, EvidenceKind? RequiredEvidence = null, string? VerifierRole = null, int? VerificationWindowDays = null,
+    [MaxLength(128)] string? CorrelationId = null, string? OnBehalfOf = null) : IMayActOnBehalf;
 
 public static partial class CreateActionEndpoint
 {
@@ -24,7 +28,7 @@ public static partial class CreateActionEndpoint
         app.MapPost("/actions", async (CreateActionBody body, HttpContext http, Caller caller, EventStore store, CreateActionHandler handler, SiteDirectory sites,
             ActionsOptions options, CancellationToken ct) =>
         {
-            var actor = caller.Actor;
+            var actor = caller.Person;
             var errors = Validate(body, options);
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid action");
             if (!caller.Sees(body.Site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not create actions at {body.Site}.");
@@ -33,12 +37,12 @@ public static partial class CreateActionEndpoint
             var reference = string.IsNullOrWhiteSpace(body.SourceReference) ? actor : body.SourceReference.Trim();
             var actionId = body.RequestId is { } requestId ? DeterministicId.From($"action|api|{requestId}") : Guid.CreateVersion7(store.Clock.GetUtcNow());
             await using var uow = await store.BeginAsync(ct);
-            var rules = await sites.RulesAsync(uow.Transaction, body.Site!, ct);
-            var command = new CreateAction(actionId, body.Title!.Trim(), body.Description, body.Owner!.Trim(), body.Due!.Value, body.Priority ?? Priority.P3,
-                body.Site!, body.Department, kind, reference, Normalized(body.Kpis), body.Perspective, Normalized(body.RootCauseTags),
+            var rules = await sites.RulesAsync(uow.Transaction, body.Site, ct);
+            var command = new CreateAction(actionId, body.Title.Trim(), body.Description, body.Owner.Trim(), body.Due, body.Priority ?? Priority.P3,
+                body.Site, body.Department, kind, reference, Normalized(body.Kpis), body.Perspective, Normalized(body.RootCauseTags),
                 body.RequiredEvidence ?? EvidenceKind.Text, body.VerifierRole ?? rules.DefaultVerifierRole,
                 body.VerificationWindowDays ?? rules.VerificationWindowDays, body.CorrelationId, actor);
-            var written = await handler.HandleAsync(uow.Transaction, command, new EventMetadata(CausationId: http.GetCorrelationId(), Actor: actor), ct);
+            var written = await handler.HandleAsync(uow.Transaction, command, EventMetadata.Of(caller, http.GetCorrelationId()), ct);
             await uow.CommitAsync(ct);
 
             var view = ActionView.Of(written);
@@ -56,20 +60,15 @@ public static partial class CreateActionEndpoint
     {
         var errors = new Dictionary<string, string[]>();
         if (body.RequestId == Guid.Empty) errors["requestId"] = ["Leave it out or give a UUID you keep, so a retry is recognised."];
-        if (string.IsNullOrWhiteSpace(body.Title) || body.Title.Length > 300) errors["title"] = ["Say what is to be done, in at most 300 characters."];
-        if (body.Description is { Length: > 10_000 }) errors["description"] = ["At most 10,000 characters."];
-        if (string.IsNullOrWhiteSpace(body.Owner) || body.Owner.Length > 200) errors["owner"] = ["Name the one person who owns it."];
-        if (body.Due is null) errors["due"] = ["Give a due date and time (ISO 8601 with offset)."];
-        if (body.Site is null || !options.Sites.Contains(body.Site)) errors["site"] = [$"One of {string.Join(", ", options.Sites)}."];
-        if (body.Department is { Length: > 100 }) errors["department"] = ["At most 100 characters."];
-        if (body.SourceReference is { Length: > 200 }) errors["sourceReference"] = ["At most 200 characters."];
+        if (string.IsNullOrWhiteSpace(body.Title)) errors["title"] = ["Say what is to be done."];
+        if (string.IsNullOrWhiteSpace(body.Owner)) errors["owner"] = ["Name the one person who owns it."];
+        if (!options.Sites.Contains(body.Site)) errors["site"] = [$"One of {string.Join(", ", options.Sites)}."];
         if (body.Kpis is { } kpis && (kpis.Count > 20 || kpis.Any(k => k is null || !Code().IsMatch(k.Trim().ToLowerInvariant()))))
             errors["kpis"] = ["At most 20 KPI codes at the action's site (lower-case letters, digits, '-', e.g. scrap-rate)."];
         if (body.RootCauseTags is { } tags && (tags.Count > 20 || tags.Any(t => t is null || !Code().IsMatch(t.Trim().ToLowerInvariant()))))
             errors["rootCauseTags"] = ["At most 20 tags (lower-case letters, digits, '-', e.g. spindle-bearing)."];
         if (body.VerifierRole is { } role && !Code().IsMatch(role)) errors["verifierRole"] = ["A role such as quality-lead."];
         if (body.VerificationWindowDays is < 1 or > 365) errors["verificationWindowDays"] = ["From 1 to 365 days."];
-        if (body.CorrelationId is { Length: > 128 }) errors["correlationId"] = ["At most 128 characters."];
         return errors;
     }
 

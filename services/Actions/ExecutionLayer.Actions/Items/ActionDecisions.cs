@@ -71,6 +71,9 @@ public static class ActionDecisions
     {
         if (state.Status is not (ActionStatus.Open or ActionStatus.InProgress)) throw NotIn(state, "claim completion of");
         if (!Same(by, state.Owner)) throw new RuleViolationException("owner-claims", $"Only the owner ({state.Owner}) claims completion; reassign it first.");
+        // Refused here, not only at verify: a claim without its evidence would leave the verifier to reject it before the owner could claim again.
+        if (!evidence.Satisfies(state.RequiredEvidence))
+            throw new RuleViolationException("evidence-required", $"This action requires {Describe(state.RequiredEvidence)} with the claim.");
         return [new CompletionClaimed(state.Id, evidence, by, now)];
     }
 
@@ -152,4 +155,12 @@ public static class ActionDecisions
         : new NotFoundException("There is no such action.");
 
     private static bool Same(string? a, string? b) => a is not null && b is not null && string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static string Describe(EvidenceKind kind) => kind switch
+    {
+        EvidenceKind.Text => "a text saying what was done (text)",
+        EvidenceKind.Document => "a document reference (documentReference)",
+        EvidenceKind.Measurement => "a measured value (measuredValue)",
+        _ => "no evidence",
+    };
 }

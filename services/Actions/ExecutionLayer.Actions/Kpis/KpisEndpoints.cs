@@ -8,10 +8,11 @@ using ExecutionLayer.ServiceDefaults.Query;
 
 namespace ExecutionLayer.Actions.Kpis;
 
-public sealed record DefineKpiBody(string? Name, string? Unit, Direction? Direction, decimal? Target, decimal? Green, decimal? Red, Perspective? Perspective);
+public sealed record DefineKpiBody(string Name, string Unit, Direction Direction, decimal Target, decimal Green, decimal Red, Perspective Perspective);
 
 /// <param name="SourceEventId">Makes a retry recognisable; a reading without one is new every time.</param>
-public sealed record RecordReadingBody(decimal? Value, string? Unit, DateTimeOffset? MeasuredAt, string? SourceEventId);
+public sealed record RecordReadingBody(decimal Value, DateTimeOffset MeasuredAt, string? Unit = null, string? SourceEventId = null, string? OnBehalfOf = null)
+    : IMayActOnBehalf;
 
 /// <summary>A KPI with its latest reading, status and trend: what an agenda and a dashboard show.</summary>
 public sealed record KpiView(
@@ -25,18 +26,15 @@ public static class KpisEndpoints
         app.MapPut("/kpis/{site}/{kpi}", async (string site, string kpi, DefineKpiBody body, HttpContext http, Caller caller, EventStore store, KpiRegistry registry,
             ActionsOptions options, CancellationToken ct) =>
         {
-            var actor = caller.Actor;
             if (!caller.Sees(site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not define KPIs at {site}.");
             var errors = Where(site, kpi, options);
-            if (body.Direction is null || body.Target is null || body.Green is null || body.Red is null || body.Perspective is null)
-                errors["definition"] = ["Give name, unit, direction, target, green, red and perspective."];
-            var definition = errors.Count == 0 ? new KpiDefinition(body.Name?.Trim() ?? "", body.Unit?.Trim() ?? "", body.Direction!.Value, body.Target!.Value,
-                body.Green!.Value, body.Red!.Value, body.Perspective!.Value) : null;
+            var definition = errors.Count == 0
+                ? new KpiDefinition(body.Name.Trim(), body.Unit.Trim(), body.Direction, body.Target, body.Green, body.Red, body.Perspective) : null;
             if (definition?.Validate() is { Count: > 0 } problems) errors["definition"] = [.. problems];
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid KPI");
 
             await using var uow = await store.BeginAsync(ct);
-            var written = await registry.DefineAsync(uow.Transaction, site, kpi, definition!, new EventMetadata(CausationId: http.GetCorrelationId(), Actor: actor), ct);
+            var written = await registry.DefineAsync(uow.Transaction, site, kpi, definition!, EventMetadata.Of(caller, http.GetCorrelationId()), ct);
             await uow.CommitAsync(ct);
             return Results.Ok(new { site, kpi, written.State.Version, changed = written.Events.Count > 0 });
         });
@@ -44,12 +42,10 @@ public static class KpisEndpoints
         app.MapPost("/kpis/{site}/{kpi}/readings", async (string site, string kpi, RecordReadingBody body, HttpContext http, Caller caller, EventStore store,
             KpiRegistry registry, ActionsOptions options, CancellationToken ct) =>
         {
-            var actor = caller.Actor;
+            var actor = caller.Person;
             if (!caller.Sees(site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not record readings at {site}.");
             var errors = Where(site, kpi, options);
-            if (body.Value is null) errors["value"] = ["Give the measured value."];
-            if (body.MeasuredAt is null) errors["measuredAt"] = ["Say when it was measured (ISO 8601 with offset)."];
-            if (body.SourceEventId is { Length: 0 or > 200 }) errors["sourceEventId"] = ["From 1 to 200 characters."];
+            if (body.SourceEventId is { Length: 0 }) errors["sourceEventId"] = ["Leave it out, or give the reading's id at its source."];
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid reading");
 
             await using var uow = await store.BeginAsync(ct);
@@ -58,9 +54,9 @@ public static class KpisEndpoints
             var unit = body.Unit?.Trim() ?? definition.Unit;
             if (unit != definition.Unit)
                 return Results.Problem(statusCode: 422, title: "Rule violated", detail: $"{kpi} at {site} is measured in {definition.Unit}, not {unit}.");
-            var reading = new KpiReadingRecorded(site, kpi, body.Value!.Value, unit, body.MeasuredAt!.Value, $"api:{actor}",
+            var reading = new KpiReadingRecorded(site, kpi, body.Value, unit, body.MeasuredAt, $"api:{actor}",
                 body.SourceEventId ?? Guid.CreateVersion7(store.Clock.GetUtcNow()).ToString());
-            var recorded = await registry.RecordAsync(uow, reading, new EventMetadata(CausationId: http.GetCorrelationId(), Actor: actor), ct);
+            var recorded = await registry.RecordAsync(uow, reading, EventMetadata.Of(caller, http.GetCorrelationId()), ct);
             await uow.CommitAsync(ct);
             return recorded ? Results.Created($"/kpis/{site}/{kpi}", reading) : Results.Ok(reading);
         });

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using ExecutionLayer.Actions.CreatingActions;
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Kpis;
@@ -5,15 +6,19 @@ using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.ServiceDefaults.Correlation;
+using ExecutionLayer.Actions.WorkingActions;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Input;
 
 namespace ExecutionLayer.Actions.Reviews;
 
-public sealed record OpenReviewBody(Guid? ReviewId, ReviewKind? Kind, string? Site, string? Title, IReadOnlyList<string>? Attendees);
+public sealed record OpenReviewBody(ReviewKind Kind, string Site, IReadOnlyList<string> Attendees, Guid? ReviewId = null, string? Title = null,
+    string? OnBehalfOf = null) : IMayActOnBehalf;
 
 /// <summary>A decision and the action it becomes (its owner and due date are required: a decision without them is a wish).</summary>
-public sealed record RecordDecisionBody(Guid? DecisionId, string? Text, string? Owner, DateTimeOffset? Due, Priority? Priority, IReadOnlyList<string>? Kpis,
-    Perspective? Perspective, IReadOnlyList<string>? RootCauseTags, EvidenceKind? RequiredEvidence, string? VerifierRole, string? Department);
+public sealed record RecordDecisionBody([FreeText] string Text, string Owner, DateTimeOffset Due, Guid? DecisionId = null, Priority? Priority = null,
+    IReadOnlyList<string>? Kpis = null, Perspective? Perspective = null, IReadOnlyList<string>? RootCauseTags = null, EvidenceKind? RequiredEvidence = null,
+    string? VerifierRole = null, [MaxLength(100)] string? Department = null, string? OnBehalfOf = null) : IMayActOnBehalf;
 
 public static class ReviewsEndpoints
 {
@@ -21,26 +26,24 @@ public static class ReviewsEndpoints
     {
         app.MapPost("/reviews", async (OpenReviewBody body, HttpContext http, Caller caller, EventStore store, AgendaBuilder agenda, ActionsOptions options, CancellationToken ct) =>
         {
-            var actor = caller.Actor;
+            var actor = caller.Person;
             var errors = new Dictionary<string, string[]>();
             if (body.ReviewId == Guid.Empty) errors["reviewId"] = ["Leave it out or give a UUID you keep."];
-            if (body.Kind is null) errors["kind"] = [$"One of {string.Join(", ", Enum.GetNames<ReviewKind>())}."];
-            if (body.Site is null || !options.Sites.Contains(body.Site)) errors["site"] = [$"One of {string.Join(", ", options.Sites)}."];
-            if (body.Site is not null && !caller.Sees(body.Site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not hold reviews at {body.Site}.");
-            if (body.Title is { Length: > 200 }) errors["title"] = ["At most 200 characters."];
-            if (body.Attendees is not { Count: > 0 and <= 100 } attendees || attendees.Any(a => string.IsNullOrWhiteSpace(a) || a.Length > 200))
+            if (!options.Sites.Contains(body.Site)) errors["site"] = [$"One of {string.Join(", ", options.Sites)}."];
+            if (!caller.Sees(body.Site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not hold reviews at {body.Site}.");
+            if (body.Attendees is not { Count: > 0 and <= 100 } attendees || attendees.Any(string.IsNullOrWhiteSpace))
                 errors["attendees"] = ["From 1 to 100 people."];
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid review");
 
             var now = store.Clock.GetUtcNow();
             var reviewId = body.ReviewId ?? Guid.CreateVersion7(now);
-            var command = new OpenReview(reviewId, body.Kind!.Value, body.Site!, body.Title?.Trim() ?? $"{body.Kind} review {now:yyyy-MM-dd}",
-                [.. body.Attendees!.Select(a => a.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)], actor);
+            var command = new OpenReview(reviewId, body.Kind, body.Site, body.Title?.Trim() ?? $"{body.Kind} review {now:yyyy-MM-dd}",
+                [.. body.Attendees.Select(a => a.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)], actor);
             await using var uow = await store.BeginAsync(ct);
             var (previous, carried) = await agenda.CarriedOverAsync(uow.Transaction, command, ct);
             var kpis = await agenda.KpisAsync(command.Site, ct);
             var written = await store.DecideAsync(uow.Transaction, Review.StreamId(reviewId), (Review s) => ReviewDecisions.Open(s, command, previous, kpis, carried, now),
-                _ => Metadata(http, actor, command.Site, reviewId), ct);
+                _ => Metadata(http, caller, command.Site, reviewId), ct);
             if (written.Events.Count > 0)
                 await Sql.ExecAsync(uow.Transaction, $"""
                     INSERT INTO {store.Schema}.review_index (review_id, site, kind, status, title, opened_at, action_ids) VALUES ($1, $2, $3, 'Open', $4, $5, $6)
@@ -53,12 +56,11 @@ public static class ReviewsEndpoints
         app.MapPost("/reviews/{reviewId:guid}/decisions", async (Guid reviewId, RecordDecisionBody body, HttpContext http, Caller caller, EventStore store,
             CreateActionHandler actions, Sites.SiteDirectory sites, CancellationToken ct) =>
         {
-            var actor = caller.Actor;
+            var actor = caller.Person;
             var errors = new Dictionary<string, string[]>();
             if (body.DecisionId == Guid.Empty) errors["decisionId"] = ["Leave it out or give a UUID you keep, so a retry is recognised."];
-            if (string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > 2000) errors["text"] = ["Say what was decided, in at most 2,000 characters."];
-            if (string.IsNullOrWhiteSpace(body.Owner) || body.Owner.Length > 200) errors["owner"] = ["Name the person who owns the resulting action."];
-            if (body.Due is null) errors["due"] = ["Give the action's due date (ISO 8601 with offset)."];
+            if (string.IsNullOrWhiteSpace(body.Text)) errors["text"] = ["Say what was decided."];
+            if (string.IsNullOrWhiteSpace(body.Owner)) errors["owner"] = ["Name the person who owns the resulting action."];
             if (body.Kpis is { } k && k.Any(x => x is null || !CreateActionEndpoint.Code().IsMatch(x.Trim().ToLowerInvariant()))) errors["kpis"] = ["KPI codes such as scrap-rate."];
             if (body.RootCauseTags is { } t && t.Any(x => x is null || !CreateActionEndpoint.Code().IsMatch(x.Trim().ToLowerInvariant()))) errors["rootCauseTags"] = ["Tags such as spindle-bearing."];
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid decision");
@@ -70,11 +72,11 @@ public static class ReviewsEndpoints
             if (review.Status == ReviewStatus.None || !caller.Sees(review.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No review {reviewId}.");
             if (review.Status != ReviewStatus.Open) return Results.Problem(statusCode: 409, title: "Not allowed in the current state", detail: "This review is closed.");
             var rules = await sites.RulesAsync(uow.Transaction, review.Site, ct);
-            var create = new CreateAction(DeterministicId.From($"review|{reviewId}|{decisionId}"), body.Text!.Trim(), null, body.Owner!.Trim(), body.Due!.Value,
+            var create = new CreateAction(DeterministicId.From($"review|{reviewId}|{decisionId}"), body.Text.Trim(), null, body.Owner.Trim(), body.Due,
                 body.Priority ?? Priority.P3, review.Site, body.Department, SourceKind.Meeting, reviewId.ToString(), CreateActionEndpoint.Normalized(body.Kpis),
                 body.Perspective, CreateActionEndpoint.Normalized(body.RootCauseTags), body.RequiredEvidence ?? EvidenceKind.Text,
                 body.VerifierRole ?? rules.DefaultVerifierRole, rules.VerificationWindowDays, $"review-{reviewId}", actor);
-            var metadata = Metadata(http, actor, review.Site, reviewId);
+            var metadata = Metadata(http, caller, review.Site, reviewId);
             var action = await actions.HandleAsync(uow.Transaction, create, metadata, ct);
             var decision = new ReviewDecision(decisionId, create.Title, create.ActionId, create.Owner, create.Due, actor, now);
             var written = await store.DecideAsync(uow.Transaction, Review.StreamId(reviewId), (Review s) => ReviewDecisions.RecordDecision(s, decision), _ => metadata, ct);
@@ -85,9 +87,10 @@ public static class ReviewsEndpoints
             return Results.Ok(new { reviewId, decision, action = action.State });
         });
 
-        app.MapPost("/reviews/{reviewId:guid}/close", async (Guid reviewId, HttpContext http, Caller caller, EventStore store, AgendaBuilder agenda, CancellationToken ct) =>
+        app.MapPost("/reviews/{reviewId:guid}/close", async (Guid reviewId, HttpContext http, Caller caller, EventStore store, AgendaBuilder agenda, CancellationToken ct,
+            ActingBody? body = null) =>
         {
-            var actor = caller.Actor;
+            var actor = caller.Person;
             var now = store.Clock.GetUtcNow();
             await using var uow = await store.BeginAsync(ct);
             var review = (await store.LoadAsync<Review>(uow.Transaction, Review.StreamId(reviewId), ct)).State;
@@ -95,7 +98,7 @@ public static class ReviewsEndpoints
             var ids = review.CarriedOver.Select(a => a.ActionId).Concat(review.Decisions.Select(d => d.ActionId)).ToArray();
             var actionsNow = await agenda.ActionsAsync(uow.Transaction, ids, ct);
             var written = await store.DecideAsync(uow.Transaction, Review.StreamId(reviewId), IfMatch.ExpectedVersion(http.Request),
-                (Review s) => ReviewDecisions.Close(s, actionsNow, actor, now), _ => Metadata(http, actor, review.Site, reviewId), ct);
+                (Review s) => ReviewDecisions.Close(s, actionsNow, actor, now), _ => Metadata(http, caller, review.Site, reviewId), ct);
             await Sql.ExecAsync(uow.Transaction, $"UPDATE {store.Schema}.review_index SET status = 'Closed', closed_at = $2 WHERE review_id = $1", ct, reviewId, now);
             await uow.CommitAsync(ct);
             return Results.Ok(written.State.Minutes);
@@ -142,6 +145,6 @@ public static class ReviewsEndpoints
         return app;
     }
 
-    private static EventMetadata Metadata(HttpContext http, string actor, string site, Guid reviewId) =>
-        new(CorrelationId: $"review-{reviewId}", CausationId: http.GetCorrelationId(), Actor: actor, Site: site);
+    private static EventMetadata Metadata(HttpContext http, Caller caller, string site, Guid reviewId) =>
+        EventMetadata.Of(caller, http.GetCorrelationId(), site) with { CorrelationId = $"review-{reviewId}" };
 }

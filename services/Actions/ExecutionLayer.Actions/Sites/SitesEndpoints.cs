@@ -5,9 +5,10 @@ using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Actions.Sites;
 
+/// <param name="Roles">Role → people. Required: a PUT replaces all of a site's rules, and a body without roles would wipe every owner.</param>
 public sealed record SiteRulesBody(
-    Dictionary<string, IReadOnlyList<string>>? Roles, Dictionary<string, string>? Managers, IReadOnlyList<LadderRung>? OverdueLadder,
-    int? RepeatWindowDays, int? VerificationWindowDays, string? DefaultVerifierRole);
+    Dictionary<string, IReadOnlyList<string>> Roles, Dictionary<string, string>? Managers = null, IReadOnlyList<LadderRung>? OverdueLadder = null,
+    int? RepeatWindowDays = null, int? VerificationWindowDays = null, string? DefaultVerifierRole = null);
 
 public static class SitesEndpoints
 {
@@ -15,14 +16,10 @@ public static class SitesEndpoints
     {
         app.MapPut("/actions/sites/{site}/rules", async (string site, SiteRulesBody body, HttpContext http, Caller caller, EventStore store, ActionsOptions options, CancellationToken ct) =>
         {
-            var actor = caller.Actor;
+            var actor = caller.Person;
             if (!caller.Sees(site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not change the rules of {site}.");
             if (!options.Sites.Contains(site))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["site"] = [$"One of {string.Join(", ", options.Sites)}."] });
-            // A PUT replaces the site's rules: a body without roles (empty, or a mistake) would silently wipe every owner.
-            if (body.Roles is null)
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["roles"] = ["Give the site's roles (role → people); a PUT replaces all of the site's rules."] },
-                    title: "Invalid site rules");
             var d = SiteRules.Default;
             var rules = new SiteRules(body.Roles, body.Managers ?? new(), body.OverdueLadder ?? d.OverdueLadder,
                 body.RepeatWindowDays ?? d.RepeatWindowDays, body.VerificationWindowDays ?? d.VerificationWindowDays, body.DefaultVerifierRole ?? d.DefaultVerifierRole);
@@ -32,7 +29,7 @@ public static class SitesEndpoints
             await using var uow = await store.BeginAsync(ct);
             var written = await store.DecideAsync(uow.Transaction, SiteSettings.StreamId(site),
                 (SiteSettings s) => SiteSettings.Change(s, site, rules, actor, store.Clock.GetUtcNow()),
-                _ => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: actor, Site: site), ct);
+                _ => EventMetadata.Of(caller, http.GetCorrelationId(), site), ct);
             await Sql.ExecAsync(uow.Transaction, $"""
                 INSERT INTO {store.Schema}.site_rules (site, rules) VALUES ($1, $2) ON CONFLICT (site) DO UPDATE SET rules = EXCLUDED.rules
                 """, ct, site, EventJson.Of(rules));

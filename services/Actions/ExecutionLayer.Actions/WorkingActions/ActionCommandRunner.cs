@@ -16,15 +16,16 @@ public sealed class ActionCommandRunner(EventStore store, ActionWriter writer, S
 {
     public async Task<IResult> RunAsync(HttpContext http, Guid actionId, ActionCommand decide)
     {
+        // The caller as the on-behalf filter left it: the person whose act this is decides, and both are recorded.
         var caller = http.Features.Get<Caller>() ?? throw new InvalidOperationException("No verified caller: RequireGatewaySignature must run before action commands.");
-        var actor = caller.Actor;
+        var actor = caller.Person;
         var expected = IfMatch.ExpectedVersion(http.Request);
         await using var uow = await store.BeginAsync(http.RequestAborted);
         var site = await Sql.ScalarAsync<string>(uow.Transaction, $"SELECT site FROM {store.Schema}.action_index WHERE action_id = $1", http.RequestAborted, actionId);
         if (site is null || !caller.Sees(site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {actionId}.");
         var rules = await sites.RulesAsync(uow.Transaction, site, http.RequestAborted);
         var now = store.Clock.GetUtcNow();
-        var written = await writer.DecideAsync(uow.Transaction, actionId, new EventMetadata(CausationId: http.GetCorrelationId(), Actor: actor),
+        var written = await writer.DecideAsync(uow.Transaction, actionId, EventMetadata.Of(caller, http.GetCorrelationId()),
             http.RequestAborted, s => decide(s, actor, rules, now), expected);
         await uow.CommitAsync(http.RequestAborted);
         IfMatch.SetETag(http.Response, written.Version);

@@ -9,7 +9,7 @@ public sealed record DecisionResult(Guid ApprovalId, string Status, int Stage, s
 /// <summary>A decision from a link or a bridge: the token says who decides what; the request's rules say whether they may.</summary>
 public sealed class DecideHandler(EventStore store, ApprovalWriter writer, WorldReader world, DecisionTokens tokens)
 {
-    public const int MaxCommentLength = 2_000;
+    public const int MaxCommentLength = ServiceDefaults.Input.InputPolicy.FreeTextMax;
 
     /// <exception cref="TokenRejectedException">The token is not valid (401).</exception>
     public async Task<DecisionResult?> DecideAsync(string? token, string? comment, DecisionChannel via, string? causationId, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using System.Text.Json;
 using ExecutionLayer.Approvals.Requests;
@@ -6,17 +7,24 @@ using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Decisions;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Input;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace ExecutionLayer.Approvals.Deciding;
 
-public sealed record DecisionBody(string? Token, string? Comment);
+/// <summary>A decision: the token from the link names who decides and what; the comment is theirs.</summary>
+public sealed record DecisionBody([MaxLength(DecisionEndpoints.MaxTokenLength)] string Token, [FreeText] string? Comment = null);
 
 /// <summary>A bridge's callback: which subscription's secret signed it, and the token the person clicked.</summary>
-public sealed record CallbackBody(Guid? SubscriptionId, string? Token, string? Comment);
+public sealed record CallbackBody(Guid SubscriptionId, [MaxLength(DecisionEndpoints.MaxTokenLength)] string Token, [FreeText] string? Comment = null);
 
 public static class DecisionEndpoints
 {
     private const int MaxCallbackBytes = 16 * 1024;
+
+    /// <summary>A token is base64url of its claims and a MAC: a few hundred characters, never this many.</summary>
+    public const int MaxTokenLength = 2_048;
 
     public static IEndpointRouteBuilder MapDecisions(this IEndpointRouteBuilder app)
     {
@@ -34,26 +42,31 @@ public static class DecisionEndpoints
             if (stage.Votes.Any(v => string.Equals(v.DecidedBy, read.Approver, StringComparison.OrdinalIgnoreCase)))
                 return Html(409, ConfirmationPage.Message("Already decided", "You have already decided this stage."));
             return Html(200, ConfirmationPage.Render(request, read, token));
-        }).ExcludeFromDescription().AllowWithoutGatewaySignature();
+        }).ExcludeFromDescription().AllowWithoutGatewaySignature().WithParameterLimit("token", MaxTokenLength);
 
         // JSON from a bridge or a script; a form post from the confirmation page gets a page back.
         app.MapPost("/decisions", async (HttpContext http, DecideHandler handler, CancellationToken ct) =>
         {
             var isForm = http.Request.HasFormContentType;
-            DecisionBody? body;
+            string? token, comment;
             if (isForm)
             {
                 var form = await http.Request.ReadFormAsync(ct);
-                body = new DecisionBody(form["token"].FirstOrDefault(), form["comment"].FirstOrDefault());
+                (token, comment) = (form["token"].FirstOrDefault(), form["comment"].FirstOrDefault());
+                // The form is read here, not bound, so the input policy is applied here.
+                if (FormRefusal(("token", token, MaxTokenLength), ("comment", comment, InputPolicy.FreeTextMax)) is { } refused)
+                    return Html(400, ConfirmationPage.Message("Not accepted", refused.ToProblem().Detail!));
             }
             else if (!http.Request.HasJsonContentType())
                 return Results.Problem(statusCode: 415, title: "Unsupported media type", detail: "Send application/json or a form.");
             else
             {
+                DecisionBody? body;
                 try { body = await http.Request.ReadFromJsonAsync<DecisionBody>(ct); }
-                catch (JsonException) { return Results.Problem(statusCode: 400, title: "Malformed JSON", detail: "The body is not valid JSON."); }
+                catch (JsonException e) { return Results.Problem(InputRefusal.FromJson(e, typeof(DecisionBody), RequestOptions(http)).ToProblem()); }
+                (token, comment) = (body?.Token, body?.Comment);
             }
-            return await DecideAsync(http, handler, body?.Token, body?.Comment, DecisionChannel.Link, isForm, ct);
+            return await DecideAsync(http, handler, token, comment, DecisionChannel.Link, isForm, ct);
         }).Accepts<DecisionBody>("application/json", "application/x-www-form-urlencoded").WithName("Decide").AllowWithoutGatewaySignature();
 
         app.MapPost("/decisions/callback", async (HttpContext http, EventStore store, DecideHandler handler, ApprovalsOptions options, CancellationToken ct) =>
@@ -62,10 +75,10 @@ public static class DecisionEndpoints
             var raw = await ReadBodyAsync(http, ct);
             if (raw is null) return Results.Problem(statusCode: 413, title: "Too large", detail: $"At most {MaxCallbackBytes} bytes.");
             CallbackBody? body;
-            try { body = JsonSerializer.Deserialize<CallbackBody>(raw, ServiceDefaults.Json.JsonDefaults.Options); }
-            catch (JsonException) { return Results.Problem(statusCode: 400, title: "Malformed JSON", detail: "The callback body is not valid JSON."); }
-            if (body?.SubscriptionId is not { } subscriptionId)
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["subscriptionId"] = ["Which subscription's secret signed this."] });
+            try { body = JsonSerializer.Deserialize<CallbackBody>(raw, RequestOptions(http)); }
+            catch (JsonException e) { return Results.Problem(InputRefusal.FromJson(e, typeof(CallbackBody), RequestOptions(http)).ToProblem()); }
+            if (body is null) return Results.Problem(new InputRefusal("", new(InputPolicy.Rules.EmptyBody, "Send the callback as a JSON object.")).ToProblem());
+            var subscriptionId = body.SubscriptionId;
 
             var secret = await SecretAsync(store, subscriptionId, ct);
             var failure = secret is null ? "Unknown or removed subscription."
@@ -98,6 +111,12 @@ public static class DecisionEndpoints
         IResult Fail(int status, string title, string detail) =>
             asPage ? Html(status, ConfirmationPage.Message(title, detail)) : Results.Problem(statusCode: status, title: title, detail: detail);
     }
+
+    private static JsonSerializerOptions RequestOptions(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+
+    private static InputRefusal? FormRefusal(params (string Field, string? Value, int Max)[] fields) =>
+        fields.Select(f => f.Value is { } value && InputPolicy.Check(value, f.Max) is { } bad ? new InputRefusal(f.Field, bad) : null).FirstOrDefault(r => r is not null);
 
     private static async Task<string?> SecretAsync(EventStore store, Guid subscriptionId, CancellationToken ct)
     {

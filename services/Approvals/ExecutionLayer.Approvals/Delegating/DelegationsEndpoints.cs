@@ -2,12 +2,19 @@ using ExecutionLayer.Approvals.People;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Input;
 using Npgsql;
 
 namespace ExecutionLayer.Approvals.Delegating;
 
+/// <summary>
+/// The caller delegates their own approvals to <see cref="To"/>; who delegates is the signed caller (or the
+/// person a client holding act-on-behalf names), never a field — else anyone could delegate a plant
+/// manager's seat to themselves.
+/// </summary>
 /// <param name="SubjectTypes">What it covers (overtime, expedite…); leave empty for everything.</param>
-public sealed record GrantDelegation(string? From, string? To, IReadOnlyList<string>? SubjectTypes, DateTimeOffset? ValidFrom, DateTimeOffset? ValidUntil, string? Reason);
+public sealed record GrantDelegation(string To, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil, IReadOnlyList<string>? SubjectTypes = null,
+    [FreeText] string? Reason = null, string? OnBehalfOf = null) : IMayActOnBehalf;
 
 public static class DelegationsEndpoints
 {
@@ -19,16 +26,16 @@ public static class DelegationsEndpoints
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid delegation");
 
             var now = store.Clock.GetUtcNow();
-            var grant = new ActiveDelegation(Guid.CreateVersion7(now), body.From!.Trim(), body.To!.Trim(),
-                [.. (body.SubjectTypes ?? []).Select(t => t.Trim().ToLowerInvariant()).Distinct()], body.ValidFrom!.Value, body.ValidUntil!.Value);
-            var by = caller.Actor;
+            var grant = new ActiveDelegation(Guid.CreateVersion7(now), caller.Person, body.To.Trim(),
+                [.. (body.SubjectTypes ?? []).Select(t => t.Trim().ToLowerInvariant()).Distinct()], body.ValidFrom, body.ValidUntil);
+            var by = caller.Person;
             await using var uow = await store.BeginAsync(ct);
             // One delegation is judged at a time, so two that would together close a loop cannot both pass.
             await Sql.ExecAsync(uow.Transaction, "SELECT pg_advisory_xact_lock(hashtextextended('approvals-delegations', 0))", ct);
             var others = await world.DelegationsAsync(uow.Transaction, ct);
             await store.DecideAsync(uow.Transaction, Delegation.StreamId(grant.DelegationId),
                 (Delegation s) => Delegation.Grant(s, grant, others, by, body.Reason, now),
-                _ => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: by), ct);
+                _ => EventMetadata.Of(caller, http.GetCorrelationId()), ct);
             await Sql.ExecAsync(uow.Transaction, $"""
                 INSERT INTO {store.Schema}.delegation_index (delegation_id, from_person, to_person, subject_types, valid_from, valid_until) VALUES ($1, $2, $3, $4, $5, $6)
                 """, ct, grant.DelegationId, grant.From, grant.To, grant.SubjectTypes, grant.ValidFrom, grant.ValidUntil);
@@ -36,14 +43,18 @@ public static class DelegationsEndpoints
             return Results.Created($"/delegations/{grant.DelegationId}", grant);
         });
 
+        // Revoked by the person who delegated, the one who holds it, or an administrator.
         app.MapDelete("/delegations/{delegationId:guid}", async (Guid delegationId, HttpContext http, Caller caller, EventStore store, CancellationToken ct) =>
         {
-            var by = caller.Actor;
+            var by = caller.Person;
             await using var uow = await store.BeginAsync(ct);
             if (await Sql.ScalarAsync<Guid?>(uow.Transaction, $"SELECT delegation_id FROM {store.Schema}.delegation_index WHERE delegation_id = $1", ct, delegationId) is null)
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No delegation {delegationId}.");
+            var terms = (await store.LoadAsync<Delegation>(uow.Transaction, Delegation.StreamId(delegationId), ct)).State.Terms;
+            if (terms is not null && !caller.Is(terms.From) && !caller.Is(terms.To) && !caller.Has(Caller.AdminScope))
+                return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"Only {terms.From}, {terms.To} or an administrator may revoke this delegation.");
             await store.DecideAsync(uow.Transaction, Delegation.StreamId(delegationId), (Delegation s) => Delegation.Revoke(s, by, store.Clock.GetUtcNow()),
-                _ => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: by), ct);
+                _ => EventMetadata.Of(caller, http.GetCorrelationId()), ct);
             await Sql.ExecAsync(uow.Transaction, $"UPDATE {store.Schema}.delegation_index SET revoked = true WHERE delegation_id = $1", ct, delegationId);
             await uow.CommitAsync(ct);
             return Results.NoContent();
@@ -72,12 +83,9 @@ public static class DelegationsEndpoints
     private static Dictionary<string, string[]> Validate(GrantDelegation body)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(body.From) || body.From.Length > 200) errors["from"] = ["Who delegates."];
-        if (string.IsNullOrWhiteSpace(body.To) || body.To.Length > 200) errors["to"] = ["Who may decide in their place."];
+        if (string.IsNullOrWhiteSpace(body.To)) errors["to"] = ["Who may decide in your place."];
         if (body.SubjectTypes is { } types && (types.Count > 50 || types.Any(string.IsNullOrWhiteSpace))) errors["subjectTypes"] = ["Subject types, or leave empty for all."];
-        if (body.ValidFrom is null) errors["validFrom"] = ["When it starts."];
-        if (body.ValidUntil is null) errors["validUntil"] = ["When it ends; delegations are always time-bounded."];
-        else if (body.ValidFrom is { } from && body.ValidUntil <= from) errors["validUntil"] = ["Must be after validFrom."];
+        if (body.ValidUntil <= body.ValidFrom) errors["validUntil"] = ["Must be after validFrom; delegations are always time-bounded."];
         return errors;
     }
 }

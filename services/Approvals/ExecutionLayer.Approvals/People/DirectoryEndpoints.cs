@@ -5,7 +5,8 @@ using ExecutionLayer.ServiceDefaults.Identity;
 
 namespace ExecutionLayer.Approvals.People;
 
-public sealed record SetRoleHolders(IReadOnlyList<string>? People);
+/// <param name="People">Who holds the role now; empty vacates it.</param>
+public sealed record SetRoleHolders(IReadOnlyList<string> People);
 
 public static partial class DirectoryEndpoints
 {
@@ -21,16 +22,16 @@ public static partial class DirectoryEndpoints
             if (site != ApprovalsOptions.CorporateSite && !options.Sites.Contains(site))
                 errors["site"] = [$"One of {string.Join(", ", options.Sites)}, or {ApprovalsOptions.CorporateSite} for a role that spans every site."];
             if (!Role().IsMatch(role)) errors["role"] = ["Lower-case letters, digits and '-' (plant-manager), at most 63."];
-            if (body.People is null || body.People.Count > 50 || body.People.Any(p => string.IsNullOrWhiteSpace(p) || p.Length > 200))
+            if (body.People.Count > 50 || body.People.Any(string.IsNullOrWhiteSpace))
                 errors["people"] = ["A list (at most 50) of people's ids; empty vacates the role."];
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid directory entry");
 
-            var people = body.People!.Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var people = body.People.Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             var by = caller.Actor;
             await using var uow = await store.BeginAsync(ct);
             var written = await store.DecideAsync(uow.Transaction, SiteDirectory.StreamId(site),
                 (SiteDirectory s) => SiteDirectory.SetHolders(s, site, role, people, by, store.Clock.GetUtcNow()),
-                _ => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: by, Site: site), ct);
+                _ => EventMetadata.Of(caller, http.GetCorrelationId(), site), ct);
             await Sql.ExecAsync(uow.Transaction, $"""
                 INSERT INTO {store.Schema}.role_holders (site, role, people) VALUES ($1, $2, $3) ON CONFLICT (site, role) DO UPDATE SET people = EXCLUDED.people
                 """, ct, site, role, people);

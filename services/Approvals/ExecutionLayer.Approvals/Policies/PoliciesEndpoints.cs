@@ -29,7 +29,7 @@ public static partial class PoliciesEndpoints
             await using var uow = await store.BeginAsync(ct);
             var written = await store.DecideAsync(uow.Transaction, Policy.StreamId(policyId),
                 (Policy s) => Policy.Publish(s, policyId, definition, by, store.Clock.GetUtcNow()),
-                _ => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: by, Site: definition.Site), ct);
+                _ => EventMetadata.Of(caller, http.GetCorrelationId(), definition.Site), ct);
             await IndexAsync(uow.Transaction, store, written.State, ct);
             await uow.CommitAsync(ct);
             return Results.Ok(new PolicyPublished(policyId, written.State.Version, written.Events.Count > 0));
@@ -42,7 +42,7 @@ public static partial class PoliciesEndpoints
             if (await Sql.ScalarAsync<string>(uow.Transaction, $"SELECT policy_id FROM {store.Schema}.policy_index WHERE policy_id = $1", ct, policyId) is null)
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No policy {policyId}.");
             var written = await store.DecideAsync(uow.Transaction, Policy.StreamId(policyId), (Policy s) => Policy.Retire(s, by, store.Clock.GetUtcNow()),
-                s => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: by, Site: s.Definition?.Site), ct);
+                s => EventMetadata.Of(caller, http.GetCorrelationId(), s.Definition?.Site), ct);
             await IndexAsync(uow.Transaction, store, written.State, ct);
             await uow.CommitAsync(ct);
             return Results.NoContent();

@@ -27,7 +27,11 @@ public sealed record ApproverRef(string? Role = null, string? Person = null)
 /// <see cref="MinAmount"/> applies only from that amount on (the amount thresholds).
 /// </summary>
 public sealed record StageRule(
-    string Name, IReadOnlyList<ApproverRef> Approvers, Quorum Quorum, string Sla, IReadOnlyList<ApproverRef> Escalation, decimal? MinAmount = null);
+    string Name, IReadOnlyList<ApproverRef> Approvers, Quorum Quorum, string Sla, IReadOnlyList<ApproverRef>? Escalation = null, decimal? MinAmount = null)
+{
+    /// <summary>The levels it climbs to; none when the policy names none.</summary>
+    public IReadOnlyList<ApproverRef> Escalation { get; init; } = Escalation ?? [];
+}
 
 /// <summary>Which requests a policy governs. Unset bounds match anything; amount bounds need an amount in <see cref="Currency"/>.</summary>
 public sealed record PolicyMatch(
@@ -37,7 +41,7 @@ public sealed record PolicyMatch(
 /// A policy as published. <see cref="Site"/> null is a corporate default; a site's policy matching the
 /// same request overrides it there. <see cref="Expiry"/> is how long a request may stay undecided.
 /// </summary>
-public sealed record PolicyDefinition(string Name, string? Site, PolicyMatch Match, IReadOnlyList<StageRule> Stages, string Expiry)
+public sealed record PolicyDefinition(string Name, PolicyMatch Match, IReadOnlyList<StageRule> Stages, string Expiry, string? Site = null)
 {
     public static TimeSpan Duration(string iso) => XmlConvert.ToTimeSpan(iso);
 
@@ -63,7 +67,7 @@ public sealed record PolicyDefinition(string Name, string? Site, PolicyMatch Mat
             if (stage.Approvers is not { Count: > 0 }) errors[$"{at}.approvers"] = ["At least one approver (a role or a person)."];
             else if (stage.Approvers.Any(a => a is null || (a.Role is null) == (a.Person is null) || string.IsNullOrWhiteSpace(a.Role ?? a.Person)))
                 errors[$"{at}.approvers"] = ["Each approver is either a role or a person, not both."];
-            if (stage.Escalation is null || stage.Escalation.Any(a => a is null || (a.Role is null) == (a.Person is null) || string.IsNullOrWhiteSpace(a.Role ?? a.Person)))
+            if (stage.Escalation.Any(a => a is null || (a.Role is null) == (a.Person is null) || string.IsNullOrWhiteSpace(a.Role ?? a.Person)))
                 errors[$"{at}.escalation"] = ["A list of levels, each a role or a person (may be empty)."];
             if (stage.Quorum is null) errors[$"{at}.quorum"] = ["Say the quorum: any, all or nOfM with n."];
             else if (stage.Quorum.Kind == QuorumKind.NOfM && (stage.Quorum.N < 1 || stage.Approvers is { } a && a.All(r => r?.Role is null) && stage.Quorum.N > a.Count))

@@ -20,8 +20,10 @@ public sealed class ApprovalNeededConsumer(MessageInbox inbox, RequestApprovalHa
         var m = context.Message;
         var command = new RequestApproval(RequestApproval.IdFor(m.RequestId), new Subject(m.SubjectType, m.SubjectId), m.Site, m.Amount, m.Currency,
             m.Severity.ToLowerInvariant(), m.Requester, m.Reason, $"case-{m.CaseId}", m.RequestId,
-            JsonSerializer.SerializeToElement(m.Context, JsonDefaults.Options), []);
-        await handler.HandleAsync(uow, command, new EventMetadata(CausationId: context.MessageId?.ToString(), Actor: m.Requester), refuseUnroutable: true,
+            JsonSerializer.SerializeToElement(m.Context, JsonDefaults.Options), [], m.RequestedBy);
+        // Recorded as the case's request was: by whoever asked through the case, for whomever they asked.
+        var metadata = new EventMetadata(CausationId: context.MessageId?.ToString(), Actor: m.RequestedBy ?? m.Requester, OnBehalfOf: m.RequestedBy is null ? null : m.Requester);
+        await handler.HandleAsync(uow, command, metadata, refuseUnroutable: true,
             context.CancellationToken);
     });
 }

@@ -1,18 +1,24 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Input;
 
 namespace ExecutionLayer.Approvals.RequestingApprovals;
 
 /// <summary>
-/// Asks for a decision. <see cref="RequestId"/> is the caller's idempotency key: posting it again returns
-/// the request already made. <see cref="DecisionContext"/> is stored with the request, as given.
+/// Asks for a decision. The requester is the signed caller — or, for a client holding act-on-behalf (an
+/// ERP posting a buyer's request), the person in <see cref="OnBehalfOf"/> — and is never among the
+/// approvers. <see cref="RequestId"/> is the caller's idempotency key: posting it again returns the
+/// request already made. <see cref="DecisionContext"/> is stored with the request, as given; its size is
+/// bounded by the route's body limit.
 /// </summary>
 public sealed record RequestApprovalBody(
-    Guid? RequestId, Subject? Subject, string? Site, decimal? Amount, string? Currency, string? Severity, string? Requester, string? Reason,
-    string? CorrelationId, JsonElement DecisionContext, IReadOnlyList<FollowUp>? FollowUps);
+    Subject Subject, string Site, [FreeText] string Reason, JsonElement DecisionContext, Guid? RequestId = null, decimal? Amount = null,
+    string? Currency = null, string? Severity = null, [MaxLength(128)] string? CorrelationId = null, IReadOnlyList<FollowUp>? FollowUps = null,
+    string? OnBehalfOf = null) : IMayActOnBehalf;
 
 public sealed record StageSummary(int Index, string Name, int Level, IReadOnlyList<string> Approvers, int Required, DateTimeOffset DueAt);
 
@@ -33,10 +39,11 @@ public static class RequestApprovalEndpoint
                 return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not request approvals at {body.Site}.");
 
             var approvalId = body.RequestId is { } requestId ? RequestApproval.IdFor(requestId) : Guid.CreateVersion7(store.Clock.GetUtcNow());
-            var command = new RequestApproval(approvalId, body.Subject!, body.Site!, body.Amount, body.Currency?.ToUpperInvariant(), body.Severity?.ToLowerInvariant(),
-                body.Requester!, body.Reason!, body.CorrelationId, null, body.DecisionContext.Clone(), body.FollowUps ?? []);
+            var command = new RequestApproval(approvalId, body.Subject, body.Site, body.Amount, body.Currency?.ToUpperInvariant(), body.Severity?.ToLowerInvariant(),
+                caller.Person, body.Reason.Trim(), body.CorrelationId, null, body.DecisionContext.Clone(), body.FollowUps ?? [],
+                RequestedBy: caller.OnBehalfOf is null ? null : caller.Actor);
             await using var uow = await store.BeginAsync(ct);
-            var written = await handler.HandleAsync(uow, command, new EventMetadata(CausationId: http.GetCorrelationId(), Actor: body.Requester), refuseUnroutable: false, ct);
+            var written = await handler.HandleAsync(uow, command, EventMetadata.Of(caller, http.GetCorrelationId()), refuseUnroutable: false, ct);
             await uow.CommitAsync(ct);
 
             var accepted = Accepted(written);
@@ -56,20 +63,19 @@ public static class RequestApprovalEndpoint
     {
         var errors = new Dictionary<string, string[]>();
         if (body.RequestId == Guid.Empty) errors["requestId"] = ["Leave it out or give a UUID you keep, so a retry is recognised."];
-        if (body.Subject is null || string.IsNullOrWhiteSpace(body.Subject.Type) || string.IsNullOrWhiteSpace(body.Subject.Id))
+        if (string.IsNullOrWhiteSpace(body.Subject.Type) || string.IsNullOrWhiteSpace(body.Subject.Id))
             errors["subject"] = ["Give the subject's type and id, e.g. {\"type\": \"overtime\", \"id\": \"OH-DAYTON/2026-11-28\"}."];
-        else if (body.Subject.Type.Length > 100 || body.Subject.Id.Length > 200) errors["subject"] = ["Type at most 100 characters, id at most 200."];
-        if (body.Site is null || !options.Sites.Contains(body.Site)) errors["site"] = [$"One of {string.Join(", ", options.Sites)}."];
+        else if (body.Subject.Type.Length > 100) errors["subject.type"] = ["At most 100 characters."];
+        if (!options.Sites.Contains(body.Site)) errors["site"] = [$"One of {string.Join(", ", options.Sites)}."];
         if (body.Amount is null && body.Severity is null) errors["amount"] = ["Give an amount with its currency, or a severity."];
         if (body.Amount is <= 0) errors["amount"] = ["Must be positive."];
         if (body.Amount is not null && body.Currency is not { Length: 3 }) errors["currency"] = ["Use an ISO 4217 code such as USD."];
         if (body.Severity is not null && !Severities.Contains(body.Severity.ToLowerInvariant())) errors["severity"] = [$"One of {string.Join(", ", Severities)}."];
-        if (string.IsNullOrWhiteSpace(body.Requester)) errors["requester"] = ["Say who asks."];
         if (string.IsNullOrWhiteSpace(body.Reason)) errors["reason"] = ["Say why."];
         if (body.DecisionContext.ValueKind != JsonValueKind.Object)
             errors["decisionContext"] = ["Give the data the decision relies on as an object (impact, inventory position, supplier commitment…)."];
-        if (body.FollowUps is { } followUps && followUps.Any(f => f is null || string.IsNullOrWhiteSpace(f.Title) || string.IsNullOrWhiteSpace(f.Owner) || f.DueInDays is < 1 or > 365))
-            errors["followUps"] = ["Each follow-up needs a title, an owner and dueInDays between 1 and 365."];
+        if (body.FollowUps is { } followUps && (followUps.Count > 20 || followUps.Any(f => f is null || string.IsNullOrWhiteSpace(f.Title) || string.IsNullOrWhiteSpace(f.Owner) || f.DueInDays is < 1 or > 365)))
+            errors["followUps"] = ["At most 20, each with a title, an owner and dueInDays between 1 and 365."];
         return errors;
     }
 }

@@ -6,9 +6,11 @@ using ExecutionLayer.EventSourcing.Decisions;
 
 namespace ExecutionLayer.Approvals.Requests;
 
+/// <param name="Requester">Whose request it is: the signed caller, or the person a client acts for.</param>
+/// <param name="RequestedBy">The client that sent it for the requester, when one did; it may not approve it either.</param>
 public sealed record RequestApproval(
     Guid ApprovalId, Subject Subject, string Site, decimal? Amount, string? Currency, string? Severity, string Requester, string Reason,
-    string? CorrelationId, Guid? ExternalReference, JsonElement DecisionContext, IReadOnlyList<FollowUp> FollowUps)
+    string? CorrelationId, Guid? ExternalReference, JsonElement DecisionContext, IReadOnlyList<FollowUp> FollowUps, string? RequestedBy = null)
 {
     public RequestTerms Terms => new(Subject.Type, Site, Amount, Currency, Severity);
 
@@ -36,7 +38,7 @@ public static class ApprovalDecisions
         var plan = stages.Select((s, i) => new PlannedStage(i, s.Name, s.Approvers, s.Quorum, PolicyDefinition.Duration(s.Sla), s.Escalation)).ToArray();
         var requested = new ApprovalRequested(command.ApprovalId, command.Subject, command.Site, command.Amount, command.Currency, command.Severity,
             command.Requester, command.Reason, command.CorrelationId, command.ExternalReference, command.DecisionContext, policy.PolicyId, policy.Version,
-            plan, world.Now + PolicyDefinition.Duration(policy.Definition.Expiry), command.FollowUps, world.Now);
+            plan, world.Now + PolicyDefinition.Duration(policy.Definition.Expiry), command.FollowUps, world.Now, command.RequestedBy);
         var state1 = state.Evolve(requested);
         return [requested, .. OpenStage(state1, plan[0], world)];
     }
@@ -52,7 +54,7 @@ public static class ApprovalDecisions
         var stage = OpenStageOf(state);
         if (command.Stage != stage.Index || command.Level != stage.Level)
             throw new InvalidStateException("That stage was already decided or passed to the next level; this decision link is no longer valid.");
-        if (Same(command.Actor, state.Requester) || Same(command.OnBehalfOf, state.Requester))
+        if (IsRequester(state, command.Actor) || IsRequester(state, command.OnBehalfOf))
             throw new RuleViolationException("own-request", "Nobody approves their own request, directly or through a delegate.");
         var seat = command.OnBehalfOf ?? command.Actor;
         if (!stage.Approvers.Contains(seat, StringComparer.OrdinalIgnoreCase))
@@ -97,7 +99,7 @@ public static class ApprovalDecisions
         var chain = state.Plan[stage.Index].Escalation;
         for (var level = stage.Level; level < chain.Count; level++)
         {
-            var approvers = Eligible(world.Holders.Resolve(chain[level], state.Site), state.Requester);
+            var approvers = Eligible(world.Holders.Resolve(chain[level], state.Site), state);
             if (approvers.Count == 0) continue;
             var escalated = new StageEscalated(state.Id, stage.Index, level + 1, trigger, by, chain[level].ToString(), approvers,
                 world.Now + state.Plan[stage.Index].Sla, world.Now);
@@ -118,7 +120,7 @@ public static class ApprovalDecisions
 
     private static IReadOnlyList<object> OpenStage(ApprovalRequest state, PlannedStage planned, Situation world)
     {
-        var approvers = Eligible(planned.Approvers.SelectMany(a => world.Holders.Resolve(a, state.Site)), state.Requester);
+        var approvers = Eligible(planned.Approvers.SelectMany(a => world.Holders.Resolve(a, state.Site)), state);
         if (approvers.Count == 0)
             throw new RuleViolationException("no-approvers", $"Nobody but the requester holds {string.Join(", ", planned.Approvers)} for {state.Site} (stage '{planned.Name}'); fill the directory.");
         var required = planned.Quorum.RequiredOf(approvers.Count);
@@ -140,7 +142,7 @@ public static class ApprovalDecisions
             yield return new ApproverNotified(state.Id, stage.Index, stage.Level, approver, null, escalation, world.Now);
             foreach (var delegation in world.Delegations.Where(d => Same(d.From, approver) && d.Covers(state.Subject.Type, world.Now)))
             {
-                if (Same(delegation.To, state.Requester) || stage.Approvers.Contains(delegation.To, StringComparer.OrdinalIgnoreCase)) continue;
+                if (IsRequester(state, delegation.To) || stage.Approvers.Contains(delegation.To, StringComparer.OrdinalIgnoreCase)) continue;
                 yield return new StageDelegated(state.Id, stage.Index, stage.Level, approver, delegation.To, delegation.DelegationId, world.Now);
                 yield return new ApproverNotified(state.Id, stage.Index, stage.Level, delegation.To, approver, escalation, world.Now);
             }
@@ -151,8 +153,11 @@ public static class ApprovalDecisions
         state.IsOpen && state.Stage is { } stage ? stage
         : throw new InvalidStateException(state.Status == ApprovalStatus.None ? "There is no such request." : $"The request is already {state.Status.ToString().ToLowerInvariant()}.");
 
-    private static IReadOnlyList<string> Eligible(IEnumerable<string> people, string requester) =>
-        [.. people.Where(p => !Same(p, requester)).Distinct(StringComparer.OrdinalIgnoreCase)];
+    /// <summary>Segregation of duties: neither the requester nor a client that asked for them is ever an approver of the request.</summary>
+    private static IReadOnlyList<string> Eligible(IEnumerable<string> people, ApprovalRequest state) =>
+        [.. people.Where(p => !IsRequester(state, p)).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    private static bool IsRequester(ApprovalRequest state, string? person) => Same(person, state.Requester) || Same(person, state.RequestedBy);
 
     private static IReadOnlyList<object> SameRequest(ApprovalRequest state, RequestApproval command) =>
         state.Subject == command.Subject && state.Site == command.Site && state.Requester == command.Requester ? []

@@ -4,7 +4,8 @@ using ExecutionLayer.EventSourcing.Decisions;
 
 namespace ExecutionLayer.Approvals.Requests;
 
-public enum ApprovalStatus { None, Pending, Granted, Rejected, Expired, Withdrawn }
+/// <summary><see cref="Refused"/>: no policy or nobody could take the request — no person decided it, unlike <see cref="Rejected"/>.</summary>
+public enum ApprovalStatus { None, Pending, Granted, Rejected, Expired, Withdrawn, Refused }
 
 public enum Verdict { Approve, Reject }
 
@@ -48,11 +49,13 @@ public abstract record ApprovalEvent;
 /// <summary>
 /// The request, resolved to a policy version and a plan. <see cref="DecisionContext"/> is the data the
 /// decision relies on, frozen here so every approver — and later the auditor — sees exactly it.
+/// <see cref="Requester"/> is whose request it is; <see cref="RequestedBy"/> the client that sent it for
+/// them, when one did. Neither may approve it.
 /// </summary>
 public sealed record ApprovalRequested(
     Guid ApprovalId, Subject Subject, string Site, decimal? Amount, string? Currency, string? Severity, string Requester, string Reason,
     string? CorrelationId, Guid? ExternalReference, JsonElement DecisionContext, string PolicyId, int PolicyVersion,
-    IReadOnlyList<PlannedStage> Plan, DateTimeOffset ExpiresAt, IReadOnlyList<FollowUp> FollowUps, DateTimeOffset RequestedAt) : ApprovalEvent;
+    IReadOnlyList<PlannedStage> Plan, DateTimeOffset ExpiresAt, IReadOnlyList<FollowUp> FollowUps, DateTimeOffset RequestedAt, string? RequestedBy = null) : ApprovalEvent;
 
 /// <summary>A request no policy could route (none matches, or nobody holds the roles): refused on arrival, never left hanging.</summary>
 public sealed record ApprovalRefused(
@@ -95,7 +98,8 @@ public sealed record ApprovalWithdrawn(Guid ApprovalId, Subject Subject, string 
 public sealed record ApprovalRequest(
     Guid Id, ApprovalStatus Status, Subject Subject, string Site, decimal? Amount, string? Currency, string? Severity, string Requester, string Reason,
     string? CorrelationId, Guid? ExternalReference, JsonElement DecisionContext, string PolicyId, int PolicyVersion, IReadOnlyList<PlannedStage> Plan,
-    DateTimeOffset ExpiresAt, IReadOnlyList<FollowUp> FollowUps, StageState? Stage, DateTimeOffset RequestedAt, string? Outcome) : IAggregate<ApprovalRequest>
+    DateTimeOffset ExpiresAt, IReadOnlyList<FollowUp> FollowUps, StageState? Stage, DateTimeOffset RequestedAt, string? Outcome, string? RequestedBy = null)
+    : IAggregate<ApprovalRequest>
 {
     public static string StreamType => "approval";
 
@@ -113,11 +117,11 @@ public sealed record ApprovalRequest(
             Id = e.ApprovalId, Status = ApprovalStatus.Pending, Subject = e.Subject, Site = e.Site, Amount = e.Amount, Currency = e.Currency,
             Severity = e.Severity, Requester = e.Requester, Reason = e.Reason, CorrelationId = e.CorrelationId, ExternalReference = e.ExternalReference,
             DecisionContext = e.DecisionContext, PolicyId = e.PolicyId, PolicyVersion = e.PolicyVersion, Plan = e.Plan, ExpiresAt = e.ExpiresAt,
-            FollowUps = e.FollowUps, RequestedAt = e.RequestedAt,
+            FollowUps = e.FollowUps, RequestedAt = e.RequestedAt, RequestedBy = e.RequestedBy,
         },
         ApprovalRefused e => this with
         {
-            Id = e.ApprovalId, Status = ApprovalStatus.Rejected, Subject = e.Subject, Site = e.Site, Requester = e.Requester, Reason = e.Reason,
+            Id = e.ApprovalId, Status = ApprovalStatus.Refused, Subject = e.Subject, Site = e.Site, Requester = e.Requester, Reason = e.Reason,
             CorrelationId = e.CorrelationId, ExternalReference = e.ExternalReference, DecisionContext = e.DecisionContext, RequestedAt = e.RefusedAt,
             Outcome = $"refused: {e.Why}",
         },

@@ -4,7 +4,7 @@ using Contract = ExecutionLayer.Contracts.Approvals;
 
 namespace ExecutionLayer.Approvals.Requests;
 
-/// <summary>What the approvals service promises others: one message per outcome. A refusal is a rejection by routing, so its asker hears back too.</summary>
+/// <summary>What the approvals service promises others: one message per outcome. A refusal is its own outcome — nobody rejected it — and its asker hears back too.</summary>
 internal sealed class ApprovalsIntegrationMapper : IIntegrationEventMapper
 {
     public IEnumerable<object> Map(RecordedEvent recorded)
@@ -16,8 +16,7 @@ internal sealed class ApprovalsIntegrationMapper : IIntegrationEventMapper
                 e.PolicyId, e.PolicyVersion, e.DecidedBy, e.GrantedAt, [.. e.FollowUps.Select(f => new Contract.ApprovalFollowUp(f.Title, f.Owner, f.DueInDays))]),
             ApprovalRejected e => new Contract.ApprovalRejected(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
                 e.PolicyId, e.PolicyVersion, e.DecidedBy, e.Comment, e.RejectedAt),
-            ApprovalRefused e => new Contract.ApprovalRejected(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
-                "", 0, "approvals:routing", e.Why, e.RefusedAt),
+            ApprovalRefused e => new Contract.ApprovalRefused(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id, e.Why, e.RefusedAt),
             ApprovalExpired e => new Contract.ApprovalExpired(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id, e.ExpiredAt),
             ApprovalWithdrawn e => new Contract.ApprovalWithdrawn(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
                 e.WithdrawnBy, e.WithdrawnAt),

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using ExecutionLayer.EventSourcing;
@@ -11,7 +12,7 @@ namespace ExecutionLayer.Approvals.Webhooks;
 /// <param name="Secret">A Standard Webhooks secret (<c>whsec_</c> + base64); leave it out and one is made and returned once.</param>
 /// <param name="EventTypes">Any of approval.requested, approval.escalated, approval.decided; all when left out.</param>
 /// <param name="Sites">Only these sites' requests; all when left out.</param>
-public sealed record Subscribe(string? Url, string? Secret, IReadOnlyList<string>? EventTypes, IReadOnlyList<string>? Sites);
+public sealed record Subscribe([MaxLength(2000)] string Url, string? Secret = null, IReadOnlyList<string>? EventTypes = null, IReadOnlyList<string>? Sites = null);
 
 public sealed record SubscriptionCreated(Guid SubscriptionId, string Url, IReadOnlyList<string> EventTypes, IReadOnlyList<string> Sites, string Secret);
 
@@ -38,13 +39,13 @@ public static class WebhookEndpoints
             var by = caller.Actor;
             await using var uow = await store.BeginAsync(ct);
             await store.DecideAsync(uow.Transaction, WebhookSubscription.StreamId(id),
-                (WebhookSubscription _) => [new WebhookSubscribed(id, body.Url!, types, sites, Fingerprint(secret), by, now)],
-                _ => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: by), ct);
+                (WebhookSubscription _) => [new WebhookSubscribed(id, body.Url, types, sites, Fingerprint(secret), by, now)],
+                _ => EventMetadata.Of(caller, http.GetCorrelationId()), ct);
             await Sql.ExecAsync(uow.Transaction, $"""
                 INSERT INTO {store.Schema}.webhook_subscriptions (subscription_id, url, event_types, sites, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)
                 """, ct, id, body.Url, types, sites, secret, now);
             await uow.CommitAsync(ct);
-            return Results.Created($"/webhooks/subscriptions/{id}", new SubscriptionCreated(id, body.Url!, types, sites, secret));
+            return Results.Created($"/webhooks/subscriptions/{id}", new SubscriptionCreated(id, body.Url, types, sites, secret));
         });
 
         app.MapGet("/webhooks/subscriptions", async (EventStore store, CancellationToken ct) =>
@@ -68,7 +69,7 @@ public static class WebhookEndpoints
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No subscription {subscriptionId}.");
             await store.DecideAsync(uow.Transaction, WebhookSubscription.StreamId(subscriptionId),
                 (WebhookSubscription s) => WebhookSubscription.Unsubscribe(s, by, store.Clock.GetUtcNow()),
-                _ => new EventMetadata(CausationId: http.GetCorrelationId(), Actor: by), ct);
+                _ => EventMetadata.Of(caller, http.GetCorrelationId()), ct);
             await Sql.ExecAsync(uow.Transaction, $"UPDATE {store.Schema}.webhook_subscriptions SET active = false WHERE subscription_id = $1", ct, subscriptionId);
             await Sql.ExecAsync(uow.Transaction, $"UPDATE {store.Schema}.webhook_deliveries SET status = 'cancelled' WHERE subscription_id = $1 AND status = 'pending'", ct, subscriptionId);
             await uow.CommitAsync(ct);
@@ -154,7 +155,7 @@ public static class WebhookEndpoints
     private static Dictionary<string, string[]> Validate(Subscribe body, ApprovalsOptions options)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || body.Url!.Length > 2000)
+        if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             errors["url"] = ["An absolute http(s) URL."];
         if (body.Secret is not null && !StandardWebhooks.IsValidSecret(body.Secret))
             errors["secret"] = ["A Standard Webhooks secret: whsec_ followed by base64 of 16 to 64 bytes; or leave it out to get one."];

@@ -34,10 +34,13 @@ internal static class AuditSchema
             payload text NOT NULL,
             prev_hash bytea NOT NULL,
             hash bytea NOT NULL,
+            on_behalf_of text NULL,
             UNIQUE (source, source_sequence));
+        ALTER TABLE {Name}.ledger ADD COLUMN IF NOT EXISTS on_behalf_of text NULL;
         CREATE INDEX IF NOT EXISTS ledger_correlation ON {Name}.ledger (correlation_id, sequence) WHERE correlation_id IS NOT NULL;
         CREATE INDEX IF NOT EXISTS ledger_subjects ON {Name}.ledger USING gin (subjects);
         CREATE INDEX IF NOT EXISTS ledger_actor ON {Name}.ledger (actor, sequence);
+        CREATE INDEX IF NOT EXISTS ledger_on_behalf_of ON {Name}.ledger (on_behalf_of, sequence) WHERE on_behalf_of IS NOT NULL;
         CREATE INDEX IF NOT EXISTS ledger_site ON {Name}.ledger (site, sequence);
         CREATE INDEX IF NOT EXISTS ledger_occurred ON {Name}.ledger (occurred_at);
         CREATE INDEX IF NOT EXISTS ledger_source_event ON {Name}.ledger (source_event_id);

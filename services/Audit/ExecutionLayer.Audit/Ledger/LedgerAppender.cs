@@ -107,7 +107,7 @@ internal sealed class LedgerAppender(NpgsqlDataSource db, TimeProvider clock, Ch
         return new LedgerEntry(
             sequence, received.MessageId, e.Source, e.SourceSequence, e.EventId, e.GlobalPosition, e.StreamId, e.StreamType, e.StreamVersion, e.EventType,
             e.SchemaVersion, subjects, e.CorrelationId, e.CausationId, e.Actor, e.Site, CanonicalJson.ToMicroseconds(e.OccurredAt),
-            CanonicalJson.ToMicroseconds(e.RecordedAt), recordedAt, payload);
+            CanonicalJson.ToMicroseconds(e.RecordedAt), recordedAt, payload, e.OnBehalfOf);
     }
 
     private static async Task WriteAsync(NpgsqlBinaryImporter copy, LedgerEntry e, byte[] prevHash, byte[] hash, CancellationToken ct)
@@ -133,6 +133,7 @@ internal sealed class LedgerAppender(NpgsqlDataSource db, TimeProvider clock, Ch
         await copy.WriteAsync(e.SourceRecordedAt.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
         await copy.WriteAsync(e.RecordedAt.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
         await copy.WriteAsync(e.Payload, NpgsqlDbType.Text, ct);
+        await WriteNullableAsync(copy, e.OnBehalfOf, ct);
         await copy.WriteAsync(prevHash, NpgsqlDbType.Bytea, ct);
         await copy.WriteAsync(hash, NpgsqlDbType.Bytea, ct);
     }

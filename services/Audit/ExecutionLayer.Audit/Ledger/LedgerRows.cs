@@ -16,7 +16,7 @@ internal static class LedgerRows
 {
     public const string Columns =
         "sequence, message_id, source, source_sequence, source_event_id, global_position, stream_id, stream_type, stream_version, event_type, " +
-        "schema_version, subjects, correlation_id, causation_id, actor, site, occurred_at, source_recorded_at, recorded_at, payload, prev_hash, hash";
+        "schema_version, subjects, correlation_id, causation_id, actor, site, occurred_at, source_recorded_at, recorded_at, payload, on_behalf_of, prev_hash, hash";
 
     public static readonly string Table = $"{AuditSchema.Name}.ledger";
 
@@ -24,8 +24,8 @@ internal static class LedgerRows
         new LedgerEntry(
             r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetInt64(3), r.GetGuid(4), r.GetInt64(5), r.GetString(6), r.GetString(7), r.GetInt64(8),
             r.GetString(9), r.GetInt32(10), r.GetFieldValue<string[]>(11), Nullable(r, 12), Nullable(r, 13), Nullable(r, 14), Nullable(r, 15),
-            Sql.TimeAt(r, 16), Sql.TimeAt(r, 17), Sql.TimeAt(r, 18), r.GetString(19)),
-        r.GetFieldValue<byte[]>(20), r.GetFieldValue<byte[]>(21));
+            Sql.TimeAt(r, 16), Sql.TimeAt(r, 17), Sql.TimeAt(r, 18), r.GetString(19), Nullable(r, 20)),
+        r.GetFieldValue<byte[]>(21), r.GetFieldValue<byte[]>(22));
 
     public static Task<List<LedgerRow>> QueryAsync(NpgsqlDataSource db, string where, CancellationToken ct, params NpgsqlParameter[] parameters) =>
         Sql.ListAsync(db, $"SELECT {Columns} FROM {Table} {where}", Read, ct, parameters);

@@ -58,8 +58,8 @@ public static class CaseDecisions
     /// decision context; the same request id twice is the same request (a retried call adds nothing).
     /// </summary>
     public static IReadOnlyList<object> RequestApproval(
-        ExceptionCase state, Guid requestId, string subjectType, string subjectId, decimal? amount, string? currency, string requester, string reason,
-        DateTimeOffset now)
+        ExceptionCase state, Guid requestId, string subjectType, string subjectId, decimal? amount, string? currency, string requester, string? requestedBy,
+        string reason, DateTimeOffset now)
     {
         if (state.Status == CaseStatus.None) throw new InvalidStateException("There is no such case.");
         if (state.Approvals.Any(a => a.RequestId == requestId)) return [];
@@ -68,7 +68,8 @@ public static class CaseDecisions
             throw new InvalidStateException($"An approval for {subjectType}/{subjectId} is already pending on case {state.Id}.");
         if (amount is < 0) throw new RuleViolationException("approval-amount", "An approval amount cannot be negative.");
         if (amount is not null && string.IsNullOrWhiteSpace(currency)) throw new RuleViolationException("approval-currency", "An amount needs its currency.");
-        return [new ApprovalRequested(state.Id, requestId, subjectType, subjectId, amount, currency, state.Severity, requester, reason, state.Summary, state.Impact, now)];
+        return [new ApprovalRequested(state.Id, requestId, subjectType, subjectId, amount, currency, state.Severity, requester, reason, state.Summary, state.Impact, now,
+            requestedBy)];
     }
 
     /// <summary>The actions service created the action a routed function was asked for.</summary>

@@ -11,7 +11,8 @@ public enum CaseStatus { None, Open, Assessed, Responding, Resolved, Closed }
 
 public enum ResponseStatus { Requested, Open, Verified, Cancelled }
 
-public enum ApprovalOutcome { Pending, Granted, Rejected, Expired, Withdrawn }
+/// <summary><see cref="Refused"/>: no policy could route the request, so nobody decided it.</summary>
+public enum ApprovalOutcome { Pending, Granted, Rejected, Expired, Withdrawn, Refused }
 
 public sealed record RoutedFunction(string Function, string OwnerRole);
 
@@ -39,9 +40,11 @@ public sealed record HoldPropagated(
     IReadOnlyList<string> BlockedShipments, DateTimeOffset RaisedAt, DateTimeOffset PropagatedAt) : CaseEvent;
 
 /// <summary>The response needs a decision; <see cref="Context"/> is the impact it is asked on, frozen for every approver.</summary>
+/// <param name="Requester">Whose request it is (the signed caller, or the person a client acted for).</param>
+/// <param name="RequestedBy">The client that asked for the requester, when one did.</param>
 public sealed record ApprovalRequested(
     Guid CaseId, Guid RequestId, string SubjectType, string SubjectId, decimal? Amount, string? Currency, Severity Severity, string Requester,
-    string Reason, string CaseSummary, Impact Context, DateTimeOffset RequestedAt) : CaseEvent;
+    string Reason, string CaseSummary, Impact Context, DateTimeOffset RequestedAt, string? RequestedBy = null) : CaseEvent;
 
 public sealed record ActionLinked(Guid CaseId, Guid RequestId, Guid ActionId, string Function, DateTimeOffset LinkedAt) : CaseEvent;
 

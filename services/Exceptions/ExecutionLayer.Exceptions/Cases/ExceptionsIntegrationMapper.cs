@@ -37,7 +37,7 @@ internal sealed class ExceptionsIntegrationMapper : IIntegrationEventMapper
                 break;
             case ApprovalRequested e:
                 yield return new ApprovalNeeded(e.RequestId, e.CaseId, site, e.SubjectType, e.SubjectId, e.Amount, e.Currency,
-                    e.Severity.ToString(), e.Requester, e.Reason, ContextOf(e), e.RequestedAt);
+                    e.Severity.ToString(), e.Requester, e.Reason, ContextOf(e), e.RequestedAt, e.RequestedBy);
                 break;
             case CaseEscalated e:
                 yield return new ExceptionCaseEscalated(e.CaseId, site, e.Level, e.NotifyRole, e.Severity.ToString(), e.EscalatedAt);

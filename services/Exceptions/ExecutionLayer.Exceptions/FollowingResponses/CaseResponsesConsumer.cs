@@ -10,12 +10,12 @@ namespace ExecutionLayer.Exceptions.FollowingResponses;
 
 /// <summary>
 /// What the other services did about a case — an action created, verified or cancelled; an approval
-/// granted, rejected, expired or withdrawn — moves it on. Each message is found by the request id the
+/// granted, rejected, expired, withdrawn or refused — moves it on. Each message is found by the request id the
 /// case asked with; messages about anything else are not this service's business and are dropped.
 /// </summary>
 public sealed class CaseResponsesConsumer(MessageInbox inbox, CaseWriter cases, TimeProvider clock) :
     IConsumer<ActionItemCreated>, IConsumer<ActionItemVerified>, IConsumer<ActionItemCancelled>,
-    IConsumer<ApprovalGranted>, IConsumer<ApprovalRejected>, IConsumer<ApprovalExpired>, IConsumer<ApprovalWithdrawn>
+    IConsumer<ApprovalGranted>, IConsumer<ApprovalRejected>, IConsumer<ApprovalExpired>, IConsumer<ApprovalWithdrawn>, IConsumer<ApprovalRefused>
 {
     private const string Inbox = "exceptions:case-responses";
 
@@ -36,6 +36,10 @@ public sealed class CaseResponsesConsumer(MessageInbox inbox, CaseWriter cases, 
 
     public Task Consume(ConsumeContext<ApprovalExpired> context) =>
         FromApprovalAsync(context, context.Message.ExternalReference, context.Message.ApprovalId, ApprovalOutcome.Expired, "approvals:expiry");
+
+    /// <summary>No policy could route it: the case records a refusal by routing, not a person's rejection.</summary>
+    public Task Consume(ConsumeContext<ApprovalRefused> context) =>
+        FromApprovalAsync(context, context.Message.ExternalReference, context.Message.ApprovalId, ApprovalOutcome.Refused, "approvals:routing");
 
     public Task Consume(ConsumeContext<ApprovalWithdrawn> context) =>
         FromApprovalAsync(context, context.Message.ExternalReference, context.Message.ApprovalId, ApprovalOutcome.Withdrawn, context.Message.WithdrawnBy);
