@@ -11,6 +11,7 @@ if (args is ["new-api-key", .. var rest]) return NewApiKeyCommand.Run(rest);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.UseRequestTargetGuard());
 builder.Services.AddSingleton<ApiKeys>();
 builder.Services.AddSingleton<JwtBearer>();
 builder.Services.AddClientRateLimits(builder.Configuration);
@@ -31,6 +32,7 @@ _ = app.Services.GetRequiredService<ApiKeys>();
 _ = app.Services.GetRequiredService<JwtBearer>();
 
 app.UseServiceDefaults();
+app.UseMiddleware<RefusedTargetMiddleware>();
 app.UseMiddleware<GatewayAuthenticationMiddleware>();
 app.UseRateLimiter();
 app.UseRequestTimeouts();

@@ -48,8 +48,24 @@ public sealed class IntakeParserTests
         Assert.Equal("Unknown site", Parse(Event("MachineStateChanged", """{"workCenter":"CNC-4","state":"down"}""", site: "XX-NOWHERE")).Rejection!.Title);
 
     [Fact]
-    public void A_nul_character_anywhere_is_rejected() =>
-        Assert.Equal("Invalid text", Parse(Event("MachineStateChanged", """{"workCenter":"CNC\u00004","state":"down"}""")).Rejection!.Title);
+    public void A_nul_character_anywhere_is_rejected_naming_the_field_and_the_rule()
+    {
+        var rejection = Parse(Event("MachineStateChanged", """{"workCenter":"CNC\u00004","state":"down","vendorNote":"x\u0000"}""")).Rejection!;
+        Assert.Equal(("data.workCenter", "nul-character"), (rejection.Field, rejection.Rule));
+    }
+
+    [Fact]
+    public void An_unpaired_surrogate_in_a_field_an_erp_added_is_rejected_too() =>
+        Assert.Equal(("data.vendorNote", "unpaired-surrogate"),
+            Parse(Event("MachineStateChanged", """{"workCenter":"CNC-4","state":"down","vendorNote":"\ud800"}""")) is { Rejection: { } r } ? (r.Field, r.Rule) : default);
+
+    [Fact]
+    public void An_id_in_the_data_is_at_most_a_names_length_and_a_reason_is_free_text()
+    {
+        var longId = Parse(Event("QualityHoldRaised", $$"""{"holdId":"{{new string('h', 201)}}","lotId":"L-1","reason":"hardness"}""")).Rejection!;
+        Assert.Equal(("data.holdId", "too-long"), (longId.Field, longId.Rule));
+        Assert.Null(Parse(Event("QualityHoldRaised", $$"""{"holdId":"QH-1","lotId":"L-1","reason":"{{new string('r', 3_000)}}"}""")).Rejection);
+    }
 
     [Theory]
     [InlineData("""{"source":"mes-cnc","type":"MachineStateChanged","site":"OH-DAYTON","subject":"x","occurredAt":"2026-11-23T09:05:00Z","data":{}}""", "Missing attribute")]

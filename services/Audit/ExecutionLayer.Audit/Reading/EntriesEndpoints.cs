@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ExecutionLayer.Audit.Ledger;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Input;
 using ExecutionLayer.ServiceDefaults.Json;
 using Npgsql;
 
@@ -31,7 +32,7 @@ internal static class EntriesEndpoints
             var page = await filter.PageAsync(db, after ?? 0, limit ?? 100, ct);
             var next = page.Count == (limit ?? 100) ? page[^1].Entry.Sequence : (long?)null;
             return Results.Ok(new { entries = page.Select(r => EntryView.Of(r)), next });
-        });
+        }).WithParameterLimit("subject", EntryFilter.MaxSubjectLength);
 
         app.MapGet("/audit/entries/{sequence:long}", async (long sequence, Caller caller, NpgsqlDataSource db, CancellationToken ct) =>
         {

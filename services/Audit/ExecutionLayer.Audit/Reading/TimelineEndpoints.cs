@@ -1,4 +1,5 @@
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.Input;
 
 namespace ExecutionLayer.Audit.Reading;
 
@@ -10,9 +11,8 @@ internal static class TimelineEndpoints
         {
             if ((correlationId is null) == (subject is null))
                 return Results.Problem(statusCode: 400, title: "Say what to trace", detail: "Give exactly one of correlationId or subject (kind/id, e.g. sales-order/SO-1001).");
-            if (subject is not null && (subject.IndexOf('/') is <= 0 || subject.EndsWith('/') || subject.Length > 300))
+            if (subject is not null && (subject.IndexOf('/') is <= 0 || subject.EndsWith('/')))
                 return Results.Problem(statusCode: 400, title: "Bad subject", detail: "A subject is kind/id, e.g. sales-order/SO-1001 or lot/L-5521.");
-            if (correlationId is { Length: > 300 }) return Results.Problem(statusCode: 400, title: "Bad correlation id", detail: "At most 300 characters.");
 
             var traced = correlationId is not null ? await timelines.OfCorrelationAsync(correlationId, ct) : await timelines.OfSubjectAsync(subject!, ct);
             var ordered = traced.Where(o => o.Row.VisibleTo(caller)).ToList();
@@ -25,7 +25,7 @@ internal static class TimelineEndpoints
                     complete = traced.Count < timelines.Limit,
                     entries = ordered.Select(o => EntryView.Of(o.Row, o.CausedBy)),
                 });
-        });
+        }).WithParameterLimit("subject", EntryFilter.MaxSubjectLength);
         return app;
     }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using ExecutionLayer.ServiceDefaults.Input;
 
 namespace ExecutionLayer.Exceptions.Intake;
 
@@ -26,7 +28,10 @@ public static class FactTypes
         ["KpiMeasured"] = typeof(KpiMeasured),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>Strict on what matters (required fields, types, nullability, enum names); tolerant of extra fields ERPs add.</summary>
+    /// <summary>
+    /// Strict on what matters (required fields, types, nullability, enum names, and the input policy on every
+    /// string: ids and codes a name's length, reasons free text); tolerant of extra fields ERPs add.
+    /// </summary>
     public static readonly JsonSerializerOptions Json = CreateOptions();
 
     public static object Read(string type, JsonElement data) => data.Deserialize(ByName[type], Json)!;
@@ -41,7 +46,8 @@ public static class FactTypes
             NumberHandling = JsonNumberHandling.Strict,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver().WithAddedModifier(PolicedStrings.Modify);
+        options.MakeReadOnly();
         return options;
     }
 }

@@ -1,7 +1,10 @@
+using ExecutionLayer.ServiceDefaults.Input;
+
 namespace ExecutionLayer.Exceptions.Intake;
 
 // The `data` of each operational event type. These records ARE the intake schema: a missing required
-// field, a wrong JSON type or an unknown enum value fails deserialization with the JSON path named.
+// field, a wrong JSON type or an unknown enum value fails deserialization with the JSON path named, and
+// every string is held to the input policy (ids and codes at most 200 characters, reasons free text).
 
 public sealed record SalesOrderConfirmed(string OrderId, string Customer, string Item, decimal Quantity, DateTimeOffset PromiseDate, decimal Value, string Currency);
 
@@ -14,15 +17,15 @@ public sealed record MaterialRequirement(string ProductionOrderId, string Item, 
 
 public sealed record PurchaseOrderPlaced(string PurchaseOrderId, string Supplier, string Item, decimal Quantity, DateTimeOffset Eta);
 
-public sealed record SupplierDeliveryDelayed(string PurchaseOrderId, DateTimeOffset NewEta, string Reason);
+public sealed record SupplierDeliveryDelayed(string PurchaseOrderId, DateTimeOffset NewEta, [FreeText] string Reason);
 
 public sealed record MaterialReceived(string PurchaseOrderId, string LotId, string Item, decimal Quantity);
 
 public enum MachineState { Running, Down, Idle, Maintenance }
 
-public sealed record MachineStateChanged(string WorkCenter, MachineState State, string? ReasonCode = null, string? Reason = null);
+public sealed record MachineStateChanged(string WorkCenter, MachineState State, string? ReasonCode = null, [FreeText] string? Reason = null);
 
-public sealed record QualityHoldRaised(string HoldId, string LotId, string Reason);
+public sealed record QualityHoldRaised(string HoldId, string LotId, [FreeText] string Reason);
 
 public sealed record QualityHoldReleased(string HoldId, string LotId);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ExecutionLayer.ServiceDefaults.Input;
 
 namespace ExecutionLayer.Exceptions.Intake;
 
@@ -9,15 +10,14 @@ namespace ExecutionLayer.Exceptions.Intake;
 /// </summary>
 public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
 {
-    private const int MaxIdLength = 200;
-    private const int MaxStringLength = 2_000;
 
     public (IntakeEvent? Event, IntakeRejection? Rejection) Parse(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
             return Reject("Not an event", "Each element of the batch must be a JSON object.");
-        if (FindBadString(element) is { } bad)
-            return Reject("Invalid text", bad);
+        // Anything stored must be text PostgreSQL can hold, extra fields an ERP adds included; the typed data below holds each known field to its own limit.
+        if (InputPolicy.Check(element, InputPolicy.FreeTextMax) is { } bad)
+            return Refuse(new InputRefusal(bad.Path.TrimStart('.'), bad.Violation));
 
         var id = Text(element, "id");
         var source = Text(element, "source");
@@ -26,8 +26,8 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
         var subject = Text(element, "subject");
         if (id is null || source is null || type is null || site is null || subject is null)
             return Reject("Missing attribute", "Every event needs string attributes id, source, type, site and subject.");
-        if (id.Length > MaxIdLength || subject.Length > MaxIdLength)
-            return Reject("Attribute too long", $"id and subject may be at most {MaxIdLength} characters.");
+        foreach (var (name, value) in new[] { ("id", id), ("subject", subject), ("site", site), ("type", type) })
+            if (InputPolicy.Check(value, InputPolicy.NameMax) is { } tooLong) return Refuse(new InputRefusal(name, tooLong));
         if (!SourcePattern().IsMatch(source))
             return Reject("Invalid source", "source must be 1–100 lower-case letters, digits or '-' (e.g. 'sap-oh', 'mes-cnc').");
         if (!FactTypes.ByName.ContainsKey(type))
@@ -46,7 +46,8 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
         }
         catch (JsonException e)
         {
-            return Reject("Invalid data", $"The data of a {type} event does not fit its schema: {e.Message}");
+            var refusal = InputRefusal.FromJson(e, FactTypes.ByName[type], FactTypes.Json);
+            return Refuse(refusal with { Field = refusal.Field.Length == 0 ? "data" : $"data.{refusal.Field}" }, "Invalid data");
         }
         if (FactRules.Violation(fact) is { } violation)
             return Reject("Invalid data", violation);
@@ -55,6 +56,9 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
     }
 
     private static (IntakeEvent?, IntakeRejection?) Reject(string title, string detail) => (null, new IntakeRejection(title, detail));
+
+    private static (IntakeEvent?, IntakeRejection?) Refuse(InputRefusal refusal, string title = InputRefusal.Title) =>
+        (null, new IntakeRejection(title, $"{refusal.Field}: {refusal.Violation.Message}", refusal.Field, refusal.Violation.Rule));
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
@@ -65,28 +69,6 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
             if (element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at))
                 return at.ToUniversalTime();
         return null;
-    }
-
-    /// <summary>Control characters (NUL among them, which PostgreSQL cannot store) and over-long strings, anywhere in the event.</summary>
-    private static string? FindBadString(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                var text = element.GetString()!;
-                if (text.Length > MaxStringLength) return $"A string is {text.Length} characters long; the maximum is {MaxStringLength}.";
-                return text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')) ? "A string contains a control character (e.g. \\u0000)." : null;
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                    if (FindBadString(property.Value) is { } inValue) return inValue;
-                return null;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                    if (FindBadString(item) is { } inItem) return inItem;
-                return null;
-            default:
-                return null;
-        }
     }
 
     private static string Shorten(string s) => s.Length <= 60 ? s : s[..60] + "…";

@@ -29,7 +29,7 @@ public sealed class ReceiveEventsHandler(EventStore store, IntakeParser parser)
             if (accepted is null)
             {
                 results[i] = new IntakeResult(i, TryText(batch[i], "id"), TryText(batch[i], "source"), IntakeStatus.Rejected,
-                    new IntakeProblem(rejection!.Title, rejection.Detail));
+                    new IntakeProblem(rejection!.Title, rejection.Detail, Field: rejection.Field, Rule: rejection.Rule));
                 continue;
             }
             if (!mayReportFor(accepted.Site))
