@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Xml;
 using ExecutionLayer.EventSourcing.Decisions;
 
@@ -6,6 +7,8 @@ namespace ExecutionLayer.Actions.Sites;
 /// <summary>One rung of the overdue ladder: whom to tell (owner, manager, site-leader or any role) and how long after the due date.</summary>
 public sealed record LadderRung(string Notify, string After)
 {
+    /// <summary>Computed from <see cref="After"/>: neither sent nor stored, so it is never mistaken for an input.</summary>
+    [JsonIgnore]
     public TimeSpan Delay => XmlConvert.ToTimeSpan(After);
 }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Input;
@@ -22,5 +23,7 @@ public sealed record ChangeDueBody(DateTimeOffset Due, [FreeText] string Reason,
 public sealed record ClaimBody([FreeText] string? Text = null, [MaxLength(500)] string? DocumentReference = null, decimal? MeasuredValue = null,
     string? OnBehalfOf = null) : IMayActOnBehalf
 {
+    /// <summary>The evidence as the action keeps it; not a field of the request.</summary>
+    [JsonIgnore]
     public Evidence Evidence => new(Text?.Trim(), DocumentReference?.Trim(), MeasuredValue);
 }

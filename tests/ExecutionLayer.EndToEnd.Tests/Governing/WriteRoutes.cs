@@ -1,0 +1,170 @@
+using System.Text.Json;
+using ExecutionLayer.Demo.Api;
+using static ExecutionLayer.EndToEnd.Tests.Governing.GovernedPlant;
+
+namespace ExecutionLayer.EndToEnd.Tests.Governing;
+
+/// <summary>One write route as a person (or machine) holding its scope uses it: a fresh, valid request each time, with whatever it needs made first.</summary>
+/// <param name="Records">Whether it stores an event (a re-delivery only resends a webhook).</param>
+public sealed record WriteRoute(string Method, string Template, Caller As, Func<Task<(string Path, object? Body)>> Next, bool Records = true)
+{
+    public string Key => $"{Method} {Template}";
+}
+
+/// <summary>Every write route the gateway publishes, each with a valid request — the table the identity tests walk.</summary>
+public sealed class WriteRoutes(GovernedPlant plant)
+{
+    private GatewayCalls Calls => plant.Calls;
+
+    private static string Id() => Guid.NewGuid().ToString("N")[..8];
+
+    public IReadOnlyList<WriteRoute> All() =>
+    [
+        new("POST", "/api/events", plant.Erp, () => Body("/api/events", new[]
+        {
+            Event($"so-{Id()}", "sap-oh", "SalesOrderConfirmed", "sales-order/SO-X", DateTimeOffset.UtcNow,
+                new { orderId = $"SO-{Id()}", customer = "Acme Axles", item = "AXLE-40", quantity = 10, promiseDate = DateTimeOffset.UtcNow.AddDays(5), value = 1000, currency = "USD" }),
+        })),
+        new("POST", "/api/exceptions/{caseId}/approval-requests", plant.PlanningDesk, () => Body($"/api/exceptions/{plant.MachineCase}/approval-requests",
+            new { requestId = Guid.NewGuid(), subjectType = "overtime", subjectId = $"{Site}/{Id()}", amount = 9_000m, currency = "USD", reason = "Recover the CNC-4 backlog" })),
+        new("POST", "/api/approvals", plant.PlanningDesk, () => Body("/api/approvals", Overtime())),
+        new("POST", "/api/approvals/{approvalId}/escalations", plant.PlanningDesk, async () =>
+            ($"/api/approvals/{await RequestOvertimeAsync()}/escalations", new { reason = "Saturday is close" })),
+        new("POST", "/api/approvals/{approvalId}/withdrawal", plant.PlanningDesk, async () =>
+            ($"/api/approvals/{await RequestOvertimeAsync()}/withdrawal", new { reason = "CNC-4 is back" })),
+        new("PUT", "/api/policies/{policyId}", plant.AdminAsPerson, () => Body($"/api/policies/expedite-{Id()}",
+            Demo.Plant.Policies.OneStage("Expedite", $"expedite-{Id()}", "Plant manager", "plant-manager", "PT8H", "operations-director", "P3D"))),
+        new("DELETE", "/api/policies/{policyId}", plant.AdminAsPerson, async () =>
+        {
+            var id = $"retired-{Id()}";
+            await Calls.OkAsync(plant.Admin, HttpMethod.Put, $"/api/policies/{id}",
+                Demo.Plant.Policies.OneStage("Retired", $"retired-{Id()}", "Plant manager", "plant-manager", "PT8H", "operations-director", "P3D"));
+            return ($"/api/policies/{id}", null);
+        }),
+        new("PUT", "/api/directory/{site}/roles/{role}", plant.AdminAsPerson, () => Body($"/api/directory/{Site}/roles/shift-lead-{Id()}", new { people = new[] { "sam.shift" } })),
+        new("POST", "/api/delegations", plant.Manager, () => Body("/api/delegations", new
+        {
+            to = $"dee.deputy-{Id()}", subjectTypes = new[] { "overtime" }, validFrom = DateTimeOffset.UtcNow, validUntil = DateTimeOffset.UtcNow.AddDays(7), reason = "Leave",
+        })),
+        new("DELETE", "/api/delegations/{delegationId}", plant.Manager, async () =>
+        {
+            var granted = await Calls.OkAsync(plant.Manager, HttpMethod.Post, "/api/delegations", new
+            {
+                to = $"dee.deputy-{Id()}", validFrom = DateTimeOffset.UtcNow, validUntil = DateTimeOffset.UtcNow.AddDays(2),
+            });
+            return ($"/api/delegations/{granted.At("delegationId").GetGuid()}", null);
+        }),
+        new("POST", "/api/webhooks/subscriptions", plant.AdminAsPerson, () => Body("/api/webhooks/subscriptions", new { url = $"http://127.0.0.1:9/{Id()}", eventTypes = new[] { "approval.decided" } })),
+        new("DELETE", "/api/webhooks/subscriptions/{subscriptionId}", plant.AdminAsPerson, async () =>
+        {
+            var subscribed = await Calls.OkAsync(plant.Admin, HttpMethod.Post, "/api/webhooks/subscriptions", new { url = $"http://127.0.0.1:9/{Id()}", eventTypes = new[] { "approval.decided" } });
+            return ($"/api/webhooks/subscriptions/{subscribed.At("subscriptionId").GetGuid()}", null);
+        }),
+        new("POST", "/api/webhooks/deliveries/{deliveryId}/redeliver", plant.AdminAsPerson, async () =>
+        {
+            var approvalId = await RequestOvertimeAsync();
+            var delivered = await UntilAsync("a delivered notice", async () =>
+                (await Calls.OkAsync(plant.Admin, HttpMethod.Get, $"/api/webhooks/deliveries?approvalId={approvalId}&status=delivered")).Items()
+                    .Select(d => d.At("deliveryId").GetGuid()).FirstOrDefault() is var id && id != Guid.Empty ? id : (Guid?)null);
+            return ($"/api/webhooks/deliveries/{delivered}/redeliver", null);
+        }, Records: false),
+        new("POST", "/api/actions", plant.Manager, () => Body("/api/actions", NewAction())),
+        new("PUT", "/api/actions/sites/{site}/rules", plant.AdminAsPerson, () => Body($"/api/actions/sites/{Site}/rules", new
+        {
+            roles = new Dictionary<string, string[]>
+            {
+                ["maintenance-lead"] = [MaintLead], ["production-planner"] = [Planner], ["customer-service-rep"] = [CustomerService],
+                ["quality-lead"] = [QualityLead], ["site-leader"] = [PlantManager],
+            },
+            defaultVerifierRole = "quality-lead",
+            repeatWindowDays = Random.Shared.Next(30, 120),
+        })),
+        new("PUT", "/api/kpis/{site}/{kpi}", plant.Quality, () => Body($"/api/kpis/{Site}/first-pass-{Id()}", new
+        {
+            name = "First-pass yield", unit = "%", direction = "HigherIsBetter", target = 98m, green = 96m, red = 92m, perspective = "InternalProcess",
+        })),
+        new("POST", "/api/kpis/{site}/{kpi}/readings", plant.Quality, () => Body($"/api/kpis/{Site}/scrap-rate/readings",
+            new { value = 2.1m, measuredAt = DateTimeOffset.UtcNow, sourceEventId = Id() })),
+        new("POST", "/api/reviews", plant.Manager, () => Body("/api/reviews", new { kind = "WeeklyOps", site = Site, attendees = new[] { PlantManager, MaintLead } })),
+        new("POST", "/api/reviews/{reviewId}/decisions", plant.Manager, async () =>
+            ($"/api/reviews/{await OpenReviewAsync()}/decisions", new { text = "Pre-book carrier capacity", owner = MaintLead, due = DateTimeOffset.UtcNow.AddDays(3) })),
+        new("POST", "/api/reviews/{reviewId}/close", plant.Manager, async () => ($"/api/reviews/{await OpenReviewAsync()}/close", new { })),
+        new("POST", "/api/actions/{actionId}/assign", plant.Manager, async () => ($"/api/actions/{await ActionAsync()}/assign", new { owner = QualityLead })),
+        new("POST", "/api/actions/{actionId}/start", plant.Maintenance, async () => ($"/api/actions/{await ActionAsync()}/start", new { })),
+        new("POST", "/api/actions/{actionId}/block", plant.Maintenance, async () => ($"/api/actions/{await ActionAsync("start")}/block", new { reason = "Waiting for the bearing" })),
+        new("POST", "/api/actions/{actionId}/progress", plant.Maintenance, async () =>
+            ($"/api/actions/{await ActionAsync("start")}/progress", new { note = "Bearing ordered", percentComplete = 40 })),
+        new("POST", "/api/actions/{actionId}/due-date", plant.Maintenance, async () =>
+            ($"/api/actions/{await ActionAsync()}/due-date", new { due = DateTimeOffset.UtcNow.AddDays(9), reason = "Bearing arrives late" })),
+        new("POST", "/api/actions/{actionId}/claim", plant.Maintenance, async () =>
+            ($"/api/actions/{await ActionAsync("start")}/claim", new { text = "Replaced", documentReference = "WO-5521" })),
+        new("POST", "/api/actions/{actionId}/verify", plant.Quality, async () => ($"/api/actions/{await ActionAsync("start", "claim")}/verify", new { })),
+        new("POST", "/api/actions/{actionId}/reject-claim", plant.Quality, async () =>
+            ($"/api/actions/{await ActionAsync("start", "claim")}/reject-claim", new { reason = "Run it in over one shift first" })),
+        new("POST", "/api/actions/{actionId}/cancel", plant.Manager, async () => ($"/api/actions/{await ActionAsync()}/cancel", new { reason = "Superseded" })),
+        new("POST", "/api/actions/{actionId}/reopen", plant.Quality, async () =>
+            ($"/api/actions/{await ActionAsync("start", "claim", "verify")}/reopen", new { reason = "Scrap is back" })),
+    ];
+
+    private static Task<(string, object?)> Body(string path, object body) => Task.FromResult<(string, object?)>((path, body));
+
+    private static object Overtime() => new
+    {
+        requestId = Guid.NewGuid(), subject = new { type = "overtime", id = $"{Site}/{Id()}" }, site = Site, amount = 18_000m, currency = "USD",
+        reason = "Saturday shift to recover the CNC-4 backlog", decisionContext = new { caseSummary = "CNC-4 down", valueAtRisk = 48_000 },
+    };
+
+    public async Task<Guid> RequestOvertimeAsync() => (await Calls.OkAsync(plant.PlanningDesk, HttpMethod.Post, "/api/approvals", Overtime())).At("approvalId").GetGuid();
+
+    private static object NewAction() => new
+    {
+        title = $"Replace the CNC-4 spindle bearing ({Id()})", owner = MaintLead, due = DateTimeOffset.UtcNow.AddDays(5), site = Site, priority = "P2",
+        requiredEvidence = "Document", kpis = new[] { "scrap-rate" },
+    };
+
+    /// <summary>A new action owned by the maintenance lead, moved through the given commands by whoever does each.</summary>
+    private async Task<Guid> ActionAsync(params string[] commands)
+    {
+        var id = (await Calls.OkAsync(plant.Manager, HttpMethod.Post, "/api/actions", NewAction())).At("actionId").GetGuid();
+        foreach (var command in commands)
+        {
+            var (by, body) = command switch
+            {
+                "claim" => (plant.Maintenance, (object)new { text = "Replaced", documentReference = "WO-5521" }),
+                "verify" => (plant.Quality, new { }),
+                _ => (plant.Maintenance, new { }),
+            };
+            await Calls.OkAsync(by, HttpMethod.Post, $"/api/actions/{id}/{command}", body);
+        }
+        return id;
+    }
+
+    private async Task<Guid> OpenReviewAsync() =>
+        (await Calls.OkAsync(plant.Manager, HttpMethod.Post, "/api/reviews", new { kind = "WeeklyOps", site = Site, attendees = new[] { PlantManager } })).At("id").GetGuid();
+
+    /// <summary>The write routes of the gateway's own API description: whether each takes a described body, and whether that body may name a person acted for.</summary>
+    public static async Task<IReadOnlyDictionary<string, (bool HasBody, bool ActsFor)>> PublishedAsync(GatewayCalls calls)
+    {
+        using var document = JsonDocument.Parse((await calls.SendAsync(null, HttpMethod.Get, "/openapi.json")).Text);
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        var routes = new Dictionary<string, (bool, bool)>();
+        foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
+            foreach (var operation in path.Value.EnumerateObject().Where(o => o.Name is "post" or "put" or "patch" or "delete"))
+            {
+                var actsFor = operation.Value.TryGetProperty("requestBody", out var body) && References(body)
+                    .Any(name => schemas.TryGetProperty(name, out var schema) && schema.TryGetProperty("properties", out var properties)
+                        && properties.TryGetProperty("onBehalfOf", out _));
+                routes[$"{operation.Name.ToUpperInvariant()} {path.Name}"] = (operation.Value.TryGetProperty("requestBody", out _), actsFor);
+            }
+        return routes;
+    }
+
+    /// <summary>The component schemas a part of the description refers to, however nested (an optional body is an anyOf with null).</summary>
+    public static IEnumerable<string> References(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p =>
+            p.Name == "$ref" && p.Value.ValueKind == JsonValueKind.String ? [p.Value.GetString()!.Split('/')[^1]] : References(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(References),
+        _ => [],
+    };
+}
