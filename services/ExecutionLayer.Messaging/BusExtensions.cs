@@ -34,6 +34,10 @@ public static class BusExtensions
                     h.Password(settings.Password);
                     h.PublisherConfirmation = true;
                 });
+                // MassTransit derives each _error and _skipped queue from its receive queue, arguments and all.
+                // An error queue keeps what it holds: no delivery limit, and no dead-lettering back into itself.
+                rabbit.SendTopology.ConfigureErrorSettings = PlainQuorum;
+                rabbit.SendTopology.ConfigureDeadLetterSettings = PlainQuorum;
                 rabbit.ConfigureEndpoints(context);
             });
         });
@@ -52,6 +56,18 @@ public static class BusExtensions
         if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit) return;
         rabbit.SetQuorumQueue();
         rabbit.SetQueueArgument("x-delivery-limit", settings.DeliveryLimit);
-        rabbit.BindDeadLetterQueue($"{queueName}_error", $"{queueName}_error");
+        // Declared up front (a message dead-lettered before the first fault would otherwise be dropped), exactly as
+        // the error transport declares it later: two declarations that differ make the broker close the channel.
+        rabbit.BindDeadLetterQueue($"{queueName}_error", $"{queueName}_error", queue => queue.SetQueueArgument(QueueType, Quorum));
+    }
+
+    private const string QueueType = "x-queue-type";
+    private const string Quorum = "quorum";
+
+    private static void PlainQuorum(IRabbitMqQueueConfigurator queue)
+    {
+        queue.SetQueueArgument("x-dead-letter-exchange", null);
+        queue.SetQueueArgument("x-delivery-limit", null);
+        queue.SetQueueArgument(QueueType, Quorum);
     }
 }

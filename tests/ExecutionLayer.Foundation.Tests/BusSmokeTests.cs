@@ -19,6 +19,14 @@ public sealed class SmokePingedConsumer(TaskCompletionSource<SmokePinged> receiv
     }
 }
 
+public sealed record SmokeBroke(Guid PingId);
+
+/// <summary>Always throws, so every message it is given ends in the queue's _error queue.</summary>
+public sealed class SmokeBrokeConsumer : IConsumer<SmokeBroke>
+{
+    public Task Consume(ConsumeContext<SmokeBroke> context) => throw new InvalidOperationException($"broken on purpose: {context.Message.PingId}");
+}
+
 public sealed class BusSmokeTests(FreshVirtualHost vhost) : IClassFixture<FreshVirtualHost>
 {
     [Fact]
@@ -57,12 +65,59 @@ public sealed class BusSmokeTests(FreshVirtualHost vhost) : IClassFixture<FreshV
         Assert.True(errorQueue.IsSuccessStatusCode, "the dead-letter queue is declared up front, so nothing dead-lettered is dropped");
     }
 
+    /// <summary>
+    /// Regression: the _error queue was declared twice with different arguments — plain by the dead-letter
+    /// binding, and with the receive queue's own (quorum, delivery limit, dead-letter exchange) by
+    /// MassTransit's error transport. The broker refused the second declaration, the channel closed and the
+    /// endpoint stayed degraded, consuming nothing more (found by the poison-message fault test under load).
+    /// </summary>
+    [Fact]
+    public async Task Bug_error_queue_declared_twice_after_a_fault_the_endpoint_keeps_consuming_and_the_error_queue_is_plain_quorum()
+    {
+        using var host = BuildHost(vhost, new TaskCompletionSource<SmokePinged>());
+        await host.StartAsync();
+        try
+        {
+            var publish = host.Services.GetRequiredService<IPublishEndpoint>();
+            await publish.Publish(new SmokeBroke(Guid.NewGuid()));
+            Assert.Equal(1, await DepthAsync("smoke-broke_error", 1));
+            await publish.Publish(new SmokeBroke(Guid.NewGuid()));
+            Assert.Equal(2, await DepthAsync("smoke-broke_error", 2));
+
+            var errorQueue = await vhost.Management.GetFromJsonAsync<QueueInfo>($"queues/{Uri.EscapeDataString(vhost.Name)}/smoke-broke_error");
+            Assert.Equal("quorum", errorQueue!.Type);
+            Assert.False(errorQueue.Arguments.TryGetProperty("x-dead-letter-exchange", out _), "an error queue dead-letters into nothing");
+            Assert.False(errorQueue.Arguments.TryGetProperty("x-delivery-limit", out _), "an error queue keeps what it holds");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    private async Task<long> DepthAsync(string queue, long expected)
+    {
+        long depth = -1;
+        for (var deadline = DateTime.UtcNow.AddSeconds(90); depth != expected && DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            var answer = await vhost.Management.GetAsync($"queues/{Uri.EscapeDataString(vhost.Name)}/{queue}");
+            if (!answer.IsSuccessStatusCode) continue;
+            using var found = System.Text.Json.JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            depth = found.RootElement.TryGetProperty("messages", out var m) ? m.GetInt64() : -1;
+        }
+        return depth;
+    }
+
     private static IHost BuildHost(FreshVirtualHost vhost, TaskCompletionSource<SmokePinged> received)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(vhost.Configuration);
         builder.Services.AddSingleton(received);
-        builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<SmokePingedConsumer>());
+        builder.Services.AddExecutionLayerBus(builder.Configuration, bus =>
+        {
+            bus.AddConsumer<SmokePingedConsumer>();
+            bus.AddConsumer<SmokeBrokeConsumer>();
+        });
         return builder.Build();
     }
 

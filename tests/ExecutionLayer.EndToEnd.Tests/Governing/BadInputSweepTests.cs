@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CsCheck;
 using Xunit.Abstractions;
+using static ExecutionLayer.Demo.Plant.Cast;
 using static ExecutionLayer.EndToEnd.Tests.Governing.GovernedPlant;
 
 namespace ExecutionLayer.EndToEnd.Tests.Governing;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ExecutionLayer.Demo.Api;
 using ExecutionLayer.Demo.Bridge;
 using Npgsql;
+using static ExecutionLayer.Demo.Plant.Cast;
 
 namespace ExecutionLayer.EndToEnd.Tests.Governing;
 
@@ -12,13 +13,7 @@ namespace ExecutionLayer.EndToEnd.Tests.Governing;
 /// </summary>
 public sealed class GovernedPlant : IAsyncLifetime
 {
-    public const string Site = "OH-DAYTON";
-    public const string Planner = "paula.planner";
-    public const string PlantManager = "pat.plant";
-    public const string Director = "dana.director";
-    public const string MaintLead = "maint.lead";
-    public const string QualityLead = "quality.lead";
-    public const string CustomerService = "cs.rep";
+    // The demo's cast (Cast.Planner, Cast.PlantManager, …) plays the plant; these two are this fixture's own.
     public const string Buyer = "bea.buyer";
     public const string AdminPerson = "ada.admin";
 
@@ -52,7 +47,7 @@ public sealed class GovernedPlant : IAsyncLifetime
 
     public Caller Manager => Person(PlantManager, "approvals:write", "approvals:decide", "actions:write", "actions:read", "exceptions:read");
 
-    public Caller Maintenance => Person(MaintLead, "actions:write", "actions:read");
+    public Caller Maintenance => Person(MaintenanceLead, "actions:write", "actions:read");
 
     public Caller Quality => Person(QualityLead, "actions:write", "actions:read");
 
@@ -90,7 +85,7 @@ public sealed class GovernedPlant : IAsyncLifetime
         {
             roles = new Dictionary<string, string[]>
             {
-                ["maintenance-lead"] = [MaintLead], ["production-planner"] = [Planner], ["customer-service-rep"] = [CustomerService],
+                ["maintenance-lead"] = [MaintenanceLead], ["production-planner"] = [Planner], ["customer-service-rep"] = [CustomerService],
                 ["quality-lead"] = [QualityLead], ["site-leader"] = [PlantManager],
             },
             defaultVerifierRole = "quality-lead",

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ExecutionLayer.Demo.Api;
 using Xunit.Abstractions;
+using static ExecutionLayer.Demo.Plant.Cast;
 using static ExecutionLayer.EndToEnd.Tests.Governing.GovernedPlant;
 
 namespace ExecutionLayer.EndToEnd.Tests.Governing;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ExecutionLayer.Demo.Api;
+using static ExecutionLayer.Demo.Plant.Cast;
 using static ExecutionLayer.EndToEnd.Tests.Governing.GovernedPlant;
 
 namespace ExecutionLayer.EndToEnd.Tests.Governing;
@@ -73,7 +74,7 @@ public sealed class WriteRoutes(GovernedPlant plant)
         {
             roles = new Dictionary<string, string[]>
             {
-                ["maintenance-lead"] = [MaintLead], ["production-planner"] = [Planner], ["customer-service-rep"] = [CustomerService],
+                ["maintenance-lead"] = [MaintenanceLead], ["production-planner"] = [Planner], ["customer-service-rep"] = [CustomerService],
                 ["quality-lead"] = [QualityLead], ["site-leader"] = [PlantManager],
             },
             defaultVerifierRole = "quality-lead",
@@ -85,9 +86,9 @@ public sealed class WriteRoutes(GovernedPlant plant)
         })),
         new("POST", "/api/kpis/{site}/{kpi}/readings", plant.Quality, () => Body($"/api/kpis/{Site}/scrap-rate/readings",
             new { value = 2.1m, measuredAt = DateTimeOffset.UtcNow, sourceEventId = Id() })),
-        new("POST", "/api/reviews", plant.Manager, () => Body("/api/reviews", new { kind = "WeeklyOps", site = Site, attendees = new[] { PlantManager, MaintLead } })),
+        new("POST", "/api/reviews", plant.Manager, () => Body("/api/reviews", new { kind = "WeeklyOps", site = Site, attendees = new[] { PlantManager, MaintenanceLead } })),
         new("POST", "/api/reviews/{reviewId}/decisions", plant.Manager, async () =>
-            ($"/api/reviews/{await OpenReviewAsync()}/decisions", new { text = "Pre-book carrier capacity", owner = MaintLead, due = DateTimeOffset.UtcNow.AddDays(3) })),
+            ($"/api/reviews/{await OpenReviewAsync()}/decisions", new { text = "Pre-book carrier capacity", owner = MaintenanceLead, due = DateTimeOffset.UtcNow.AddDays(3) })),
         new("POST", "/api/reviews/{reviewId}/close", plant.Manager, async () => ($"/api/reviews/{await OpenReviewAsync()}/close", new { })),
         new("POST", "/api/actions/{actionId}/assign", plant.Manager, async () => ($"/api/actions/{await ActionAsync()}/assign", new { owner = QualityLead })),
         new("POST", "/api/actions/{actionId}/start", plant.Maintenance, async () => ($"/api/actions/{await ActionAsync()}/start", new { })),
@@ -118,7 +119,7 @@ public sealed class WriteRoutes(GovernedPlant plant)
 
     private static object NewAction() => new
     {
-        title = $"Replace the CNC-4 spindle bearing ({Id()})", owner = MaintLead, due = DateTimeOffset.UtcNow.AddDays(5), site = Site, priority = "P2",
+        title = $"Replace the CNC-4 spindle bearing ({Id()})", owner = MaintenanceLead, due = DateTimeOffset.UtcNow.AddDays(5), site = Site, priority = "P2",
         requiredEvidence = "Document", kpis = new[] { "scrap-rate" },
     };
 
