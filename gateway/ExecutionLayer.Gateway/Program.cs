@@ -1,4 +1,5 @@
 using ExecutionLayer.Gateway;
+using ExecutionLayer.Gateway.Access;
 using ExecutionLayer.Gateway.Authentication;
 using ExecutionLayer.Gateway.Forwarding;
 using ExecutionLayer.Gateway.Limits;
@@ -13,7 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.UseRequestTargetGuard());
 builder.Services.AddSingleton<ApiKeys>();
-builder.Services.AddSingleton<JwtBearer>();
+builder.Services.AddGatewayAuthentication(builder.Configuration);
 builder.Services.AddClientRateLimits(builder.Configuration);
 builder.Services.AddRequestTimeouts();
 builder.Services.AddHttpClient(MergedOpenApi.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
@@ -29,11 +30,11 @@ var app = builder.Build();
 // Bad keys or a missing signing secret stop the start, not the first request.
 _ = app.Services.GetRequiredService<GatewayTrust>();
 _ = app.Services.GetRequiredService<ApiKeys>();
-_ = app.Services.GetRequiredService<JwtBearer>();
 
 app.UseServiceDefaults();
 app.UseMiddleware<RefusedTargetMiddleware>();
-app.UseMiddleware<GatewayAuthenticationMiddleware>();
+app.UseAuthentication();
+app.UseMiddleware<AccessMiddleware>();
 app.UseRateLimiter();
 app.UseRequestTimeouts();
 app.UseMiddleware<RouteBodyLimitMiddleware>();

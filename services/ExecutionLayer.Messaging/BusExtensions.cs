@@ -22,6 +22,8 @@ public static class BusExtensions
 
         services.AddMassTransit(bus =>
         {
+            // Off: it would report from every service to a host outside the plant's network.
+            bus.ConfigureUsageTelemetryOptions(usage => usage.Enabled = false);
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConfigureEndpointsCallback((_, queueName, endpoint) => ConfigureEndpoint(queueName, endpoint, settings));
             configure?.Invoke(bus);

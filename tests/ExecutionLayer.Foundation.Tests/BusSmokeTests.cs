@@ -65,6 +65,13 @@ public sealed class BusSmokeTests(FreshVirtualHost vhost) : IClassFixture<FreshV
         Assert.True(errorQueue.IsSuccessStatusCode, "the dead-letter queue is declared up front, so nothing dead-lettered is dropped");
     }
 
+    [Fact]
+    public void MassTransits_usage_telemetry_is_off_so_no_service_calls_outside_the_plant()
+    {
+        using var host = BuildHost(vhost, new TaskCompletionSource<SmokePinged>());
+        Assert.False(host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<UsageTelemetryOptions>>().Value.Enabled);
+    }
+
     /// <summary>
     /// Regression: the _error queue was declared twice with different arguments — plain by the dead-letter
     /// binding, and with the receive queue's own (quorum, delivery limit, dead-letter exchange) by

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ExecutionLayer.Gateway.Access;
-using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Json;
 
 namespace ExecutionLayer.Gateway.Authentication;
@@ -42,16 +41,14 @@ public sealed partial class ApiKeys
 
     public int Count => _byId.Count;
 
-    public ClientIdentity? Authenticate(string presented)
+    /// <summary>The record of a presented key, when it is one of ours: one lookup by id, one constant-time hash comparison.</summary>
+    public ApiKeyRecord? Find(string presented)
     {
         if (!presented.StartsWith(Prefix, StringComparison.Ordinal) || presented.Length > 200) return null;
         var rest = presented.AsSpan(Prefix.Length);
         var split = rest.IndexOf('_');
         if (split <= 0 || !_byId.TryGetValue(rest[..split].ToString(), out var record)) return null;
-        if (!CryptographicOperations.FixedTimeEquals(Convert.FromHexString(record.Hash), HashOf(Convert.FromBase64String(record.Salt), presented))) return null;
-        var caller = new Caller(record.Actor ?? $"api-key:{record.Id}", record.Scopes.ToHashSet(StringComparer.Ordinal),
-            record.Sites.Contains(Caller.EverySite) ? null : record.Sites);
-        return new ClientIdentity($"key:{record.Id}", caller, record.RequestsPerSecond, record.Burst);
+        return CryptographicOperations.FixedTimeEquals(Convert.FromHexString(record.Hash), HashOf(Convert.FromBase64String(record.Salt), presented)) ? record : null;
     }
 
     /// <summary>A new key and the record to store for it (<c>ExecutionLayer.Gateway new-api-key</c>): the key is shown once, never stored.</summary>
