@@ -15,7 +15,8 @@ namespace ExecutionLayer.Approvals.Tests;
 /// The real approvals service (its Program) on a database and vhost of its own, with another service
 /// on the bus listening for outcomes and a real webhook receiver standing in for the chat bridge.
 /// </summary>
-public sealed class ApprovalsApp : IAsyncLifetime
+/// <param name="settings">Configuration over the test defaults, e.g. a webhook break longer than a test takes.</param>
+public sealed class ApprovalsApp(params (string Key, string Value)[] settings) : IAsyncLifetime
 {
     public const string BridgeSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -51,6 +52,7 @@ public sealed class ApprovalsApp : IAsyncLifetime
             web.UseSetting("Approvals:Webhooks:RetryBaseDelay", "00:00:00.050");
             web.UseSetting("Approvals:Webhooks:BreakDuration", "00:00:01");
             web.UseSetting("Approvals:Webhooks:PollInterval", "00:00:00.050");
+            foreach (var (key, value) in settings) web.UseSetting(key, value);
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         });
         Client = _factory.CreateDefaultClient(new GatewaySigningHandler());

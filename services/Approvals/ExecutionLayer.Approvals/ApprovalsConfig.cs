@@ -27,7 +27,7 @@ public static class ApprovalsConfig
         builder.Services.AddSingleton<WorldReader>();
         builder.Services.AddSingleton<RequestApprovalHandler>();
         builder.Services.AddSingleton<DecideHandler>();
-        builder.Services.AddSingleton<DeliveryPipelines>();
+        builder.Services.AddWebhookDelivery(options.Webhooks);
 
         builder.Services.AddEventStore(builder.Configuration, "approvals", RegisterEvents)
             .AddTables(ApprovalsSchema.Create)

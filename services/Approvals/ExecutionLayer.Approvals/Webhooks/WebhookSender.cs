@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using ExecutionLayer.EventSourcing;
 using Npgsql;
@@ -11,8 +10,8 @@ namespace ExecutionLayer.Approvals.Webhooks;
 /// <summary>
 /// Sends pending deliveries. A delivery is claimed with a short lease committed at once — never held
 /// in an open transaction while the HTTP call runs, which would pause every subscription on the
-/// server (xmin) — so another instance takes it over if this one dies mid-send. Every attempt is
-/// logged; a delivery that exhausts its attempts, or that the endpoint refuses outright (4xx), is
+/// server (xmin) — so another instance takes it over if this one dies mid-send. Retries, the circuit
+/// and each attempt's signature and log are the <see cref="DeliveryClient"/>'s; a delivery that exhausts its attempts, or that the endpoint refuses outright (4xx), is
 /// dead-lettered and waits to be re-driven by API. While an endpoint's circuit is open its deliveries
 /// wait without spending attempts.
 /// </summary>
@@ -20,14 +19,9 @@ namespace ExecutionLayer.Approvals.Webhooks;
 /// Transport time (the webhook timestamp, leases, backoff) is real time even when the domain clock is
 /// moved in tests: receivers check the timestamp against their own clocks.
 /// </remarks>
-public sealed class WebhookSender(EventStore store, DeliveryPipelines pipelines, ApprovalsOptions options, ILogger<WebhookSender> logger) : BackgroundService
+public sealed class WebhookSender(EventStore store, IHttpClientFactory http, ApprovalsOptions options, ILogger<WebhookSender> logger) : BackgroundService
 {
     private readonly string _s = store.Schema.Value;
-
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,12 +39,6 @@ public sealed class WebhookSender(EventStore store, DeliveryPipelines pipelines,
             }
             await Task.Delay(options.Webhooks.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-    }
-
-    public override void Dispose()
-    {
-        _http.Dispose();
-        base.Dispose();
     }
 
     private async Task<List<Claimed>> ClaimAsync(CancellationToken ct)
@@ -73,77 +61,38 @@ public sealed class WebhookSender(EventStore store, DeliveryPipelines pipelines,
         return claimed;
     }
 
-    private async Task SendAsync(Claimed delivery, CancellationToken ct)
+    private async Task SendAsync(Claimed claimed, CancellationToken ct)
     {
-        var attempt = delivery.Attempts;
+        var delivery = new DeliveryInFlight(claimed.Id, claimed.Secret, claimed.Body, claimed.Attempts, claimed.BudgetFrom, ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, claimed.Url) { Content = new StringContent(claimed.Body, Encoding.UTF8, "application/json") };
+        request.Options.Set(DeliveryInFlight.Key, delivery);
         try
         {
-            var result = await pipelines.For(delivery.Url).ExecuteAsync(async token =>
-            {
-                if (attempt - delivery.BudgetFrom >= options.Webhooks.MaxAttempts) throw new AttemptsExhaustedException();
-                return await AttemptAsync(delivery, ++attempt, token);
-            }, ct);
-            if (result.Succeeded) await FinishAsync(delivery.Id, attempt, "delivered", null, ct);
-            else await FinishAsync(delivery.Id, attempt, "dead", $"HTTP {result.StatusCode}", ct);
+            using var response = await http.CreateClient(DeliveryClient.Name).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (response.IsSuccessStatusCode) await FinishAsync(delivery.Id, delivery.Attempts, "delivered", null, ct);
+            else await FinishAsync(delivery.Id, delivery.Attempts, "dead", $"HTTP {(int)response.StatusCode}", ct);
         }
         catch (AttemptsExhaustedException e)
         {
-            await FinishAsync(delivery.Id, attempt, "dead", e.Message, ct);
+            await FinishAsync(delivery.Id, delivery.Attempts, "dead", e.Message, ct);
         }
-        catch (BrokenCircuitException) when (attempt - delivery.BudgetFrom >= options.Webhooks.MaxAttempts)
+        catch (BrokenCircuitException) when (delivery.Spent(options.Webhooks.MaxAttempts))
         {
-            await FinishAsync(delivery.Id, attempt, "dead", "All attempts failed; the endpoint's circuit is open.", ct);
+            await FinishAsync(delivery.Id, delivery.Attempts, "dead", "All attempts failed; the endpoint's circuit is open.", ct);
         }
         catch (BrokenCircuitException)
         {
-            await DeferAsync(delivery.Id, attempt, options.Webhooks.BreakDuration, ct);
+            await DeferAsync(delivery.Id, delivery.Attempts, options.Webhooks.BreakDuration, "The endpoint's circuit is open; waiting for it to close.", ct);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            await FinishAsync(delivery.Id, attempt, "dead", e.Message, ct);
+            await FinishAsync(delivery.Id, delivery.Attempts, "dead", e.Message, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down: give the delivery back now rather than when its lease runs out.
-            await DeferAsync(delivery.Id, attempt, TimeSpan.Zero, CancellationToken.None);
+            await DeferAsync(delivery.Id, delivery.Attempts, TimeSpan.Zero, null, CancellationToken.None);
         }
-    }
-
-    /// <summary>One signed POST. Each attempt gets a fresh timestamp and signature over the same id and body, as the standard asks.</summary>
-    private async ValueTask<AttemptResult> AttemptAsync(Claimed delivery, int attempt, CancellationToken ct)
-    {
-        var id = $"msg_{delivery.Id:N}";
-        var timestamp = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
-        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new StringContent(delivery.Body, Encoding.UTF8, "application/json") };
-        request.Headers.Add(StandardWebhooks.IdHeader, id);
-        request.Headers.Add(StandardWebhooks.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(StandardWebhooks.SignatureHeader, StandardWebhooks.Sign(delivery.Secret, id, timestamp, delivery.Body));
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            await LogAttemptAsync(delivery.Id, attempt, (int)response.StatusCode, null, started);
-            return new AttemptResult((int)response.StatusCode);
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-        {
-            await LogAttemptAsync(delivery.Id, attempt, null, e is OperationCanceledException ? "timed out" : e.Message, started);
-            throw;
-        }
-    }
-
-    private async Task LogAttemptAsync(Guid deliveryId, int attempt, int? status, string? error, long started)
-    {
-        await using var command = store.DataSource.CreateCommand($"""
-            INSERT INTO {_s}.webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, duration_ms) VALUES ($1, $2, now(), $3, $4, $5)
-            ON CONFLICT DO NOTHING
-            """);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = deliveryId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempt });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds });
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     private async Task FinishAsync(Guid deliveryId, int attempts, string status, string? error, CancellationToken ct)
@@ -161,20 +110,19 @@ public sealed class WebhookSender(EventStore store, DeliveryPipelines pipelines,
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task DeferAsync(Guid deliveryId, int attempts, TimeSpan delay, CancellationToken ct)
+    private async Task DeferAsync(Guid deliveryId, int attempts, TimeSpan delay, string? why, CancellationToken ct)
     {
         await using var command = store.DataSource.CreateCommand($"""
-            UPDATE {_s}.webhook_deliveries SET status = 'pending', attempts = $2, lease_until = NULL, next_attempt_at = now() + $3 WHERE delivery_id = $1
+            UPDATE {_s}.webhook_deliveries SET status = 'pending', attempts = $2, lease_until = NULL, next_attempt_at = now() + $3, last_error = $4
+            WHERE delivery_id = $1
             """);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = deliveryId });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempts });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = delay, NpgsqlDbType = NpgsqlDbType.Interval });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)why ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <param name="BudgetFrom">The attempt count when the delivery was last (re-)driven: it may make <see cref="WebhookOptions.MaxAttempts"/> more.</param>
+    /// <param name="BudgetFrom">The attempt count when the delivery was last (re-)driven.</param>
     private sealed record Claimed(Guid Id, int Attempts, int BudgetFrom, string Body, string Url, string Secret);
-
-    /// <summary>The delivery spent its attempts across runs (an open circuit defers it between them): it is dead-lettered.</summary>
-    private sealed class AttemptsExhaustedException() : Exception("All attempts failed or were refused by an open circuit.");
 }

@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ExecutionLayer.Approvals.Webhooks;
+using ExecutionLayer.Testing;
+
+namespace ExecutionLayer.Approvals.Tests;
+
+/// <summary>
+/// An endpoint that keeps failing has its circuit opened: its next notices wait without attempts,
+/// while another endpoint (the bridge, on its own port) goes on receiving. The break is longer than
+/// the test, so nothing here depends on how fast the machine is.
+/// </summary>
+public sealed class WebhookCircuitTests : IAsyncLifetime
+{
+    private readonly ApprovalsApp _app = new(("Approvals:Webhooks:BreakDuration", "00:05:00"));
+    private WebhookReceiver _broken = null!;
+    private Guid _subscription;
+
+    public async Task InitializeAsync()
+    {
+        await _app.InitializeAsync();
+        var secret = StandardWebhooks.NewSecret();
+        _broken = await WebhookReceiver.StartAsync(secret);
+        _broken.AlwaysAnswer = 503;
+        var created = await _app.PostAsync("/webhooks/subscriptions",
+            new { url = _broken.Url, secret, eventTypes = new[] { "approval.requested" } }, HttpStatusCode.Created);
+        _subscription = created.GetProperty("subscriptionId").GetGuid();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _broken.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_endpoint_failing_every_attempt_has_its_circuit_opened_and_its_next_notice_waits_without_an_attempt()
+    {
+        var first = await DeliveryToBrokenAsync(await _app.RequestOvertimeAsync(), d => d.GetProperty("status").GetString() == "dead");
+        Assert.Equal((3, "HTTP 503"), (first.GetProperty("attempts").GetInt32(), first.GetProperty("lastError").GetString()));
+        Assert.Equal(3, _broken.Requests);
+
+        var second = await _app.RequestOvertimeAsync();
+
+        var waiting = await DeliveryToBrokenAsync(second, d => d.GetProperty("lastError").GetString() is { } e && e.Contains("circuit is open", StringComparison.Ordinal));
+        Assert.Equal(("pending", 0), (waiting.GetProperty("status").GetString(), waiting.GetProperty("attempts").GetInt32()));
+        Assert.Equal(3, _broken.Requests);
+        await _app.Bridge.WaitForAsync(w => w.Type == "approval.requested" && w.Data.GetProperty("approvalId").GetGuid() == second,
+            "the bridge, another endpoint, receiving the second notice while the broken endpoint's circuit is open");
+    }
+
+    private async Task<JsonElement> DeliveryToBrokenAsync(Guid approvalId, Func<JsonElement, bool> match)
+    {
+        JsonElement found = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            var list = await _app.Client.GetFromJsonAsync<JsonElement>($"/webhooks/deliveries?subscriptionId={_subscription}&approvalId={approvalId}");
+            found = list.EnumerateArray().FirstOrDefault(match);
+            return found.ValueKind != JsonValueKind.Undefined;
+        }, $"the broken endpoint's delivery of {approvalId}");
+        return found;
+    }
+}
