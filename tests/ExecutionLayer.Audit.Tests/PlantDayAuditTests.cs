@@ -13,7 +13,7 @@ public sealed class PlantDayAuditTests(PlantLoop plant) : IClassFixture<PlantLoo
     private static readonly DateTimeOffset Monday = Feed.Monday.Date;
 
     private static object Event(string id, string type, string subject, DateTimeOffset at, object data) =>
-        new { id, source = "sap-oh", type, site = PlantLoop.Site, subject, occurredAt = at, data };
+        new { specversion = "1.0", id, source = "sap-oh", type, site = PlantLoop.Site, subject, time = at, data };
 
     [Fact]
     public async Task The_ledger_answers_the_auditor_for_SO_1001_with_the_whole_chain_in_causal_order_and_it_verifies()
@@ -36,8 +36,8 @@ public sealed class PlantDayAuditTests(PlantLoop plant) : IClassFixture<PlantLoo
         }, HttpStatusCode.Accepted);
         await PlantLoop.SendAsync(plant.Exceptions, HttpMethod.Post, "/events", new object[]
         {
-            new { id = "cnc4-down", source = "mes-cnc", type = "MachineStateChanged", site = PlantLoop.Site, subject = "work-center/CNC-4",
-                occurredAt = Monday.AddHours(9).AddMinutes(5), data = new { workCenter = "CNC-4", state = "down", reasonCode = "SP-101", reason = "spindle fault" } },
+            new { specversion = "1.0", id = "cnc4-down", source = "mes-cnc", type = "MachineStateChanged", site = PlantLoop.Site, subject = "work-center/CNC-4",
+                time = Monday.AddHours(9).AddMinutes(5), data = new { workCenter = "CNC-4", state = "down", reasonCode = "SP-101", reason = "spindle fault" } },
         }, HttpStatusCode.Accepted);
 
         var caseId = await WaitForCaseAsync();

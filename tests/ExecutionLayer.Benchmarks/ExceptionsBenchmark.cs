@@ -166,7 +166,7 @@ internal sealed class ExceptionsBenchmark(string connectionString, bool quick)
         await store.MigrateAsync();
         var records = events.Select(e => JsonSerializer.SerializeToElement(e)).Select(e => new OperationalEventReceived(
             e.GetProperty("source").GetString()!, e.GetProperty("id").GetString()!, e.GetProperty("type").GetString()!, e.GetProperty("site").GetString()!,
-            e.GetProperty("subject").GetString()!, e.GetProperty("occurredAt").GetDateTimeOffset(), e.GetProperty("data"))).ToArray();
+            e.GetProperty("subject").GetString()!, e.GetProperty("time").GetDateTimeOffset(), e.GetProperty("data"))).ToArray();
         var batches = records.Chunk(100).ToArray();
         return await Measure.RunAsync("raw", records.Length, () => Measure.ConcurrentlyAsync(Clients, async c =>
         {

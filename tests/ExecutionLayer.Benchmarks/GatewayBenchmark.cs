@@ -117,7 +117,7 @@ internal sealed class GatewayBenchmark(string connectionString, bool quick)
     /// <summary>A hundred KPI readings no one has sent before (a repeat would be answered as a duplicate, which is cheaper).</summary>
     private static object[] Batch(int n) => [.. Enumerable.Range(0, 100).Select(i => (object)new
     {
-        id = $"bench-{n}-{i}", source = "mes-qc", type = "KpiMeasured", site = "OH-DAYTON", subject = $"kpi/k{i % 10}", occurredAt = DateTimeOffset.UtcNow,
+        specversion = "1.0", id = $"bench-{n}-{i}", source = "mes-qc", type = "KpiMeasured", site = "OH-DAYTON", subject = $"kpi/k{i % 10}", time = DateTimeOffset.UtcNow,
         data = new { kpi = $"k{i % 10}", value = i, unit = "%", measuredAt = DateTimeOffset.UtcNow },
     })];
 

@@ -10,7 +10,16 @@ public sealed class IntakeParserTests
     private (IntakeEvent? Event, IntakeRejection? Rejection) Parse(string json) => _parser.Parse(JsonDocument.Parse(json).RootElement);
 
     private static string Event(string type, string data, string site = "OH-DAYTON", string extra = "") =>
-        $$"""{"id":"e-1","source":"mes-cnc","type":"{{type}}","site":"{{site}}","subject":"work-center/CNC-4","occurredAt":"2026-11-23T09:05:00Z","data":{{data}}{{extra}}}""";
+        $$"""{"specversion":"1.0","id":"e-1","source":"mes-cnc","type":"{{type}}","site":"{{site}}","subject":"work-center/CNC-4","time":"2026-11-23T09:05:00Z","data":{{data}}{{extra}}}""";
+
+    /// <summary>A running CNC-4 with the envelope attribute given (or removed, as null) replaced.</summary>
+    private static string Running(string attribute, string? json)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(Event("MachineStateChanged", """{"workCenter":"CNC-4","state":"running"}"""))!.AsObject();
+        node.Remove(attribute);
+        if (json is not null) node[attribute] = System.Text.Json.Nodes.JsonNode.Parse(json);
+        return node.ToJsonString();
+    }
 
     [Fact]
     public void A_machine_stop_is_accepted_as_a_typed_fact()
@@ -22,10 +31,56 @@ public sealed class IntakeParserTests
     }
 
     [Fact]
-    public void CloudEvents_time_is_accepted_for_occurredAt()
+    public void The_cloudevents_time_is_the_occurrence_time_in_utc() =>
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 5, 0, TimeSpan.Zero), Parse(Running("time", "\"2026-11-23T04:05:00-05:00\"")).Event!.OccurredAt);
+
+    [Theory]
+    [InlineData("urn:ga-albany:mes:line-5")]
+    [InlineData("/ga-albany/mes")]
+    [InlineData("https://mes.ga-albany.example/line-5")]
+    [InlineData("sap-oh")]
+    public void Any_uri_reference_is_a_source_and_is_kept_as_sent(string source) =>
+        Assert.Equal(source, Parse(Running("source", $"\"{source}\"")).Event!.Source);
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("application/vnd.ga-albany.mes+json; charset=utf-8")]
+    public void Json_data_in_any_json_content_type_is_read(string contentType) =>
+        Assert.Null(Parse(Running("datacontenttype", $"\"{contentType}\"")).Rejection);
+
+    [Fact]
+    public void Data_sent_base64_in_a_json_content_type_is_read()
     {
-        var json = """{"id":"e-2","source":"mes-cnc","type":"MachineStateChanged","site":"OH-DAYTON","subject":"work-center/CNC-4","time":"2026-11-23T04:05:00-05:00","data":{"workCenter":"CNC-4","state":"running"}}""";
-        Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 5, 0, TimeSpan.Zero), Parse(json).Event!.OccurredAt);
+        var data = Convert.ToBase64String("""{"workCenter":"CNC-4","state":"down","reasonCode":"SP-101"}"""u8);
+        var json = Running("data", null).Replace("\"specversion\"", $"\"data_base64\":\"{data}\",\"specversion\"");
+        Assert.Equal(new MachineStateChanged("CNC-4", MachineState.Down, "SP-101", null), Parse(json).Event!.Fact);
+    }
+
+    [Fact]
+    public void Data_in_a_content_type_that_is_not_json_is_refused_naming_datacontenttype()
+    {
+        var json = Running("data", "\"CNC-4 down\"").Replace("\"specversion\"", "\"datacontenttype\":\"text/plain\",\"specversion\"");
+        Assert.Equal(("Unsupported data content type", "datacontenttype"), Parse(json) is { Rejection: { } r } ? (r.Title, r.Field) : default);
+    }
+
+    [Theory]
+    [InlineData("id", "Missing attribute")]
+    [InlineData("source", "Missing attribute")]
+    [InlineData("type", "Missing attribute")]
+    [InlineData("specversion", "Missing attribute")]
+    [InlineData("subject", "Missing attribute")]
+    [InlineData("site", "Missing attribute")]
+    [InlineData("time", "Missing time")]
+    [InlineData("data", "Missing data")]
+    public void A_missing_attribute_the_intake_needs_is_named(string attribute, string title) =>
+        Assert.Equal((title, attribute), Parse(Running(attribute, null)) is { Rejection: { } r } ? (r.Title, r.Field) : default);
+
+    [Fact]
+    public void The_name_occurredAt_from_before_cloudevents_is_refused_saying_time_is_its_name()
+    {
+        var rejection = Parse(Running("time", null).Replace("\"specversion\"", "\"occurredAt\":\"2026-11-23T09:05:00Z\",\"specversion\"")).Rejection!;
+        Assert.Equal("occurredAt", rejection.Field);
+        Assert.Contains("'time'", rejection.Detail);
     }
 
     [Theory]
@@ -68,10 +123,15 @@ public sealed class IntakeParserTests
     }
 
     [Theory]
-    [InlineData("""{"source":"mes-cnc","type":"MachineStateChanged","site":"OH-DAYTON","subject":"x","occurredAt":"2026-11-23T09:05:00Z","data":{}}""", "Missing attribute")]
-    [InlineData("""{"id":"1","source":"MES CNC","type":"MachineStateChanged","site":"OH-DAYTON","subject":"x","occurredAt":"2026-11-23T09:05:00Z","data":{}}""", "Invalid source")]
-    [InlineData("""{"id":"1","source":"mes-cnc","type":"MachineStateChanged","site":"OH-DAYTON","subject":"x","occurredAt":"yesterday","data":{}}""", "Missing time")]
-    [InlineData("""{"id":"1","source":"mes-cnc","type":"MachineStateChanged","site":"OH-DAYTON","subject":"x","occurredAt":"2026-11-23T09:05:00Z"}""", "Missing data")]
-    [InlineData("""[1,2]""", "Not an event")]
-    public void Envelope_problems_are_named(string json, string title) => Assert.Equal(title, Parse(json).Rejection!.Title);
+    [InlineData("source", "\"MES CNC\"", "Invalid source")]
+    [InlineData("source", "\"sap|oh\"", "Invalid source")]
+    [InlineData("time", "\"yesterday\"", "Not a CloudEvent")]
+    [InlineData("specversion", "\"0.3\"", "Not a CloudEvent")]
+    [InlineData("specversion", "\"2.0\"", "Not a CloudEvent")]
+    [InlineData("id", "5", "Not a CloudEvent")]
+    [InlineData("Site", "\"OH-DAYTON\"", "Not a CloudEvent")]
+    public void Envelope_problems_are_named(string attribute, string json, string title) => Assert.Equal(title, Parse(Running(attribute, json)).Rejection!.Title);
+
+    [Fact]
+    public void An_element_that_is_not_an_object_is_not_an_event() => Assert.Equal("Not an event", Parse("[1,2]").Rejection!.Title);
 }

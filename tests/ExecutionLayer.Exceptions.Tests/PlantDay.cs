@@ -7,7 +7,7 @@ public static class PlantDay
     public static readonly DateTimeOffset Friday = new(2026, 11, 27, 17, 0, 0, TimeSpan.Zero);
 
     public static object Event(string id, string source, string type, string subject, DateTimeOffset at, object data, string site = "OH-DAYTON") =>
-        new { id, source, type, site, subject, occurredAt = at, data };
+        new { specversion = "1.0", id, source, type, site, subject, time = at, data };
 
     /// <summary>Orders, genealogy and shipments before anything goes wrong. L-5521 → PR-77 → L-6001 → PR-78 → L-7001 → SH-900.</summary>
     public static object[] Plan(string suffix = "") =>

@@ -70,11 +70,11 @@ public sealed class BadInputTests(FaultyPlant plant, ITestOutputHelper output)
         void Admin(HttpRequestMessage r) => r.Headers.Add("X-Api-Key", plant.System.Keys.Admin);
 
         await Send("an intake event of an unknown machine state", HttpMethod.Post, "/api/events",
-            """[{"id":"bad-1","source":"mes","type":"MachineStateChanged","site":"OH-DAYTON","subject":"work-center/X","occurredAt":"2026-11-22T08:00:00Z","data":{"workCenter":"X","state":"exploded"}}]""", Erp);
+            """[{"specversion":"1.0","id":"bad-1","source":"mes","type":"MachineStateChanged","site":"OH-DAYTON","subject":"work-center/X","time":"2026-11-22T08:00:00Z","data":{"workCenter":"X","state":"exploded"}}]""", Erp);
         await Send("an intake event with a NUL id and no data", HttpMethod.Post, "/api/events",
-            """[{"id":"\u0000","source":"mes","type":"LotProduced","site":"OH-DAYTON","subject":"lot/L","occurredAt":"2026-11-22T08:00:00Z"}]""", Erp);
+            """[{"specversion":"1.0","id":"\u0000","source":"mes","type":"LotProduced","site":"OH-DAYTON","subject":"lot/L","time":"2026-11-22T08:00:00Z"}]""", Erp);
         await Send("an intake event of an unknown type", HttpMethod.Post, "/api/events",
-            """[{"id":"bad-3","source":"mes","type":"Teleported","site":"OH-DAYTON","subject":"lot/L","occurredAt":"2026-11-22T08:00:00Z","data":{}}]""", Erp);
+            """[{"specversion":"1.0","id":"bad-3","source":"mes","type":"Teleported","site":"OH-DAYTON","subject":"lot/L","time":"2026-11-22T08:00:00Z","data":{}}]""", Erp);
         await Send("an action of unknown priority", HttpMethod.Post, "/api/actions",
             """{"title":"t","owner":"o","due":"2026-12-01T00:00:00Z","site":"OH-DAYTON","priority":"p9"}""", Admin);
         await Send("an approval for a huge amount", HttpMethod.Post, "/api/approvals",

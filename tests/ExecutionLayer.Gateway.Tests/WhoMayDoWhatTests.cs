@@ -115,8 +115,8 @@ public sealed class WhoMayDoWhatTests(FrontDoor door)
         using var admin = door.Client("admin");
         var events = new[]
         {
-            new { id = $"kpi-{Guid.NewGuid():N}", source = "mes-qc", type = "KpiMeasured", site = FrontDoor.Dayton, subject = "kpi/scrap-rate",
-                occurredAt = DateTimeOffset.UtcNow, data = new { kpi = "scrap-rate", value = 3.1m, unit = "%", measuredAt = DateTimeOffset.UtcNow } },
+            new { specversion = "1.0", id = $"kpi-{Guid.NewGuid():N}", source = "mes-qc", type = "KpiMeasured", site = FrontDoor.Dayton, subject = "kpi/scrap-rate",
+                time = DateTimeOffset.UtcNow, data = new { kpi = "scrap-rate", value = 3.1m, unit = "%", measuredAt = DateTimeOffset.UtcNow } },
         };
         using var person = door.Client();
         person.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", FrontDoor.Jwt("mes-bridge", "events:write", FrontDoor.Smyrna));

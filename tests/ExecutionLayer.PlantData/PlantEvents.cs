@@ -4,7 +4,7 @@ namespace ExecutionLayer.PlantData;
 public static class PlantEvents
 {
     public static object Event(string id, string source, string type, string site, string subject, DateTimeOffset at, object data) =>
-        new { id, source, type, site, subject, occurredAt = at, data };
+        new { specversion = "1.0", id, source, type, site, subject, time = at, data };
 
     public static IEnumerable<object> Of(PlantModel model)
     {

@@ -108,7 +108,7 @@ public sealed class GovernedPlant : IAsyncLifetime
     }
 
     public static object Event(string id, string source, string type, string subject, DateTimeOffset at, object data, string site = Site) =>
-        new { id, source, type, site, subject, occurredAt = at, data };
+        new { specversion = "1.0", id, source, type, site, subject, time = at, data };
 
     /// <summary>Waits for background work (a consumer, a projection, the ledger) to make something true, with room for a loaded machine.</summary>
     public static async Task<T> UntilAsync<T>(string what, Func<Task<T?>> probe, TimeSpan? patience = null) where T : struct

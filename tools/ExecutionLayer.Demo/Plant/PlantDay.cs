@@ -43,7 +43,7 @@ public sealed partial class PlantDay(Cast cast, PlantClock clock, ApproverBridge
     }
 
     private static object Event(string id, string source, string type, string subject, DateTimeOffset at, object data) =>
-        new { id, source, type, site = Site, subject, occurredAt = at, data };
+        new { specversion = "1.0", id, source, type, site = Site, subject, time = at, data };
 
     /// <summary>Posts a batch to the intake as the plant's systems do, and says what it accepted.</summary>
     private async Task PostEventsAsync(CancellationToken ct, params object[] events)

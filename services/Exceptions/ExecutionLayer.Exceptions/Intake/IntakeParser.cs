@@ -1,43 +1,121 @@
+using System.Net.Mime;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.Http;
+using CloudNative.CloudEvents.SystemTextJson;
 using ExecutionLayer.ServiceDefaults.Input;
 
 namespace ExecutionLayer.Exceptions.Intake;
 
 /// <summary>
-/// Turns one element of a posted batch into an <see cref="IntakeEvent"/> or says precisely why not.
-/// Each event is judged alone, so one bad event never costs the others.
+/// Turns one posted event into an <see cref="IntakeEvent"/> or says precisely why not. The envelope is
+/// CloudEvents 1.0, read by the CloudNative.CloudEvents SDK; on top of it the intake needs
+/// <c>subject</c>, <c>time</c> (the occurrence time) and the <c>site</c> extension attribute, a known
+/// <c>type</c>, and JSON data that fits the type. Each event is judged alone, so one bad event never
+/// costs the others.
 /// </summary>
 public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
 {
+    /// <summary>The plant the event happened at: a CloudEvents extension attribute, since the spec has none.</summary>
+    public static readonly CloudEventAttribute Site = CloudEventAttribute.CreateExtension("site", CloudEventAttributeType.String);
 
+    private static readonly CloudEventAttribute[] Extensions = [Site];
+    private static readonly JsonEventFormatter Formatter = new();
+
+    public (IntakeEvent? Event, IntakeRejection? Rejection) Parse(PostedEvent posted) => posted switch
+    {
+        PostedEvent.InJson json => Parse(json.Element),
+        PostedEvent.InBinary binary => Parse(binary),
+        _ => throw new ArgumentOutOfRangeException(nameof(posted)),
+    };
+
+    /// <summary>An event in the CloudEvents JSON format (structured mode, or one element of a batch).</summary>
     public (IntakeEvent? Event, IntakeRejection? Rejection) Parse(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
-            return Reject("Not an event", "Each element of the batch must be a JSON object.");
+            return Reject("Not an event", "Each event must be a JSON object.");
         // Anything stored must be text PostgreSQL can hold, extra fields an ERP adds included; the typed data below holds each known field to its own limit.
         if (InputPolicy.Check(element, InputPolicy.FreeTextMax) is { } bad)
             return Refuse(new InputRefusal(bad.Path.TrimStart('.'), bad.Violation));
+        // The names clients of this intake used before it read CloudEvents proper: say what they are now.
+        if (element.TryGetProperty("occurredAt", out _))
+            return Reject("Not a CloudEvent", "'occurredAt' is not a CloudEvents attribute: send the occurrence time as 'time' (RFC 3339).", "occurredAt");
+        if (!element.TryGetProperty("specversion", out var version) || version.ValueKind != JsonValueKind.String)
+            return Reject("Missing attribute", "specversion is required: \"1.0\".", "specversion");
+        // The SDK refuses these too, but without saying which; the field is what a client needs to fix.
+        foreach (var required in (string[])["id", "source", "type"])
+            if (!element.TryGetProperty(required, out var value) || value.ValueKind == JsonValueKind.Null)
+                return Reject("Missing attribute", $"{required} is required (CloudEvents 1.0: id, source, specversion, type).", required);
 
-        var id = Text(element, "id");
-        var source = Text(element, "source");
-        var type = Text(element, "type");
-        var site = Text(element, "site");
-        var subject = Text(element, "subject");
-        if (id is null || source is null || type is null || site is null || subject is null)
-            return Reject("Missing attribute", "Every event needs string attributes id, source, type, site and subject.");
-        foreach (var (name, value) in new[] { ("id", id), ("subject", subject), ("site", site), ("type", type) })
+        CloudEvent cloudEvent;
+        try
+        {
+            cloudEvent = Formatter.ConvertFromJsonElement(element, Extensions);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        {
+            return Reject("Not a CloudEvent", e.Message);
+        }
+        return Judge(cloudEvent, dataChecked: true);
+    }
+
+    /// <summary>A binary-mode event: the attributes from its <c>ce-*</c> headers, the data from the body in its Content-Type.</summary>
+    public (IntakeEvent? Event, IntakeRejection? Rejection) Parse(PostedEvent.InBinary posted)
+    {
+        if (!posted.Attributes.TryGetValue("specversion", out var versionId) || CloudEventsSpecVersion.FromVersionId(versionId) is not { } version)
+            return Reject("Missing attribute", "ce-specversion is required: 1.0.", "specversion");
+        var cloudEvent = new CloudEvent(version, Extensions);
+        try
+        {
+            foreach (var (name, raw) in posted.Attributes)
+            {
+                if (name == CloudEventsSpecVersion.SpecVersionAttribute.Name) continue;
+                var value = HttpUtilities.DecodeHeaderValue(raw);
+                if (InputPolicy.Check(value, InputPolicy.FreeTextMax) is { } violation) return Refuse(new InputRefusal(name, violation));
+                cloudEvent.SetAttributeFromString(name, value);
+            }
+            if (posted.ContentType is { } contentType) cloudEvent.DataContentType = contentType;
+            Formatter.DecodeBinaryModeEventData(posted.Data, cloudEvent);
+        }
+        catch (JsonException e)
+        {
+            return Refuse(new InputRefusal("data", new(InputPolicy.Rules.MalformedJson, $"The body is not valid JSON: {Shorten(e.Message)}")), "Invalid data");
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
+        {
+            return Reject("Not a CloudEvent", e.Message);
+        }
+        return Judge(cloudEvent, dataChecked: false);
+    }
+
+    /// <param name="dataChecked">Whether the input policy has already been held to the data (with the rest of a JSON-format event).</param>
+    private (IntakeEvent?, IntakeRejection?) Judge(CloudEvent cloudEvent, bool dataChecked)
+    {
+        if (cloudEvent.SpecVersion.RequiredAttributes.FirstOrDefault(a => cloudEvent[a] is null) is { } missing)
+            return Reject("Missing attribute", $"{missing.Name} is required (CloudEvents 1.0: id, source, specversion, type).", missing.Name);
+        var id = cloudEvent.Id!;
+        var source = cloudEvent.Source!.OriginalString;
+        var type = cloudEvent.Type!;
+        if (cloudEvent.Subject is not { Length: > 0 } subject)
+            return Reject("Missing attribute", "subject is required: what the event is about, e.g. work-center/CNC-4.", "subject");
+        if (cloudEvent[Site] is not string { Length: > 0 } site)
+            return Reject("Missing attribute", "The site extension attribute is required: the plant the event happened at, e.g. OH-DAYTON.", "site");
+        foreach (var (name, value) in new[] { ("id", id), ("source", source), ("subject", subject), ("site", site), ("type", type) })
             if (InputPolicy.Check(value, InputPolicy.NameMax) is { } tooLong) return Refuse(new InputRefusal(name, tooLong));
-        if (!SourcePattern().IsMatch(source))
-            return Reject("Invalid source", "source must be 1–100 lower-case letters, digits or '-' (e.g. 'sap-oh', 'mes-cnc').");
+        if (!UriReference().IsMatch(source))
+            return Reject("Invalid source", "source is a URI-reference (RFC 3986), e.g. urn:ga-albany:mes:line-5, /ga-albany/mes or sap-oh; characters outside it are percent-encoded.", "source");
         if (!FactTypes.ByName.ContainsKey(type))
-            return Reject("Unknown type", $"'{Shorten(type)}' is not an operational event type; known: {string.Join(", ", FactTypes.ByName.Keys)}.");
+            return Reject("Unknown type", $"'{Shorten(type)}' is not an operational event type; known: {string.Join(", ", FactTypes.ByName.Keys)}.", "type");
         if (!knownSites.Contains(site))
-            return Reject("Unknown site", $"Site '{Shorten(site)}' is not configured.");
-        if (OccurredAt(element) is not { } occurredAt)
-            return Reject("Missing time", "occurredAt (or CloudEvents 'time') must be an ISO-8601 date-time with an offset.");
-        if (!element.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
-            return Reject("Missing data", $"A {type} event needs a 'data' object.");
+            return Reject("Unknown site", $"Site '{Shorten(site)}' is not configured.", "site");
+        if (cloudEvent.Time is not { } time)
+            return Reject("Missing time", "time is required: when the event occurred, an RFC 3339 timestamp with an offset.", "time");
+
+        var (data, refused) = DataOf(cloudEvent, type);
+        if (refused is not null) return (null, refused);
+        if (!dataChecked && InputPolicy.Check(data, InputPolicy.FreeTextMax) is { } bad)
+            return Refuse(new InputRefusal($"data{bad.Path}", bad.Violation));
 
         object fact;
         try
@@ -50,29 +128,66 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
             return Refuse(refusal with { Field = refusal.Field.Length == 0 ? "data" : $"data.{refusal.Field}" }, "Invalid data");
         }
         if (FactRules.Violation(fact) is { } violation)
-            return Reject("Invalid data", violation);
+            return Reject("Invalid data", violation, "data");
 
-        return (new IntakeEvent(id, source, type, site, subject, occurredAt, data.Clone(), fact), null);
+        return (new IntakeEvent(id, source, type, site, subject, time.ToUniversalTime(), data.Clone(), fact), null);
     }
 
-    private static (IntakeEvent?, IntakeRejection?) Reject(string title, string detail) => (null, new IntakeRejection(title, detail));
+    /// <summary>The data as a JSON object, honouring <c>datacontenttype</c>: JSON (application/json or a +json type, the default) is all the intake reads.</summary>
+    private static (JsonElement Data, IntakeRejection? Refused) DataOf(CloudEvent cloudEvent, string type)
+    {
+        var contentType = cloudEvent.DataContentType ?? "application/json";
+        if (!IsJson(contentType))
+            return (default, new IntakeRejection("Unsupported data content type",
+                $"datacontenttype '{Shorten(contentType)}': the intake reads JSON data (application/json or a +json type).", "datacontenttype"));
+        JsonElement data;
+        switch (cloudEvent.Data)
+        {
+            case JsonElement element:
+                data = element;
+                break;
+            // data_base64, or a binary-mode body in a +json type the formatter leaves as bytes.
+            case byte[] bytes:
+                try
+                {
+                    using var document = JsonDocument.Parse(bytes);
+                    data = document.RootElement.Clone();
+                }
+                catch (JsonException e)
+                {
+                    return (default, new IntakeRejection("Invalid data", $"data: not valid JSON: {Shorten(e.Message)}", "data", InputPolicy.Rules.MalformedJson));
+                }
+                break;
+            default:
+                return (default, new IntakeRejection("Missing data", $"A {type} event needs a 'data' object.", "data"));
+        }
+        return data.ValueKind == JsonValueKind.Object ? (data, null) : (default, new IntakeRejection("Missing data", $"A {type} event needs a 'data' object.", "data"));
+    }
+
+    private static bool IsJson(string contentType)
+    {
+        try
+        {
+            var media = new ContentType(contentType).MediaType;
+            return media.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static (IntakeEvent?, IntakeRejection?) Reject(string title, string detail, string? field = null) => (null, new IntakeRejection(title, detail, field));
 
     private static (IntakeEvent?, IntakeRejection?) Refuse(InputRefusal refusal, string title = InputRefusal.Title) =>
         (null, new IntakeRejection(title, $"{refusal.Field}: {refusal.Violation.Message}", refusal.Field, refusal.Violation.Rule));
 
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
-
-    private static DateTimeOffset? OccurredAt(JsonElement element)
-    {
-        foreach (var name in (string[])["occurredAt", "time"])
-            if (element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var at))
-                return at.ToUniversalTime();
-        return null;
-    }
-
     private static string Shorten(string s) => s.Length <= 60 ? s : s[..60] + "…";
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,99}$")]
-    private static partial Regex SourcePattern();
+    /// <summary>
+    /// The characters RFC 3986 allows in a URI-reference. Stricter than <see cref="Uri"/>, which takes spaces
+    /// and '|': the event's identity is derived from "source|id", so a source must never hold the separator.
+    /// </summary>
+    [GeneratedRegex(@"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")]
+    private static partial Regex UriReference();
 }

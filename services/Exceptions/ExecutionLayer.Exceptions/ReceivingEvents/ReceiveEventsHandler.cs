@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Messaging.Outbox;
@@ -18,7 +17,7 @@ public sealed class ReceiveEventsHandler(EventStore store, IntakeParser parser)
     public static Guid IntakeEventId(string source, string id) => DeterministicId.From($"intake|{source}|{id}");
 
     /// <param name="mayReportFor">Whether the caller may report for a site: a client of one plant cannot post another plant's events.</param>
-    public async Task<IntakeResponse> HandleAsync(IReadOnlyList<JsonElement> batch, EventMetadata metadata, Func<string, bool> mayReportFor, CancellationToken ct)
+    public async Task<IntakeResponse> HandleAsync(IReadOnlyList<PostedEvent> batch, EventMetadata metadata, Func<string, bool> mayReportFor, CancellationToken ct)
     {
         var results = new IntakeResult[batch.Count];
         var candidates = new List<(int Index, IntakeEvent Event, Guid EventId)>();
@@ -28,7 +27,8 @@ public sealed class ReceiveEventsHandler(EventStore store, IntakeParser parser)
             var (accepted, rejection) = parser.Parse(batch[i]);
             if (accepted is null)
             {
-                results[i] = new IntakeResult(i, TryText(batch[i], "id"), TryText(batch[i], "source"), IntakeStatus.Rejected,
+                var (id, source) = batch[i].Names;
+                results[i] = new IntakeResult(i, id, source, IntakeStatus.Rejected,
                     new IntakeProblem(rejection!.Title, rejection.Detail, Field: rejection.Field, Rule: rejection.Rule));
                 continue;
             }
@@ -82,7 +82,4 @@ public sealed class ReceiveEventsHandler(EventStore store, IntakeParser parser)
             }
         }
     }
-
-    private static string? TryText(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }
