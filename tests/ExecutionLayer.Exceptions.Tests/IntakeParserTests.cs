@@ -133,5 +133,9 @@ public sealed class IntakeParserTests
     public void Envelope_problems_are_named(string attribute, string json, string title) => Assert.Equal(title, Parse(Running(attribute, json)).Rejection!.Title);
 
     [Fact]
+    public void A_member_naming_who_acts_is_no_attribute_and_is_refused_as_an_unknown_field() =>
+        Assert.Equal(("onBehalfOf", "unknown-field"), Parse(Running("onBehalfOf", "\"mallory.other\"")) is { Rejection: { } r } ? (r.Field, r.Rule) : default);
+
+    [Fact]
     public void An_element_that_is_not_an_object_is_not_an_event() => Assert.Equal("Not an event", Parse("[1,2]").Rejection!.Title);
 }

@@ -16,9 +16,15 @@ public sealed record Answer(int Status, string? MediaType, string Text)
 
     public JsonElement Json => Text.Length == 0 ? default : JsonDocument.Parse(Text).RootElement.Clone();
 
-    public string? Rule => IsProblem && Json.TryGetProperty("rule", out var rule) ? rule.GetString() : null;
+    public string? Rule => Refusal is { } problem && problem.TryGetProperty("rule", out var rule) ? rule.GetString() : null;
 
-    public string? Field => IsProblem && Json.TryGetProperty("field", out var named) ? named.GetString() : null;
+    public string? Field => Refusal is { } problem && problem.TryGetProperty("field", out var named) ? named.GetString() : null;
+
+    /// <summary>The problem itself, or — for the intake's answer to a batch of one it took nothing of — that event's problem.</summary>
+    private JsonElement? Refusal => !IsProblem ? null
+        : Json.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Array && results.GetArrayLength() == 1
+            && results[0].TryGetProperty("problem", out var problem) && problem.ValueKind == JsonValueKind.Object ? problem
+        : Json;
 
     public override string ToString() => $"{Status} {MediaType} {(Text.Length > 400 ? Text[..400] + "…" : Text)}";
 }

@@ -51,7 +51,7 @@ public sealed class WhoActsTests(GovernedPlant plant, ITestOutputHelper output)
                     (path, body) = await route.Next();
                     continue;
                 }
-                var expected = member == "onBehalfOf" && actsFor ? (403, "act-on-behalf") : (400, "unknown-field");
+                var expected = member == "onBehalfOf" && actsFor ? (403, "act-on-behalf") : (route.RefusedWith, "unknown-field");
                 if ((named.Status, named.Rule) != expected) failures.Add($"{route.Key} naming {SomeoneElse} as {member}: expected {expected}, got {named}");
                 await plant.SettledAsync();
                 if (await plant.StoredAsync() != before) failures.Add($"{route.Key}: a request naming {SomeoneElse} as {member} was refused but stored something");

@@ -7,7 +7,8 @@ namespace ExecutionLayer.EndToEnd.Tests.Governing;
 
 /// <summary>One write route as a person (or machine) holding its scope uses it: a fresh, valid request each time, with whatever it needs made first.</summary>
 /// <param name="Records">Whether it stores an event (a re-delivery only resends a webhook).</param>
-public sealed record WriteRoute(string Method, string Template, Caller As, Func<Task<(string Path, object? Body)>> Next, bool Records = true)
+/// <param name="RefusedWith">The status of a refused body: 400, or 422 at the intake, which answers a batch it took nothing of with each event's problem in <c>results</c>.</param>
+public sealed record WriteRoute(string Method, string Template, Caller As, Func<Task<(string Path, object? Body)>> Next, bool Records = true, int RefusedWith = 400)
 {
     public string Key => $"{Method} {Template}";
 }
@@ -25,7 +26,7 @@ public sealed class WriteRoutes(GovernedPlant plant)
         {
             Event($"so-{Id()}", "sap-oh", "SalesOrderConfirmed", "sales-order/SO-X", DateTimeOffset.UtcNow,
                 new { orderId = $"SO-{Id()}", customer = "Acme Axles", item = "AXLE-40", quantity = 10, promiseDate = DateTimeOffset.UtcNow.AddDays(5), value = 1000, currency = "USD" }),
-        })),
+        }), RefusedWith: 422),
         new("POST", "/api/exceptions/{caseId}/approval-requests", plant.PlanningDesk, () => Body($"/api/exceptions/{plant.MachineCase}/approval-requests",
             new { requestId = Guid.NewGuid(), subjectType = "overtime", subjectId = $"{Site}/{Id()}", amount = 9_000m, currency = "USD", reason = "Recover the CNC-4 backlog" })),
         new("POST", "/api/approvals", plant.PlanningDesk, () => Body("/api/approvals", Overtime())),

@@ -10,7 +10,11 @@ public sealed class PlantEvents(string run)
     /// <summary>This run's mark on every id it makes.</summary>
     public string Run => run;
 
-    public sealed record IntakeEvent(string Id, string Source, string Type, string Site, string Subject, DateTimeOffset OccurredAt, object Data);
+    /// <summary>A CloudEvent in its structured JSON form, as the intake reads it.</summary>
+    public sealed record IntakeEvent(string Id, string Source, string Type, string Site, string Subject, DateTimeOffset Time, object Data)
+    {
+        public string Specversion => "1.0";
+    }
 
     /// <summary>One customer order on its way through a plant: what ERP and MES report about it in a shift.</summary>
     public IntakeEvent[] OrderSlice(int n, string site, Random random, DateTimeOffset now)

@@ -38,9 +38,13 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
         // Anything stored must be text PostgreSQL can hold, extra fields an ERP adds included; the typed data below holds each known field to its own limit.
         if (InputPolicy.Check(element, InputPolicy.FreeTextMax) is { } bad)
             return Refuse(new InputRefusal(bad.Path.TrimStart('.'), bad.Violation));
-        // The names clients of this intake used before it read CloudEvents proper: say what they are now.
-        if (element.TryGetProperty("occurredAt", out _))
-            return Reject("Not a CloudEvent", "'occurredAt' is not a CloudEvents attribute: send the occurrence time as 'time' (RFC 3339).", "occurredAt");
+        // The SDK refuses a member that cannot be an attribute name too, but without naming it; a body naming someone
+        // ("onBehalfOf") or the occurrence time as this intake called it before it read CloudEvents proper ("occurredAt") is refused here.
+        foreach (var member in element.EnumerateObject())
+            if (member.Name is not ("data" or "data_base64") && !AttributeName().IsMatch(member.Name))
+                return (null, new IntakeRejection("Not a CloudEvent", member.Name == "occurredAt"
+                    ? "'occurredAt' is not a CloudEvents attribute: send the occurrence time as 'time' (RFC 3339)."
+                    : $"'{Shorten(member.Name)}' is not a CloudEvents attribute name: lower-case letters and digits only.", member.Name, InputPolicy.Rules.UnknownField));
         if (!element.TryGetProperty("specversion", out var version) || version.ValueKind != JsonValueKind.String)
             return Reject("Missing attribute", "specversion is required: \"1.0\".", "specversion");
         // The SDK refuses these too, but without saying which; the field is what a client needs to fix.
@@ -190,4 +194,8 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
     /// </summary>
     [GeneratedRegex(@"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$")]
     private static partial Regex UriReference();
+
+    /// <summary>CloudEvents 1.0: attribute names are lower-case ASCII letters and digits.</summary>
+    [GeneratedRegex("^[a-z0-9]+$")]
+    private static partial Regex AttributeName();
 }
