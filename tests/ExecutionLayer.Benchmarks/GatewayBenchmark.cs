@@ -52,11 +52,14 @@ internal sealed class GatewayBenchmark(string connectionString, bool quick)
         using var viaGateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}/") };
         viaGateway.DefaultRequestHeaders.Add("X-Api-Key", key);
 
-        var created = await (await viaGateway.PostAsJsonAsync("/api/actions", new
+        using var creation = await viaGateway.PostAsJsonAsync("/api/actions", new
         {
             title = "Benchmark action", owner = "maint.lead", due = DateTimeOffset.UtcNow.AddDays(4), priority = "P2", site = "OH-DAYTON",
             department = "maintenance", kpis = new[] { "scrap-rate" }, perspective = "InternalProcess", requiredEvidence = "Text",
-        }, JsonDefaults.Options)).Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        }, JsonDefaults.Options);
+        if (!creation.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Creating the benchmark's action answered {(int)creation.StatusCode}: {await creation.Content.ReadAsStringAsync()}");
+        var created = await creation.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         var actionId = created.GetProperty("actionId").GetGuid();
 
         var batch = 0;
@@ -121,11 +124,20 @@ internal sealed class GatewayBenchmark(string connectionString, bool quick)
         data = new { kpi = $"k{i % 10}", value = i, unit = "%", measuredAt = DateTimeOffset.UtcNow },
     })];
 
+    private static string GatewayProject()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ExecutionLayer.sln"))) return Path.Combine(dir.FullName, "gateway", "ExecutionLayer.Gateway");
+        throw new InvalidOperationException($"No ExecutionLayer.sln above {AppContext.BaseDirectory}.");
+    }
+
     private WebApplicationFactory<T> Start<T>(int port, FreshVirtualHost vhost, Action<IWebHostBuilder> configure) where T : class
     {
         var factory = new WebApplicationFactory<T>().WithWebHostBuilder(web =>
         {
-            web.UseContentRoot(AppContext.BaseDirectory);
+            // The gateway's routes are its appsettings.json; the output directory holds whichever referenced
+            // project's appsettings.json the build copied last, so the gateway reads its own project's.
+            web.UseContentRoot(typeof(T) == typeof(GatewayMarker) ? GatewayProject() : AppContext.BaseDirectory);
             web.UseUrls($"http://127.0.0.1:{port}");
             web.UseSetting("ConnectionStrings:Postgres", connectionString);
             web.UseSetting("Gateway:SigningKey", SigningKey);
