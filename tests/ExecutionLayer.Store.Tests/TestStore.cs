@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using ExecutionLayer.Testing;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Subscriptions;
+
+namespace ExecutionLayer.Store.Tests;
+
+public sealed record Noted(string Text);
+
+/// <summary>A Marten store built as the services build theirs, in a database of its own, with a subscription that records what it is handed.</summary>
+public sealed class TestStore : IAsyncLifetime
+{
+    private readonly FreshDatabase _database = new();
+
+    public DocumentStore Store { get; private set; } = null!;
+    public Delivered Delivered { get; } = new();
+    public FreshDatabase Database => _database;
+    public const string Schema = "store_test";
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        Store = DocumentStore.For(options =>
+        {
+            options.Connection(_database.ConnectionString);
+            StoreConfiguration.Apply(options, Schema);
+            options.Events.Subscribe(Delivered);
+        });
+        await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Store.Dispose();
+        await _database.DisposeAsync();
+    }
+
+    /// <summary>The async daemon, running every subscription as a service's HotCold daemon does once it leads; stopped when disposed.</summary>
+    public async Task<IAsyncDisposable> StartDaemonAsync()
+    {
+        var daemon = await Store.BuildProjectionDaemonAsync();
+        await daemon.StartAllAsync();
+        return new Running(daemon);
+    }
+
+    public Task AppendAsync(string text) => StartStreamAsync(Guid.NewGuid(), text);
+
+    public async Task StartStreamAsync(Guid stream, string text)
+    {
+        await using var session = Store.LightweightSession();
+        session.Events.StartStream(stream, new Noted(text));
+        await session.SaveChangesAsync();
+    }
+
+    private sealed class Running(IProjectionDaemon daemon) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await daemon.StopAllAsync();
+            daemon.Dispose();
+        }
+    }
+}
+
+/// <summary>Records the text of every <see cref="Noted"/> a subscription page hands over, in the order handed.</summary>
+public sealed class Delivered : SubscriptionBase
+{
+    private readonly ConcurrentQueue<string> _texts = new();
+
+    public IReadOnlyList<string> Texts => [.. _texts];
+
+    public override Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
+    {
+        foreach (var e in page.Events)
+            if (e.Data is Noted noted) _texts.Enqueue(noted.Text);
+        return Task.FromResult(NullChangeListener.Instance);
+    }
+}
