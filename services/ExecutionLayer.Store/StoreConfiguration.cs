@@ -19,6 +19,7 @@ public static class StoreConfiguration
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.HeadersEnabled = true;
+        options.Storage.ExtendedSchemaObjects.Add(Inbox.InboxTable.In(schema));
         NothingSkipped.Pin(options);
     }
 }
