@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten;
+using Weasel.Core;
 
 namespace ExecutionLayer.Store;
 
@@ -14,12 +15,15 @@ public static class StoreConfiguration
     {
         options.DatabaseSchemaName = schema;
         options.Events.DatabaseSchemaName = schema;
+        // The JSON the ledger, the audit feed and timer payloads have always had: camelCase members, enums by name.
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
         // Quick appends: one round trip per batch and no sequence burned by a losing writer (measured, MARTEN.md).
         options.Events.AppendMode = EventAppendMode.Quick;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.HeadersEnabled = true;
         options.Storage.ExtendedSchemaObjects.Add(Inbox.InboxTable.In(schema));
+        options.Storage.ExtendedSchemaObjects.Add(Deadlines.DeadlinesTable.In(schema));
         NothingSkipped.Pin(options);
     }
 }
