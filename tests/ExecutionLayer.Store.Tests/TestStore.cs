@@ -64,17 +64,19 @@ public sealed class TestStore : IAsyncLifetime
     }
 }
 
-/// <summary>Records the text of every <see cref="Noted"/> a subscription page hands over, in the order handed.</summary>
+/// <summary>Records every <see cref="Noted"/> a subscription page hands over, in the order handed.</summary>
 public sealed class Delivered : SubscriptionBase
 {
-    private readonly ConcurrentQueue<string> _texts = new();
+    private readonly ConcurrentQueue<JasperFx.Events.IEvent> _events = new();
 
-    public IReadOnlyList<string> Texts => [.. _texts];
+    public IReadOnlyList<string> Texts => [.. _events.Select(e => ((Noted)e.Data).Text)];
+
+    public IReadOnlyList<JasperFx.Events.IEvent> Events => [.. _events];
 
     public override Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
         foreach (var e in page.Events)
-            if (e.Data is Noted noted) _texts.Enqueue(noted.Text);
+            if (e.Data is Noted) _events.Enqueue(e);
         return Task.FromResult(NullChangeListener.Instance);
     }
 }

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using JasperFx.Events;
+using Marten;
+
+namespace ExecutionLayer.Store.Metadata;
+
+/// <summary>
+/// Who and what caused the events a session appends. <see cref="Actor"/> is who sent it (the signed caller,
+/// or the service itself for timers and messages); <see cref="OnBehalfOf"/> the person a client acted for;
+/// <see cref="TraceParent"/> the W3C trace the append happened in, so the outbox can continue that trace when
+/// it publishes later. Correlation and causation are Marten's own metadata; the rest travel as event headers,
+/// which the ledger and the one-trace guarantee read back from every event, also in subscription pages.
+/// </summary>
+public sealed record Provenance(
+    string? CorrelationId = null,
+    string? CausationId = null,
+    string? Actor = null,
+    string? OnBehalfOf = null,
+    string? Site = null,
+    string? TraceParent = null)
+{
+    public static Provenance None { get; } = new();
+
+    internal const string ActorHeader = "actor";
+    internal const string OnBehalfOfHeader = "on-behalf-of";
+    internal const string SiteHeader = "site";
+    internal const string TraceParentHeader = "traceparent";
+
+    /// <summary>What a stored event says caused it.</summary>
+    public static Provenance Of(IEvent e) => new(
+        e.CorrelationId, e.CausationId, Header(e, ActorHeader), Header(e, OnBehalfOfHeader), Header(e, SiteHeader), Header(e, TraceParentHeader));
+
+    // Headers come back from the database as JSON elements, and from the appending session as the strings set.
+    private static string? Header(IEvent e, string name) => e.GetHeader(name) switch
+    {
+        string text => text,
+        JsonElement { ValueKind: JsonValueKind.String } element => element.GetString(),
+        _ => null,
+    };
+}
+
+public static class ProvenanceSession
+{
+    /// <summary>Stamps every event this session appends from here on with <paramref name="provenance"/>.</summary>
+    public static IDocumentSession Record(this IDocumentSession session, Provenance provenance)
+    {
+        session.CorrelationId = provenance.CorrelationId;
+        session.CausationId = provenance.CausationId;
+        Set(session, Provenance.ActorHeader, provenance.Actor);
+        Set(session, Provenance.OnBehalfOfHeader, provenance.OnBehalfOf);
+        Set(session, Provenance.SiteHeader, provenance.Site);
+        Set(session, Provenance.TraceParentHeader, provenance.TraceParent);
+        return session;
+    }
+
+    private static void Set(IDocumentSession session, string name, string? value)
+    {
+        if (value is not null) session.SetHeader(name, value);
+    }
+}

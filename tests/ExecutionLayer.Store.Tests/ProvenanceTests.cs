@@ -1,0 +1,46 @@
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Testing;
+
+namespace ExecutionLayer.Store.Tests;
+
+/// <summary>Every event says who caused it and in which trace: read back from the stream, and in the pages a subscription (the outbox) is handed.</summary>
+public sealed class ProvenanceTests : IAsyncLifetime
+{
+    private readonly TestStore _store = new();
+
+    public Task InitializeAsync() => _store.InitializeAsync();
+    public Task DisposeAsync() => _store.DisposeAsync();
+
+    private static readonly Provenance RelayedGrant = new(
+        CorrelationId: "c0ffee00c0ffee00c0ffee00c0ffee00", CausationId: "msg-7f3a", Actor: "approvals-bridge", OnBehalfOf: "p.manager",
+        Site: "OH-DAYTON", TraceParent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+
+    [Fact]
+    public async Task An_event_appended_for_a_person_by_a_relaying_client_says_who_sent_it_for_whom_where_and_in_which_trace()
+    {
+        var stream = Guid.NewGuid();
+        await using (var session = _store.Store.LightweightSession())
+        {
+            session.Record(RelayedGrant).Events.StartStream(stream, new Noted("overtime granted"));
+            await session.SaveChangesAsync();
+        }
+
+        await using var query = _store.Store.QuerySession();
+        Assert.Equal(RelayedGrant, Provenance.Of(Assert.Single(await query.Events.FetchStreamAsync(stream))));
+    }
+
+    [Fact]
+    public async Task A_subscription_page_carries_the_same_provenance_and_an_event_without_any_carries_none()
+    {
+        await using var daemon = await _store.StartDaemonAsync();
+        await using (var session = _store.Store.LightweightSession())
+        {
+            session.Record(RelayedGrant).Events.StartStream(Guid.NewGuid(), new Noted("overtime granted"));
+            await session.SaveChangesAsync();
+        }
+        await _store.AppendAsync("a fact with no one behind it");
+
+        await Eventually.TrueAsync(() => _store.Delivered.Events.Count == 2, "both events are delivered", TimeSpan.FromSeconds(60));
+        Assert.Equal([RelayedGrant, Provenance.None], _store.Delivered.Events.Select(Provenance.Of));
+    }
+}
