@@ -106,6 +106,24 @@ public sealed class ApprovalsApp(params (string Key, string Value)[] settings) :
         Bridge.WaitForAsync(w => w.Type == type && w.Data.GetProperty("approvalId").GetGuid() == approvalId
             && w.Data.GetProperty("recipient").GetProperty("approver").GetString() == approver, $"the {type} notice for {approver}");
 
+    /// <summary>Subscribes a receiver of the test's own to approval requests; returns the subscription's id.</summary>
+    public async Task<Guid> SubscribeAsync(WebhookReceiver receiver, string secret, string[]? sites = null) =>
+        (await PostAsync("/webhooks/subscriptions", new { url = receiver.Url, secret, eventTypes = new[] { "approval.requested" }, sites },
+            HttpStatusCode.Created)).GetProperty("subscriptionId").GetGuid();
+
+    /// <summary>Waits until the subscription's delivery of this request's notice is in the state <paramref name="match"/> looks for.</summary>
+    public async Task<JsonElement> DeliveryAsync(Guid subscription, Guid approvalId, Func<JsonElement, bool> match, string what)
+    {
+        JsonElement found = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            var list = await Client.GetFromJsonAsync<JsonElement>($"/webhooks/deliveries?subscriptionId={subscription}&approvalId={approvalId}");
+            found = list.EnumerateArray().FirstOrDefault(match);
+            return found.ValueKind != JsonValueKind.Undefined;
+        }, what);
+        return found;
+    }
+
     public static string TokenOf(ReceivedWebhook notice, string action) =>
         notice.Data.GetProperty("actions").GetProperty(action).GetProperty("token").GetString()!;
 

@@ -23,9 +23,7 @@ public sealed class WebhookCircuitTests : IAsyncLifetime
         var secret = StandardWebhooks.NewSecret();
         _broken = await WebhookReceiver.StartAsync(secret);
         _broken.AlwaysAnswer = 503;
-        var created = await _app.PostAsync("/webhooks/subscriptions",
-            new { url = _broken.Url, secret, eventTypes = new[] { "approval.requested" } }, HttpStatusCode.Created);
-        _subscription = created.GetProperty("subscriptionId").GetGuid();
+        _subscription = await _app.SubscribeAsync(_broken, secret);
     }
 
     public async Task DisposeAsync()
@@ -50,15 +48,6 @@ public sealed class WebhookCircuitTests : IAsyncLifetime
             "the bridge, another endpoint, receiving the second notice while the broken endpoint's circuit is open");
     }
 
-    private async Task<JsonElement> DeliveryToBrokenAsync(Guid approvalId, Func<JsonElement, bool> match)
-    {
-        JsonElement found = default;
-        await Eventually.TrueAsync(async () =>
-        {
-            var list = await _app.Client.GetFromJsonAsync<JsonElement>($"/webhooks/deliveries?subscriptionId={_subscription}&approvalId={approvalId}");
-            found = list.EnumerateArray().FirstOrDefault(match);
-            return found.ValueKind != JsonValueKind.Undefined;
-        }, $"the broken endpoint's delivery of {approvalId}");
-        return found;
-    }
+    private Task<JsonElement> DeliveryToBrokenAsync(Guid approvalId, Func<JsonElement, bool> match) =>
+        _app.DeliveryAsync(_subscription, approvalId, match, $"the broken endpoint's delivery of {approvalId}");
 }

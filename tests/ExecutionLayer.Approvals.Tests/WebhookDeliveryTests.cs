@@ -18,9 +18,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await _app.InitializeAsync();
         var secret = StandardWebhooks.NewSecret();
         _flaky = await WebhookReceiver.StartAsync(secret);
-        var created = await _app.PostAsync("/webhooks/subscriptions",
-            new { url = _flaky.Url, secret, eventTypes = new[] { "approval.requested" }, sites = new[] { "OH-DAYTON" } }, HttpStatusCode.Created);
-        _subscription = created.GetProperty("subscriptionId").GetGuid();
+        _subscription = await _app.SubscribeAsync(_flaky, secret, sites: ["OH-DAYTON"]);
     }
 
     public async Task DisposeAsync()
@@ -29,15 +27,10 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
+    /// <summary>The delivery in full (with its attempts), once it is in <paramref name="status"/>.</summary>
     private async Task<JsonElement> DeliveryAsync(Guid approvalId, string status)
     {
-        JsonElement found = default;
-        await Eventually.TrueAsync(async () =>
-        {
-            var list = await _app.Client.GetFromJsonAsync<JsonElement>($"/webhooks/deliveries?subscriptionId={_subscription}&approvalId={approvalId}");
-            found = list.EnumerateArray().FirstOrDefault(d => d.GetProperty("status").GetString() == status);
-            return found.ValueKind != JsonValueKind.Undefined;
-        }, $"a {status} delivery");
+        var found = await _app.DeliveryAsync(_subscription, approvalId, d => d.GetProperty("status").GetString() == status, $"a {status} delivery");
         return await _app.Client.GetFromJsonAsync<JsonElement>($"/webhooks/deliveries/{found.GetProperty("deliveryId").GetGuid()}");
     }
 

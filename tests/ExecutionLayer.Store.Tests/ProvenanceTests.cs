@@ -30,6 +30,25 @@ public sealed class ProvenanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_s_provenance_is_the_signed_caller_and_the_person_it_relays_for()
+    {
+        var bridge = new ExecutionLayer.ServiceDefaults.Identity.Caller("approvals-bridge", new HashSet<string> { "act-on-behalf" }, ["OH-DAYTON"])
+        {
+            OnBehalfOf = "p.manager",
+        };
+        var stream = Guid.NewGuid();
+        await using (var session = _store.Store.LightweightSession())
+        {
+            session.Record(Provenance.Of(bridge, causationId: "msg-7f3a", site: "OH-DAYTON")).Events.StartStream(stream, new Noted("overtime granted"));
+            await session.SaveChangesAsync();
+        }
+
+        await using var query = _store.Store.QuerySession();
+        var stored = Provenance.Of(Assert.Single(await query.Events.FetchStreamAsync(stream)));
+        Assert.Equal(("approvals-bridge", "p.manager", "msg-7f3a", "OH-DAYTON"), (stored.Actor, stored.OnBehalfOf, stored.CausationId, stored.Site));
+    }
+
+    [Fact]
     public async Task A_subscription_page_carries_the_same_provenance_and_an_event_without_any_carries_none()
     {
         await using var daemon = await _store.StartDaemonAsync();

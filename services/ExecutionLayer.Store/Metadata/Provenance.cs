@@ -21,6 +21,10 @@ public sealed record Provenance(
 {
     public static Provenance None { get; } = new();
 
+    /// <summary>What a request's appends record: the caller the gateway signed, and the person it acts for — never a name from the body.</summary>
+    public static Provenance Of(ServiceDefaults.Identity.Caller caller, string? causationId, string? site = null) =>
+        new(CausationId: causationId, Actor: caller.Actor, OnBehalfOf: caller.OnBehalfOf, Site: site);
+
     internal const string ActorHeader = "actor";
     internal const string OnBehalfOfHeader = "on-behalf-of";
     internal const string SiteHeader = "site";
