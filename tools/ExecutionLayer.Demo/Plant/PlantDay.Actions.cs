@@ -70,6 +70,10 @@ public sealed partial class PlantDay
         await PostEventsAsync(ct,
             Event("kpi-scrap-w49", "mes-qms", "KpiMeasured", "kpi/scrap-rate", At(11, 18), new { kpi = "scrap-rate", value = 1.4m, unit = "%", measuredAt = At(11, 18) }),
             Event("kpi-otd-w49", "sap-oh", "KpiMeasured", "kpi/on-time-delivery", At(11, 18), new { kpi = "on-time-delivery", value = 90.5m, unit = "%", measuredAt = At(11, 18) }));
+        // The readings reach the actions service over the bus, and a window is judged on what it holds when the
+        // window ends: the plant's clock moves on only once they are there, as a plant's day would have given them time.
+        await ReadingArrivedAsync("scrap-rate", At(11, 18), ct);
+        await ReadingArrivedAsync("on-time-delivery", At(11, 18), ct);
 
         var verified = _record.ScrapRateAction.At("verifiedAt").GetDateTimeOffset();
         await MoveToAsync(verified.AddDays(14).AddHours(1), "The 14-day verification windows end", ct);
@@ -94,6 +98,11 @@ public sealed partial class PlantDay
     }
 
     private async Task<JsonElement> ActionAsync(Guid actionId, CancellationToken ct) => (await cast.Manager.GetAsync($"/api/actions/{actionId}", ct)).At("state");
+
+    private Task<JsonElement> ReadingArrivedAsync(string kpi, DateTimeOffset measuredAt, CancellationToken ct) =>
+        Waiting.UntilAsync($"the {kpi} reading of {measuredAt:ddd d MMM} in the actions service", async () =>
+            await cast.Manager.GetAsync($"/api/kpis/{Site}/{kpi}", ct) is { } view && view.At("latestAt").ValueKind == JsonValueKind.String
+                && view.At("latestAt").GetDateTimeOffset() >= measuredAt ? view : null, ct);
 
     /// <summary>The action once its verification window has been judged (<c>movedKpis</c> true or false).</summary>
     private Task<JsonElement> JudgedAsync(JsonElement action, CancellationToken ct) =>
