@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ExecutionLayer.Approvals.Webhooks;
 using ExecutionLayer.Contracts.Approvals;
 using ExecutionLayer.Contracts.Audit;
 using ExecutionLayer.ServiceDefaults.Json;
@@ -23,6 +24,7 @@ public sealed class ApprovalsApp(params (string Key, string Value)[] settings) :
     private readonly FreshVirtualHost _vhost = new();
     private WebApplicationFactory<Program> _factory = null!;
     private SignedClients _people = null!;
+    private readonly List<WebhookReceiver> _receivers = [];
 
     public FreshDatabase Database { get; } = new();
     public HttpClient Client { get; private set; } = null!;
@@ -40,24 +42,35 @@ public sealed class ApprovalsApp(params (string Key, string Value)[] settings) :
         Bus = await new BusProbe(_vhost.Settings).Discard<DomainEventRecorded>()
             .Listen<ApprovalGranted>().Listen<ApprovalRejected>().Listen<ApprovalExpired>().Listen<ApprovalWithdrawn>().Listen<ApprovalRefused>().StartAsync();
         Bridge = await WebhookReceiver.StartAsync(BridgeSecret);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-        {
-            web.UseEnvironment("Development");
-            web.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
-            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
-            foreach (var (key, value) in _vhost.Configuration) web.UseSetting(key, value);
-            web.UseSetting("Approvals:Tokens:Key", "approvals-test-token-key");
-            web.UseSetting("Approvals:PublicBaseUrl", "http://approvals.test");
-            web.UseSetting("Approvals:Webhooks:MaxAttempts", "3");
-            web.UseSetting("Approvals:Webhooks:RetryBaseDelay", "00:00:00.050");
-            web.UseSetting("Approvals:Webhooks:BreakDuration", "00:00:01");
-            web.UseSetting("Approvals:Webhooks:PollInterval", "00:00:00.050");
-            foreach (var (key, value) in settings) web.UseSetting(key, value);
-            web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
-        });
+        _factory = Instance();
         Client = _factory.CreateDefaultClient(new GatewaySigningHandler());
         _people = new SignedClients(handler => _factory.CreateDefaultClient(handler));
         await SetUpPlantAsync();
+    }
+
+    /// <summary>The service as configured for this test, on its database and vhost: another instance each time it is called.</summary>
+    private WebApplicationFactory<Program> Instance() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+    {
+        web.UseEnvironment("Development");
+        web.UseSetting("ConnectionStrings:Postgres", Database.ConnectionString);
+        web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
+        foreach (var (key, value) in _vhost.Configuration) web.UseSetting(key, value);
+        web.UseSetting("Approvals:Tokens:Key", "approvals-test-token-key");
+        web.UseSetting("Approvals:PublicBaseUrl", "http://approvals.test");
+        web.UseSetting("Approvals:Webhooks:MaxAttempts", "3");
+        web.UseSetting("Approvals:Webhooks:RetryBaseDelay", "00:00:00.050");
+        web.UseSetting("Approvals:Webhooks:BreakDuration", "00:00:01");
+        web.UseSetting("Approvals:Webhooks:PollInterval", "00:00:00.050");
+        foreach (var (key, value) in settings) web.UseSetting(key, value);
+        web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+    });
+
+    /// <summary>A second instance of the service beside the first, as a scaled-out deployment runs it; started before it returns.</summary>
+    public WebApplicationFactory<Program> StartAnotherInstance()
+    {
+        var another = Instance();
+        _ = another.Server; // the test server (and the service's background work) starts on first use
+        return another;
     }
 
     public async Task DisposeAsync()
@@ -65,6 +78,7 @@ public sealed class ApprovalsApp(params (string Key, string Value)[] settings) :
         Client.Dispose();
         _people.Dispose();
         await _factory.DisposeAsync();
+        foreach (var receiver in _receivers) await receiver.DisposeAsync();
         await Bridge.DisposeAsync();
         await Bus.DisposeAsync();
         await _vhost.DisposeAsync();
@@ -106,10 +120,16 @@ public sealed class ApprovalsApp(params (string Key, string Value)[] settings) :
         Bridge.WaitForAsync(w => w.Type == type && w.Data.GetProperty("approvalId").GetGuid() == approvalId
             && w.Data.GetProperty("recipient").GetProperty("approver").GetString() == approver, $"the {type} notice for {approver}");
 
-    /// <summary>Subscribes a receiver of the test's own to approval requests; returns the subscription's id.</summary>
-    public async Task<Guid> SubscribeAsync(WebhookReceiver receiver, string secret, string[]? sites = null) =>
-        (await PostAsync("/webhooks/subscriptions", new { url = receiver.Url, secret, eventTypes = new[] { "approval.requested" }, sites },
-            HttpStatusCode.Created)).GetProperty("subscriptionId").GetGuid();
+    /// <summary>A receiver of the test's own, subscribed to approval requests (of these sites only); stopped with the app.</summary>
+    public async Task<OwnReceiver> OwnReceiverAsync(string[]? sites = null)
+    {
+        var secret = StandardWebhooks.NewSecret();
+        var receiver = await WebhookReceiver.StartAsync(secret);
+        _receivers.Add(receiver);
+        var subscribed = await PostAsync("/webhooks/subscriptions", new { url = receiver.Url, secret, eventTypes = new[] { "approval.requested" }, sites },
+            HttpStatusCode.Created);
+        return new OwnReceiver(this, receiver, subscribed.GetProperty("subscriptionId").GetGuid());
+    }
 
     /// <summary>Waits until the subscription's delivery of this request's notice is in the state <paramref name="match"/> looks for.</summary>
     public async Task<JsonElement> DeliveryAsync(Guid subscription, Guid approvalId, Func<JsonElement, bool> match, string what)
@@ -152,4 +172,16 @@ public sealed class ApprovalsApp(params (string Key, string Value)[] settings) :
         Assert.True(response.StatusCode == expected, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
+}
+
+/// <summary>A test's own webhook receiver and its subscription, with the way to find its deliveries.</summary>
+public sealed record OwnReceiver(ApprovalsApp App, WebhookReceiver Receiver, Guid Subscription)
+{
+    /// <summary>The delivery of this request's notice to this receiver, once <paramref name="match"/> holds for it.</summary>
+    public Task<JsonElement> DeliveryAsync(Guid approvalId, Func<JsonElement, bool> match, string what) =>
+        App.DeliveryAsync(Subscription, approvalId, match, what);
+
+    /// <summary>The delivery of this request's notice to this receiver, once it is in <paramref name="status"/>.</summary>
+    public Task<JsonElement> DeliveryAsync(Guid approvalId, string status) =>
+        DeliveryAsync(approvalId, d => d.GetProperty("status").GetString() == status, $"a {status} delivery of {approvalId}");
 }

@@ -14,40 +14,33 @@ namespace ExecutionLayer.Approvals.Tests;
 public sealed class WebhookCircuitTests : IAsyncLifetime
 {
     private readonly ApprovalsApp _app = new(("Approvals:Webhooks:BreakDuration", "00:05:00"));
-    private WebhookReceiver _broken = null!;
-    private Guid _subscription;
+    private OwnReceiver _broken = null!;
 
     public async Task InitializeAsync()
     {
         await _app.InitializeAsync();
-        var secret = StandardWebhooks.NewSecret();
-        _broken = await WebhookReceiver.StartAsync(secret);
-        _broken.AlwaysAnswer = 503;
-        _subscription = await _app.SubscribeAsync(_broken, secret);
+        _broken = await _app.OwnReceiverAsync();
+        _broken.Receiver.AlwaysAnswer = 503;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _broken.DisposeAsync();
-        await _app.DisposeAsync();
-    }
+    public Task DisposeAsync() => _app.DisposeAsync();
 
     [Fact]
     public async Task An_endpoint_failing_every_attempt_has_its_circuit_opened_and_its_next_notice_waits_without_an_attempt()
     {
         var first = await DeliveryToBrokenAsync(await _app.RequestOvertimeAsync(), d => d.GetProperty("status").GetString() == "dead");
         Assert.Equal((3, "HTTP 503"), (first.GetProperty("attempts").GetInt32(), first.GetProperty("lastError").GetString()));
-        Assert.Equal(3, _broken.Requests);
+        Assert.Equal(3, _broken.Receiver.Requests);
 
         var second = await _app.RequestOvertimeAsync();
 
         var waiting = await DeliveryToBrokenAsync(second, d => d.GetProperty("lastError").GetString() is { } e && e.Contains("circuit is open", StringComparison.Ordinal));
         Assert.Equal(("pending", 0), (waiting.GetProperty("status").GetString(), waiting.GetProperty("attempts").GetInt32()));
-        Assert.Equal(3, _broken.Requests);
+        Assert.Equal(3, _broken.Receiver.Requests);
         await _app.Bridge.WaitForAsync(w => w.Type == "approval.requested" && w.Data.GetProperty("approvalId").GetGuid() == second,
             "the bridge, another endpoint, receiving the second notice while the broken endpoint's circuit is open");
     }
 
     private Task<JsonElement> DeliveryToBrokenAsync(Guid approvalId, Func<JsonElement, bool> match) =>
-        _app.DeliveryAsync(_subscription, approvalId, match, $"the broken endpoint's delivery of {approvalId}");
+        _broken.DeliveryAsync(approvalId, match, $"the broken endpoint's delivery of {approvalId}");
 }

@@ -10,40 +10,35 @@ namespace ExecutionLayer.Approvals.Tests;
 public sealed class WebhookDeliveryTests : IAsyncLifetime
 {
     private readonly ApprovalsApp _app = new();
-    private WebhookReceiver _flaky = null!;
-    private Guid _subscription;
+    private OwnReceiver _own = null!;
+
+    private WebhookReceiver Flaky => _own.Receiver;
 
     public async Task InitializeAsync()
     {
         await _app.InitializeAsync();
-        var secret = StandardWebhooks.NewSecret();
-        _flaky = await WebhookReceiver.StartAsync(secret);
-        _subscription = await _app.SubscribeAsync(_flaky, secret, sites: ["OH-DAYTON"]);
+        _own = await _app.OwnReceiverAsync(sites: ["OH-DAYTON"]);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _flaky.DisposeAsync();
-        await _app.DisposeAsync();
-    }
+    public Task DisposeAsync() => _app.DisposeAsync();
 
     /// <summary>The delivery in full (with its attempts), once it is in <paramref name="status"/>.</summary>
     private async Task<JsonElement> DeliveryAsync(Guid approvalId, string status)
     {
-        var found = await _app.DeliveryAsync(_subscription, approvalId, d => d.GetProperty("status").GetString() == status, $"a {status} delivery");
+        var found = await _own.DeliveryAsync(approvalId, status);
         return await _app.Client.GetFromJsonAsync<JsonElement>($"/webhooks/deliveries/{found.GetProperty("deliveryId").GetGuid()}");
     }
 
     [Fact]
     public async Task A_receiver_failing_twice_gets_the_notice_on_the_third_attempt_with_every_attempt_logged()
     {
-        _flaky.FailFirst = 2;
+        Flaky.FailFirst = 2;
 
         var approvalId = await _app.RequestOvertimeAsync();
 
         var delivered = await DeliveryAsync(approvalId, "delivered");
         Assert.Equal([503, 503, 204], delivered.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("statusCode").GetInt32()));
-        var received = Assert.Single(_flaky.Received);
+        var received = Assert.Single(Flaky.Received);
         Assert.True(received.SignatureValid);
         Assert.Equal(approvalId, received.Data.GetProperty("approvalId").GetGuid());
     }
@@ -51,21 +46,21 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_receiver_that_keeps_failing_gets_the_notice_dead_lettered_and_it_can_be_re_driven()
     {
-        _flaky.AlwaysAnswer = 500;
+        Flaky.AlwaysAnswer = 500;
         var approvalId = await _app.RequestOvertimeAsync();
 
         var dead = await DeliveryAsync(approvalId, "dead");
         Assert.Equal(3, dead.GetProperty("delivery").GetProperty("attempts").GetInt32());
         Assert.Equal("HTTP 500", dead.GetProperty("delivery").GetProperty("lastError").GetString());
 
-        _flaky.AlwaysAnswer = null;
+        Flaky.AlwaysAnswer = null;
         await Task.Delay(TimeSpan.FromSeconds(1.1)); // let the endpoint's circuit close
         var deliveryId = dead.GetProperty("delivery").GetProperty("deliveryId").GetGuid();
         Assert.Equal(HttpStatusCode.Accepted, (await _app.Client.PostAsync($"/webhooks/deliveries/{deliveryId}/redeliver", null)).StatusCode);
 
         var delivered = await DeliveryAsync(approvalId, "delivered");
         Assert.Equal(4, delivered.GetProperty("delivery").GetProperty("attempts").GetInt32());
-        var message = Assert.Single(_flaky.Received);
+        var message = Assert.Single(Flaky.Received);
         Assert.Equal($"msg_{deliveryId:N}", message.Id);
         Assert.True(message.SignatureValid);
     }
@@ -73,7 +68,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_receiver_refusing_the_message_outright_gets_it_dead_lettered_without_retries()
     {
-        _flaky.AlwaysAnswer = 410;
+        Flaky.AlwaysAnswer = 410;
 
         var dead = await DeliveryAsync(await _app.RequestOvertimeAsync(), "dead");
 
@@ -88,13 +83,13 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         var dayton = await _app.RequestOvertimeAsync();
 
         await DeliveryAsync(dayton, "delivered");
-        Assert.All(_flaky.Received, w => Assert.Equal("OH-DAYTON", w.Data.GetProperty("site").GetString()));
+        Assert.All(Flaky.Received, w => Assert.Equal("OH-DAYTON", w.Data.GetProperty("site").GetString()));
     }
 
     [Fact]
     public async Task Redelivering_a_delivery_still_pending_is_a_conflict()
     {
-        _flaky.AlwaysAnswer = 503;
+        Flaky.AlwaysAnswer = 503;
         var approvalId = await _app.RequestOvertimeAsync();
         var dead = await DeliveryAsync(approvalId, "dead");
         var deliveryId = dead.GetProperty("delivery").GetProperty("deliveryId").GetGuid();

@@ -40,6 +40,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>While set, answer every request with this status.</summary>
     public int? AlwaysAnswer { get; set; }
 
+    /// <summary>While set, hold every request this long before answering (a slow receiver).</summary>
+    public TimeSpan? AnswerAfter { get; set; }
+
     public int Requests => _requests;
 
     public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
@@ -73,6 +76,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var count = Interlocked.Increment(ref _requests);
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
+        if (AnswerAfter is { } delay) await Task.Delay(delay);
         if (AlwaysAnswer is { } status) { http.Response.StatusCode = status; return; }
         if (count <= FailFirst) { http.Response.StatusCode = 503; return; }
 

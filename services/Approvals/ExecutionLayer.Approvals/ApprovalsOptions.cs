@@ -44,8 +44,13 @@ public sealed record WebhookOptions
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How long a claimed delivery is ours before another instance may take it over (we died mid-send).</summary>
-    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claimed delivery stays ours without renewal. The sender renews it every third of this
+    /// while the delivery's attempts and backoff run, so it bounds only how soon another instance takes
+    /// over the deliveries of one that died mid-send — not how long a delivery may take.
+    /// </summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Deliveries one instance has in flight at once.</summary>
     public int Concurrency { get; init; } = 8;
 }

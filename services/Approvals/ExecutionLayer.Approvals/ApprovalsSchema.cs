@@ -38,6 +38,7 @@ internal static class ApprovalsSchema
             body text NOT NULL, status text NOT NULL DEFAULT 'pending', attempts int NOT NULL DEFAULT 0, next_attempt_at timestamptz NOT NULL DEFAULT now(),
             lease_until timestamptz NULL, created_at timestamptz NOT NULL DEFAULT now(), delivered_at timestamptz NULL, last_error text NULL);
         ALTER TABLE {s}.webhook_deliveries ADD COLUMN IF NOT EXISTS budget_from int NOT NULL DEFAULT 0;
+        ALTER TABLE {s}.webhook_deliveries ADD COLUMN IF NOT EXISTS claimed_by uuid NULL;
         CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON {s}.webhook_deliveries (next_attempt_at) WHERE status IN ('pending', 'sending');
         CREATE INDEX IF NOT EXISTS webhook_deliveries_subscription ON {s}.webhook_deliveries (subscription_id, status, created_at);
         CREATE TABLE IF NOT EXISTS {s}.webhook_attempts (

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using ExecutionLayer.EventSourcing;
 using Npgsql;
@@ -10,7 +11,8 @@ namespace ExecutionLayer.Approvals.Webhooks;
 /// <summary>
 /// Sends pending deliveries. A delivery is claimed with a short lease committed at once — never held
 /// in an open transaction while the HTTP call runs, which would pause every subscription on the
-/// server (xmin) — so another instance takes it over if this one dies mid-send. Retries, the circuit
+/// server (xmin) — and renewed while its attempts run, so another instance takes it over soon after
+/// this one dies mid-send, and never while this one is still at it. Retries, the circuit
 /// and each attempt's signature and log are the <see cref="DeliveryClient"/>'s; a delivery that exhausts its attempts, or that the endpoint refuses outright (4xx), is
 /// dead-lettered and waits to be re-driven by API. While an endpoint's circuit is open its deliveries
 /// wait without spending attempts.
@@ -23,28 +25,56 @@ public sealed class WebhookSender(EventStore store, IHttpClientFactory http, App
 {
     private readonly string _s = store.Schema.Value;
 
+    // Which claims are this process's: a lease another instance took over after ours ran out is not renewed by us.
+    private readonly Guid _instance = Guid.NewGuid();
+    private readonly ConcurrentDictionary<Guid, byte> _sending = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var renewing = RenewLeasesAsync(stoppingToken);
+        await SendDueAsync(stoppingToken);
+        await renewing;
+    }
+
+    /// <summary>
+    /// Claims due deliveries while fewer than <see cref="WebhookOptions.Concurrency"/> are in flight and
+    /// sends each beside the polling: one slow or failing receiver's attempts and backoff hold its own
+    /// deliveries, never the next receiver's.
+    /// </summary>
+    private async Task SendDueAsync(CancellationToken stoppingToken)
+    {
+        var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
+            running.RemoveAll(t => t.IsCompleted);
+            var free = options.Webhooks.Concurrency - running.Count;
             try
             {
-                var claimed = await ClaimAsync(stoppingToken);
-                await Task.WhenAll(claimed.Select(d => SendAsync(d, stoppingToken)));
-                if (claimed.Count > 0) continue;
+                if (free > 0)
+                {
+                    var claimed = await ClaimAsync(free, stoppingToken);
+                    running.AddRange(claimed.Select(d => SendAsync(d, stoppingToken)));
+                    if (claimed.Count == free) continue;
+                }
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
                 logger.LogWarning(e, "Webhook delivery polling failed; retrying");
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
             await Task.Delay(options.Webhooks.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+        // Deliveries in flight give themselves back as they see the stop.
+        await Task.WhenAll(running);
     }
 
-    private async Task<List<Claimed>> ClaimAsync(CancellationToken ct)
+    private async Task<List<Claimed>> ClaimAsync(int limit, CancellationToken ct)
     {
         await using var command = store.DataSource.CreateCommand($"""
-            UPDATE {_s}.webhook_deliveries d SET status = 'sending', lease_until = now() + $1
+            UPDATE {_s}.webhook_deliveries d SET status = 'sending', lease_until = now() + $1, claimed_by = $3
             FROM {_s}.webhook_subscriptions s
             WHERE s.subscription_id = d.subscription_id AND d.delivery_id IN (
                 SELECT delivery_id FROM {_s}.webhook_deliveries
@@ -53,7 +83,8 @@ public sealed class WebhookSender(EventStore store, IHttpClientFactory http, App
             RETURNING d.delivery_id, d.attempts, d.budget_from, d.body, s.url, s.secret
             """);
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = options.Webhooks.Lease, NpgsqlDbType = NpgsqlDbType.Interval });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = options.Webhooks.Concurrency });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = _instance });
         var claimed = new List<Claimed>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -61,7 +92,67 @@ public sealed class WebhookSender(EventStore store, IHttpClientFactory http, App
         return claimed;
     }
 
+    /// <summary>
+    /// Every third of the lease, extends the leases of the deliveries this process is sending. A
+    /// renewal that fails (the database unreachable) is tried again at the next tick; should the lease
+    /// run out meanwhile, another instance may send the same delivery too — at least once, under the
+    /// same webhook id, which receivers deduplicate on.
+    /// </summary>
+    private async Task RenewLeasesAsync(CancellationToken ct)
+    {
+        using var ticks = new PeriodicTimer(options.Webhooks.Lease / 3);
+        try
+        {
+            while (await ticks.WaitForNextTickAsync(ct))
+            {
+                var sending = _sending.Keys.ToArray();
+                if (sending.Length > 0) await RenewAsync(sending, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping: deliveries in flight are given back as they are cancelled.
+        }
+    }
+
+    private async Task RenewAsync(Guid[] sending, CancellationToken ct)
+    {
+        try
+        {
+            await using var command = store.DataSource.CreateCommand($"""
+                UPDATE {_s}.webhook_deliveries SET lease_until = now() + $1
+                WHERE delivery_id = ANY($2) AND status = 'sending' AND claimed_by = $3
+                """);
+            command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = options.Webhooks.Lease, NpgsqlDbType = NpgsqlDbType.Interval });
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = sending });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = _instance });
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning(e, "Renewing the leases of {Count} webhook deliveries in flight failed; retrying at the next tick", sending.Length);
+        }
+    }
+
     private async Task SendAsync(Claimed claimed, CancellationToken ct)
+    {
+        _sending[claimed.Id] = 0;
+        try
+        {
+            await AttemptAsync(claimed, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // The outcome could not be written: the lease runs out and the delivery is sent again, under the same id.
+            logger.LogWarning(e, "Recording the outcome of webhook delivery {Delivery} failed; it will be retried", claimed.Id);
+        }
+        finally
+        {
+            _sending.TryRemove(claimed.Id, out _);
+        }
+    }
+
+    private async Task AttemptAsync(Claimed claimed, CancellationToken ct)
     {
         var delivery = new DeliveryInFlight(claimed.Id, claimed.Secret, claimed.Body, claimed.Attempts, claimed.BudgetFrom, ct);
         using var request = new HttpRequestMessage(HttpMethod.Post, claimed.Url) { Content = new StringContent(claimed.Body, Encoding.UTF8, "application/json") };
