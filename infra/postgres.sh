@@ -56,7 +56,7 @@ start() {
   el_as postgres "$PG_BIN/pg_ctl" -D "$EL_PG_DIR/data" -l "$EL_PG_DIR/server.log" -w -t 60 start >/dev/null \
     || { tail -20 "$EL_PG_DIR/server.log" >&2; el_die "PostgreSQL did not start"; }
   for _ in $(seq 1 60); do pg_ready && break; sleep 0.5; done
-  pg_ready || el_die "PostgreSQL is not accepting connections on port $EL_PG_PORT"
+  pg_ready || { tail -20 "$EL_PG_DIR/server.log" >&2; el_die "PostgreSQL is not accepting connections on port $EL_PG_PORT"; }
   admin_psql <<SQL
 ALTER ROLE postgres PASSWORD '$EL_PG_ADMIN_PASSWORD';
 SELECT 'CREATE ROLE "$EL_PG_USER" LOGIN CREATEDB CREATEROLE'

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using ExecutionLayer.Testing;
 
 namespace ExecutionLayer.Harness;
@@ -38,7 +36,9 @@ public sealed class PrivateServers : IAsyncDisposable
     public static async Task<PrivateServers> StartAsync()
     {
         // Root's checkout may be closed to the server users, so the data lives under /var/tmp as env.sh does it.
-        var servers = new PrivateServers($"/var/tmp/executionlayer-private-{Guid.NewGuid():N}"[..48], LoopbackPort.Free(), FreeRabbitBase());
+        var servers = new PrivateServers($"/var/tmp/executionlayer-private-{Guid.NewGuid():N}"[..48], LoopbackPort.Free(),
+            // RabbitMQ takes four ports from its base: AMQP, distribution, epmd and the management API.
+            LoopbackPort.FreeRun(4));
         try
         {
             await Task.WhenAll(servers.InfraAsync("postgres.sh", "start"), servers.InfraAsync("rabbitmq.sh", "start"));
@@ -79,31 +79,6 @@ public sealed class PrivateServers : IAsyncDisposable
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"infra/{script} {string.Join(' ', arguments)} exited {process.ExitCode}:\n{await output}\n{await errors}");
-    }
-
-    /// <summary>RabbitMQ takes four ports from its base: AMQP, distribution, epmd and the management API.</summary>
-    private static int FreeRabbitBase()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var candidate = Random.Shared.Next(20_000, 30_000);
-            if (Enumerable.Range(candidate, 4).All(IsFree)) return candidate;
-        }
-        throw new InvalidOperationException("No four free consecutive loopback ports for RabbitMQ.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     public async ValueTask DisposeAsync()

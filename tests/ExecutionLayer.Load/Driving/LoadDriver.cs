@@ -21,8 +21,9 @@ public static class LoadDriver
         var started = 0;
         for (var n = 0; n < plan.Count && clock.Elapsed < plan.Duration && !ct.IsCancellationRequested; n++)
         {
-            var due = TimeSpan.FromSeconds(n / plan.Rate);
-            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct);
+            // Read the clock once: between a comparison and a second reading the wait can turn negative.
+            var wait = TimeSpan.FromSeconds(n / plan.Rate) - clock.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
             await slots.WaitAsync(ct);
             var number = n;
             started++;
