@@ -13,7 +13,8 @@ public sealed class ProvenanceTests : IAsyncLifetime
 
     private static readonly Provenance RelayedGrant = new(
         CorrelationId: "c0ffee00c0ffee00c0ffee00c0ffee00", CausationId: "msg-7f3a", Actor: "approvals-bridge", OnBehalfOf: "p.manager",
-        Site: "OH-DAYTON", TraceParent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        Site: "OH-DAYTON", TraceParent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        OccurredAt: new DateTimeOffset(2026, 11, 23, 13, 40, 0, TimeSpan.Zero).AddTicks(1234567));
 
     [Fact]
     public async Task An_event_appended_for_a_person_by_a_relaying_client_says_who_sent_it_for_whom_where_and_in_which_trace()

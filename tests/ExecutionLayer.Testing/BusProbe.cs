@@ -12,6 +12,7 @@ public sealed class BusProbe(RabbitMqSettings settings) : IAsyncDisposable
 {
     private readonly List<Action<IRabbitMqReceiveEndpointConfigurator>> _listeners = [];
     private readonly ConcurrentQueue<object> _received = new();
+    private readonly ConcurrentQueue<(object Message, Guid? MessageId)> _deliveries = new();
     private IBusControl? _bus;
 
     public BusProbe Listen<T>() where T : class
@@ -19,6 +20,7 @@ public sealed class BusProbe(RabbitMqSettings settings) : IAsyncDisposable
         _listeners.Add(endpoint => endpoint.Handler<T>(context =>
         {
             _received.Enqueue(context.Message);
+            _deliveries.Enqueue((context.Message, context.MessageId));
             return Task.CompletedTask;
         }));
         return this;
@@ -59,6 +61,10 @@ public sealed class BusProbe(RabbitMqSettings settings) : IAsyncDisposable
         });
 
     public IReadOnlyList<T> Received<T>() => [.. _received.OfType<T>()];
+
+    /// <summary>Every delivery of this type with the message id it came under, repeats included, in arrival order.</summary>
+    public IReadOnlyList<(T Message, Guid? MessageId)> Deliveries<T>() =>
+        [.. _deliveries.Where(d => d.Message is T).Select(d => ((T)d.Message, d.MessageId))];
 
     public async Task<T> WaitForAsync<T>(Func<T, bool> match, string what, TimeSpan? timeout = null)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using JasperFx.Events;
 using Marten;
@@ -8,7 +9,8 @@ namespace ExecutionLayer.Store.Metadata;
 /// Who and what caused the events a session appends. <see cref="Actor"/> is who sent it (the signed caller,
 /// or the service itself for timers and messages); <see cref="OnBehalfOf"/> the person a client acted for;
 /// <see cref="TraceParent"/> the W3C trace the append happened in, so the outbox can continue that trace when
-/// it publishes later. Correlation and causation are Marten's own metadata; the rest travel as event headers,
+/// it publishes later; <see cref="OccurredAt"/> when it happened on the service's domain clock (the plant's
+/// day, which a development clock may have moved), beside the database's recording time. Correlation and causation are Marten's own metadata; the rest travel as event headers,
 /// which the ledger and the one-trace guarantee read back from every event, also in subscription pages.
 /// </summary>
 public sealed record Provenance(
@@ -17,7 +19,8 @@ public sealed record Provenance(
     string? Actor = null,
     string? OnBehalfOf = null,
     string? Site = null,
-    string? TraceParent = null)
+    string? TraceParent = null,
+    DateTimeOffset? OccurredAt = null)
 {
     public static Provenance None { get; } = new();
 
@@ -29,10 +32,21 @@ public sealed record Provenance(
     internal const string OnBehalfOfHeader = "on-behalf-of";
     internal const string SiteHeader = "site";
     internal const string TraceParentHeader = "traceparent";
+    internal const string OccurredAtHeader = "occurred-at";
 
     /// <summary>What a stored event says caused it.</summary>
     public static Provenance Of(IEvent e) => new(
-        e.CorrelationId, e.CausationId, Header(e, ActorHeader), Header(e, OnBehalfOfHeader), Header(e, SiteHeader), Header(e, TraceParentHeader));
+        e.CorrelationId, e.CausationId, Header(e, ActorHeader), Header(e, OnBehalfOfHeader), Header(e, SiteHeader), Header(e, TraceParentHeader),
+        When(e));
+
+    private static DateTimeOffset? When(IEvent e) => e.GetHeader(OccurredAtHeader) switch
+    {
+        // Marten reads a header that looks like a date back as a DateTime in the machine's zone: the instant is what counts.
+        DateTime { Kind: DateTimeKind.Unspecified } at => new DateTimeOffset(at, TimeSpan.Zero),
+        DateTime at => new DateTimeOffset(at),
+        DateTimeOffset at => at,
+        _ => Header(e, OccurredAtHeader) is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind) : null,
+    };
 
     // Headers come back from the database as JSON elements, and from the appending session as the strings set.
     private static string? Header(IEvent e, string name) => e.GetHeader(name) switch
@@ -54,6 +68,7 @@ public static class ProvenanceSession
         Set(session, Provenance.OnBehalfOfHeader, provenance.OnBehalfOf);
         Set(session, Provenance.SiteHeader, provenance.Site);
         Set(session, Provenance.TraceParentHeader, provenance.TraceParent);
+        Set(session, Provenance.OccurredAtHeader, provenance.OccurredAt?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
         return session;
     }
 

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using ExecutionLayer.Contracts.Audit;
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Metadata;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Subscriptions;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace ExecutionLayer.Messaging.Outbox;
+
+/// <summary>
+/// Turns a stored Marten event into the integration events (from contracts/) other services react to.
+/// Domain events stay private; only what this returns is a public promise. Most events map to none.
+/// </summary>
+public interface IEventMapper
+{
+    IEnumerable<object> Map(IEvent stored);
+}
+
+/// <summary>How far a source's audit feed is numbered, committed in the transaction that moves the outbox's progress.</summary>
+public sealed record OutboxSequence(string Id, long Sequence);
+
+/// <summary>
+/// Marten's events table is the outbox: this subscription, run by the async daemon (on one node at a
+/// time under HotCold), publishes every stored event to the audit feed and the mapped integration
+/// events to their consumers, a whole page in flight at once. Marten commits the page's progress only
+/// when this returns, so it returns only once the broker has confirmed every message; a crash in
+/// between hands the page over again, re-published under the same message ids and audit numbers, which
+/// consumers' inboxes absorb.
+/// </summary>
+/// <remarks>
+/// The audit feed's sequence is dense per source (1, 2, 3…) so that a missing number proves a loss.
+/// Marten's sequence is not — a rolled-back append burns its numbers — so the outbox keeps its own,
+/// in an <see cref="OutboxSequence"/> document written with the progress.
+/// </remarks>
+public sealed class EventOutbox : SubscriptionBase
+{
+    public const string SourceHeader = "el-source";
+    public const string SequenceHeader = "el-sequence";
+    public const string CorrelationHeader = "el-correlation-id";
+    public const string TraceParentHeader = "el-traceparent";
+
+    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(5);
+
+    private readonly IBus _bus;
+    private readonly IEventMapper[] _mappers;
+    private readonly EventOutboxOptions _options;
+    private readonly ILogger<EventOutbox> _logger;
+
+    public EventOutbox(IBus bus, IEnumerable<IEventMapper> mappers, EventOutboxOptions options, ILogger<EventOutbox> logger)
+    {
+        (_bus, _mappers, _options, _logger) = (bus, mappers.ToArray(), options, logger);
+        Name = NameFor(options.Service);
+    }
+
+    public static string NameFor(string service) => $"outbox-{service}";
+
+    public override async Task<IChangeListener> ProcessEventsAsync(
+        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
+    {
+        var numbered = await operations.LoadAsync<OutboxSequence>(_options.Service, ct) ?? new OutboxSequence(_options.Service, 0);
+        var serializer = operations.DocumentStore.Options.Serializer();
+        var sequence = numbered.Sequence;
+        var messages = new List<Outgoing>(page.Events.Count * 2);
+        foreach (var e in page.Events)
+        {
+            sequence++;
+            var provenance = Provenance.Of(e);
+            var audit = new DomainEventRecorded(_options.Service, sequence, e.Id, e.Sequence, e.StreamKey ?? e.StreamId.ToString(),
+                e.AggregateTypeName ?? "", e.Version, e.EventTypeName,
+                // Every event type is at its first schema version until the type-alias registry (issue #21) maps later ones.
+                SchemaVersion: 1,
+                serializer.ToJson(e.Data), provenance.CorrelationId, provenance.CausationId, provenance.Actor, provenance.Site,
+                provenance.OccurredAt ?? e.Timestamp, e.Timestamp, provenance.OnBehalfOf);
+            messages.Add(new Outgoing(audit, typeof(DomainEventRecorded), DeterministicId.For(_options.Service, e.Id, 0), sequence, provenance));
+
+            var slot = 0;
+            foreach (var mapper in _mappers)
+                foreach (var message in mapper.Map(e))
+                    messages.Add(new Outgoing(message, message.GetType(), DeterministicId.For(_options.Service, e.Id, ++slot), sequence, provenance));
+        }
+
+        await PublishConfirmedAsync(messages, ct);
+        if (_options.AfterConfirmBeforeProgress is { } hook) await hook([.. messages.Select(m => m.MessageId)]);
+        operations.Store(numbered with { Sequence = sequence });
+        _logger.LogDebug("Published {Count} messages for {Events} events up to audit sequence {Sequence}", messages.Count, page.Events.Count, sequence);
+        return NullChangeListener.Instance;
+    }
+
+    /// <summary>
+    /// Publishes the page until the broker has confirmed all of it. A failure (the broker away, the audit
+    /// feed's queue not bound yet) is waited out here, with growing pauses, rather than thrown: the page
+    /// must not be skipped, and what the daemon does with a subscription that keeps throwing is its own
+    /// policy, not ours to depend on.
+    /// </summary>
+    private async Task PublishConfirmedAsync(List<Outgoing> messages, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Task.WhenAll(messages.Select(m => PublishAsync(m, ct)));
+                return;
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                var wait = TimeSpan.FromMilliseconds(Math.Min(LongestWait.TotalMilliseconds, 50 * Math.Pow(2, attempt)));
+                _logger.LogWarning(e, "Publishing {Count} messages failed (attempt {Attempt}); trying again in {Wait}", messages.Count, attempt, wait);
+                await Task.Delay(wait, ct);
+            }
+        }
+    }
+
+    private Task PublishAsync(Outgoing m, CancellationToken ct)
+    {
+        // Published under the trace of the request that stored it, so the consumer's work joins that trace.
+        using var trace = TraceContext.Continue(m.Provenance.TraceParent, "outbox publish", ActivityKind.Producer);
+        return _bus.Publish(m.Message, m.Type, Pipe.Execute<PublishContext>(context =>
+        {
+            context.MessageId = m.MessageId;
+            // The audit feed must never be dropped for want of a queue (audit not deployed yet): as
+            // mandatory, an unroutable message fails the publish and the page is tried again.
+            if (m.Message is DomainEventRecorded && context.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
+            context.Headers.Set(SourceHeader, _options.Service);
+            context.Headers.Set(SequenceHeader, m.Sequence);
+            if (m.Provenance.CorrelationId is { } correlation) context.Headers.Set(CorrelationHeader, correlation);
+            if (m.Provenance.TraceParent is { } traceParent) context.Headers.Set(TraceParentHeader, traceParent);
+        }), ct);
+    }
+
+    private sealed record Outgoing(object Message, Type Type, Guid MessageId, long Sequence, Provenance Provenance);
+}
+
+public sealed record EventOutboxOptions
+{
+    /// <summary>The source name in the audit feed and in message ids ("approvals", "exceptions", …).</summary>
+    public required string Service { get; init; }
+
+    /// <summary>Fault injection for the kill-safety tests: runs after the broker confirmed a page, before its progress commits.</summary>
+    internal Func<IReadOnlyList<Guid>, Task>? AfterConfirmBeforeProgress { get; init; }
+}
