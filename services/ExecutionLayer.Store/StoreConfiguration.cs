@@ -24,6 +24,7 @@ public static class StoreConfiguration
         options.Events.MetadataConfig.HeadersEnabled = true;
         options.Storage.ExtendedSchemaObjects.Add(Inbox.InboxTable.In(schema));
         options.Storage.ExtendedSchemaObjects.Add(Deadlines.DeadlinesTable.In(schema));
+        options.Storage.ExtendedSchemaObjects.Add(Intake.IntakeKeysTable.In(schema));
         NothingSkipped.Pin(options);
     }
 }
