@@ -11,7 +11,8 @@ namespace ExecutionLayer.Store;
 /// </summary>
 public static class StoreConfiguration
 {
-    public static void Apply(StoreOptions options, string schema)
+    /// <param name="types">The service's event types under their stable names; nothing else may be appended.</param>
+    public static void Apply(StoreOptions options, string schema, Types.EventTypes types)
     {
         options.DatabaseSchemaName = schema;
         options.Events.DatabaseSchemaName = schema;
@@ -25,6 +26,7 @@ public static class StoreConfiguration
         options.Storage.ExtendedSchemaObjects.Add(Inbox.InboxTable.In(schema));
         options.Storage.ExtendedSchemaObjects.Add(Deadlines.DeadlinesTable.In(schema));
         options.Storage.ExtendedSchemaObjects.Add(Intake.IntakeKeysTable.In(schema));
+        types.ApplyTo(options);
         NothingSkipped.Pin(options);
     }
 }

@@ -68,17 +68,17 @@ public sealed class NothingSkippedTests(ITestOutputHelper output) : IAsyncLifeti
     public void A_store_built_with_either_setting_that_skips_live_gaps_is_refused()
     {
         var evidenceOff = new StoreOptions();
-        StoreConfiguration.Apply(evidenceOff, TestStore.Schema);
+        StoreConfiguration.Apply(evidenceOff, TestStore.Schema, TestEvents.Registered());
         evidenceOff.Projections.UseTransactionEvidenceForGapSkipping = false;
         Assert.Contains("UseTransactionEvidenceForGapSkipping", Assert.Throws<InvalidOperationException>(() => NothingSkipped.Verify(evidenceOff)).Message);
 
         var capped = new StoreOptions();
-        StoreConfiguration.Apply(capped, TestStore.Schema);
+        StoreConfiguration.Apply(capped, TestStore.Schema, TestEvents.Registered());
         capped.Projections.SkipStaleGapsDespiteLiveTransactionsAfter = TimeSpan.FromSeconds(2);
         Assert.Contains("SkipStaleGapsDespiteLiveTransactionsAfter", Assert.Throws<InvalidOperationException>(() => NothingSkipped.Verify(capped)).Message);
 
         var pinned = new StoreOptions();
-        StoreConfiguration.Apply(pinned, TestStore.Schema);
+        StoreConfiguration.Apply(pinned, TestStore.Schema, TestEvents.Registered());
         NothingSkipped.Verify(pinned);
     }
 }

@@ -72,12 +72,14 @@ public sealed class OutboxTests : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(_vhost.Configuration);
         builder.Services.AddExecutionLayerBus(builder.Configuration);
         builder.Services.AddSingleton<IEventMapper, SharedNotes>();
+        var types = TestEvents.Registered();
+        builder.Services.AddSingleton(types);
         if (afterConfirmBeforeProgress is not null)
             builder.Services.AddSingleton(new EventOutboxOptions { Service = Service, AfterConfirmBeforeProgress = afterConfirmBeforeProgress });
         builder.Services.AddMarten(options =>
             {
                 options.Connection(_database.ConnectionString);
-                StoreConfiguration.Apply(options, Schema);
+                StoreConfiguration.Apply(options, Schema, types);
             })
             .AddEventOutbox(Service)
             .ApplyAllDatabaseChangesOnStartup()
@@ -120,7 +122,7 @@ public sealed class OutboxTests : IAsyncLifetime
         Assert.Equal(DeterministicId.For(Service, shared.Id, 1), Assert.Single(other.Deliveries<NoteShared>()).MessageId);
 
         var entry = audit[0].Message;
-        Assert.Equal((Service, "noted", first.StreamId.ToString(), 1L, first.Sequence), (entry.Source, entry.EventType, entry.StreamId, entry.StreamVersion, entry.GlobalPosition));
+        Assert.Equal((Service, TestEvents.NotedName, first.StreamId.ToString(), 1L, first.Sequence), (entry.Source, entry.EventType, entry.StreamId, entry.StreamVersion, entry.GlobalPosition));
         Assert.Equal(("case-cnc-4", "msg-7f3a", "approvals-bridge", "p.manager", "OH-DAYTON"), (entry.CorrelationId, entry.CausationId, entry.Actor, entry.OnBehalfOf, entry.Site));
         Assert.Equal(grant.OccurredAt, entry.OccurredAt);
         Assert.Contains("\"text\":\"CNC-4 down\"", entry.Payload, StringComparison.Ordinal);

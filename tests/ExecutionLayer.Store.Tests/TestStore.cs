@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ExecutionLayer.Store.Types;
 using ExecutionLayer.Testing;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -8,6 +9,14 @@ using Marten.Subscriptions;
 namespace ExecutionLayer.Store.Tests;
 
 public sealed record Noted(string Text);
+
+/// <summary>The test events under their stable names, as a service registers its own.</summary>
+public static class TestEvents
+{
+    public const string NotedName = "plant.noted";
+
+    public static EventTypes Registered() => new EventTypes().Register<Noted>(NotedName);
+}
 
 /// <summary>A Marten store built as the services build theirs, in a database of its own, with a subscription that records what it is handed.</summary>
 public sealed class TestStore : IAsyncLifetime
@@ -25,7 +34,7 @@ public sealed class TestStore : IAsyncLifetime
         Store = DocumentStore.For(options =>
         {
             options.Connection(_database.ConnectionString);
-            StoreConfiguration.Apply(options, Schema);
+            StoreConfiguration.Apply(options, Schema, TestEvents.Registered());
             options.Events.Subscribe(Delivered);
         });
         await Store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();

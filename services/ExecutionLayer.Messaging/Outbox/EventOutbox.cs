@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ExecutionLayer.Contracts.Audit;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Types;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
@@ -48,12 +49,13 @@ public sealed class EventOutbox : SubscriptionBase
 
     private readonly IBus _bus;
     private readonly IEventMapper[] _mappers;
+    private readonly EventTypes _types;
     private readonly EventOutboxOptions _options;
     private readonly ILogger<EventOutbox> _logger;
 
-    public EventOutbox(IBus bus, IEnumerable<IEventMapper> mappers, EventOutboxOptions options, ILogger<EventOutbox> logger)
+    public EventOutbox(IBus bus, IEnumerable<IEventMapper> mappers, EventTypes types, EventOutboxOptions options, ILogger<EventOutbox> logger)
     {
-        (_bus, _mappers, _options, _logger) = (bus, mappers.ToArray(), options, logger);
+        (_bus, _mappers, _types, _options, _logger) = (bus, mappers.ToArray(), types, options, logger);
         Name = NameFor(options.Service);
     }
 
@@ -70,11 +72,10 @@ public sealed class EventOutbox : SubscriptionBase
         {
             sequence++;
             var provenance = Provenance.Of(e);
+            // The payload is the event as read, upcast to its type's current version: name and version are that type's.
+            var type = _types.NameOf(e.Data.GetType());
             var audit = new DomainEventRecorded(_options.Service, sequence, e.Id, e.Sequence, e.StreamKey ?? e.StreamId.ToString(),
-                e.AggregateTypeName ?? "", e.Version, e.EventTypeName,
-                // Every event type is at its first schema version until the type-alias registry (issue #21) maps later ones.
-                SchemaVersion: 1,
-                serializer.ToJson(e.Data), provenance.CorrelationId, provenance.CausationId, provenance.Actor, provenance.Site,
+                e.AggregateTypeName ?? "", e.Version, type.Name, type.SchemaVersion, serializer.ToJson(e.Data), provenance.CorrelationId, provenance.CausationId, provenance.Actor, provenance.Site,
                 provenance.OccurredAt ?? e.Timestamp, e.Timestamp, provenance.OnBehalfOf);
             messages.Add(new Outgoing(audit, typeof(DomainEventRecorded), DeterministicId.For(_options.Service, e.Id, 0), sequence, provenance));
 
