@@ -6,9 +6,9 @@ using ExecutionLayer.Audit.Reading;
 using ExecutionLayer.Audit.Recording;
 using ExecutionLayer.Audit.Signing;
 using ExecutionLayer.Audit.Verifying;
-using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.Messaging;
 using ExecutionLayer.ServiceDefaults;
+using ExecutionLayer.Store.Postgres;
 using MassTransit;
 
 namespace ExecutionLayer.Audit;
@@ -34,7 +34,7 @@ public static class AuditConfig
         builder.Services.AddSingleton<Timelines>();
         builder.Services.AddHostedService<CheckpointSigner>();
         builder.Services.AddReadinessCheck<PostgresHealthCheck>("postgres");
-        builder.Services.AddExceptionHandler<EventStoreProblemHandler>();
+        builder.Services.AddExceptionHandler<PostgresProblemHandler>();
         builder.Services.AddHttpClient(PointInTimeEndpoints.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
 
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<LedgerConsumer, LedgerConsumerDefinition>());

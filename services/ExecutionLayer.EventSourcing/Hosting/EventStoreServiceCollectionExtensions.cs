@@ -3,6 +3,7 @@ using ExecutionLayer.EventSourcing.Inbox;
 using ExecutionLayer.EventSourcing.Schema;
 using ExecutionLayer.EventSourcing.Types;
 using ExecutionLayer.ServiceDefaults;
+using ExecutionLayer.Store.Postgres;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -36,6 +37,7 @@ public static class EventStoreServiceCollectionExtensions
         services.AddReadinessCheck<PostgresHealthCheck>("postgres");
         services.AddReadinessCheck<SubscriptionsHealthCheck>("subscriptions");
         services.AddExceptionHandler<EventStoreProblemHandler>();
+        services.AddExceptionHandler<ExecutionLayer.Store.Postgres.PostgresProblemHandler>();
         return new EventStoreBuilder(services);
     }
 }

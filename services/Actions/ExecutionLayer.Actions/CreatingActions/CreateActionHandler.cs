@@ -1,6 +1,7 @@
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Sites;
 using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Actions.CreatingActions;

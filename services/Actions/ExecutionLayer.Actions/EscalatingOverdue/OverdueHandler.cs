@@ -4,6 +4,7 @@ using ExecutionLayer.Actions.Sites;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Deadlines;
 using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Postgres;
 
 namespace ExecutionLayer.Actions.EscalatingOverdue;
 

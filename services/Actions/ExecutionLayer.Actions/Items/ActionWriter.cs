@@ -1,6 +1,7 @@
 using ExecutionLayer.Actions.Sites;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Deadlines;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Actions.Items;

@@ -5,6 +5,7 @@ using ExecutionLayer.EventSourcing.Types;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Query;
+using ExecutionLayer.Store.Postgres;
 
 namespace ExecutionLayer.Actions.Kpis;
 

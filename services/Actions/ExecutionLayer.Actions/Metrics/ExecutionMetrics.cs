@@ -1,5 +1,6 @@
 using ExecutionLayer.Actions.ReadingActions;
 using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Actions.Metrics;

@@ -3,6 +3,7 @@ using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Query;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Actions.ReadingActions;

@@ -2,13 +2,14 @@ using System.ComponentModel.DataAnnotations;
 using ExecutionLayer.Actions.CreatingActions;
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Kpis;
+using ExecutionLayer.Actions.WorkingActions;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.ServiceDefaults.Correlation;
-using ExecutionLayer.Actions.WorkingActions;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Input;
+using ExecutionLayer.Store.Postgres;
 
 namespace ExecutionLayer.Actions.Reviews;
 

@@ -3,6 +3,7 @@ using ExecutionLayer.Actions.Kpis;
 using ExecutionLayer.Actions.ReadingActions;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Actions.Risk;

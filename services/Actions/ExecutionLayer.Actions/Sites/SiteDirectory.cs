@@ -1,5 +1,6 @@
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Actions.Sites;

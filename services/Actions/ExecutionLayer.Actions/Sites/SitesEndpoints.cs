@@ -2,6 +2,7 @@ using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Types;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.Store.Postgres;
 
 namespace ExecutionLayer.Actions.Sites;
 

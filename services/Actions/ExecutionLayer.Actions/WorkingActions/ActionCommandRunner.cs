@@ -5,6 +5,7 @@ using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.Store.Postgres;
 
 namespace ExecutionLayer.Actions.WorkingActions;
 

@@ -2,6 +2,7 @@ using ExecutionLayer.Approvals.Delegating;
 using ExecutionLayer.Approvals.Policies;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Approvals.People;

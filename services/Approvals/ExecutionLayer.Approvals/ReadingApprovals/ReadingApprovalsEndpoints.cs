@@ -2,6 +2,7 @@ using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Query;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Approvals.ReadingApprovals;

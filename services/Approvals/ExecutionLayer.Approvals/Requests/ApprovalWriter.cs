@@ -1,5 +1,6 @@
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Deadlines;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Approvals.Requests;

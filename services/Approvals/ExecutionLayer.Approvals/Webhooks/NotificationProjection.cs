@@ -5,6 +5,7 @@ using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Projections;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.ServiceDefaults.Json;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Approvals.Webhooks;

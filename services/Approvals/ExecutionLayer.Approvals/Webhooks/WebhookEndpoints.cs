@@ -4,6 +4,7 @@ using System.Text;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using ExecutionLayer.Audit.Ledger;
 using ExecutionLayer.Audit.Signing;
-using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Audit.Exporting;

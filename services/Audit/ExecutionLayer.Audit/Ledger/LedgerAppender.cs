@@ -2,7 +2,7 @@ using System.Text.Json;
 using ExecutionLayer.Audit.Recording;
 using ExecutionLayer.Audit.Signing;
 using ExecutionLayer.Contracts.Audit;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,5 +1,5 @@
-using ExecutionLayer.EventSourcing;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Audit.Ledger;

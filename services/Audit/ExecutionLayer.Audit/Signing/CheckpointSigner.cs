@@ -1,5 +1,5 @@
 using ExecutionLayer.Audit.Ledger;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Audit.Signing;

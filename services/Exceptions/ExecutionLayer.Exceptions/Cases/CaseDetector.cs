@@ -4,6 +4,7 @@ using ExecutionLayer.EventSourcing.Deadlines;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Messaging.Outbox;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Exceptions.Cases;

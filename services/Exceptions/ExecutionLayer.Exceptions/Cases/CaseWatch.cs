@@ -1,6 +1,7 @@
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Exceptions.Cases;

@@ -1,6 +1,7 @@
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Deadlines;
 using ExecutionLayer.Exceptions.Graph;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Exceptions.Cases;

@@ -1,5 +1,6 @@
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Exceptions.Intake;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Exceptions.Graph;

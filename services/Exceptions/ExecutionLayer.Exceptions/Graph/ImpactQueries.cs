@@ -1,5 +1,6 @@
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Exceptions.Graph;

@@ -2,6 +2,7 @@ using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Projections;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.Exceptions.Intake;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Exceptions.Graph;

@@ -2,6 +2,7 @@ using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Query;
+using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Exceptions.ReadingCases;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace ExecutionLayer.EventSourcing.Hosting;
+namespace ExecutionLayer.Store.Postgres;
 
 /// <summary>Ready only when the store's database answers a query.</summary>
 public sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace ExecutionLayer.EventSourcing.Hosting;
+namespace ExecutionLayer.Store.Postgres;
 
 public static class ServiceDataSource
 {

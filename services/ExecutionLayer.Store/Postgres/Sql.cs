@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace ExecutionLayer.EventSourcing;
+namespace ExecutionLayer.Store.Postgres;
 
 /// <summary>Positional-parameter helpers for a service's own statements, run in the caller's transaction.</summary>
 public static class Sql
