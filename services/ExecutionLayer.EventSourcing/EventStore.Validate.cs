@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.ServiceDefaults.Telemetry;
 
 namespace ExecutionLayer.EventSourcing;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Inbox;
+using ExecutionLayer.ServiceDefaults.Telemetry;
 using MassTransit;
 
 namespace ExecutionLayer.Messaging;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ExecutionLayer.Contracts.Audit;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.ServiceDefaults.Telemetry;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Types;
 using JasperFx.Events;

@@ -1,6 +1,7 @@
 using ExecutionLayer.Contracts.Audit;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Subscriptions;
+using ExecutionLayer.ServiceDefaults.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Npgsql;

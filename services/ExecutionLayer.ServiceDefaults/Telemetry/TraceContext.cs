@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace ExecutionLayer.EventSourcing;
+namespace ExecutionLayer.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// Carries a W3C trace across the places a request's work leaves its thread: an event stored now and
