@@ -44,8 +44,8 @@ public static class DeliveryClient
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = o.RetryBaseDelay,
-                // A Retry-After beyond the delivery's lease would let another instance take the delivery
-                // over while this one still waits to send it; the backoff stays ours.
+                // The backoff stays ours: a receiver's Retry-After could park a delivery, and one of the
+                // instance's sending slots, for as long as the receiver cares to name.
                 ShouldRetryAfterHeader = false,
             });
         pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
