@@ -122,7 +122,23 @@ public sealed class GovernedPlant : IAsyncLifetime
         }
     }
 
-    /// <summary>Every event every service stored, and every ledger entry: what a refused request must leave as it was.</summary>
+    /// <summary>
+    /// Every event any service stored, and every ledger entry, that requests whose correlation id starts with
+    /// <paramref name="correlationPrefix"/> caused: what refused requests must not leave. Counted by correlation, not
+    /// by totals, because work an earlier request set going (a consumer, a deadline) may still append at any time.
+    /// </summary>
+    public async Task<long> StoredByAsync(string correlationPrefix)
+    {
+        await using var connection = new NpgsqlConnection(_system.Database.AdminConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"""
+            SELECT {string.Join(" + ", new[] { "exceptions.events", "approvals.events", "actions.events", "audit.ledger" }.Select(table =>
+                $"(SELECT count(*) FROM {table} WHERE starts_with(correlation_id, $1) OR starts_with(causation_id, $1))"))}
+            """, connection) { Parameters = { new() { Value = correlationPrefix } } };
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), global::System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Every event every service stored, and every ledger entry: counted until they stop moving.</summary>
     public async Task<long> StoredAsync() =>
         await ScalarAsync("""
             SELECT (SELECT count(*) FROM exceptions.events) + (SELECT count(*) FROM approvals.events) + (SELECT count(*) FROM actions.events)
