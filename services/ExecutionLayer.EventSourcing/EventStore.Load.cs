@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 using ExecutionLayer.EventSourcing.Types;
 using Npgsql;
 

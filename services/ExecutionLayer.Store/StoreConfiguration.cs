@@ -20,6 +20,8 @@ public static class StoreConfiguration
         options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
         // Quick appends: one round trip per batch and no sequence burned by a losing writer (measured, MARTEN.md).
         options.Events.AppendMode = EventAppendMode.Quick;
+        // Streams keep the ids they have always had ("action-{id}", "policy-{id}"): the ledger, timers and links name them.
+        options.Events.StreamIdentity = StreamIdentity.AsString;
         options.Events.MetadataConfig.CorrelationIdEnabled = true;
         options.Events.MetadataConfig.CausationIdEnabled = true;
         options.Events.MetadataConfig.HeadersEnabled = true;

@@ -1,5 +1,5 @@
 using ExecutionLayer.Actions.Items;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 using static ExecutionLayer.Actions.Tests.Given;
 
 namespace ExecutionLayer.Actions.Tests;

@@ -53,8 +53,8 @@ public sealed class MinutesTests
     {
         var closedEvents = ReviewDecisions.Close(Meeting(), new Dictionary<Guid, AgendaAction>(), "plant.manager", Monday.AddDays(5));
         var closed = closedEvents.Aggregate(Meeting(), (s, e) => s.Evolve(e));
-        Assert.Throws<EventSourcing.Decisions.InvalidStateException>(() =>
+        Assert.Throws<Store.Decisions.InvalidStateException>(() =>
             ReviewDecisions.RecordDecision(closed, new ReviewDecision(Guid.NewGuid(), "late", Guid.NewGuid(), "x", Monday.AddDays(9), "y", Monday.AddDays(5))));
-        Assert.Throws<EventSourcing.Decisions.InvalidStateException>(() => ReviewDecisions.Close(closed, new Dictionary<Guid, AgendaAction>(), "plant.manager", Monday.AddDays(5)));
+        Assert.Throws<Store.Decisions.InvalidStateException>(() => ReviewDecisions.Close(closed, new Dictionary<Guid, AgendaAction>(), "plant.manager", Monday.AddDays(5)));
     }
 }

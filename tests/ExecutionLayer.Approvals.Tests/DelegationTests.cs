@@ -1,6 +1,6 @@
 using ExecutionLayer.Approvals.Delegating;
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 using static ExecutionLayer.Approvals.Tests.Overtime;
 
 namespace ExecutionLayer.Approvals.Tests;

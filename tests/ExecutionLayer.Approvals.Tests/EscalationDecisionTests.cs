@@ -1,5 +1,5 @@
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 using static ExecutionLayer.Approvals.Tests.Overtime;
 
 namespace ExecutionLayer.Approvals.Tests;

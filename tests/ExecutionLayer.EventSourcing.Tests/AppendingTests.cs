@@ -189,7 +189,7 @@ public sealed class AppendingTests(StoreFixture fixture) : IClassFixture<StoreFi
         await Store.AppendAsync(stream, "overtime", ExpectedVersion.NoStream, NewEvents.Of(Requested(stream)));
         await Store.DecideAsync<Overtime>(stream, ExpectedVersion.Any, s => Overtime.Approve(s, "director", StoreFixture.Monday), EventMetadata.None);
 
-        await Assert.ThrowsAsync<Decisions.InvalidStateException>(() =>
+        await Assert.ThrowsAsync<Store.Decisions.InvalidStateException>(() =>
             Store.DecideAsync<Overtime>(stream, ExpectedVersion.Any, s => Overtime.Approve(s, "director", StoreFixture.Monday), EventMetadata.None));
         Assert.Equal(2, (await Store.ReadStreamAsync(stream)).Count);
     }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.EventSourcing.Projections;
 using ExecutionLayer.Messaging;

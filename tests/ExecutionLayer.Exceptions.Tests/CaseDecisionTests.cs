@@ -1,4 +1,4 @@
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 using ExecutionLayer.Exceptions.Cases;
 
 namespace ExecutionLayer.Exceptions.Tests;

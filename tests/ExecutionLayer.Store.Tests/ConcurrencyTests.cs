@@ -13,7 +13,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
     [Fact]
     public async Task Of_two_writers_who_read_version_one_the_second_to_save_appends_nothing_and_gets_a_concurrency_error()
     {
-        var stream = Guid.NewGuid();
+        var stream = TestStore.NewStream();
         await _store.StartStreamAsync(stream, "opened");
 
         // Marten's expected version is the stream's version after the append: both writers read 1 and append one event.
@@ -33,7 +33,7 @@ public sealed class ConcurrencyTests : IAsyncLifetime
     [Fact]
     public async Task Starting_a_stream_that_exists_appends_nothing_and_is_told_the_stream_exists()
     {
-        var stream = Guid.NewGuid();
+        var stream = TestStore.NewStream();
         await _store.StartStreamAsync(stream, "opened");
         await using var again = _store.Store.LightweightSession();
         again.Events.StartStream(stream, new Noted("opened again"));

@@ -37,7 +37,7 @@ public sealed class DeadlineTests : IAsyncLifetime
         Assert.Equal(0, await Poller().FireDueAsync());
 
         Assert.Equal(["overtime requested", "escalated after 4 h"], await TextsAsync(request));
-        Assert.Empty(await _deadlines.PendingAsync(request.ToString()));
+        Assert.Empty(await _deadlines.PendingAsync(request));
     }
 
     [Fact]
@@ -47,10 +47,10 @@ public sealed class DeadlineTests : IAsyncLifetime
 
         await using var loser = _store.Store.LightweightSession();
         loser.Events.Append(request, 1, new Noted("a writer who read no stream")); // the stream is at 1 already: this append would make it 2
-        _deadlines.Schedule(loser, Monday.AddHours(1), request.ToString(), Escalate.Kind, new Sla(1));
+        _deadlines.Schedule(loser, Monday.AddHours(1), request, Escalate.Kind, new Sla(1));
         await Assert.ThrowsAnyAsync<JasperFx.ConcurrencyException>(() => loser.SaveChangesAsync());
 
-        Assert.Single(await _deadlines.PendingAsync(request.ToString()));
+        Assert.Single(await _deadlines.PendingAsync(request));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class DeadlineTests : IAsyncLifetime
         await using (var decided = _store.Store.LightweightSession())
         {
             decided.Events.Append(request, new Noted("granted"));
-            _deadlines.Cancel(decided, request.ToString(), Escalate.Kind);
+            _deadlines.Cancel(decided, request, Escalate.Kind);
             await decided.SaveChangesAsync();
         }
 
@@ -72,7 +72,7 @@ public sealed class DeadlineTests : IAsyncLifetime
     [Fact]
     public async Task Two_instances_polling_at_once_fire_each_deadline_once()
     {
-        var requests = new List<Guid>();
+        var requests = new List<string>();
         for (var i = 0; i < 20; i++) requests.Add(await RequestWithSlaAsync(TimeSpan.FromHours(4)));
         _clock.Advance(TimeSpan.FromHours(4));
 
@@ -92,7 +92,7 @@ public sealed class DeadlineTests : IAsyncLifetime
 
         Assert.Equal(1, await Poller().FireDueAsync());
         Assert.Equal(["overtime requested"], await TextsAsync(request));
-        var pending = Assert.Single(await _deadlines.PendingAsync(request.ToString()));
+        var pending = Assert.Single(await _deadlines.PendingAsync(request));
         Assert.Equal(1, pending.Attempts);
         await using (var error = _store.Database.DataSource.CreateCommand($"SELECT last_error FROM {TestStore.Schema}.deadlines"))
             Assert.Contains("the approvals directory is down", (string)(await error.ExecuteScalarAsync())!);
@@ -103,17 +103,17 @@ public sealed class DeadlineTests : IAsyncLifetime
         Assert.Equal(["overtime requested", "escalated after 4 h"], await TextsAsync(request));
     }
 
-    private async Task<Guid> RequestWithSlaAsync(TimeSpan sla)
+    private async Task<string> RequestWithSlaAsync(TimeSpan sla)
     {
-        var request = Guid.NewGuid();
+        var request = TestStore.NewStream();
         await using var session = _store.Store.LightweightSession();
         session.Events.StartStream(request, new Noted("overtime requested"));
-        _deadlines.Schedule(session, _clock.GetUtcNow() + sla, request.ToString(), Escalate.Kind, new Sla((int)sla.TotalHours));
+        _deadlines.Schedule(session, _clock.GetUtcNow() + sla, request, Escalate.Kind, new Sla((int)sla.TotalHours));
         await session.SaveChangesAsync();
         return request;
     }
 
-    private async Task<string[]> TextsAsync(Guid stream)
+    private async Task<string[]> TextsAsync(string stream)
     {
         await using var query = _store.Store.QuerySession();
         return [.. (await query.Events.FetchStreamAsync(stream)).Select(e => ((Noted)e.Data).Text)];
@@ -129,9 +129,9 @@ public sealed class DeadlineTests : IAsyncLifetime
 
         string IDeadlineHandler.Kind => Kind;
 
-        public Task HandleAsync(Deadline deadline, IDocumentSession session, CancellationToken ct)
+        public Task HandleAsync(Deadline deadline, Writing.StoreTransaction tx, CancellationToken ct)
         {
-            session.Events.Append(Guid.Parse(deadline.StreamId), new Noted($"escalated after {deadline.Payload.GetProperty("hours").GetInt32()} h"));
+            tx.Session.Events.Append(deadline.StreamId, new Noted($"escalated after {deadline.Payload.GetProperty("hours").GetInt32()} h"));
             if (FailNext)
             {
                 FailNext = false;

@@ -20,7 +20,7 @@ public sealed class EventTypeTests : IAsyncLifetime
     public Task InitializeAsync() => _store.InitializeAsync();
     public Task DisposeAsync() => _store.DisposeAsync();
 
-    private async Task<IReadOnlyList<string>> StoredTypesAsync(Guid stream)
+    private async Task<IReadOnlyList<string>> StoredTypesAsync(string stream)
     {
         await using var command = _store.Database.DataSource.CreateCommand($"SELECT type FROM {TestStore.Schema}.mt_events WHERE stream_id = $1 ORDER BY version");
         command.Parameters.AddWithValue(stream);
@@ -39,7 +39,7 @@ public sealed class EventTypeTests : IAsyncLifetime
     [Fact]
     public async Task An_event_is_stored_under_its_registered_name_not_its_CLR_name()
     {
-        var stream = Guid.NewGuid();
+        var stream = TestStore.NewStream();
         await _store.StartStreamAsync(stream, "CNC-4 down");
 
         Assert.Equal([TestEvents.NotedName], await StoredTypesAsync(stream));
@@ -48,7 +48,7 @@ public sealed class EventTypeTests : IAsyncLifetime
     [Fact]
     public async Task An_event_of_a_type_nobody_registered_is_refused_and_nothing_of_its_session_is_stored()
     {
-        var stream = Guid.NewGuid();
+        var stream = TestStore.NewStream();
         await using var session = _store.Store.LightweightSession();
         session.Events.StartStream(stream, new Noted("CNC-4 down"), new Unnamed("a payload under a CLR name"));
 
@@ -59,10 +59,24 @@ public sealed class EventTypeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_of_a_kind_nobody_registered_is_refused_so_the_audit_feed_never_meets_a_stream_type_it_cannot_name()
+    {
+        await using var session = _store.Store.LightweightSession();
+        session.Events.StartStream("pallet-7731", new Noted("pallet staged"));
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => session.SaveChangesAsync());
+
+        Assert.Contains("pallet-7731", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await StoredTypesAsync("pallet-7731"));
+        Assert.Equal("note", TestEvents.Registered().StreamTypeOf(TestStore.NewStream()));
+        Assert.Throws<InvalidOperationException>(() => new EventTypes().Stream("note", "note-").Stream("note-archive", "note-archive-"));
+    }
+
+    [Fact]
     public async Task History_stored_in_an_older_shape_reads_back_in_the_current_one_and_new_events_are_stored_under_their_version_s_name()
     {
-        var stream = Guid.NewGuid();
-        using (var before = StoreWith(new EventTypes().Register<HoldPlacedV1>(HoldName)))
+        var stream = TestStore.NewStream();
+        using (var before = StoreWith(new EventTypes().Register<HoldPlacedV1>(HoldName).Stream("note", "note-")))
         {
             await before.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
             await using var session = before.LightweightSession();
@@ -71,7 +85,8 @@ public sealed class EventTypeTests : IAsyncLifetime
         }
 
         var now = new EventTypes().Register<HoldPlaced>(HoldName, schemaVersion: 2)
-            .Upcast<HoldPlacedV1, HoldPlaced>(HoldName, fromVersion: 1, old => new HoldPlaced([old.Lot], "not recorded before version 2"));
+            .Upcast<HoldPlacedV1, HoldPlaced>(HoldName, fromVersion: 1, old => new HoldPlaced([old.Lot], "not recorded before version 2"))
+            .Stream("note", "note-");
         using var after = StoreWith(now);
         await using (var session = after.LightweightSession())
         {

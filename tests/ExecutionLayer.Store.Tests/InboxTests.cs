@@ -13,7 +13,7 @@ public sealed class InboxTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _store.InitializeAsync();
-        _inbox = new MessageInbox(_store.Store, _store.Database.DataSource);
+        _inbox = new MessageInbox(_store.Store, _store.Database.DataSource, TimeProvider.System);
     }
 
     public Task DisposeAsync() => _store.DisposeAsync();
@@ -21,10 +21,10 @@ public sealed class InboxTests : IAsyncLifetime
     [Fact]
     public async Task A_message_handled_twice_appends_its_events_once()
     {
-        var (stream, message) = (Guid.NewGuid(), Guid.NewGuid());
+        var (stream, message) = (TestStore.NewStream(), Guid.NewGuid());
 
-        Assert.True(await _inbox.HandleOnceAsync("cases", message, session => Note(session, stream, "breakdown at CNC-7")));
-        Assert.False(await _inbox.HandleOnceAsync("cases", message, session => Note(session, stream, "breakdown at CNC-7")));
+        Assert.True(await _inbox.HandleOnceAsync("cases", message, tx => Note(tx, stream, "breakdown at CNC-7")));
+        Assert.False(await _inbox.HandleOnceAsync("cases", message, tx => Note(tx, stream, "breakdown at CNC-7")));
 
         Assert.Equal(["breakdown at CNC-7"], await TextsAsync(stream));
     }
@@ -33,10 +33,10 @@ public sealed class InboxTests : IAsyncLifetime
     public async Task The_same_message_is_handled_once_by_each_consumer()
     {
         var message = Guid.NewGuid();
-        var (cases, actions) = (Guid.NewGuid(), Guid.NewGuid());
+        var (cases, actions) = (TestStore.NewStream(), TestStore.NewStream());
 
-        Assert.True(await _inbox.HandleOnceAsync("cases", message, session => Note(session, cases, "case opened")));
-        Assert.True(await _inbox.HandleOnceAsync("actions", message, session => Note(session, actions, "action created")));
+        Assert.True(await _inbox.HandleOnceAsync("cases", message, tx => Note(tx, cases, "case opened")));
+        Assert.True(await _inbox.HandleOnceAsync("actions", message, tx => Note(tx, actions, "action created")));
 
         Assert.Equal(["case opened"], await TextsAsync(cases));
         Assert.Equal(["action created"], await TextsAsync(actions));
@@ -45,35 +45,35 @@ public sealed class InboxTests : IAsyncLifetime
     [Fact]
     public async Task A_handler_that_throws_leaves_neither_its_events_nor_the_mark_and_the_redelivery_is_handled()
     {
-        var (stream, message) = (Guid.NewGuid(), Guid.NewGuid());
+        var (stream, message) = (TestStore.NewStream(), Guid.NewGuid());
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _inbox.HandleOnceAsync("cases", message, async session =>
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _inbox.HandleOnceAsync("cases", message, async tx =>
         {
-            await Note(session, stream, "half done");
+            await Note(tx, stream, "half done");
             throw new InvalidOperationException("the handler failed after deciding");
         }));
         Assert.Empty(await TextsAsync(stream));
 
-        Assert.True(await _inbox.HandleOnceAsync("cases", message, session => Note(session, stream, "done on redelivery")));
+        Assert.True(await _inbox.HandleOnceAsync("cases", message, tx => Note(tx, stream, "done on redelivery")));
         Assert.Equal(["done on redelivery"], await TextsAsync(stream));
     }
 
     [Fact]
     public async Task Two_deliveries_of_one_message_at_once_have_one_effect_the_second_waiting_for_the_first()
     {
-        var (stream, message) = (Guid.NewGuid(), Guid.NewGuid());
+        var (stream, message) = (TestStore.NewStream(), Guid.NewGuid());
         var (marked, release) = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
             new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
-        var first = _inbox.HandleOnceAsync("cases", message, async session =>
+        var first = _inbox.HandleOnceAsync("cases", message, async tx =>
         {
             marked.SetResult(); // the work runs only once the mark is written, uncommitted
-            await Note(session, stream, "first delivery");
+            await Note(tx, stream, "first delivery");
             await release.Task;
         });
         await marked.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, await MarksAsync(message));
-        var second = _inbox.HandleOnceAsync("cases", message, session => Note(session, stream, "second delivery"));
+        var second = _inbox.HandleOnceAsync("cases", message, tx => Note(tx, stream, "second delivery"));
         await Eventually.TrueAsync(async () => await WaitingOnLocksAsync() == 1, "the second delivery waits on the first's mark", TimeSpan.FromSeconds(60));
 
         release.SetResult();
@@ -82,13 +82,13 @@ public sealed class InboxTests : IAsyncLifetime
         Assert.Equal(["first delivery"], await TextsAsync(stream));
     }
 
-    private static Task Note(IDocumentSession session, Guid stream, string text)
+    private static Task Note(Writing.StoreTransaction tx, string stream, string text)
     {
-        session.Events.Append(stream, new Noted(text));
+        tx.Session.Events.Append(stream, new Noted(text));
         return Task.CompletedTask;
     }
 
-    private async Task<string[]> TextsAsync(Guid stream)
+    private async Task<string[]> TextsAsync(string stream)
     {
         await using var query = _store.Store.QuerySession();
         return [.. (await query.Events.FetchStreamAsync(stream)).Select(e => ((Noted)e.Data).Text)];

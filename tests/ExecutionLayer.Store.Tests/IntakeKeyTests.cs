@@ -18,7 +18,7 @@ public sealed class IntakeKeyTests : IAsyncLifetime
     public Task DisposeAsync() => _store.DisposeAsync();
 
     /// <summary>What an intake handler does for one fresh event: append it to the source's stream and claim its key, in one SaveChanges.</summary>
-    private IDocumentSession Posting(Guid stream, string source, string id, string text)
+    private IDocumentSession Posting(string stream, string source, string id, string text)
     {
         var session = _store.Store.LightweightSession();
         var posted = session.Events.Append(stream, new Noted(text)).Events[^1];
@@ -26,7 +26,7 @@ public sealed class IntakeKeyTests : IAsyncLifetime
         return session;
     }
 
-    private async Task<int> EventsInAsync(Guid stream)
+    private async Task<int> EventsInAsync(string stream)
     {
         await using var query = _store.Store.QuerySession();
         return (await query.Events.FetchStreamAsync(stream)).Count;
@@ -35,7 +35,7 @@ public sealed class IntakeKeyTests : IAsyncLifetime
     [Fact]
     public async Task An_event_posted_again_is_found_stored_under_its_source_and_id_with_the_event_it_was_stored_as()
     {
-        var stream = Guid.NewGuid();
+        var stream = TestStore.NewStream();
         Guid first;
         await using (var session = Posting(stream, "mes-dayton", "evt-4711", "CNC-4 down"))
         {
@@ -53,7 +53,7 @@ public sealed class IntakeKeyTests : IAsyncLifetime
     [Fact]
     public async Task Two_posts_of_one_event_racing_past_the_lookup_store_it_once_and_the_second_is_refused_on_its_key_with_nothing_of_it_kept()
     {
-        var stream = Guid.NewGuid();
+        var stream = TestStore.NewStream();
         await using var first = Posting(stream, "mes-dayton", "evt-4711", "CNC-4 down");
         await using var second = Posting(stream, "mes-dayton", "evt-4711", "CNC-4 down");
         // The second post's other event, fresh, goes down with it: it is stored when the handler looks again.
@@ -71,7 +71,7 @@ public sealed class IntakeKeyTests : IAsyncLifetime
     [Fact]
     public async Task A_failure_of_another_kind_is_not_taken_for_a_duplicate()
     {
-        var stream = Guid.NewGuid();
+        var stream = TestStore.NewStream();
         await using (var session = _store.Store.LightweightSession())
         {
             session.Events.StartStream(stream, new Noted("CNC-4 down"));

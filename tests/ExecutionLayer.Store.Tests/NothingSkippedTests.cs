@@ -28,7 +28,7 @@ public sealed class NothingSkippedTests(ITestOutputHelper output) : IAsyncLifeti
         await using var slow = await connection.BeginTransactionAsync();
         await using (var late = _store.Store.LightweightSession(SessionOptions.ForTransaction(slow)))
         {
-            late.Events.StartStream(Guid.NewGuid(), new Noted("written first, committed late"));
+            late.Events.StartStream(TestStore.NewStream(), new Noted("written first, committed late"));
             await late.SaveChangesAsync();
         }
         await _store.AppendAsync("written second, committed at once");
@@ -50,7 +50,7 @@ public sealed class NothingSkippedTests(ITestOutputHelper output) : IAsyncLifeti
         await using (var abandoned = await connection.BeginTransactionAsync())
         {
             await using var session = _store.Store.LightweightSession(SessionOptions.ForTransaction(abandoned));
-            session.Events.StartStream(Guid.NewGuid(), new Noted("rolled back"));
+            session.Events.StartStream(TestStore.NewStream(), new Noted("rolled back"));
             await session.SaveChangesAsync();
             await abandoned.RollbackAsync();
         }

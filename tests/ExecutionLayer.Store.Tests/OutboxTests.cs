@@ -93,7 +93,7 @@ public sealed class OutboxTests : IAsyncLifetime
     {
         await using var session = store.LightweightSession();
         if (provenance is not null) session.Record(provenance);
-        var stream = Guid.NewGuid();
+        var stream = TestStore.NewStream();
         session.Events.StartStream(stream, new Noted(text));
         await session.SaveChangesAsync();
         return Assert.Single(await session.Events.FetchStreamAsync(stream));
@@ -122,7 +122,8 @@ public sealed class OutboxTests : IAsyncLifetime
         Assert.Equal(DeterministicId.For(Service, shared.Id, 1), Assert.Single(other.Deliveries<NoteShared>()).MessageId);
 
         var entry = audit[0].Message;
-        Assert.Equal((Service, TestEvents.NotedName, first.StreamId.ToString(), 1L, first.Sequence), (entry.Source, entry.EventType, entry.StreamId, entry.StreamVersion, entry.GlobalPosition));
+        Assert.Equal((Service, TestEvents.NotedName, first.StreamKey, 1L, first.Sequence), (entry.Source, entry.EventType, entry.StreamId, entry.StreamVersion, entry.GlobalPosition));
+        Assert.Equal("note", entry.StreamType);
         Assert.Equal(("case-cnc-4", "msg-7f3a", "approvals-bridge", "p.manager", "OH-DAYTON"), (entry.CorrelationId, entry.CausationId, entry.Actor, entry.OnBehalfOf, entry.Site));
         Assert.Equal(grant.OccurredAt, entry.OccurredAt);
         Assert.Contains("\"text\":\"CNC-4 down\"", entry.Payload, StringComparison.Ordinal);
@@ -138,7 +139,7 @@ public sealed class OutboxTests : IAsyncLifetime
         await using (var abandoned = await connection.BeginTransactionAsync())
         {
             await using var session = store.LightweightSession(SessionOptions.ForTransaction(abandoned));
-            session.Events.StartStream(Guid.NewGuid(), new Noted("rolled back"));
+            session.Events.StartStream(TestStore.NewStream(), new Noted("rolled back"));
             await session.SaveChangesAsync();
             await abandoned.RollbackAsync();
         }

@@ -19,7 +19,7 @@ public sealed class ProvenanceTests : IAsyncLifetime
     [Fact]
     public async Task An_event_appended_for_a_person_by_a_relaying_client_says_who_sent_it_for_whom_where_and_in_which_trace()
     {
-        var stream = Guid.NewGuid();
+        var stream = TestStore.NewStream();
         await using (var session = _store.Store.LightweightSession())
         {
             session.Record(RelayedGrant).Events.StartStream(stream, new Noted("overtime granted"));
@@ -37,7 +37,7 @@ public sealed class ProvenanceTests : IAsyncLifetime
         {
             OnBehalfOf = "p.manager",
         };
-        var stream = Guid.NewGuid();
+        var stream = TestStore.NewStream();
         await using (var session = _store.Store.LightweightSession())
         {
             session.Record(Provenance.Of(bridge, causationId: "msg-7f3a", site: "OH-DAYTON")).Events.StartStream(stream, new Noted("overtime granted"));
@@ -55,7 +55,7 @@ public sealed class ProvenanceTests : IAsyncLifetime
         await using var daemon = await _store.StartDaemonAsync();
         await using (var session = _store.Store.LightweightSession())
         {
-            session.Record(RelayedGrant).Events.StartStream(Guid.NewGuid(), new Noted("overtime granted"));
+            session.Record(RelayedGrant).Events.StartStream(TestStore.NewStream(), new Noted("overtime granted"));
             await session.SaveChangesAsync();
         }
         await _store.AppendAsync("a fact with no one behind it");

@@ -10,12 +10,22 @@ namespace ExecutionLayer.Store.Tests;
 
 public sealed record Noted(string Text);
 
+/// <summary>A stream of notes as an aggregate: how many, the last one, whether it is closed to more.</summary>
+public sealed record NoteLog(int Count, string? Last) : Decisions.IAggregate<NoteLog>
+{
+    public static string StreamType => "note";
+
+    public static NoteLog Initial { get; } = new(0, null);
+
+    public NoteLog Evolve(object @event) => @event is Noted n ? new NoteLog(Count + 1, n.Text) : this;
+}
+
 /// <summary>The test events under their stable names, as a service registers its own.</summary>
 public static class TestEvents
 {
     public const string NotedName = "plant.noted";
 
-    public static EventTypes Registered() => new EventTypes().Register<Noted>(NotedName);
+    public static EventTypes Registered() => new EventTypes().Register<Noted>(NotedName).Stream<NoteLog>("note-");
 }
 
 /// <summary>A Marten store built as the services build theirs, in a database of its own, with a subscription that records what it is handed.</summary>
@@ -54,9 +64,12 @@ public sealed class TestStore : IAsyncLifetime
         return new Running(daemon);
     }
 
-    public Task AppendAsync(string text) => StartStreamAsync(Guid.NewGuid(), text);
+    /// <summary>A new stream's key, of the one kind of stream the test events are registered for.</summary>
+    public static string NewStream() => $"note-{Guid.NewGuid():N}";
 
-    public async Task StartStreamAsync(Guid stream, string text)
+    public Task AppendAsync(string text) => StartStreamAsync(NewStream(), text);
+
+    public async Task StartStreamAsync(string stream, string text)
     {
         await using var session = Store.LightweightSession();
         session.Events.StartStream(stream, new Noted(text));

@@ -74,8 +74,8 @@ public sealed class EventOutbox : SubscriptionBase
             var provenance = Provenance.Of(e);
             // The payload is the event as read, upcast to its type's current version: name and version are that type's.
             var type = _types.NameOf(e.Data.GetType());
-            var audit = new DomainEventRecorded(_options.Service, sequence, e.Id, e.Sequence, e.StreamKey ?? e.StreamId.ToString(),
-                e.AggregateTypeName ?? "", e.Version, type.Name, type.SchemaVersion, serializer.ToJson(e.Data), provenance.CorrelationId, provenance.CausationId, provenance.Actor, provenance.Site,
+            var audit = new DomainEventRecorded(_options.Service, sequence, e.Id, e.Sequence, e.StreamKey!,
+                _types.StreamTypeOf(e.StreamKey!), e.Version, type.Name, type.SchemaVersion, serializer.ToJson(e.Data), provenance.CorrelationId, provenance.CausationId, provenance.Actor, provenance.Site,
                 provenance.OccurredAt ?? e.Timestamp, e.Timestamp, provenance.OnBehalfOf);
             messages.Add(new Outgoing(audit, typeof(DomainEventRecorded), DeterministicId.For(_options.Service, e.Id, 0), sequence, provenance));
 

@@ -1,5 +1,5 @@
+using ExecutionLayer.Store.Writing;
 using Marten;
-using Marten.Services;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -47,48 +47,37 @@ public sealed class DeadlinePoller(
     private async Task<bool> FireOneAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var transaction = await connection.BeginTransactionAsync(ct);
+        await using var tx = await StoreTransaction.BeginAsync(store, dataSource, clock, ct);
         Deadline deadline;
+        await using (var claim = new NpgsqlCommand($"""
+            SELECT deadline_id, stream_id, kind, payload::text, due_at, attempts FROM {_table}
+            WHERE fired_at IS NULL AND cancelled_at IS NULL AND next_attempt_at <= $1
+            ORDER BY next_attempt_at
+            LIMIT 1
+            FOR UPDATE SKIP LOCKED
+            """, tx.Connection, tx.Transaction))
+        {
+            claim.Parameters.Add(Timestamp(now));
+            await using var reader = await claim.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) return false;
+            deadline = Deadlines.Read(reader);
+        }
+
         try
         {
-            await using (var claim = new NpgsqlCommand($"""
-                SELECT deadline_id, stream_id, kind, payload::text, due_at, attempts FROM {_table}
-                WHERE fired_at IS NULL AND cancelled_at IS NULL AND next_attempt_at <= $1
-                ORDER BY next_attempt_at
-                LIMIT 1
-                FOR UPDATE SKIP LOCKED
-                """, connection, transaction))
-            {
-                claim.Parameters.Add(Timestamp(now));
-                await using var reader = await claim.ExecuteReaderAsync(ct);
-                if (!await reader.ReadAsync(ct)) return false;
-                deadline = Deadlines.Read(reader);
-            }
-
-            try
-            {
-                if (!_handlers.TryGetValue(deadline.Kind, out var handler))
-                    throw new InvalidOperationException($"No handler is registered for deadline kind '{deadline.Kind}'.");
-                await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
-                await handler.HandleAsync(deadline, session, ct);
-                session.QueueSqlCommand($"UPDATE {_table} SET fired_at = ?, attempts = attempts + 1 WHERE deadline_id = ?", now.ToUniversalTime(), deadline.DeadlineId);
-                await session.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-                return true;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The handler's events go with the rolled-back transaction; the claim is released and the retry recorded apart from it.
-                await transaction.RollbackAsync(ct);
-                await RescheduleAfterFailureAsync(connection, deadline, now, e, ct);
-                return true;
-            }
+            if (!_handlers.TryGetValue(deadline.Kind, out var handler))
+                throw new InvalidOperationException($"No handler is registered for deadline kind '{deadline.Kind}'.");
+            await handler.HandleAsync(deadline, tx, ct);
+            tx.Session.QueueSqlCommand($"UPDATE {_table} SET fired_at = ?, attempts = attempts + 1 WHERE deadline_id = ?", now.ToUniversalTime(), deadline.DeadlineId);
+            await tx.CommitAsync(ct);
         }
-        finally
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            await transaction.DisposeAsync();
+            // The handler's events go with the rolled-back transaction; the claim is released and the retry recorded apart from it.
+            await tx.RollbackAsync(ct);
+            await RescheduleAfterFailureAsync(tx.Connection, deadline, now, e, ct);
         }
+        return true;
     }
 
     private async Task RescheduleAfterFailureAsync(NpgsqlConnection connection, Deadline deadline, DateTimeOffset now, Exception error, CancellationToken ct)

@@ -1,5 +1,5 @@
+using ExecutionLayer.Store.Writing;
 using Marten;
-using Marten.Services;
 using Npgsql;
 
 namespace ExecutionLayer.Store.Inbox;
@@ -10,26 +10,23 @@ namespace ExecutionLayer.Store.Inbox;
 /// redelivery that races the first attempt waits on its uncommitted mark and then finds it; a handler that
 /// throws takes its mark with it and the message is handled again when redelivered.
 /// </summary>
-public sealed class MessageInbox(IDocumentStore store, NpgsqlDataSource dataSource)
+public sealed class MessageInbox(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
     private readonly string _mark =
         $"INSERT INTO {store.Options.DatabaseSchemaName}.{InboxTable.Name} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 
     /// <returns>True when the work ran and committed; false when the message had already been handled.</returns>
-    public async Task<bool> HandleOnceAsync(string consumer, Guid messageId, Func<IDocumentSession, Task> work, CancellationToken ct = default)
+    public async Task<bool> HandleOnceAsync(string consumer, Guid messageId, Func<StoreTransaction, Task> work, CancellationToken ct = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var mark = new NpgsqlCommand(_mark, connection, transaction))
+        await using var tx = await StoreTransaction.BeginAsync(store, dataSource, clock, ct);
+        await using (var mark = new NpgsqlCommand(_mark, tx.Connection, tx.Transaction))
         {
             mark.Parameters.Add(new NpgsqlParameter<string> { TypedValue = consumer });
             mark.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = messageId });
             if (await mark.ExecuteNonQueryAsync(ct) == 0) return false;
         }
-        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
-        await work(session);
-        await session.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await work(tx);
+        await tx.CommitAsync(ct);
         return true;
     }
 }

@@ -1,5 +1,5 @@
 using ExecutionLayer.Actions.Items;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 
 namespace ExecutionLayer.Actions.Kpis;
 

@@ -1,6 +1,6 @@
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Kpis;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 
 namespace ExecutionLayer.Actions.Reviews;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Xml;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 
 namespace ExecutionLayer.Actions.Sites;
 

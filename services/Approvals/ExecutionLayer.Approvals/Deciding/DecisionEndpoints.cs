@@ -4,7 +4,7 @@ using System.Text.Json;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.Approvals.Webhooks;
 using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Input;

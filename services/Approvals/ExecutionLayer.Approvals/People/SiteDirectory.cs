@@ -1,4 +1,4 @@
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 
 namespace ExecutionLayer.Approvals.People;
 

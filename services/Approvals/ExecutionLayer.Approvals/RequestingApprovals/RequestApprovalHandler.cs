@@ -2,7 +2,7 @@ using ExecutionLayer.Approvals.People;
 using ExecutionLayer.Approvals.Policies;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 
 namespace ExecutionLayer.Approvals.RequestingApprovals;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using ExecutionLayer.Approvals.Delegating;
 using ExecutionLayer.Approvals.People;
 using ExecutionLayer.Approvals.Policies;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 
 namespace ExecutionLayer.Approvals.Requests;
 

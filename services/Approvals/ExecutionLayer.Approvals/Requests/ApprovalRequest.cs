@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ExecutionLayer.Approvals.Policies;
-using ExecutionLayer.EventSourcing.Decisions;
+using ExecutionLayer.Store.Decisions;
 
 namespace ExecutionLayer.Approvals.Requests;
 

@@ -1,4 +1,4 @@
-namespace ExecutionLayer.EventSourcing.Decisions;
+namespace ExecutionLayer.Store.Decisions;
 
 /// <summary>
 /// An aggregate's state: an immutable record with an initial value and a pure Evolve. Decisions are

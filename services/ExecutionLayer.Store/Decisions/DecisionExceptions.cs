@@ -1,4 +1,4 @@
-namespace ExecutionLayer.EventSourcing.Decisions;
+namespace ExecutionLayer.Store.Decisions;
 
 /// <summary>A command that is well-formed but breaks a business rule (segregation of duties, missing evidence). Maps to 422.</summary>
 public sealed class RuleViolationException(string rule, string message) : Exception(message)
