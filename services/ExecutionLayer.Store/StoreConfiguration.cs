@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ExecutionLayer.ServiceDefaults.Json;
 using JasperFx.Events;
 using Marten;
 using Weasel.Core;
@@ -16,8 +19,14 @@ public static class StoreConfiguration
     {
         options.DatabaseSchemaName = schema;
         options.Events.DatabaseSchemaName = schema;
-        // The JSON the ledger, the audit feed and timer payloads have always had: camelCase members, enums by name.
-        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+        // The JSON the ledger, the audit feed and timer payloads have always had (Types.EventJson): camelCase members,
+        // enums by camelCase name, instants in UTC. Ours go first so they win over the converters Marten adds.
+        options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, json =>
+        {
+            json.NumberHandling = JsonNumberHandling.Strict;
+            json.Converters.Insert(0, new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            json.Converters.Insert(1, new UtcDateTimeOffsetConverter());
+        });
         // Quick appends: one round trip per batch and no sequence burned by a losing writer (measured, MARTEN.md).
         options.Events.AppendMode = EventAppendMode.Quick;
         // Streams keep the ids they have always had ("action-{id}", "policy-{id}"): the ledger, timers and links name them.

@@ -1,3 +1,4 @@
+using ExecutionLayer.Store.Types;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Projections;
 using ExecutionLayer.EventSourcing.Schema;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ExecutionLayer.Store.Types;
 using Marten;
 
@@ -70,6 +71,34 @@ public sealed class EventTypeTests : IAsyncLifetime
         Assert.Empty(await StoredTypesAsync("pallet-7731"));
         Assert.Equal("note", TestEvents.Registered().StreamTypeOf(TestStore.NewStream()));
         Assert.Throws<InvalidOperationException>(() => new EventTypes().Stream("note", "note-").Stream("note-archive", "note-archive-"));
+    }
+
+    public enum Shift { Early, NightShift }
+
+    public sealed record ShiftPlanned(string WorkCenter, Shift Shift, DateTimeOffset StartsAt, decimal Hours);
+
+    [Fact]
+    public async Task An_event_is_stored_in_the_JSON_the_ledger_has_always_had_camelCase_enums_and_UTC_instants()
+    {
+        using var store = StoreWith(new EventTypes().Register<ShiftPlanned>("plant.shift-planned").Stream("note", "note-"));
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var planned = new ShiftPlanned("CNC-4", Shift.NightShift, new DateTimeOffset(2026, 12, 5, 22, 0, 0, TimeSpan.FromHours(-5)), 7.5m);
+        var stream = TestStore.NewStream();
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream(stream, planned);
+            await session.SaveChangesAsync();
+        }
+
+        await using var command = _store.Database.DataSource.CreateCommand($"SELECT data::text FROM {TestStore.Schema}.mt_events WHERE stream_id = $1");
+        command.Parameters.AddWithValue(stream);
+        var stored = JsonDocument.Parse((string)(await command.ExecuteScalarAsync())!).RootElement;
+        var expected = JsonDocument.Parse(EventJson.Of(planned)).RootElement;
+        Assert.Equal("nightShift", stored.GetProperty("shift").GetString());
+        Assert.Equal(expected.GetProperty("startsAt").GetString(), stored.GetProperty("startsAt").GetString());
+        Assert.EndsWith("Z", stored.GetProperty("startsAt").GetString(), StringComparison.Ordinal);
+        await using var read = store.QuerySession();
+        Assert.Equal(planned, (await read.Events.FetchStreamAsync(stream))[0].Data);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ExecutionLayer.Store.Types;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -1,3 +1,4 @@
+using ExecutionLayer.Store.Types;
 using System.Text.Json;
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Kpis;

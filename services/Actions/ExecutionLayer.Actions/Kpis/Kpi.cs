@@ -48,7 +48,7 @@ public sealed record Kpi(string Site, string Code, int Version, KpiDefinition? D
 
     /// <summary>The same definition again is not a new version: a retried PUT adds nothing.</summary>
     public static IReadOnlyList<object> Define(Kpi state, string site, string kpi, KpiDefinition definition, string by, DateTimeOffset now) =>
-        state.Definition is { } current && EventSourcing.Types.EventJson.Same(current, definition) ? []
+        state.Definition is { } current && Store.Types.EventJson.Same(current, definition) ? []
         : [new KpiDefined(site, kpi, state.Version + 1, definition, by, now)];
 }
 

@@ -1,3 +1,4 @@
+using ExecutionLayer.Store.Types;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Types;
 using ExecutionLayer.Store.Postgres;

@@ -1,3 +1,4 @@
+using ExecutionLayer.Store.Types;
 using ExecutionLayer.Actions.CreatingActions;
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.EventSourcing;

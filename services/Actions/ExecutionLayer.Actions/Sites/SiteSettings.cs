@@ -83,5 +83,5 @@ public sealed record SiteSettings(string Site, SiteRules? Rules) : IAggregate<Si
     public SiteSettings Evolve(object @event) => @event is SiteRulesChanged e ? new SiteSettings(e.Site, e.Rules) : this;
 
     public static IReadOnlyList<object> Change(SiteSettings state, string site, SiteRules rules, string by, DateTimeOffset now) =>
-        state.Rules is { } current && EventSourcing.Types.EventJson.Same(current, rules) ? [] : [new SiteRulesChanged(site, rules, by, now)];
+        state.Rules is { } current && Store.Types.EventJson.Same(current, rules) ? [] : [new SiteRulesChanged(site, rules, by, now)];
 }

@@ -1,3 +1,4 @@
+using ExecutionLayer.Store.Types;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;

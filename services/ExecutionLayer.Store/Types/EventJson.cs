@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ExecutionLayer.ServiceDefaults.Json;
 
-namespace ExecutionLayer.EventSourcing.Types;
+namespace ExecutionLayer.Store.Types;
 
 /// <summary>
 /// The stored JSON shape of events. Kept apart from the HTTP options on purpose: changing an API's
