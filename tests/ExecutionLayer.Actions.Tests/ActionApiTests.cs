@@ -54,9 +54,9 @@ public sealed class ActionApiTests : IAsyncLifetime
     public async Task A_claim_without_the_required_evidence_is_refused_with_422_records_nothing_and_the_owner_claims_again()
     {
         var id = await _app.CreateAsync(NewAction(evidence: "Measurement"));
-        var before = await _app.CountAsync($"SELECT count(*) FROM actions.events WHERE stream_id = 'action-{id}'");
+        var before = await _app.CountAsync($"SELECT count(*) FROM actions.mt_events WHERE stream_id = 'action-{id}'");
         await AssertProblemAsync(await _app.TryAsync(id, "claim", MaintLead, new { text = "Looks fine now" }), HttpStatusCode.UnprocessableEntity, "evidence-required");
-        Assert.Equal(before, await _app.CountAsync($"SELECT count(*) FROM actions.events WHERE stream_id = 'action-{id}'"));
+        Assert.Equal(before, await _app.CountAsync($"SELECT count(*) FROM actions.mt_events WHERE stream_id = 'action-{id}'"));
 
         await _app.DoAsync(id, "claim", MaintLead, new { text = "Scrap measured over one shift", measuredValue = 0.9m });
         await _app.DoAsync(id, "verify", QualityLead);
@@ -68,10 +68,10 @@ public sealed class ActionApiTests : IAsyncLifetime
     {
         var id = await _app.CreateAsync(NewAction());
         await _app.CloseAsync(id);
-        var before = await _app.CountAsync($"SELECT count(*) FROM actions.events WHERE stream_id = 'action-{id}'");
+        var before = await _app.CountAsync($"SELECT count(*) FROM actions.mt_events WHERE stream_id = 'action-{id}'");
         await AssertProblemAsync(await _app.TryAsync(id, "start", MaintLead), HttpStatusCode.Conflict);
         await AssertProblemAsync(await _app.TryAsync(id, "cancel", MaintLead, new { reason = "no" }), HttpStatusCode.Conflict);
-        Assert.Equal(before, await _app.CountAsync($"SELECT count(*) FROM actions.events WHERE stream_id = 'action-{id}'"));
+        Assert.Equal(before, await _app.CountAsync($"SELECT count(*) FROM actions.mt_events WHERE stream_id = 'action-{id}'"));
 
         await _app.DoAsync(id, "reopen", QualityLead, new { reason = "Scrap is back" });
         Assert.Equal("inProgress", (await _app.ActionAsync(id)).GetProperty("status").GetString());

@@ -100,6 +100,6 @@ public sealed class BusCreationTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => (await _app.GetAsync($"/kpis/{Site}/scrap-rate")).GetProperty("status").GetString() == "red", "scrap rate red");
         await Eventually.TrueAsync(async () => await _app.CountAsync("SELECT count(*) FROM actions.inbox") >= 2, "both deliveries handled");
         Assert.Equal(1, await _app.CountAsync("SELECT count(*) FROM actions.kpi_readings"));
-        Assert.Equal(1, await _app.CountAsync("SELECT count(*) FROM actions.events WHERE event_type = 'actions.kpi-reading-recorded'"));
+        Assert.Equal(1, await _app.CountAsync("SELECT count(*) FROM actions.mt_events WHERE type = 'actions.kpi-reading-recorded'"));
     }
 }

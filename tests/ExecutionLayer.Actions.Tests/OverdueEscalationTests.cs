@@ -29,7 +29,7 @@ public sealed class OverdueEscalationTests : IAsyncLifetime
         _app.Clock.Set(Given.Monday.AddDays(5).AddMinutes(1));
         var leader = await _app.Bus.WaitForAsync<ActionItemOverdue>(o => o.ActionId == id && o.Level == 2, "the site leader's notice");
         Assert.Equal([PlantManager], leader.Notify);
-        Assert.Equal(3, await _app.CountAsync($"SELECT count(*) FROM actions.events WHERE stream_id = 'action-{id}' AND event_type = 'actions.overdue-escalated'"));
+        Assert.Equal(3, await _app.CountAsync($"SELECT count(*) FROM actions.mt_events WHERE stream_id = 'action-{id}' AND type = 'actions.overdue-escalated'"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ExecutionLayer.Testing;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -122,7 +123,7 @@ public sealed class BadInputTests(FaultyPlant plant, ITestOutputHelper output)
     {
         long total = 0;
         foreach (var service in new[] { "exceptions", "approvals", "actions" })
-            total += await Database.ScalarAsync(plant.System, $"SELECT count(*) FROM {service}.events");
+            total += await Database.ScalarAsync(plant.System, $"SELECT count(*) FROM {ServiceEvents.Table(service)}");
         return total;
     }
 }

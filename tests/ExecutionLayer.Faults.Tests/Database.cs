@@ -1,3 +1,4 @@
+using ExecutionLayer.Testing;
 using Npgsql;
 
 namespace ExecutionLayer.Faults.Tests;
@@ -15,6 +16,5 @@ public static class Database
 
     /// <summary>How far a service's outbox lags its store: events stored, not yet confirmed by the broker.</summary>
     public static async Task<long> UnpublishedAsync(RunningSystem system, string service) =>
-        await ScalarAsync(system, $"SELECT count(*) FROM {service}.events") -
-        await ScalarAsync(system, $"SELECT coalesce(max(sequence), 0) FROM {service}.checkpoints WHERE name = 'outbox:{service}'");
+        await ScalarAsync(system, $"SELECT count(*) FROM {ServiceEvents.Table(service)}") - await ScalarAsync(system, ServiceEvents.PublishedSql(service));
 }

@@ -60,7 +60,15 @@ public sealed class PrivateServers : IAsyncDisposable
     /// <summary>pg_ctl stop -m immediate: the postmaster and every backend go at once, as in a power cut; recovery replays the WAL.</summary>
     public Task CrashPostgresAsync() => InfraAsync("postgres.sh", "crash");
 
-    public Task StartPostgresAsync() => InfraAsync("postgres.sh", "start");
+    /// <remarks>
+    /// This process's own pooled connections (the checks' and the reconciler's) died with the server: they are
+    /// dropped here, so the first check after a restart does not fail on a connection the server no longer knows.
+    /// </remarks>
+    public async Task StartPostgresAsync()
+    {
+        await InfraAsync("postgres.sh", "start");
+        Npgsql.NpgsqlConnection.ClearAllPools();
+    }
 
     public Task StopRabbitMqAsync() => InfraAsync("rabbitmq.sh", "stop");
 

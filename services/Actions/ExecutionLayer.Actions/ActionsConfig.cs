@@ -9,10 +9,10 @@ using ExecutionLayer.Actions.Reviews;
 using ExecutionLayer.Actions.Risk;
 using ExecutionLayer.Actions.Sites;
 using ExecutionLayer.Actions.WorkingActions;
-using ExecutionLayer.EventSourcing.Hosting;
-using ExecutionLayer.EventSourcing.Types;
 using ExecutionLayer.Messaging;
 using ExecutionLayer.Messaging.Outbox;
+using ExecutionLayer.Store.Hosting;
+using ExecutionLayer.Store.Types;
 
 namespace ExecutionLayer.Actions;
 
@@ -31,18 +31,15 @@ public static class ActionsConfig
         builder.Services.AddSingleton<AgendaBuilder>();
         builder.Services.AddSingleton<ExecutionMetrics>();
 
-        builder.Services.AddEventStore(builder.Configuration, "actions", RegisterEvents)
-            .AddTables(ActionsSchema.Create)
-            .AddDeadlineHandler<OverdueHandler>()
-            .AddDeadlineHandler<ClosureWindowHandler>();
-        builder.Services.AddSingleton<IIntegrationEventMapper, ActionsIntegrationMapper>();
+        builder.Services.AddServiceStore(builder.Configuration, "actions", Types(), ActionsSchema.Create).AddEventOutbox("actions");
+        builder.Services.AddDeadlineHandler<OverdueHandler>().AddDeadlineHandler<ClosureWindowHandler>();
+        builder.Services.AddSingleton<IEventMapper, ActionsEventMapper>();
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus =>
         {
             bus.AddConsumer<ActionRequestedConsumer>();
             bus.AddConsumer<ApprovalFollowUpsConsumer>();
             bus.AddConsumer<KpiMeasurementConsumer>();
         });
-        builder.Services.AddOutboxPublisher("actions");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         return builder;
     }
@@ -50,7 +47,13 @@ public static class ActionsConfig
     public static IEndpointRouteBuilder MapActionsApi(this IEndpointRouteBuilder app) => app
         .MapCreateAction().MapActionCommands().MapReadingActions().MapRisk().MapSites().MapKpis().MapReviews().MapMetrics();
 
-    private static void RegisterEvents(EventTypeRegistry types) => types
+    /// <summary>The actions service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
+    public static EventTypes Types() => new EventTypes()
+        .Stream<ActionItem>("action-")
+        .Stream<Kpi>("kpi-")
+        .Stream(KpiRegistry.ReadingsStreamType, "readings-")
+        .Stream<Review>("review-")
+        .Stream<SiteSettings>("site-settings-")
         .Register<ActionCreated>("actions.action-created")
         .Register<RepeatFlagged>("actions.repeat-flagged")
         .Register<ClosureMarkedIneffective>("actions.closure-marked-ineffective")

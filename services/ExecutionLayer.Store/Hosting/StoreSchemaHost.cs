@@ -14,19 +14,30 @@ internal sealed class StoreSchemaHost(IDocumentStore store, NpgsqlDataSource dat
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        if (tables.CreateSql is null) return;
         var schema = store.Options.DatabaseSchemaName;
+        // Instances starting together take turns: Marten's migration run twice at once fails on the second
+        // CREATE (measured: a second actions instance exited at start-up). Held for the session, not a
+        // transaction, because Marten migrates on connections of its own.
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
+        await ExecAsync(connection, "SELECT pg_advisory_lock(hashtextextended($1, 0))", $"schema:{schema}", cancellationToken);
+        try
         {
-            turn.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"tables:{schema}" });
-            await turn.ExecuteNonQueryAsync(cancellationToken);
+            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            if (tables.CreateSql is not null)
+                await using (var create = new NpgsqlCommand(tables.CreateSql(schema), connection))
+                    await create.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using (var create = new NpgsqlCommand(tables.CreateSql(schema), connection, transaction))
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        finally
+        {
+            await ExecAsync(connection, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", $"schema:{schema}", CancellationToken.None);
+        }
+    }
+
+    private static async Task ExecAsync(NpgsqlConnection connection, string sql, string key, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

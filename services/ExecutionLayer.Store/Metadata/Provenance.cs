@@ -72,8 +72,6 @@ public static class ProvenanceSession
         return session;
     }
 
-    private static void Set(IDocumentSession session, string name, string? value)
-    {
-        if (value is not null) session.SetHeader(name, value);
-    }
+    // Set even when absent: a session that appends for several causes in turn must not lend one cause's actor or site to the next.
+    private static void Set(IDocumentSession session, string name, string? value) => session.SetHeader(name, value!);
 }

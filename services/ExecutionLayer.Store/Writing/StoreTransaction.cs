@@ -78,6 +78,13 @@ public sealed class StoreTransaction : IAsyncDisposable
         return new Decided<T>(state, version + events.Count, events);
     }
 
+    /// <summary>An aggregate as this transaction sees it, including what it appended and has not committed yet.</summary>
+    public async Task<Loaded<T>> LoadAsync<T>(string streamKey, CancellationToken ct) where T : class, IAggregate<T>
+    {
+        var events = await Session.Events.FetchStreamAsync(streamKey, token: ct);
+        return new Loaded<T>(events.Aggregate(T.Initial, (s, e) => s.Evolve(e.Data)), events.Count == 0 ? 0 : events[^1].Version);
+    }
+
     /// <summary>Stamps what the session appends next: who and what caused it, the trace it happens in, and when on the domain clock.</summary>
     public void Record(Provenance provenance) => Session.Record(provenance with
     {

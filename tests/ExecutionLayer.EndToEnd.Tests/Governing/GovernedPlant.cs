@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ExecutionLayer.Demo.Api;
 using ExecutionLayer.Demo.Bridge;
+using ExecutionLayer.Testing;
 using Npgsql;
 using static ExecutionLayer.Demo.Plant.Cast;
 
@@ -16,6 +17,9 @@ public sealed class GovernedPlant : IAsyncLifetime
     // The demo's cast (Cast.Planner, Cast.PlantManager, …) plays the plant; these two are this fixture's own.
     public const string Buyer = "bea.buyer";
     public const string AdminPerson = "ada.admin";
+
+    /// <summary>The services that keep events.</summary>
+    private static readonly string[] Services = ["exceptions", "approvals", "actions"];
 
     private readonly RunningSystem _system = new(new SystemShape(ShiftableClock: false, Gateway: new Dictionary<string, string>
     {
@@ -132,7 +136,7 @@ public sealed class GovernedPlant : IAsyncLifetime
         await using var connection = new NpgsqlConnection(_system.Database.AdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"""
-            SELECT {string.Join(" + ", new[] { "exceptions.events", "approvals.events", "actions.events", "audit.ledger" }.Select(table =>
+            SELECT {string.Join(" + ", Services.Select(ServiceEvents.Table).Append("audit.ledger").Select(table =>
                 $"(SELECT count(*) FROM {table} WHERE starts_with(correlation_id, $1) OR starts_with(causation_id, $1))"))}
             """, connection) { Parameters = { new() { Value = correlationPrefix } } };
         return Convert.ToInt64(await command.ExecuteScalarAsync(), global::System.Globalization.CultureInfo.InvariantCulture);
@@ -140,16 +144,15 @@ public sealed class GovernedPlant : IAsyncLifetime
 
     /// <summary>Every event every service stored, and every ledger entry: counted until they stop moving.</summary>
     public async Task<long> StoredAsync() =>
-        await ScalarAsync("""
-            SELECT (SELECT count(*) FROM exceptions.events) + (SELECT count(*) FROM approvals.events) + (SELECT count(*) FROM actions.events)
-                 + (SELECT count(*) FROM audit.ledger)
+        await ScalarAsync($"""
+            SELECT {string.Join(" + ", Services.Select(s => $"(SELECT count(*) FROM {ServiceEvents.Table(s)})"))} + (SELECT count(*) FROM audit.ledger)
             """);
 
     /// <summary>Once every stored event is in the ledger: before counting, so work already under way is not taken for a refused request's.</summary>
     public async Task SettledAsync()
     {
         await UntilAsync("the ledger to hold every stored event", async () =>
-            await ScalarAsync("SELECT (SELECT count(*) FROM exceptions.events) + (SELECT count(*) FROM approvals.events) + (SELECT count(*) FROM actions.events)")
+            await ScalarAsync($"SELECT {string.Join(" + ", Services.Select(s => $"(SELECT count(*) FROM {ServiceEvents.Table(s)})"))}")
             == await ScalarAsync("SELECT count(*) FROM audit.ledger") ? true : (bool?)null, TimeSpan.FromSeconds(90));
         // Deadlines and consumers may still append after the counts meet; a short quiet period confirms it.
         var quiet = await StoredAsync();

@@ -1,3 +1,4 @@
+using ExecutionLayer.Testing;
 using System.Diagnostics;
 using Npgsql;
 using static ExecutionLayer.Demo.Plant.Cast;
@@ -53,18 +54,19 @@ public sealed class OneTraceTests(GovernedPlant plant)
     {
         var intake = await UntilAsync("the intake event", async () => await TraceOfAsync("exceptions", "intake-mes-qc", kpi) is { } t ? (TraceId?)new(t) : null);
         var consumer = await UntilAsync("the reading recorded by actions", async () =>
-            await TraceOfAsync("actions", $"kpi-readings-{Site}-{kpi}", null) is { } t ? (TraceId?)new(t) : null);
+            await TraceOfAsync("actions", $"readings-{Site}-{kpi}", null) is { } t ? (TraceId?)new(t) : null);
         return (intake.Value, consumer.Value);
     }
 
     private readonly record struct TraceId(string Value);
 
-    private async Task<string?> TraceOfAsync(string schema, string stream, string? containing)
+    private async Task<string?> TraceOfAsync(string service, string stream, string? containing)
     {
         await using var connection = new NpgsqlConnection(plant.System.Database.AdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"""
-            SELECT trace_parent FROM {schema}.events WHERE stream_id = $1 AND ($2::text IS NULL OR data::text LIKE '%' || $2 || '%') ORDER BY position DESC LIMIT 1
+            SELECT {ServiceEvents.TraceParent(service)} FROM {ServiceEvents.Table(service)} WHERE stream_id = $1 AND ($2::text IS NULL OR data::text LIKE '%' || $2 || '%')
+            ORDER BY {ServiceEvents.PositionColumn(service)} DESC LIMIT 1
             """, connection)
         {
             Parameters = { new() { Value = stream }, new() { Value = (object?)containing ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } },

@@ -1,3 +1,4 @@
+using ExecutionLayer.Testing;
 using System.Diagnostics;
 using ExecutionLayer.Demo.Api;
 using ExecutionLayer.Load.Driving;
@@ -47,8 +48,8 @@ public sealed class Reconciler(NpgsqlDataSource db, GatewayClient auditor)
             var caughtUp = true;
             foreach (var source in Sources)
             {
-                var stored = await ScalarAsync($"SELECT count(*) FROM {source}.events", ct);
-                var published = await ScalarAsync($"SELECT coalesce(max(sequence), 0) FROM {source}.checkpoints WHERE name = 'outbox:{source}'", ct);
+                var stored = await ScalarAsync($"SELECT count(*) FROM {ServiceEvents.Table(source)}", ct);
+                var published = await ScalarAsync(ServiceEvents.PublishedSql(source), ct);
                 var recorded = await ScalarAsync($"SELECT count(*) FROM audit.ledger WHERE source = '{source}'", ct);
                 figures.AddRange([stored, published, recorded]);
                 caughtUp &= stored == published && published == recorded;
@@ -78,10 +79,10 @@ public sealed class Reconciler(NpgsqlDataSource db, GatewayClient auditor)
     /// <summary>Every event a service stored is in the ledger once, under that service's dense numbering.</summary>
     private async Task<Check> LedgerAsync(string source, CancellationToken ct)
     {
-        var stored = await ScalarAsync($"SELECT count(*) FROM {source}.events", ct);
+        var stored = await ScalarAsync($"SELECT count(*) FROM {ServiceEvents.Table(source)}", ct);
         var missing = await ScalarAsync($"""
-            SELECT count(*) FROM {source}.events e
-            WHERE NOT EXISTS (SELECT 1 FROM audit.ledger l WHERE l.source = '{source}' AND l.source_event_id = e.event_id)
+            SELECT count(*) FROM {ServiceEvents.Table(source)} e
+            WHERE NOT EXISTS (SELECT 1 FROM audit.ledger l WHERE l.source = '{source}' AND l.source_event_id = e.{ServiceEvents.IdColumn(source)})
             """, ct);
         var duplicated = await ScalarAsync($"""
             SELECT count(*) FROM (SELECT 1 FROM audit.ledger WHERE source = '{source}' GROUP BY source_event_id HAVING count(*) > 1) d
@@ -96,7 +97,7 @@ public sealed class Reconciler(NpgsqlDataSource db, GatewayClient auditor)
         long expected = 0, found = 0, behind = 0;
         foreach (var source in Sources)
         {
-            var published = await ScalarAsync($"SELECT coalesce(max(sequence), 0) FROM {source}.checkpoints WHERE name = 'outbox:{source}'", ct);
+            var published = await ScalarAsync(ServiceEvents.PublishedSql(source), ct);
             var highest = await ScalarAsync($"SELECT coalesce(max(source_sequence), 0) FROM audit.ledger WHERE source = '{source}'", ct);
             expected += published;
             found += highest;
@@ -142,7 +143,7 @@ public sealed class Reconciler(NpgsqlDataSource db, GatewayClient auditor)
     {
         var counts = new List<long>();
         await using (var command = db.CreateCommand($"""
-            SELECT count(*) FILTER (WHERE event_type = '{eventType}') FROM actions.events WHERE stream_id = ANY($1) GROUP BY stream_id
+            SELECT count(*) FILTER (WHERE type = '{eventType}') FROM actions.mt_events WHERE stream_id = ANY($1) GROUP BY stream_id
             """))
         {
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streams });
@@ -178,10 +179,10 @@ public sealed class Reconciler(NpgsqlDataSource db, GatewayClient auditor)
                                   WHERE e.event_type = 'exceptions.case-routed') r
             """, ct);
         var made = await ScalarAsync("""
-            SELECT count(DISTINCT data->>'title') FROM actions.events WHERE event_type = 'actions.action-created' AND data->>'sourceKind' = 'exception'
+            SELECT count(DISTINCT data->>'title') FROM actions.mt_events WHERE type = 'actions.action-created' AND data->>'sourceKind' = 'exception'
             """, ct);
         var duplicated = await ScalarAsync("""
-            SELECT count(*) FROM (SELECT 1 FROM actions.events WHERE event_type = 'actions.action-created' AND data->>'sourceKind' = 'exception'
+            SELECT count(*) FROM (SELECT 1 FROM actions.mt_events WHERE type = 'actions.action-created' AND data->>'sourceKind' = 'exception'
                                   GROUP BY data->>'title' HAVING count(*) > 1) d
             """, ct);
         return new Check("routed functions with one action each", routed, made, Math.Max(0, routed - made), duplicated);

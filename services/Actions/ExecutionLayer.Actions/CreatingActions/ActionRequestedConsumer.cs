@@ -2,10 +2,11 @@ using System.Globalization;
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Sites;
 using ExecutionLayer.Contracts.Exceptions;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Inbox;
 using ExecutionLayer.Messaging;
 using ExecutionLayer.Messaging.Outbox;
+using ExecutionLayer.Store.Inbox;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using MassTransit;
 
 namespace ExecutionLayer.Actions.CreatingActions;
@@ -15,12 +16,12 @@ namespace ExecutionLayer.Actions.CreatingActions;
 /// function's owner role at the site (the role itself until someone is named), due by the case's
 /// severity. The case's request id names the action, so a redelivery finds it made.
 /// </summary>
-public sealed class ActionRequestedConsumer(MessageInbox inbox, CreateActionHandler handler, SiteDirectory sites, EventStore store) : IConsumer<ActionRequested>
+public sealed class ActionRequestedConsumer(MessageInbox inbox, CreateActionHandler handler, SiteDirectory sites, ServiceStore store) : IConsumer<ActionRequested>
 {
-    public Task Consume(ConsumeContext<ActionRequested> context) => context.HandleOnceAsync(inbox, "actions:action-requested", async uow =>
+    public Task Consume(ConsumeContext<ActionRequested> context) => context.HandleOnceAsync(inbox, "actions:action-requested", async tx =>
     {
         var m = context.Message;
-        var rules = await sites.RulesAsync(uow.Transaction, m.Site, context.CancellationToken);
+        var rules = await sites.RulesAsync(tx.Transaction, m.Site, context.CancellationToken);
         var (priority, days) = BySeverity(m.Severity);
         var due = Later(m.RequestedAt.AddDays(days), store.Clock.GetUtcNow().AddDays(days));
         var description = string.Create(CultureInfo.InvariantCulture,
@@ -28,8 +29,8 @@ public sealed class ActionRequestedConsumer(MessageInbox inbox, CreateActionHand
         var command = new CreateAction(CreateAction.IdFor(SourceKind.Exception, m.RequestId.ToString()), m.Title, description,
             rules.HoldersOf(m.OwnerRole).FirstOrDefault() ?? m.OwnerRole, due, priority, m.Site, m.Function, SourceKind.Exception, m.RequestId.ToString(), [],
             m.Shipments.Count > 0 ? Perspective.Customer : Perspective.InternalProcess, [], EvidenceKind.Text, rules.DefaultVerifierRole,
-            rules.VerificationWindowDays, context.Headers.Get<string>(OutboxPublisher.CorrelationHeader) ?? $"case-{m.CaseId}", "exceptions");
-        await handler.HandleAsync(uow.Transaction, command, new EventMetadata(CausationId: context.MessageId?.ToString(), Actor: "exceptions"), context.CancellationToken);
+            rules.VerificationWindowDays, context.Headers.Get<string>(EventOutbox.CorrelationHeader) ?? $"case-{m.CaseId}", "exceptions");
+        await handler.HandleAsync(tx, command, new Provenance(CausationId: context.MessageId?.ToString(), Actor: "exceptions"), context.CancellationToken);
     });
 
     /// <summary>How soon a case's function must respond: a critical case within a day, a low one within ten.</summary>

@@ -1,24 +1,25 @@
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Sites;
 using ExecutionLayer.Contracts.Approvals;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Inbox;
 using ExecutionLayer.Messaging;
+using ExecutionLayer.Store.Inbox;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using MassTransit;
 
 namespace ExecutionLayer.Actions.CreatingActions;
 
 /// <summary>A granted approval's follow-ups become actions, one each, named by the approval and the follow-up's place so a redelivery makes no second.</summary>
-public sealed class ApprovalFollowUpsConsumer(MessageInbox inbox, CreateActionHandler handler, SiteDirectory sites, EventStore store) : IConsumer<ApprovalGranted>
+public sealed class ApprovalFollowUpsConsumer(MessageInbox inbox, CreateActionHandler handler, SiteDirectory sites, ServiceStore store) : IConsumer<ApprovalGranted>
 {
     public Task Consume(ConsumeContext<ApprovalGranted> context)
     {
         var m = context.Message;
         if (m.FollowUps is not { Count: > 0 } followUps) return Task.CompletedTask;
-        return context.HandleOnceAsync(inbox, "actions:approval-follow-ups", async uow =>
+        return context.HandleOnceAsync(inbox, "actions:approval-follow-ups", async tx =>
         {
-            var rules = await sites.RulesAsync(uow.Transaction, m.Site, context.CancellationToken);
-            var metadata = new EventMetadata(CausationId: context.MessageId?.ToString(), Actor: m.DecidedBy);
+            var rules = await sites.RulesAsync(tx.Transaction, m.Site, context.CancellationToken);
+            var provenance = new Provenance(CausationId: context.MessageId?.ToString(), Actor: m.DecidedBy);
             for (var i = 0; i < followUps.Count; i++)
             {
                 var f = followUps[i];
@@ -27,7 +28,7 @@ public sealed class ApprovalFollowUpsConsumer(MessageInbox inbox, CreateActionHa
                     $"Follow-up of approval {m.ApprovalId} ({m.SubjectType} {m.SubjectId}), granted by {m.DecidedBy}.", f.Owner, due, Priority.P2, m.Site, null,
                     SourceKind.Approval, m.ApprovalId.ToString(), [], null, [], EvidenceKind.Text, rules.DefaultVerifierRole, rules.VerificationWindowDays,
                     m.CorrelationId ?? $"approval-{m.ApprovalId}", "approvals");
-                await handler.HandleAsync(uow.Transaction, command, metadata, context.CancellationToken);
+                await handler.HandleAsync(tx, command, provenance, context.CancellationToken);
             }
         });
     }

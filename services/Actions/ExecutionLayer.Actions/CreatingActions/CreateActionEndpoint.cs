@@ -3,12 +3,13 @@ using System.Text.RegularExpressions;
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.ReadingActions;
 using ExecutionLayer.Actions.Sites;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Input;
+using ExecutionLayer.Store.Hosting;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 
 namespace ExecutionLayer.Actions.CreatingActions;
 
@@ -25,7 +26,7 @@ public static partial class CreateActionEndpoint
 {
     public static IEndpointRouteBuilder MapCreateAction(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/actions", async (CreateActionBody body, HttpContext http, Caller caller, EventStore store, CreateActionHandler handler, SiteDirectory sites,
+        app.MapPost("/actions", async (CreateActionBody body, HttpContext http, Caller caller, ServiceStore store, CreateActionHandler handler, SiteDirectory sites,
             ActionsOptions options, CancellationToken ct) =>
         {
             var actor = caller.Person;
@@ -36,14 +37,14 @@ public static partial class CreateActionEndpoint
             var kind = body.SourceKind ?? SourceKind.Manual;
             var reference = string.IsNullOrWhiteSpace(body.SourceReference) ? actor : body.SourceReference.Trim();
             var actionId = body.RequestId is { } requestId ? DeterministicId.From($"action|api|{requestId}") : Guid.CreateVersion7(store.Clock.GetUtcNow());
-            await using var uow = await store.BeginAsync(ct);
-            var rules = await sites.RulesAsync(uow.Transaction, body.Site, ct);
+            await using var tx = await store.BeginAsync(ct);
+            var rules = await sites.RulesAsync(tx.Transaction, body.Site, ct);
             var command = new CreateAction(actionId, body.Title.Trim(), body.Description, body.Owner.Trim(), body.Due, body.Priority ?? Priority.P3,
                 body.Site, body.Department, kind, reference, Normalized(body.Kpis), body.Perspective, Normalized(body.RootCauseTags),
                 body.RequiredEvidence ?? EvidenceKind.Text, body.VerifierRole ?? rules.DefaultVerifierRole,
                 body.VerificationWindowDays ?? rules.VerificationWindowDays, body.CorrelationId, actor);
-            var written = await handler.HandleAsync(uow.Transaction, command, EventMetadata.Of(caller, http.GetCorrelationId()), ct);
-            await uow.CommitAsync(ct);
+            var written = await handler.HandleAsync(tx, command, Provenance.Of(caller, http.GetCorrelationId()), ct);
+            await tx.CommitAsync(ct);
 
             var view = ActionView.Of(written);
             IfMatch.SetETag(http.Response, written.Version);

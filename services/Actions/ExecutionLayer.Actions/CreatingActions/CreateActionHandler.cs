@@ -1,7 +1,8 @@
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Sites;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Postgres;
+using ExecutionLayer.Store.Writing;
 using Npgsql;
 
 namespace ExecutionLayer.Actions.CreatingActions;
@@ -11,15 +12,15 @@ namespace ExecutionLayer.Actions.CreatingActions;
 /// works on a KPI and root cause that an action verified closed within the site's repeat window also
 /// did, flags it as a repeat of that action and marks that earlier closure ineffective, in one transaction.
 /// </summary>
-public sealed class CreateActionHandler(ActionWriter writer, SiteDirectory sites, EventStore store)
+public sealed class CreateActionHandler(ActionWriter writer, SiteDirectory sites, ServiceStore store)
 {
-    public async Task<Decided<ActionItem>> HandleAsync(NpgsqlTransaction tx, CreateAction command, EventMetadata metadata, CancellationToken ct)
+    public async Task<Decided<ActionItem>> HandleAsync(StoreTransaction tx, CreateAction command, Provenance provenance, CancellationToken ct)
     {
         var now = store.Clock.GetUtcNow();
-        var repeat = await RepeatOfAsync(tx, command, now, ct);
-        var written = await writer.DecideAsync(tx, command.ActionId, metadata, ct, s => ActionDecisions.Create(s, command, repeat, now));
+        var repeat = await RepeatOfAsync(tx.Transaction, command, now, ct);
+        var written = await writer.DecideAsync(tx, command.ActionId, provenance, ct, s => ActionDecisions.Create(s, command, repeat, now));
         foreach (var flagged in written.Events.OfType<RepeatFlagged>())
-            await writer.DecideAsync(tx, flagged.RepeatOf, metadata, ct, s => ActionDecisions.MarkIneffective(s, command.ActionId, now));
+            await writer.DecideAsync(tx, flagged.RepeatOf, provenance, ct, s => ActionDecisions.MarkIneffective(s, command.ActionId, now));
         return written;
     }
 

@@ -1,7 +1,8 @@
 using ExecutionLayer.Actions.Sites;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Deadlines;
+using ExecutionLayer.Store.Deadlines;
+using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Postgres;
+using ExecutionLayer.Store.Writing;
 using Npgsql;
 
 namespace ExecutionLayer.Actions.Items;
@@ -11,21 +12,21 @@ namespace ExecutionLayer.Actions.Items;
 /// keeps in step, in the same transaction, its index row and its timers — the overdue ladder's next
 /// rung and the end of the verification window.
 /// </summary>
-public sealed class ActionWriter(EventStore store, DeadlineStore deadlines, SiteDirectory sites)
+public sealed class ActionWriter(ServiceStore store, Deadlines deadlines, SiteDirectory sites)
 {
     public const string OverdueDeadline = "action-overdue";
     public const string ClosureWindowDeadline = "action-closure-window";
 
-    private readonly string _s = store.Schema.Value;
+    private readonly string _s = store.Schema;
 
+    /// <param name="expected">The version the caller read (If-Match), or null to decide on the current one.</param>
     public async Task<Decided<ActionItem>> DecideAsync(
-        NpgsqlTransaction tx, Guid actionId, EventMetadata metadata, CancellationToken ct, Func<ActionItem, IReadOnlyList<object>> decide,
-        ExpectedVersion? expected = null)
+        StoreTransaction tx, Guid actionId, Provenance provenance, CancellationToken ct, Func<ActionItem, IReadOnlyList<object>> decide, long? expected = null)
     {
-        var written = await store.DecideAsync(tx, ActionItem.StreamId(actionId), expected ?? ExpectedVersion.Any, decide,
-            state => metadata with { Site = state.Site, CorrelationId = CorrelationOf(state) }, ct);
+        var written = await tx.DecideAsync(ActionItem.StreamId(actionId), expected, decide,
+            state => provenance with { Site = state.Site, CorrelationId = CorrelationOf(state) }, ct);
         if (written.Events.Count == 0) return written;
-        await IndexAsync(tx, written.State, written.Version, ct);
+        await IndexAsync(tx.Transaction, written.State, written.Version, ct);
         await KeepTimersAsync(tx, written.State, written.Events, ct);
         return written;
     }
@@ -49,23 +50,23 @@ public sealed class ActionWriter(EventStore store, DeadlineStore deadlines, Site
     /// changes, while a rung is left; a closure stops it. Verification starts the window in which the
     /// linked KPIs must move; reopening ends it.
     /// </summary>
-    private async Task KeepTimersAsync(NpgsqlTransaction tx, ActionItem state, IReadOnlyList<object> decided, CancellationToken ct)
+    private async Task KeepTimersAsync(StoreTransaction tx, ActionItem state, IReadOnlyList<object> decided, CancellationToken ct)
     {
         var streamId = ActionItem.StreamId(state.Id);
-        if (!state.IsOpen) await deadlines.CancelAsync(tx, streamId, OverdueDeadline, ct);
+        if (!state.IsOpen) deadlines.Cancel(tx.Session, streamId, OverdueDeadline);
         else if (decided.Any(e => e is ActionCreated or DueDateChanged or ActionAssigned or ActionReopened or OverdueEscalated))
         {
-            await deadlines.CancelAsync(tx, streamId, OverdueDeadline, ct);
-            var ladder = (await sites.RulesAsync(tx, state.Site, ct)).OverdueLadder;
+            deadlines.Cancel(tx.Session, streamId, OverdueDeadline);
+            var ladder = (await sites.RulesAsync(tx.Transaction, state.Site, ct)).OverdueLadder;
             if (state.OverdueLevel < ladder.Count)
-                await deadlines.ScheduleAsync(tx, state.Due + ladder[state.OverdueLevel].Delay, streamId, OverdueDeadline,
-                    new OverdueTimer(state.Id, state.OverdueLevel, state.Due), ct);
+                deadlines.Schedule(tx.Session, state.Due + ladder[state.OverdueLevel].Delay, streamId, OverdueDeadline,
+                    new OverdueTimer(state.Id, state.OverdueLevel, state.Due));
         }
 
         if (decided.OfType<ClosureVerified>().Any() && state.Kpis.Count > 0 && state.VerifiedAt is { } verifiedAt)
-            await deadlines.ScheduleAsync(tx, verifiedAt.AddDays(state.VerificationWindowDays), streamId, ClosureWindowDeadline,
-                new ClosureWindowTimer(state.Id, verifiedAt), ct);
-        if (decided.OfType<ActionReopened>().Any()) await deadlines.CancelAsync(tx, streamId, ClosureWindowDeadline, ct);
+            deadlines.Schedule(tx.Session, verifiedAt.AddDays(state.VerificationWindowDays), streamId, ClosureWindowDeadline,
+                new ClosureWindowTimer(state.Id, verifiedAt));
+        if (decided.OfType<ActionReopened>().Any()) deadlines.Cancel(tx.Session, streamId, ClosureWindowDeadline);
     }
 }
 

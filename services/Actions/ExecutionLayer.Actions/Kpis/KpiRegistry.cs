@@ -1,7 +1,7 @@
 using ExecutionLayer.Store.Types;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Postgres;
+using ExecutionLayer.Store.Writing;
 using Npgsql;
 
 namespace ExecutionLayer.Actions.Kpis;
@@ -11,17 +11,22 @@ namespace ExecutionLayer.Actions.Kpis;
 /// a stream of their own per KPI, deduplicated on (source, source event id), and move the KPI's latest
 /// value and status in the same transaction.
 /// </summary>
-public sealed class KpiRegistry(EventStore store)
+public sealed class KpiRegistry(ServiceStore store)
 {
-    private readonly string _s = store.Schema.Value;
+    /// <summary>The kind of stream a KPI's readings are kept in, one per site and KPI.</summary>
+    public const string ReadingsStreamType = "kpi-readings";
 
-    public async Task<Decided<Kpi>> DefineAsync(NpgsqlTransaction tx, string site, string kpi, KpiDefinition definition, EventMetadata metadata, CancellationToken ct)
+    public static string ReadingsStreamId(string site, string kpi) => $"readings-{site}-{kpi}";
+
+    private readonly string _s = store.Schema;
+
+    public async Task<Decided<Kpi>> DefineAsync(StoreTransaction tx, string site, string kpi, KpiDefinition definition, Provenance provenance, string by, CancellationToken ct)
     {
-        var written = await store.DecideAsync(tx, Kpi.StreamId(site, kpi), (Kpi s) => Kpi.Define(s, site, kpi, definition, metadata.Actor ?? "api", store.Clock.GetUtcNow()),
-            _ => metadata with { Site = site, CorrelationId = $"kpi-{site}-{kpi}" }, ct);
+        var written = await tx.DecideAsync(Kpi.StreamId(site, kpi), null, (Kpi s) => Kpi.Define(s, site, kpi, definition, by, store.Clock.GetUtcNow()),
+            _ => provenance with { Site = site, CorrelationId = $"kpi-{site}-{kpi}" }, ct);
         if (written.Events.Count == 0) return written;
-        var latestInUnit = await LatestAsync(tx, site, kpi, definition.Unit, ct);
-        await Sql.ExecAsync(tx, $"""
+        var latestInUnit = await LatestAsync(tx.Transaction, site, kpi, definition.Unit, ct);
+        await Sql.ExecAsync(tx.Transaction, $"""
             INSERT INTO {_s}.kpi_index (site, kpi, name, unit, direction, target, green, red, perspective, version, definition, latest_value, latest_at, status)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13::timestamptz, $14)
             ON CONFLICT (site, kpi) DO UPDATE SET name = EXCLUDED.name, unit = EXCLUDED.unit, direction = EXCLUDED.direction, target = EXCLUDED.target,
@@ -34,19 +39,19 @@ public sealed class KpiRegistry(EventStore store)
     }
 
     /// <summary>Records a reading once; false when this source already reported this event. Readings of a KPI not (yet) defined are kept all the same.</summary>
-    public async Task<bool> RecordAsync(UnitOfWork uow, KpiReadingRecorded reading, EventMetadata metadata, CancellationToken ct)
+    public async Task<bool> RecordAsync(StoreTransaction tx, KpiReadingRecorded reading, Provenance provenance, CancellationToken ct)
     {
-        var tx = uow.Transaction;
-        var inserted = await Sql.ExecAsync(tx, $"""
+        var inserted = await Sql.ExecAsync(tx.Transaction, $"""
             INSERT INTO {_s}.kpi_readings (site, kpi, value, unit, measured_at, source, source_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT DO NOTHING
             """, ct, reading.Site, reading.Kpi, reading.Value, reading.Unit, reading.MeasuredAt, reading.Source, reading.SourceEventId);
         if (inserted == 0) return false;
 
-        await uow.AppendAsync($"kpi-readings-{reading.Site}-{reading.Kpi}", "kpi-readings", ExpectedVersion.Any, NewEvents.Of(reading),
-            metadata with { Site = reading.Site, CorrelationId = metadata.CorrelationId ?? $"kpi-{reading.Site}-{reading.Kpi}", OccurredAt = reading.MeasuredAt }, ct);
-        if (await DefinitionAsync(tx, reading.Site, reading.Kpi, ct) is { } definition && definition.Unit == reading.Unit)
-            await Sql.ExecAsync(tx, $"""
+        tx.Record(provenance with { Site = reading.Site, CorrelationId = provenance.CorrelationId ?? $"kpi-{reading.Site}-{reading.Kpi}", OccurredAt = reading.MeasuredAt });
+        tx.Session.Events.Append(ReadingsStreamId(reading.Site, reading.Kpi), reading);
+        await tx.Session.SaveChangesAsync(ct);
+        if (await DefinitionAsync(tx.Transaction, reading.Site, reading.Kpi, ct) is { } definition && definition.Unit == reading.Unit)
+            await Sql.ExecAsync(tx.Transaction, $"""
                 UPDATE {_s}.kpi_index SET latest_value = $3, latest_at = $4, status = $5
                 WHERE site = $1 AND kpi = $2 AND (latest_at IS NULL OR latest_at <= $4)
                 """, ct, reading.Site, reading.Kpi, reading.Value, reading.MeasuredAt, definition.StatusOf(reading.Value).ToString());

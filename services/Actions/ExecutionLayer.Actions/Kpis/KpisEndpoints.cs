@@ -1,8 +1,8 @@
 using ExecutionLayer.Store.Types;
 using ExecutionLayer.Actions.CreatingActions;
 using ExecutionLayer.Actions.Items;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Query;
@@ -25,7 +25,7 @@ public static class KpisEndpoints
 {
     public static IEndpointRouteBuilder MapKpis(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/kpis/{site}/{kpi}", async (string site, string kpi, DefineKpiBody body, HttpContext http, Caller caller, EventStore store, KpiRegistry registry,
+        app.MapPut("/kpis/{site}/{kpi}", async (string site, string kpi, DefineKpiBody body, HttpContext http, Caller caller, ServiceStore store, KpiRegistry registry,
             ActionsOptions options, CancellationToken ct) =>
         {
             if (!caller.Sees(site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not define KPIs at {site}.");
@@ -35,13 +35,13 @@ public static class KpisEndpoints
             if (definition?.Validate() is { Count: > 0 } problems) errors["definition"] = [.. problems];
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid KPI");
 
-            await using var uow = await store.BeginAsync(ct);
-            var written = await registry.DefineAsync(uow.Transaction, site, kpi, definition!, EventMetadata.Of(caller, http.GetCorrelationId()), ct);
-            await uow.CommitAsync(ct);
+            await using var tx = await store.BeginAsync(ct);
+            var written = await registry.DefineAsync(tx, site, kpi, definition!, Provenance.Of(caller, http.GetCorrelationId()), caller.Actor, ct);
+            await tx.CommitAsync(ct);
             return Results.Ok(new { site, kpi, written.State.Version, changed = written.Events.Count > 0 });
         });
 
-        app.MapPost("/kpis/{site}/{kpi}/readings", async (string site, string kpi, RecordReadingBody body, HttpContext http, Caller caller, EventStore store,
+        app.MapPost("/kpis/{site}/{kpi}/readings", async (string site, string kpi, RecordReadingBody body, HttpContext http, Caller caller, ServiceStore store,
             KpiRegistry registry, ActionsOptions options, CancellationToken ct) =>
         {
             var actor = caller.Person;
@@ -50,20 +50,20 @@ public static class KpisEndpoints
             if (body.SourceEventId is { Length: 0 }) errors["sourceEventId"] = ["Leave it out, or give the reading's id at its source."];
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid reading");
 
-            await using var uow = await store.BeginAsync(ct);
-            var definition = await registry.DefinitionAsync(uow.Transaction, site, kpi, ct);
+            await using var tx = await store.BeginAsync(ct);
+            var definition = await registry.DefinitionAsync(tx.Transaction, site, kpi, ct);
             if (definition is null) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No KPI {kpi} at {site}; define it with PUT /kpis/{site}/{kpi}.");
             var unit = body.Unit?.Trim() ?? definition.Unit;
             if (unit != definition.Unit)
                 return Results.Problem(statusCode: 422, title: "Rule violated", detail: $"{kpi} at {site} is measured in {definition.Unit}, not {unit}.");
             var reading = new KpiReadingRecorded(site, kpi, body.Value, unit, body.MeasuredAt, $"api:{actor}",
                 body.SourceEventId ?? Guid.CreateVersion7(store.Clock.GetUtcNow()).ToString());
-            var recorded = await registry.RecordAsync(uow, reading, EventMetadata.Of(caller, http.GetCorrelationId()), ct);
-            await uow.CommitAsync(ct);
+            var recorded = await registry.RecordAsync(tx, reading, Provenance.Of(caller, http.GetCorrelationId()), ct);
+            await tx.CommitAsync(ct);
             return recorded ? Results.Created($"/kpis/{site}/{kpi}", reading) : Results.Ok(reading);
         });
 
-        app.MapGet("/kpis", async (string? site, string? status, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/kpis", async (string? site, string? status, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             if (status is not null && !QueryEnum.TryParse<KpiStatus>(status, out _))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", Enum.GetNames<KpiStatus>())}."] });
@@ -71,7 +71,7 @@ public static class KpisEndpoints
             return Results.Ok(views.Where(v => caller.Sees(v.Site)));
         });
 
-        app.MapGet("/kpis/{site}/{kpi}", async (string site, string kpi, int? readings, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/kpis/{site}/{kpi}", async (string site, string kpi, int? readings, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             if (!caller.Sees(site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No KPI {kpi} at {site}.");
             if (readings is < 0 or > 1000) return Results.ValidationProblem(new Dictionary<string, string[]> { ["readings"] = ["From 0 to 1000."] });
@@ -82,7 +82,7 @@ public static class KpisEndpoints
     }
 
     /// <summary>KPIs with status and the trend over their latest readings (in the definition's unit), in one query.</summary>
-    public static async Task<List<KpiView>> KpiViewsAsync(EventStore store, string? site, KpiStatus? status, string? kpi, CancellationToken ct, int keepReadings = 0)
+    public static async Task<List<KpiView>> KpiViewsAsync(ServiceStore store, string? site, KpiStatus? status, string? kpi, CancellationToken ct, int keepReadings = 0)
     {
         await using var command = store.DataSource.CreateCommand($"""
             SELECT k.site, k.kpi, k.version, k.definition, k.latest_value, k.latest_at, k.status,

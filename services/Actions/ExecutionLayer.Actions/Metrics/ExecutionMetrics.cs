@@ -1,5 +1,5 @@
 using ExecutionLayer.Actions.ReadingActions;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
@@ -28,7 +28,7 @@ public sealed record MetricsRow(
 /// </list>
 /// Ratios with an empty denominator are null, not zero. Grouped by KPI, an action counts once under each KPI it is linked to.
 /// </summary>
-public sealed class ExecutionMetrics(EventStore store)
+public sealed class ExecutionMetrics(ServiceStore store)
 {
     public async Task<IReadOnlyList<MetricsRow>> QueryAsync(MetricsGrouping groupBy, MetricsFilter filter, CancellationToken ct)
     {

@@ -1,5 +1,5 @@
 using ExecutionLayer.Actions.Items;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Writing;
 
 namespace ExecutionLayer.Actions.ReadingActions;
 

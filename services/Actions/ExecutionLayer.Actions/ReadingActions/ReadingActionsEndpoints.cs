@@ -1,6 +1,8 @@
 using ExecutionLayer.Actions.Items;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Hosting;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Types;
+using ExecutionLayer.Store.Writing;
+using ExecutionLayer.Store.Hosting;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Query;
 using ExecutionLayer.Store.Postgres;
@@ -22,7 +24,7 @@ public static class ReadingActionsEndpoints
     {
         // Keyset pagination on (created_at, action_id): pass the last row's values as after/afterId for the next page.
         app.MapGet("/actions", async (string? site, string? owner, string? status, string? kpi, string? sourceKind, string? sourceReference,
-            DateTimeOffset? after, Guid? afterId, int? limit, Caller caller, EventStore store, CancellationToken ct) =>
+            DateTimeOffset? after, Guid? afterId, int? limit, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             var openOnly = string.Equals(status, "open", StringComparison.OrdinalIgnoreCase);
             if (status is not null && !openOnly && (!QueryEnum.TryParse<ActionStatus>(status, out var parsed) || parsed == ActionStatus.None))
@@ -50,9 +52,9 @@ public static class ReadingActionsEndpoints
                 new NpgsqlParameter<int> { TypedValue = limit ?? 100 }, new NpgsqlParameter<bool> { TypedValue = openOnly }, Sql.Texts(caller.SiteFilter)));
         });
 
-        app.MapGet("/actions/{actionId:guid}", async (Guid actionId, Caller caller, HttpContext http, EventStore store, CancellationToken ct) =>
+        app.MapGet("/actions/{actionId:guid}", async (Guid actionId, Caller caller, HttpContext http, ServiceStore store, EventTypes types, CancellationToken ct) =>
         {
-            var events = await store.ReadStreamAsync(ActionItem.StreamId(actionId), ct: ct);
+            var events = await store.ReadStreamAsync(ActionItem.StreamId(actionId), null, null, ct);
             var state = events.Aggregate(ActionItem.Initial, (s, e) => s.Evolve(e.Data));
             // Another site's action is answered exactly like a missing one.
             if (events.Count == 0 || !caller.Sees(state.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {actionId}.");
@@ -60,21 +62,21 @@ public static class ReadingActionsEndpoints
             return Results.Ok(new
             {
                 actionId, version = events[^1].Version, state,
-                history = events.Select(e => new HistoryEntry(e.Version, e.EventType, e.RecordedAt, e.Metadata.Actor, e.Data)),
+                history = events.Select(e => new HistoryEntry(e.Version, types.NameOf(e.Data.GetType()).Name, e.Timestamp, Provenance.Of(e).Actor, e.Data)),
             });
         });
 
         // For the auditor: the action as it stood at a moment, from its own stream.
-        app.MapGet("/actions/{actionId:guid}/history", async (Guid actionId, DateTimeOffset asOf, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/actions/{actionId:guid}/history", async (Guid actionId, DateTimeOffset asOf, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
-            var loaded = await store.LoadAsOfAsync<ActionItem>(ActionItem.StreamId(actionId), recordedAt: asOf, ct: ct);
+            var loaded = await store.LoadAsOfAsync<ActionItem>(ActionItem.StreamId(actionId), null, asOf, ct);
             return loaded.Exists && caller.Sees(loaded.State.Site) ? Results.Ok(new { actionId, asOf, loaded.Version, loaded.State })
                 : Results.Problem(statusCode: 404, title: "Not found", detail: $"Action {actionId} did not exist at {asOf:O}.");
         });
         return app;
     }
 
-    public static Task<List<ActionSummary>> SummariesAsync(EventStore store, string sql, CancellationToken ct, params NpgsqlParameter[] parameters) =>
+    public static Task<List<ActionSummary>> SummariesAsync(ServiceStore store, string sql, CancellationToken ct, params NpgsqlParameter[] parameters) =>
         Sql.ListAsync(store.DataSource, sql, ReadSummary, ct, parameters);
 
     public static ActionSummary ReadSummary(NpgsqlDataReader r) => new(

@@ -1,5 +1,5 @@
 using ExecutionLayer.Actions.Kpis;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
@@ -10,7 +10,7 @@ namespace ExecutionLayer.Actions.Reviews;
 /// previous review of the same kind at the site (carried over or decided there) that is still open;
 /// for the first review of its kind, every open action at the site, so nothing starts off the table.
 /// </summary>
-public sealed class AgendaBuilder(EventStore store)
+public sealed class AgendaBuilder(ServiceStore store)
 {
     public async Task<(Guid? Previous, IReadOnlyList<AgendaAction> CarriedOver)> CarriedOverAsync(NpgsqlTransaction tx, OpenReview review, CancellationToken ct)
     {

@@ -3,8 +3,9 @@ using ExecutionLayer.Actions.CreatingActions;
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Kpis;
 using ExecutionLayer.Actions.WorkingActions;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Hosting;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using ExecutionLayer.Store.Hosting;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
@@ -25,7 +26,7 @@ public static class ReviewsEndpoints
 {
     public static IEndpointRouteBuilder MapReviews(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/reviews", async (OpenReviewBody body, HttpContext http, Caller caller, EventStore store, AgendaBuilder agenda, ActionsOptions options, CancellationToken ct) =>
+        app.MapPost("/reviews", async (OpenReviewBody body, HttpContext http, Caller caller, ServiceStore store, AgendaBuilder agenda, ActionsOptions options, CancellationToken ct) =>
         {
             var actor = caller.Person;
             var errors = new Dictionary<string, string[]>();
@@ -40,21 +41,21 @@ public static class ReviewsEndpoints
             var reviewId = body.ReviewId ?? Guid.CreateVersion7(now);
             var command = new OpenReview(reviewId, body.Kind, body.Site, body.Title?.Trim() ?? $"{body.Kind} review {now:yyyy-MM-dd}",
                 [.. body.Attendees.Select(a => a.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)], actor);
-            await using var uow = await store.BeginAsync(ct);
-            var (previous, carried) = await agenda.CarriedOverAsync(uow.Transaction, command, ct);
+            await using var tx = await store.BeginAsync(ct);
+            var (previous, carried) = await agenda.CarriedOverAsync(tx.Transaction, command, ct);
             var kpis = await agenda.KpisAsync(command.Site, ct);
-            var written = await store.DecideAsync(uow.Transaction, Review.StreamId(reviewId), (Review s) => ReviewDecisions.Open(s, command, previous, kpis, carried, now),
+            var written = await tx.DecideAsync(Review.StreamId(reviewId), null, (Review s) => ReviewDecisions.Open(s, command, previous, kpis, carried, now),
                 _ => Metadata(http, caller, command.Site, reviewId), ct);
             if (written.Events.Count > 0)
-                await Sql.ExecAsync(uow.Transaction, $"""
+                await Sql.ExecAsync(tx.Transaction, $"""
                     INSERT INTO {store.Schema}.review_index (review_id, site, kind, status, title, opened_at, action_ids) VALUES ($1, $2, $3, 'Open', $4, $5, $6)
                     """, ct, reviewId, command.Site, command.Kind.ToString(), written.State.Title, now, written.State.CarriedOver.Select(a => a.ActionId).ToArray());
-            await uow.CommitAsync(ct);
+            await tx.CommitAsync(ct);
             IfMatch.SetETag(http.Response, written.Version);
             return written.Events.Count > 0 ? Results.Created($"/reviews/{reviewId}", written.State) : Results.Ok(written.State);
         });
 
-        app.MapPost("/reviews/{reviewId:guid}/decisions", async (Guid reviewId, RecordDecisionBody body, HttpContext http, Caller caller, EventStore store,
+        app.MapPost("/reviews/{reviewId:guid}/decisions", async (Guid reviewId, RecordDecisionBody body, HttpContext http, Caller caller, ServiceStore store,
             CreateActionHandler actions, Sites.SiteDirectory sites, CancellationToken ct) =>
         {
             var actor = caller.Person;
@@ -68,44 +69,44 @@ public static class ReviewsEndpoints
 
             var now = store.Clock.GetUtcNow();
             var decisionId = body.DecisionId ?? Guid.CreateVersion7(now);
-            await using var uow = await store.BeginAsync(ct);
-            var review = (await store.LoadAsync<Review>(uow.Transaction, Review.StreamId(reviewId), ct)).State;
+            await using var tx = await store.BeginAsync(ct);
+            var review = (await tx.LoadAsync<Review>(Review.StreamId(reviewId), ct)).State;
             if (review.Status == ReviewStatus.None || !caller.Sees(review.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No review {reviewId}.");
             if (review.Status != ReviewStatus.Open) return Results.Problem(statusCode: 409, title: "Not allowed in the current state", detail: "This review is closed.");
-            var rules = await sites.RulesAsync(uow.Transaction, review.Site, ct);
+            var rules = await sites.RulesAsync(tx.Transaction, review.Site, ct);
             var create = new CreateAction(DeterministicId.From($"review|{reviewId}|{decisionId}"), body.Text.Trim(), null, body.Owner.Trim(), body.Due,
                 body.Priority ?? Priority.P3, review.Site, body.Department, SourceKind.Meeting, reviewId.ToString(), CreateActionEndpoint.Normalized(body.Kpis),
                 body.Perspective, CreateActionEndpoint.Normalized(body.RootCauseTags), body.RequiredEvidence ?? EvidenceKind.Text,
                 body.VerifierRole ?? rules.DefaultVerifierRole, rules.VerificationWindowDays, $"review-{reviewId}", actor);
             var metadata = Metadata(http, caller, review.Site, reviewId);
-            var action = await actions.HandleAsync(uow.Transaction, create, metadata, ct);
+            var action = await actions.HandleAsync(tx, create, metadata, ct);
             var decision = new ReviewDecision(decisionId, create.Title, create.ActionId, create.Owner, create.Due, actor, now);
-            var written = await store.DecideAsync(uow.Transaction, Review.StreamId(reviewId), (Review s) => ReviewDecisions.RecordDecision(s, decision), _ => metadata, ct);
+            var written = await tx.DecideAsync(Review.StreamId(reviewId), null, (Review s) => ReviewDecisions.RecordDecision(s, decision), _ => metadata, ct);
             if (written.Events.Count > 0)
-                await Sql.ExecAsync(uow.Transaction, $"UPDATE {store.Schema}.review_index SET action_ids = array_append(action_ids, $2) WHERE review_id = $1",
+                await Sql.ExecAsync(tx.Transaction, $"UPDATE {store.Schema}.review_index SET action_ids = array_append(action_ids, $2) WHERE review_id = $1",
                     ct, reviewId, create.ActionId);
-            await uow.CommitAsync(ct);
+            await tx.CommitAsync(ct);
             return Results.Ok(new { reviewId, decision, action = action.State });
         });
 
-        app.MapPost("/reviews/{reviewId:guid}/close", async (Guid reviewId, HttpContext http, Caller caller, EventStore store, AgendaBuilder agenda, CancellationToken ct,
+        app.MapPost("/reviews/{reviewId:guid}/close", async (Guid reviewId, HttpContext http, Caller caller, ServiceStore store, AgendaBuilder agenda, CancellationToken ct,
             ActingBody? body = null) =>
         {
             var actor = caller.Person;
             var now = store.Clock.GetUtcNow();
-            await using var uow = await store.BeginAsync(ct);
-            var review = (await store.LoadAsync<Review>(uow.Transaction, Review.StreamId(reviewId), ct)).State;
+            await using var tx = await store.BeginAsync(ct);
+            var review = (await tx.LoadAsync<Review>(Review.StreamId(reviewId), ct)).State;
             if (review.Site is not { } site || !caller.Sees(site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No review {reviewId}.");
             var ids = review.CarriedOver.Select(a => a.ActionId).Concat(review.Decisions.Select(d => d.ActionId)).ToArray();
-            var actionsNow = await agenda.ActionsAsync(uow.Transaction, ids, ct);
-            var written = await store.DecideAsync(uow.Transaction, Review.StreamId(reviewId), IfMatch.ExpectedVersion(http.Request),
+            var actionsNow = await agenda.ActionsAsync(tx.Transaction, ids, ct);
+            var written = await tx.DecideAsync(Review.StreamId(reviewId), IfMatch.ExpectedVersion(http.Request),
                 (Review s) => ReviewDecisions.Close(s, actionsNow, actor, now), _ => Metadata(http, caller, review.Site, reviewId), ct);
-            await Sql.ExecAsync(uow.Transaction, $"UPDATE {store.Schema}.review_index SET status = 'Closed', closed_at = $2 WHERE review_id = $1", ct, reviewId, now);
-            await uow.CommitAsync(ct);
+            await Sql.ExecAsync(tx.Transaction, $"UPDATE {store.Schema}.review_index SET status = 'Closed', closed_at = $2 WHERE review_id = $1", ct, reviewId, now);
+            await tx.CommitAsync(ct);
             return Results.Ok(written.State.Minutes);
         });
 
-        app.MapGet("/reviews/{reviewId:guid}", async (Guid reviewId, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/reviews/{reviewId:guid}", async (Guid reviewId, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             var loaded = await store.LoadAsync<Review>(Review.StreamId(reviewId), ct);
             return loaded.Exists && caller.Sees(loaded.State.Site) ? Results.Ok(new { reviewId, loaded.Version, loaded.State })
@@ -113,7 +114,7 @@ public static class ReviewsEndpoints
         });
 
         // The minutes as stored at the close: JSON, or Markdown for ?format=markdown or Accept: text/markdown.
-        app.MapGet("/reviews/{reviewId:guid}/minutes", async (Guid reviewId, string? format, Caller caller, HttpContext http, EventStore store, CancellationToken ct) =>
+        app.MapGet("/reviews/{reviewId:guid}/minutes", async (Guid reviewId, string? format, Caller caller, HttpContext http, ServiceStore store, CancellationToken ct) =>
         {
             var loaded = await store.LoadAsync<Review>(Review.StreamId(reviewId), ct);
             if (loaded.Exists && !caller.Sees(loaded.State.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No review {reviewId}.");
@@ -123,7 +124,7 @@ public static class ReviewsEndpoints
             return markdown ? Results.Text(minutes.Markdown, "text/markdown; charset=utf-8") : Results.Ok(minutes);
         });
 
-        app.MapGet("/reviews", async (string? site, ReviewKind? kind, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/reviews", async (string? site, ReviewKind? kind, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             await using var command = store.DataSource.CreateCommand($"""
                 SELECT review_id, site, kind, status, title, opened_at, closed_at FROM {store.Schema}.review_index
@@ -146,6 +147,6 @@ public static class ReviewsEndpoints
         return app;
     }
 
-    private static EventMetadata Metadata(HttpContext http, Caller caller, string site, Guid reviewId) =>
-        EventMetadata.Of(caller, http.GetCorrelationId(), site) with { CorrelationId = $"review-{reviewId}" };
+    private static Provenance Metadata(HttpContext http, Caller caller, string site, Guid reviewId) =>
+        Provenance.Of(caller, http.GetCorrelationId(), site) with { CorrelationId = $"review-{reviewId}" };
 }

@@ -1,7 +1,7 @@
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Kpis;
 using ExecutionLayer.Actions.ReadingActions;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.Store.Postgres;
 using Npgsql;
@@ -14,18 +14,18 @@ public static class RiskEndpoints
 {
     public static IEndpointRouteBuilder MapRisk(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/actions/{actionId:guid}/risk", async (Guid actionId, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/actions/{actionId:guid}/risk", async (Guid actionId, Caller caller, ServiceStore store, CancellationToken ct) =>
             (await RiskedAsync(store, null, actionId, ct)).FirstOrDefault() is { } risked && caller.Sees(risked.Action.Site) ? Results.Ok(risked)
             : Results.Problem(statusCode: 404, title: "Not found", detail: $"No open action {actionId}; risk is assessed for open actions only."));
 
         // Open actions, most in need of attention first: risk × priority × KPI status.
-        app.MapGet("/actions/prioritised", async (string? site, int? limit, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/actions/prioritised", async (string? site, int? limit, Caller caller, ServiceStore store, CancellationToken ct) =>
             limit is < 1 or > 1000 ? Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["From 1 to 1000."] })
             : Results.Ok((await RiskedAsync(store, site, null, ct)).Where(r => caller.Sees(r.Action.Site)).OrderByDescending(r => r.Score).ThenBy(r => r.Action.Due).Take(limit ?? 50)));
         return app;
     }
 
-    private static async Task<List<RiskedAction>> RiskedAsync(EventStore store, string? site, Guid? actionId, CancellationToken ct)
+    private static async Task<List<RiskedAction>> RiskedAsync(ServiceStore store, string? site, Guid? actionId, CancellationToken ct)
     {
         var s = store.Schema;
         var now = store.Clock.GetUtcNow();

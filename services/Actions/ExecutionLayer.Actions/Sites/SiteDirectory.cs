@@ -1,13 +1,12 @@
 using ExecutionLayer.Store.Types;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Actions.Sites;
 
 /// <summary>Reads a site's rules (the defaults until the site sets its own) inside the caller's transaction.</summary>
-public sealed class SiteDirectory(EventStore store)
+public sealed class SiteDirectory(ServiceStore store)
 {
     public async Task<SiteRules> RulesAsync(NpgsqlTransaction tx, string site, CancellationToken ct)
     {

@@ -1,6 +1,6 @@
 using ExecutionLayer.Store.Types;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.Store.Postgres;
@@ -16,7 +16,7 @@ public static class SitesEndpoints
 {
     public static IEndpointRouteBuilder MapSites(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/actions/sites/{site}/rules", async (string site, SiteRulesBody body, HttpContext http, Caller caller, EventStore store, ActionsOptions options, CancellationToken ct) =>
+        app.MapPut("/actions/sites/{site}/rules", async (string site, SiteRulesBody body, HttpContext http, Caller caller, ServiceStore store, ActionsOptions options, CancellationToken ct) =>
         {
             var actor = caller.Person;
             if (!caller.Sees(site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not change the rules of {site}.");
@@ -28,14 +28,14 @@ public static class SitesEndpoints
             if (rules.Validate() is { Count: > 0 } errors)
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["rules"] = [.. errors] }, title: "Invalid site rules");
 
-            await using var uow = await store.BeginAsync(ct);
-            var written = await store.DecideAsync(uow.Transaction, SiteSettings.StreamId(site),
+            await using var tx = await store.BeginAsync(ct);
+            var written = await tx.DecideAsync(SiteSettings.StreamId(site), null,
                 (SiteSettings s) => SiteSettings.Change(s, site, rules, actor, store.Clock.GetUtcNow()),
-                _ => EventMetadata.Of(caller, http.GetCorrelationId(), site), ct);
-            await Sql.ExecAsync(uow.Transaction, $"""
+                _ => Provenance.Of(caller, http.GetCorrelationId(), site), ct);
+            await Sql.ExecAsync(tx.Transaction, $"""
                 INSERT INTO {store.Schema}.site_rules (site, rules) VALUES ($1, $2) ON CONFLICT (site) DO UPDATE SET rules = EXCLUDED.rules
                 """, ct, site, EventJson.Of(rules));
-            await uow.CommitAsync(ct);
+            await tx.CommitAsync(ct);
             return Results.Ok(new { site, rules, changed = written.Events.Count > 0 });
         });
 

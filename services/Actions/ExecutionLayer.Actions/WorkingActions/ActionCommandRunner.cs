@@ -1,11 +1,12 @@
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.ReadingActions;
 using ExecutionLayer.Actions.Sites;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.Store.Hosting;
+using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Postgres;
+using ExecutionLayer.Store.Writing;
 
 namespace ExecutionLayer.Actions.WorkingActions;
 
@@ -13,7 +14,7 @@ namespace ExecutionLayer.Actions.WorkingActions;
 public delegate IReadOnlyList<object> ActionCommand(ActionItem state, string actor, SiteRules rules, DateTimeOffset now);
 
 /// <summary>Runs one command through the writer: the site's rules read in the same transaction, the caller's If-Match checked under the stream's lock.</summary>
-public sealed class ActionCommandRunner(EventStore store, ActionWriter writer, SiteDirectory sites)
+public sealed class ActionCommandRunner(ServiceStore store, ActionWriter writer, SiteDirectory sites)
 {
     public async Task<IResult> RunAsync(HttpContext http, Guid actionId, ActionCommand decide)
     {
@@ -21,14 +22,14 @@ public sealed class ActionCommandRunner(EventStore store, ActionWriter writer, S
         var caller = http.Features.Get<Caller>() ?? throw new InvalidOperationException("No verified caller: RequireGatewaySignature must run before action commands.");
         var actor = caller.Person;
         var expected = IfMatch.ExpectedVersion(http.Request);
-        await using var uow = await store.BeginAsync(http.RequestAborted);
-        var site = await Sql.ScalarAsync<string>(uow.Transaction, $"SELECT site FROM {store.Schema}.action_index WHERE action_id = $1", http.RequestAborted, actionId);
+        await using var tx = await store.BeginAsync(http.RequestAborted);
+        var site = await Sql.ScalarAsync<string>(tx.Transaction, $"SELECT site FROM {store.Schema}.action_index WHERE action_id = $1", http.RequestAborted, actionId);
         if (site is null || !caller.Sees(site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {actionId}.");
-        var rules = await sites.RulesAsync(uow.Transaction, site, http.RequestAborted);
+        var rules = await sites.RulesAsync(tx.Transaction, site, http.RequestAborted);
         var now = store.Clock.GetUtcNow();
-        var written = await writer.DecideAsync(uow.Transaction, actionId, EventMetadata.Of(caller, http.GetCorrelationId()),
+        var written = await writer.DecideAsync(tx, actionId, Provenance.Of(caller, http.GetCorrelationId()),
             http.RequestAborted, s => decide(s, actor, rules, now), expected);
-        await uow.CommitAsync(http.RequestAborted);
+        await tx.CommitAsync(http.RequestAborted);
         IfMatch.SetETag(http.Response, written.Version);
         return Results.Ok(ActionView.Of(written));
     }

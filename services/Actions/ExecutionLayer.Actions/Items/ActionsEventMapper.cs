@@ -1,5 +1,6 @@
-using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Messaging.Outbox;
+using ExecutionLayer.Store.Metadata;
+using JasperFx.Events;
 using Contract = ExecutionLayer.Contracts.Actions;
 
 namespace ExecutionLayer.Actions.Items;
@@ -9,13 +10,13 @@ namespace ExecutionLayer.Actions.Items;
 /// overdue (for the notification bridges). The source and its reference travel with each, so an
 /// exception case can find the response it asked for.
 /// </summary>
-internal sealed class ActionsIntegrationMapper : IIntegrationEventMapper
+internal sealed class ActionsEventMapper : IEventMapper
 {
-    public IEnumerable<object> Map(RecordedEvent recorded)
+    public IEnumerable<object> Map(IEvent stored)
     {
-        var correlation = recorded.Metadata.CorrelationId;
-        var site = recorded.Metadata.Site ?? "";
-        object? message = recorded.Data switch
+        var correlation = stored.CorrelationId;
+        var site = Provenance.Of(stored).Site ?? "";
+        object? message = stored.Data switch
         {
             ActionCreated e => new Contract.ActionItemCreated(e.ActionId, e.Site, Kind(e.SourceKind), e.SourceReference, correlation, e.Title, e.Owner, e.Due, e.CreatedAt),
             ClosureVerified e => new Contract.ActionItemVerified(e.ActionId, site, Kind(e.SourceKind), e.SourceReference, correlation, e.VerifiedBy, e.VerifiedAt),
