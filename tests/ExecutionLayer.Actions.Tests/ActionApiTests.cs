@@ -17,6 +17,21 @@ public sealed class ActionApiTests : IAsyncLifetime
     public Task DisposeAsync() => _app.DisposeAsync();
 
     [Fact]
+    public async Task Readiness_reports_how_far_the_outbox_is_behind_the_actions_store()
+    {
+        await _app.CreateAsync(NewAction());
+
+        await Eventually.TrueAsync(async () =>
+        {
+            var ready = await _app.As(null).GetFromJsonAsync<JsonElement>("/health/ready");
+            var daemon = ready.GetProperty("checks").GetProperty("event-daemon");
+            return daemon.GetProperty("status").GetString() == "Healthy"
+                && daemon.GetProperty("description").GetString()!.Contains("outbox-actions", StringComparison.Ordinal)
+                && daemon.GetProperty("description").GetString()!.Contains(" 0 behind", StringComparison.Ordinal);
+        }, "readiness to show the outbox caught up", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task An_action_goes_from_creation_to_verified_closure_and_the_bus_hears_both_ends()
     {
         var id = await _app.CreateAsync(NewAction());

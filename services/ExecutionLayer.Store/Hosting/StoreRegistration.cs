@@ -48,6 +48,9 @@ public static class StoreRegistration
         services.AddSingleton<Deadlines.Deadlines>();
         services.AddSingleton<IntakeKeys>();
         services.AddReadinessCheck<PostgresHealthCheck>("postgres");
+        services.AddSingleton<EventLagMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventLagMonitor>());
+        services.AddReadinessCheck<EventLagHealthCheck>("event-daemon");
         services.AddExceptionHandler<StoreProblemHandler>();
         services.AddExceptionHandler<PostgresProblemHandler>();
         return marten;

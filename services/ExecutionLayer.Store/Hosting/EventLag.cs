@@ -1,0 +1,130 @@
+using System.Diagnostics.Metrics;
+using Marten;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ExecutionLayer.Store.Hosting;
+
+/// <summary>How far the async daemon's subscribers are behind the store, as last sampled.</summary>
+/// <param name="Behind">Per subscriber (outbox, async projection): committed events it has not passed yet.</param>
+/// <param name="Held">Committed events the daemon may not hand to anyone yet, because a place before them is still open.</param>
+/// <param name="HeldAt">The last place it may hand out (the high water mark) while events are held.</param>
+/// <param name="HeldSince">Since when that mark has not moved while events were held.</param>
+public sealed record EventLagSample(IReadOnlyDictionary<string, long> Behind, long Held, long HeldAt, DateTimeOffset? HeldSince, DateTimeOffset SampledAt);
+
+/// <summary>
+/// Samples the daemon's progress from the database, so every instance reports the same figures whichever
+/// leads: each subscriber's lag, and the events held behind a place in the log that an open transaction may
+/// still fill. Nothing is skipped while they are held (StoreConfiguration pins that); the transaction that
+/// holds them ends by itself at PostgreSQL's idle_in_transaction_session_timeout, and until then the hold
+/// shows here, as the el.store.lag and el.store.held gauges and in /health/ready.
+/// </summary>
+public sealed class EventLagMonitor(IDocumentStore store, NpgsqlDataSource dataSource, ILogger<EventLagMonitor> logger) : BackgroundService
+{
+    public const string MeterName = "ExecutionLayer.Store";
+
+    /// <summary>A count of more than this is reported as this: a backlog's size beyond it changes nothing an operator does.</summary>
+    public const int CountLimit = 100_000;
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly List<EventLagMonitor> Monitors = [];
+
+    private readonly string _s = store.Options.DatabaseSchemaName;
+    private volatile EventLagSample? _last;
+
+    static EventLagMonitor()
+    {
+        Meter.CreateObservableGauge("el.store.lag", () => Snapshot().SelectMany(m => m.Sample?.Behind.Select(b =>
+            new Measurement<long>(b.Value, new("schema", m._s), new("subscriber", b.Key))) ?? []), "{event}",
+            "Committed events a subscriber (outbox, async projection) has not passed yet");
+        Meter.CreateObservableGauge("el.store.held", () => Snapshot().Where(m => m.Sample is not null).Select(m =>
+            new Measurement<long>(m.Sample!.Held, new KeyValuePair<string, object?>("schema", m._s))), "{event}",
+            "Committed events held back because a place before them in the log is still open");
+    }
+
+    public EventLagSample? Sample => _last;
+
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Wall time, not the service's domain clock: how long a hold lasts is an operator's question.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    private static EventLagMonitor[] Snapshot()
+    {
+        lock (Monitors) return [.. Monitors];
+    }
+
+    /// <summary>Takes a sample now (the background loop does so every <see cref="Interval"/>).</summary>
+    public async Task<EventLagSample> SampleAsync(CancellationToken ct)
+    {
+        var behind = new Dictionary<string, long>();
+        long held = 0, mark = 0;
+        await using (var command = dataSource.CreateCommand($"""
+            SELECT p.name, p.last_seq_id,
+                   (SELECT count(*) FROM (SELECT 1 FROM {_s}.mt_events e WHERE e.seq_id > p.last_seq_id LIMIT {CountLimit}) b)
+            FROM {_s}.mt_event_progression p ORDER BY p.name
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+            {
+                if (reader.GetString(0) == "HighWaterMark") (mark, held) = (reader.GetInt64(1), reader.GetInt64(2));
+                else behind[reader.GetString(0)] = reader.GetInt64(2);
+            }
+
+        var now = Clock.GetUtcNow();
+        var previous = _last;
+        var heldSince = held == 0 ? (DateTimeOffset?)null : previous is { HeldSince: { } since } && previous.HeldAt == mark ? since : now;
+        var sample = new EventLagSample(behind, held, mark, heldSince, now);
+        _last = sample;
+        return sample;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        lock (Monitors) Monitors.Add(this);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await SampleAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                {
+                    logger.LogDebug(e, "Sampling the event daemon's lag failed; the readiness check reports the database itself");
+                }
+                await Task.Delay(Interval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        finally
+        {
+            lock (Monitors) Monitors.Remove(this);
+        }
+    }
+}
+
+/// <summary>
+/// /health/ready's view of the daemon: Degraded (still ready: nothing is lost, the instance serves) while
+/// events have been held behind an open place in the log for longer than Marten waits to judge a gap, with
+/// what is held and since when; the subscribers' lag in the description either way.
+/// </summary>
+public sealed class EventLagHealthCheck(EventLagMonitor monitor) : IHealthCheck
+{
+    /// <summary>Marten gives a gap this long to fill before it looks for a live transaction; shorter holds are normal traffic.</summary>
+    public static readonly TimeSpan HeldTooLong = TimeSpan.FromSeconds(10);
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (monitor.Sample is not { } sample) return Task.FromResult(HealthCheckResult.Healthy("not sampled yet"));
+        var lag = sample.Behind.Count == 0 ? "no subscriber has started" : string.Join(", ", sample.Behind.Select(b => $"{b.Key} {b.Value} behind"));
+        var data = new Dictionary<string, object>(sample.Behind.Select(b => KeyValuePair.Create(b.Key, (object)b.Value))) { ["held"] = sample.Held };
+        if (sample.HeldSince is { } since && monitor.Clock.GetUtcNow() - since >= HeldTooLong)
+            return Task.FromResult(HealthCheckResult.Degraded(
+                $"{sample.Held} committed event(s) held behind place {sample.HeldAt + 1} since {since:O}: a transaction that may still fill it is open " +
+                $"(it ends at idle_in_transaction_session_timeout); {lag}", data: data));
+        return Task.FromResult(HealthCheckResult.Healthy(lag, data));
+    }
+}
