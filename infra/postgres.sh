@@ -55,8 +55,14 @@ start() {
   el_log "starting PostgreSQL on 127.0.0.1:$EL_PG_PORT"
   el_as postgres "$PG_BIN/pg_ctl" -D "$EL_PG_DIR/data" -l "$EL_PG_DIR/server.log" -w -t 60 start >/dev/null \
     || { tail -20 "$EL_PG_DIR/server.log" >&2; el_die "PostgreSQL did not start"; }
-  for _ in $(seq 1 60); do pg_ready && break; sleep 0.5; done
-  pg_ready || { tail -20 "$EL_PG_DIR/server.log" >&2; el_die "PostgreSQL is not accepting connections on port $EL_PG_PORT"; }
+  # After a crash the server replays its WAL first, and under load a first answer can still be the
+  # refusal of a backend forked before recovery ended: ready means a real query has been answered,
+  # and the wait is bounded by time, not by a count of tries that a slow probe could use up early.
+  local deadline=$((SECONDS + 90))
+  until pg_ready && admin_psql -c 'SELECT 1' >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || { tail -20 "$EL_PG_DIR/server.log" >&2; el_die "PostgreSQL is not accepting connections on port $EL_PG_PORT"; }
+    sleep 0.5
+  done
   admin_psql <<SQL
 ALTER ROLE postgres PASSWORD '$EL_PG_ADMIN_PASSWORD';
 SELECT 'CREATE ROLE "$EL_PG_USER" LOGIN CREATEDB CREATEROLE'

@@ -66,8 +66,15 @@ public sealed class PrivateServers : IAsyncDisposable
     /// </remarks>
     public async Task StartPostgresAsync()
     {
-        await InfraAsync("postgres.sh", "start");
-        Npgsql.NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await InfraAsync("postgres.sh", "start");
+        }
+        finally
+        {
+            // Even when the start failed: the next test must not inherit connections to the crashed server.
+            Npgsql.NpgsqlConnection.ClearAllPools();
+        }
     }
 
     public Task StopRabbitMqAsync() => InfraAsync("rabbitmq.sh", "stop");

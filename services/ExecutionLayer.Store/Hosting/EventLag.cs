@@ -69,8 +69,11 @@ public sealed class EventLagMonitor(IDocumentStore store, NpgsqlDataSource dataS
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct))
             {
-                if (reader.GetString(0) == "HighWaterMark") (mark, held) = (reader.GetInt64(1), reader.GetInt64(2));
-                else behind[reader.GetString(0)] = reader.GetInt64(2);
+                var name = reader.GetString(0);
+                if (name == "HighWaterMark") (mark, held) = (reader.GetInt64(1), reader.GetInt64(2));
+                // The daemon's other bookkeeping rows (HighWaterAllocationFence, HighWaterStuckGap) share the
+                // table with the subscribers but are not subscribers: nothing is "behind" them.
+                else if (!name.StartsWith("HighWater", StringComparison.Ordinal)) behind[name] = reader.GetInt64(2);
             }
 
         var now = Clock.GetUtcNow();
