@@ -13,7 +13,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public Task InitializeAsync() => _app.InitializeAsync();
     public Task DisposeAsync() => _app.DisposeAsync();
 
-    private Task<long> EventCountAsync() => _app.CountAsync("SELECT count(*) FROM approvals.events");
+    private Task<long> EventCountAsync() => _app.CountAsync("SELECT count(*) FROM approvals.mt_events");
 
     private async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)
     {

@@ -48,7 +48,7 @@ public sealed class BusRequestTests : IAsyncLifetime
         var approvalId = RequestApproval.IdFor(requestId);
         await _app.NoticeForAsync(approvalId, Overtime.PlantManager);
         await Eventually.TrueAsync(async () => await _app.CountAsync("SELECT count(*) FROM approvals.inbox") >= 2, "both message ids handled");
-        Assert.Equal(1, await _app.CountAsync($"SELECT count(*) FROM approvals.events WHERE stream_id = 'approval-{approvalId}' AND event_type = 'approvals.approval-requested'"));
+        Assert.Equal(1, await _app.CountAsync($"SELECT count(*) FROM approvals.mt_events WHERE stream_id = 'approval-{approvalId}' AND type = 'approvals.approval-requested'"));
     }
 
     [Fact]

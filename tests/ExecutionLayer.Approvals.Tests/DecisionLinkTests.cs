@@ -24,7 +24,7 @@ public sealed class DecisionLinkTests : IAsyncLifetime
 
     public Task DisposeAsync() => _app.DisposeAsync();
 
-    private Task<long> EventsAsync() => _app.CountAsync($"SELECT count(*) FROM approvals.events WHERE stream_id = 'approval-{_approvalId}'");
+    private Task<long> EventsAsync() => _app.CountAsync($"SELECT count(*) FROM approvals.mt_events WHERE stream_id = 'approval-{_approvalId}'");
 
     [Fact]
     public async Task Opening_a_link_shows_what_is_asked_and_on_which_data_and_decides_nothing()
@@ -77,7 +77,7 @@ public sealed class DecisionLinkTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await _app.Client.GetAsync($"/decisions/{forged}")).StatusCode);
         _app.Clock.Set(Overtime.AskedAt.AddDays(3));
         Assert.Equal(HttpStatusCode.Unauthorized, (await _app.DecideAsync(_approve)).StatusCode);
-        Assert.Equal(0, await _app.CountAsync($"SELECT count(*) FROM approvals.events WHERE stream_id = 'approval-{_approvalId}' AND event_type = 'approvals.decision-recorded'"));
+        Assert.Equal(0, await _app.CountAsync($"SELECT count(*) FROM approvals.mt_events WHERE stream_id = 'approval-{_approvalId}' AND type = 'approvals.decision-recorded'"));
         Assert.DoesNotContain(_app.Bus.Received<ApprovalGranted>(), g => g.ApprovalId == _approvalId);
     }
 

@@ -7,7 +7,7 @@ namespace ExecutionLayer.Testing;
 /// </summary>
 public static class ServiceEvents
 {
-    private static readonly HashSet<string> OnMarten = ["actions"];
+    private static readonly HashSet<string> OnMarten = ["actions", "approvals"];
 
     public static bool IsOnMarten(string service) => OnMarten.Contains(service);
 

@@ -7,8 +7,9 @@ using ExecutionLayer.Approvals.ReadingApprovals;
 using ExecutionLayer.Approvals.RequestingApprovals;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.Approvals.Webhooks;
-using ExecutionLayer.EventSourcing.Hosting;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Hosting;
+using ExecutionLayer.Store.Types;
+using Marten;
 using ExecutionLayer.Messaging;
 using ExecutionLayer.Messaging.Outbox;
 
@@ -29,15 +30,13 @@ public static class ApprovalsConfig
         builder.Services.AddSingleton<DecideHandler>();
         builder.Services.AddWebhookDelivery(options.Webhooks);
 
-        builder.Services.AddEventStore(builder.Configuration, "approvals", RegisterEvents)
-            .AddTables(ApprovalsSchema.Create)
-            .AddAsyncProjection<NotificationProjection>()
-            .AddDeadlineHandler<StageSlaHandler>()
-            .AddDeadlineHandler<ApprovalExpiryHandler>();
+        builder.Services.AddServiceStore(builder.Configuration, "approvals", Types(), ApprovalsSchema.Create)
+            .AddEventOutbox("approvals")
+            .AddSubscriptionWithServices<NotificationProjection>(ServiceLifetime.Singleton, subscription => subscription.Name = NotificationProjection.SubscriptionName);
+        builder.Services.AddDeadlineHandler<StageSlaHandler>().AddDeadlineHandler<ApprovalExpiryHandler>();
         builder.Services.AddHostedService<WebhookSender>();
-        builder.Services.AddSingleton<IIntegrationEventMapper, ApprovalsIntegrationMapper>();
+        builder.Services.AddSingleton<IEventMapper, ApprovalsEventMapper>();
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<ApprovalNeededConsumer>());
-        builder.Services.AddOutboxPublisher("approvals");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         return builder;
     }
@@ -46,7 +45,13 @@ public static class ApprovalsConfig
         .MapRequestApproval().MapReadingApprovals().MapDecisions().MapEscalateAndWithdraw()
         .MapPolicies().MapDirectory().MapDelegations().MapWebhooks();
 
-    private static void RegisterEvents(EventTypeRegistry types) => types
+    /// <summary>The approvals service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
+    public static EventTypes Types() => new EventTypes()
+        .Stream<ApprovalRequest>("approval-")
+        .Stream<Policy>("policy-")
+        .Stream<SiteDirectory>("directory-")
+        .Stream<Delegation>("delegation-")
+        .Stream<WebhookSubscription>("webhook-subscription-")
         .Register<ApprovalRequested>("approvals.approval-requested")
         .Register<ApprovalRefused>("approvals.approval-refused")
         .Register<StageOpened>("approvals.stage-opened")

@@ -29,9 +29,7 @@ public sealed class ServiceStore(IDocumentStore store, NpgsqlDataSource dataSour
     public async Task<Loaded<T>> LoadAsOfAsync<T>(string streamKey, long? version, DateTimeOffset? recordedAt, CancellationToken ct)
         where T : class, IAggregate<T>
     {
-        var events = await ReadStreamAsync(streamKey, version, recordedAt, ct);
-        var state = events.Aggregate(T.Initial, (s, e) => s.Evolve(e.Data));
-        return new Loaded<T>(state, events.Count == 0 ? 0 : events[^1].Version);
+        return Loaded<T>.Of(await ReadStreamAsync(streamKey, version, recordedAt, ct));
     }
 
     /// <summary>A stream's events in order, upcast to their current types, up to a version or a recording time.</summary>
@@ -43,7 +41,11 @@ public sealed class ServiceStore(IDocumentStore store, NpgsqlDataSource dataSour
 }
 
 /// <summary>An aggregate read at a version (0: the stream does not exist, the state is Initial).</summary>
-public sealed record Loaded<T>(T State, long Version)
+public sealed record Loaded<T>(T State, long Version) where T : class, IAggregate<T>
 {
+    /// <summary>The aggregate folded from a stream's events, read in order.</summary>
+    public static Loaded<T> Of(IReadOnlyList<IEvent> events) =>
+        new(events.Aggregate(T.Initial, (s, e) => s.Evolve(e.Data)), events.Count == 0 ? 0 : events[^1].Version);
+
     public bool Exists => Version > 0;
 }

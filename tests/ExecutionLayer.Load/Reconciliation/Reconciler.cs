@@ -112,14 +112,15 @@ public sealed class Reconciler(NpgsqlDataSource db, GatewayClient auditor)
         var decided = acknowledged.Decisions.ToArray();
         var streams = decided.Select(d => $"approval-{d.Key}").ToArray();
         var outcomes = new Dictionary<string, (long Decisions, long Outcomes, string? Outcome, long InLedger)>();
-        await using (var command = db.CreateCommand("""
+        var type = ServiceEvents.TypeColumn("approvals");
+        await using (var command = db.CreateCommand($"""
             SELECT e.stream_id,
-                   count(*) FILTER (WHERE e.event_type = 'approvals.decision-recorded'),
-                   count(*) FILTER (WHERE e.event_type IN ('approvals.approval-granted', 'approvals.approval-rejected')),
-                   max(e.event_type) FILTER (WHERE e.event_type IN ('approvals.approval-granted', 'approvals.approval-rejected')),
+                   count(*) FILTER (WHERE e.{type} = 'approvals.decision-recorded'),
+                   count(*) FILTER (WHERE e.{type} IN ('approvals.approval-granted', 'approvals.approval-rejected')),
+                   max(e.{type}) FILTER (WHERE e.{type} IN ('approvals.approval-granted', 'approvals.approval-rejected')),
                    (SELECT count(*) FROM audit.ledger l WHERE l.stream_id = e.stream_id AND l.source = 'approvals'
                      AND l.event_type IN ('approvals.approval-granted', 'approvals.approval-rejected'))
-            FROM approvals.events e WHERE e.stream_id = ANY($1) GROUP BY e.stream_id
+            FROM {ServiceEvents.Table("approvals")} e WHERE e.stream_id = ANY($1) GROUP BY e.stream_id
             """))
         {
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streams });

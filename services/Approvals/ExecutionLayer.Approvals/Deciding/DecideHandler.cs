@@ -1,13 +1,15 @@
 using ExecutionLayer.Approvals.People;
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 
 namespace ExecutionLayer.Approvals.Deciding;
 
 public sealed record DecisionResult(Guid ApprovalId, string Status, int Stage, string Verdict, string DecidedBy, string? OnBehalfOf, long Version);
 
 /// <summary>A decision from a link or a bridge: the token says who decides what; the request's rules say whether they may.</summary>
-public sealed class DecideHandler(EventStore store, ApprovalWriter writer, WorldReader world, DecisionTokens tokens)
+public sealed class DecideHandler(ServiceStore store, ApprovalWriter writer, WorldReader world, DecisionTokens tokens)
 {
     public const int MaxCommentLength = ServiceDefaults.Input.InputPolicy.FreeTextMax;
 
@@ -15,13 +17,13 @@ public sealed class DecideHandler(EventStore store, ApprovalWriter writer, World
     public async Task<DecisionResult?> DecideAsync(string? token, string? comment, DecisionChannel via, string? causationId, CancellationToken ct)
     {
         var read = tokens.Read(token, store.Clock.GetUtcNow());
-        await using var uow = await store.BeginAsync(ct);
-        if (await world.SiteOfAsync(uow.Transaction, read.ApprovalId, ct) is not { } site) return null;
-        var situation = await world.SituationAsync(uow.Transaction, site, ct);
+        await using var tx = await store.BeginAsync(ct);
+        if (await world.SiteOfAsync(tx.Transaction, read.ApprovalId, ct) is not { } site) return null;
+        var situation = await world.SituationAsync(tx.Transaction, site, ct);
         var command = new DecideStage(read.Stage, read.Level, read.Approver, read.OnBehalfOf, read.Verdict, Trim(comment), via, read.TokenId);
-        var written = await writer.DecideAsync(uow.Transaction, read.ApprovalId, new EventMetadata(CausationId: causationId, Actor: read.Approver), ct,
+        var written = await writer.DecideAsync(tx, read.ApprovalId, new Provenance(CausationId: causationId, Actor: read.Approver), ct,
             s => ApprovalDecisions.Decide(s, command, situation));
-        await uow.CommitAsync(ct);
+        await tx.CommitAsync(ct);
         return new DecisionResult(read.ApprovalId, written.State.Status.ToString(), read.Stage, read.Verdict.ToString(), read.Approver, read.OnBehalfOf, written.Version);
     }
 

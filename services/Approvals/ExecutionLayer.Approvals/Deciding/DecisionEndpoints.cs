@@ -3,8 +3,9 @@ using System.Text;
 using System.Text.Json;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.Approvals.Webhooks;
-using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Input;
@@ -28,7 +29,7 @@ public static class DecisionEndpoints
 
     public static IEndpointRouteBuilder MapDecisions(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/decisions/{token}", async (string token, HttpContext http, EventStore store, DecisionTokens tokens, CancellationToken ct) =>
+        app.MapGet("/decisions/{token}", async (string token, HttpContext http, ServiceStore store, DecisionTokens tokens, CancellationToken ct) =>
         {
             NoStore(http);
             DecisionToken read;
@@ -69,7 +70,7 @@ public static class DecisionEndpoints
             return await DecideAsync(http, handler, token, comment, DecisionChannel.Link, isForm, ct);
         }).Accepts<DecisionBody>("application/json", "application/x-www-form-urlencoded").WithName("Decide").AllowWithoutGatewaySignature();
 
-        app.MapPost("/decisions/callback", async (HttpContext http, EventStore store, DecideHandler handler, ApprovalsOptions options, CancellationToken ct) =>
+        app.MapPost("/decisions/callback", async (HttpContext http, ServiceStore store, DecideHandler handler, ApprovalsOptions options, CancellationToken ct) =>
         {
             if (http.Request.ContentLength > MaxCallbackBytes) return Results.Problem(statusCode: 413, title: "Too large", detail: $"At most {MaxCallbackBytes} bytes.");
             var raw = await ReadBodyAsync(http, ct);
@@ -118,7 +119,7 @@ public static class DecisionEndpoints
     private static InputRefusal? FormRefusal(params (string Field, string? Value, int Max)[] fields) =>
         fields.Select(f => f.Value is { } value && InputPolicy.Check(value, f.Max) is { } bad ? new InputRefusal(f.Field, bad) : null).FirstOrDefault(r => r is not null);
 
-    private static async Task<string?> SecretAsync(EventStore store, Guid subscriptionId, CancellationToken ct)
+    private static async Task<string?> SecretAsync(ServiceStore store, Guid subscriptionId, CancellationToken ct)
     {
         await using var command = store.DataSource.CreateCommand($"SELECT secret FROM {store.Schema}.webhook_subscriptions WHERE subscription_id = $1 AND active");
         command.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = subscriptionId });

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing.Types;
 using ExecutionLayer.Messaging.Outbox;
 
 namespace ExecutionLayer.Approvals.Deciding;

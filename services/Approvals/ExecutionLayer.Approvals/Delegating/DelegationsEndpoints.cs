@@ -1,5 +1,7 @@
 using ExecutionLayer.Approvals.People;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Input;
@@ -21,7 +23,7 @@ public static class DelegationsEndpoints
 {
     public static IEndpointRouteBuilder MapDelegations(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/delegations", async (GrantDelegation body, HttpContext http, Caller caller, EventStore store, WorldReader world, CancellationToken ct) =>
+        app.MapPost("/delegations", async (GrantDelegation body, HttpContext http, Caller caller, ServiceStore store, WorldReader world, CancellationToken ct) =>
         {
             var errors = Validate(body);
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid delegation");
@@ -30,39 +32,39 @@ public static class DelegationsEndpoints
             var grant = new ActiveDelegation(Guid.CreateVersion7(now), caller.Person, body.To.Trim(),
                 [.. (body.SubjectTypes ?? []).Select(t => t.Trim().ToLowerInvariant()).Distinct()], body.ValidFrom, body.ValidUntil);
             var by = caller.Person;
-            await using var uow = await store.BeginAsync(ct);
+            await using var tx = await store.BeginAsync(ct);
             // One delegation is judged at a time, so two that would together close a loop cannot both pass.
-            await Sql.ExecAsync(uow.Transaction, "SELECT pg_advisory_xact_lock(hashtextextended('approvals-delegations', 0))", ct);
-            var others = await world.DelegationsAsync(uow.Transaction, ct);
-            await store.DecideAsync(uow.Transaction, Delegation.StreamId(grant.DelegationId),
+            await Sql.ExecAsync(tx.Transaction, "SELECT pg_advisory_xact_lock(hashtextextended('approvals-delegations', 0))", ct);
+            var others = await world.DelegationsAsync(tx.Transaction, ct);
+            await tx.DecideAsync(Delegation.StreamId(grant.DelegationId), null,
                 (Delegation s) => Delegation.Grant(s, grant, others, by, body.Reason, now),
-                _ => EventMetadata.Of(caller, http.GetCorrelationId()), ct);
-            await Sql.ExecAsync(uow.Transaction, $"""
+                _ => Provenance.Of(caller, http.GetCorrelationId()), ct);
+            await Sql.ExecAsync(tx.Transaction, $"""
                 INSERT INTO {store.Schema}.delegation_index (delegation_id, from_person, to_person, subject_types, valid_from, valid_until) VALUES ($1, $2, $3, $4, $5, $6)
                 """, ct, grant.DelegationId, grant.From, grant.To, grant.SubjectTypes, grant.ValidFrom, grant.ValidUntil);
-            await uow.CommitAsync(ct);
+            await tx.CommitAsync(ct);
             return Results.Created($"/delegations/{grant.DelegationId}", grant);
         });
 
         // Revoked by the person who delegated, the one who holds it, or an administrator.
-        app.MapDelete("/delegations/{delegationId:guid}", async (Guid delegationId, HttpContext http, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapDelete("/delegations/{delegationId:guid}", async (Guid delegationId, HttpContext http, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             var by = caller.Person;
-            await using var uow = await store.BeginAsync(ct);
-            if (await Sql.ScalarAsync<Guid?>(uow.Transaction, $"SELECT delegation_id FROM {store.Schema}.delegation_index WHERE delegation_id = $1", ct, delegationId) is null)
+            await using var tx = await store.BeginAsync(ct);
+            if (await Sql.ScalarAsync<Guid?>(tx.Transaction, $"SELECT delegation_id FROM {store.Schema}.delegation_index WHERE delegation_id = $1", ct, delegationId) is null)
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No delegation {delegationId}.");
-            var terms = (await store.LoadAsync<Delegation>(uow.Transaction, Delegation.StreamId(delegationId), ct)).State.Terms;
+            var terms = (await tx.LoadAsync<Delegation>(Delegation.StreamId(delegationId), ct)).State.Terms;
             if (terms is not null && !caller.Is(terms.From) && !caller.Is(terms.To) && !caller.Has(Caller.AdminScope))
                 return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"Only {terms.From}, {terms.To} or an administrator may revoke this delegation.");
-            await store.DecideAsync(uow.Transaction, Delegation.StreamId(delegationId), (Delegation s) => Delegation.Revoke(s, by, store.Clock.GetUtcNow()),
-                _ => EventMetadata.Of(caller, http.GetCorrelationId()), ct);
-            await Sql.ExecAsync(uow.Transaction, $"UPDATE {store.Schema}.delegation_index SET revoked = true WHERE delegation_id = $1", ct, delegationId);
-            await uow.CommitAsync(ct);
+            await tx.DecideAsync(Delegation.StreamId(delegationId), null, (Delegation s) => Delegation.Revoke(s, by, store.Clock.GetUtcNow()),
+                _ => Provenance.Of(caller, http.GetCorrelationId()), ct);
+            await Sql.ExecAsync(tx.Transaction, $"UPDATE {store.Schema}.delegation_index SET revoked = true WHERE delegation_id = $1", ct, delegationId);
+            await tx.CommitAsync(ct);
             return Results.NoContent();
         });
 
         // Delegations a person gave or holds that are not revoked and not over.
-        app.MapGet("/delegations", async (string? person, EventStore store, CancellationToken ct) =>
+        app.MapGet("/delegations", async (string? person, ServiceStore store, CancellationToken ct) =>
         {
             await using var command = store.DataSource.CreateCommand($"""
                 SELECT delegation_id, from_person, to_person, subject_types, valid_from, valid_until FROM {store.Schema}.delegation_index

@@ -1,9 +1,10 @@
 using ExecutionLayer.Store.Types;
 using System.Text.Json;
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Deadlines;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using ExecutionLayer.Store.Deadlines;
 
 namespace ExecutionLayer.Approvals.EscalatingStages;
 
@@ -12,11 +13,11 @@ internal sealed class ApprovalExpiryHandler(ApprovalWriter writer, TimeProvider 
 {
     public string Kind => ApprovalWriter.ExpiryDeadline;
 
-    public async Task HandleAsync(Deadline deadline, UnitOfWork uow, CancellationToken ct)
+    public async Task HandleAsync(Deadline deadline, StoreTransaction tx, CancellationToken ct)
     {
         var timer = deadline.Payload.Deserialize<ExpiryTimer>(EventJson.Options)!;
         var now = clock.GetUtcNow();
-        await writer.DecideAsync(uow.Transaction, timer.ApprovalId, new EventMetadata(CausationId: $"deadline-{deadline.DeadlineId}", Actor: "approvals:expiry"), ct,
+        await writer.DecideAsync(tx, timer.ApprovalId, new Provenance(CausationId: $"deadline-{deadline.DeadlineId}", Actor: "approvals:expiry"), ct,
             s => ApprovalDecisions.Expire(s, now));
     }
 }

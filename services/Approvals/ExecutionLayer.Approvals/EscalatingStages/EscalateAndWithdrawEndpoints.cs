@@ -1,7 +1,9 @@
 using ExecutionLayer.Approvals.People;
 using ExecutionLayer.Approvals.RequestingApprovals;
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Input;
@@ -18,30 +20,30 @@ public static class EscalateAndWithdrawEndpoints
 {
     public static IEndpointRouteBuilder MapEscalateAndWithdraw(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/approvals/{approvalId:guid}/escalations", async (Guid approvalId, EscalateStage body, HttpContext http, Caller caller, EventStore store, ApprovalWriter writer,
+        app.MapPost("/approvals/{approvalId:guid}/escalations", async (Guid approvalId, EscalateStage body, HttpContext http, Caller caller, ServiceStore store, ApprovalWriter writer,
             WorldReader world, CancellationToken ct) =>
         {
-            await using var uow = await store.BeginAsync(ct);
-            var site = await world.SiteOfAsync(uow.Transaction, approvalId, ct);
+            await using var tx = await store.BeginAsync(ct);
+            var site = await world.SiteOfAsync(tx.Transaction, approvalId, ct);
             if (site is null || !caller.Sees(site)) return NotFound(approvalId);
-            var situation = await world.SituationAsync(uow.Transaction, site, ct);
-            var written = await writer.DecideAsync(uow.Transaction, approvalId, EventMetadata.Of(caller, http.GetCorrelationId()), ct,
+            var situation = await world.SituationAsync(tx.Transaction, site, ct);
+            var written = await writer.DecideAsync(tx, approvalId, Provenance.Of(caller, http.GetCorrelationId()), ct,
                 s => ApprovalDecisions.Escalate(s, s.Stage?.Index ?? 0, s.Stage?.Level ?? 0, EscalationTrigger.Person, caller.Person, situation));
-            await uow.CommitAsync(ct);
+            await tx.CommitAsync(ct);
             return Results.Ok(RequestApprovalEndpoint.Accepted(written));
         });
 
-        app.MapPost("/approvals/{approvalId:guid}/withdrawal", async (Guid approvalId, WithdrawRequest body, HttpContext http, Caller caller, EventStore store, ApprovalWriter writer,
+        app.MapPost("/approvals/{approvalId:guid}/withdrawal", async (Guid approvalId, WithdrawRequest body, HttpContext http, Caller caller, ServiceStore store, ApprovalWriter writer,
             WorldReader world, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body.Reason))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = ["Say why."] }, title: "Invalid withdrawal");
-            await using var uow = await store.BeginAsync(ct);
-            if (await world.SiteOfAsync(uow.Transaction, approvalId, ct) is not { } site || !caller.Sees(site)) return NotFound(approvalId);
+            await using var tx = await store.BeginAsync(ct);
+            if (await world.SiteOfAsync(tx.Transaction, approvalId, ct) is not { } site || !caller.Sees(site)) return NotFound(approvalId);
             var now = store.Clock.GetUtcNow();
-            var written = await writer.DecideAsync(uow.Transaction, approvalId, EventMetadata.Of(caller, http.GetCorrelationId()), ct,
+            var written = await writer.DecideAsync(tx, approvalId, Provenance.Of(caller, http.GetCorrelationId()), ct,
                 s => ApprovalDecisions.Withdraw(s, caller.Person, body.Reason.Trim(), now));
-            await uow.CommitAsync(ct);
+            await tx.CommitAsync(ct);
             return Results.Ok(RequestApprovalEndpoint.Accepted(written));
         });
         return app;

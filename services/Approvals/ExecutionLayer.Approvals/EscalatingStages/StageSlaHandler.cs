@@ -2,9 +2,10 @@ using ExecutionLayer.Store.Types;
 using System.Text.Json;
 using ExecutionLayer.Approvals.People;
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Deadlines;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using ExecutionLayer.Store.Deadlines;
 
 namespace ExecutionLayer.Approvals.EscalatingStages;
 
@@ -13,12 +14,12 @@ internal sealed class StageSlaHandler(ApprovalWriter writer, WorldReader world) 
 {
     public string Kind => ApprovalWriter.StageSlaDeadline;
 
-    public async Task HandleAsync(Deadline deadline, UnitOfWork uow, CancellationToken ct)
+    public async Task HandleAsync(Deadline deadline, StoreTransaction tx, CancellationToken ct)
     {
         var timer = deadline.Payload.Deserialize<StageTimer>(EventJson.Options)!;
-        if (await world.SiteOfAsync(uow.Transaction, timer.ApprovalId, ct) is not { } site) return;
-        var situation = await world.SituationAsync(uow.Transaction, site, ct);
-        await writer.DecideAsync(uow.Transaction, timer.ApprovalId, new EventMetadata(CausationId: $"deadline-{deadline.DeadlineId}", Actor: "approvals:sla"), ct,
+        if (await world.SiteOfAsync(tx.Transaction, timer.ApprovalId, ct) is not { } site) return;
+        var situation = await world.SituationAsync(tx.Transaction, site, ct);
+        await writer.DecideAsync(tx, timer.ApprovalId, new Provenance(CausationId: $"deadline-{deadline.DeadlineId}", Actor: "approvals:sla"), ct,
             s => ApprovalDecisions.Escalate(s, timer.Stage, timer.Level, EscalationTrigger.Timer, null, situation));
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.Store.Postgres;
@@ -13,7 +15,7 @@ public static partial class DirectoryEndpoints
 {
     public static IEndpointRouteBuilder MapDirectory(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/directory/{site}/roles/{role}", async (string site, string role, SetRoleHolders body, HttpContext http, Caller caller, EventStore store,
+        app.MapPut("/directory/{site}/roles/{role}", async (string site, string role, SetRoleHolders body, HttpContext http, Caller caller, ServiceStore store,
             ApprovalsOptions options, CancellationToken ct) =>
         {
             // Corporate roles span every site, so only a caller who sees every site may set them.
@@ -29,18 +31,18 @@ public static partial class DirectoryEndpoints
 
             var people = body.People.Select(p => p.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             var by = caller.Actor;
-            await using var uow = await store.BeginAsync(ct);
-            var written = await store.DecideAsync(uow.Transaction, SiteDirectory.StreamId(site),
+            await using var tx = await store.BeginAsync(ct);
+            var written = await tx.DecideAsync(SiteDirectory.StreamId(site), null,
                 (SiteDirectory s) => SiteDirectory.SetHolders(s, site, role, people, by, store.Clock.GetUtcNow()),
-                _ => EventMetadata.Of(caller, http.GetCorrelationId(), site), ct);
-            await Sql.ExecAsync(uow.Transaction, $"""
+                _ => Provenance.Of(caller, http.GetCorrelationId(), site), ct);
+            await Sql.ExecAsync(tx.Transaction, $"""
                 INSERT INTO {store.Schema}.role_holders (site, role, people) VALUES ($1, $2, $3) ON CONFLICT (site, role) DO UPDATE SET people = EXCLUDED.people
                 """, ct, site, role, people);
-            await uow.CommitAsync(ct);
+            await tx.CommitAsync(ct);
             return Results.Ok(new { site, role, people, changed = written.Events.Count > 0 });
         });
 
-        app.MapGet("/directory/{site}", async (string site, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/directory/{site}", async (string site, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             var loaded = await store.LoadAsync<SiteDirectory>(SiteDirectory.StreamId(site), ct);
             return loaded.Exists && (caller.Sees(site) || site == ApprovalsOptions.CorporateSite) ? Results.Ok(new { site, roles = loaded.State.Roles.OrderBy(r => r.Role, StringComparer.Ordinal) })

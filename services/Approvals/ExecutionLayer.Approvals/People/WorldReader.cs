@@ -1,16 +1,18 @@
 using ExecutionLayer.Approvals.Delegating;
 using ExecutionLayer.Approvals.Policies;
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
 namespace ExecutionLayer.Approvals.People;
 
 /// <summary>Reads, inside the caller's transaction, what decisions need to know about the world: policies, role holders, delegations.</summary>
-public sealed class WorldReader(EventStore store)
+public sealed class WorldReader(ServiceStore store)
 {
-    private readonly string _s = store.Schema.Value;
+    private readonly string _s = store.Schema;
 
     public async Task<Situation> SituationAsync(NpgsqlTransaction tx, string site, CancellationToken ct) =>
         new(await HoldersAsync(tx, site, ct), await DelegationsAsync(tx, ct), store.Clock.GetUtcNow());

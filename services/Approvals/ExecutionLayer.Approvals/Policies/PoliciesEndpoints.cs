@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.Store.Postgres;
@@ -18,7 +20,7 @@ public static partial class PoliciesEndpoints
     public static IEndpointRouteBuilder MapPolicies(this IEndpointRouteBuilder app)
     {
         // PUT creates the next version; the same definition again creates nothing (a retried PUT is harmless).
-        app.MapPut("/policies/{policyId}", async (string policyId, PolicyDefinition definition, HttpContext http, Caller caller, EventStore store, ApprovalsOptions options,
+        app.MapPut("/policies/{policyId}", async (string policyId, PolicyDefinition definition, HttpContext http, Caller caller, ServiceStore store, ApprovalsOptions options,
             CancellationToken ct) =>
         {
             if (!Id().IsMatch(policyId))
@@ -27,29 +29,29 @@ public static partial class PoliciesEndpoints
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid policy");
 
             var by = caller.Actor;
-            await using var uow = await store.BeginAsync(ct);
-            var written = await store.DecideAsync(uow.Transaction, Policy.StreamId(policyId),
+            await using var tx = await store.BeginAsync(ct);
+            var written = await tx.DecideAsync(Policy.StreamId(policyId), null,
                 (Policy s) => Policy.Publish(s, policyId, definition, by, store.Clock.GetUtcNow()),
-                _ => EventMetadata.Of(caller, http.GetCorrelationId(), definition.Site), ct);
-            await IndexAsync(uow.Transaction, store, written.State, ct);
-            await uow.CommitAsync(ct);
+                _ => Provenance.Of(caller, http.GetCorrelationId(), definition.Site), ct);
+            await IndexAsync(tx.Transaction, store, written.State, ct);
+            await tx.CommitAsync(ct);
             return Results.Ok(new PolicyPublished(policyId, written.State.Version, written.Events.Count > 0));
         });
 
-        app.MapDelete("/policies/{policyId}", async (string policyId, HttpContext http, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapDelete("/policies/{policyId}", async (string policyId, HttpContext http, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             var by = caller.Actor;
-            await using var uow = await store.BeginAsync(ct);
-            if (await Sql.ScalarAsync<string>(uow.Transaction, $"SELECT policy_id FROM {store.Schema}.policy_index WHERE policy_id = $1", ct, policyId) is null)
+            await using var tx = await store.BeginAsync(ct);
+            if (await Sql.ScalarAsync<string>(tx.Transaction, $"SELECT policy_id FROM {store.Schema}.policy_index WHERE policy_id = $1", ct, policyId) is null)
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No policy {policyId}.");
-            var written = await store.DecideAsync(uow.Transaction, Policy.StreamId(policyId), (Policy s) => Policy.Retire(s, by, store.Clock.GetUtcNow()),
-                s => EventMetadata.Of(caller, http.GetCorrelationId(), s.Definition?.Site), ct);
-            await IndexAsync(uow.Transaction, store, written.State, ct);
-            await uow.CommitAsync(ct);
+            var written = await tx.DecideAsync(Policy.StreamId(policyId), null, (Policy s) => Policy.Retire(s, by, store.Clock.GetUtcNow()),
+                s => Provenance.Of(caller, http.GetCorrelationId(), s.Definition?.Site), ct);
+            await IndexAsync(tx.Transaction, store, written.State, ct);
+            await tx.CommitAsync(ct);
             return Results.NoContent();
         });
 
-        app.MapGet("/policies", async (EventStore store, CancellationToken ct) =>
+        app.MapGet("/policies", async (ServiceStore store, CancellationToken ct) =>
         {
             await using var command = store.DataSource.CreateCommand($"SELECT policy_id, version, retired, definition::text FROM {store.Schema}.policy_index ORDER BY policy_id");
             var list = new List<object>();
@@ -59,9 +61,9 @@ public static partial class PoliciesEndpoints
             return Results.Ok(list);
         });
 
-        app.MapGet("/policies/{policyId}", async (string policyId, int? version, EventStore store, CancellationToken ct) =>
+        app.MapGet("/policies/{policyId}", async (string policyId, int? version, ServiceStore store, CancellationToken ct) =>
         {
-            var events = await store.ReadStreamAsync(Policy.StreamId(policyId), ct: ct);
+            var events = await store.ReadStreamAsync(Policy.StreamId(policyId), null, null, ct);
             var published = events.Select(e => e.Data).OfType<PolicyVersionPublished>().ToList();
             if (published.Count == 0) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No policy {policyId}.");
             var shown = version is null ? published[^1] : published.FirstOrDefault(p => p.Version == version);
@@ -73,7 +75,7 @@ public static partial class PoliciesEndpoints
         return app;
     }
 
-    private static Task IndexAsync(NpgsqlTransaction tx, EventStore store, Policy state, CancellationToken ct) => Sql.ExecAsync(tx, $"""
+    private static Task IndexAsync(NpgsqlTransaction tx, ServiceStore store, Policy state, CancellationToken ct) => Sql.ExecAsync(tx, $"""
         INSERT INTO {store.Schema}.policy_index (policy_id, version, site, definition, retired, updated_at) VALUES ($1, $2, $3, $4::jsonb, $5, now())
         ON CONFLICT (policy_id) DO UPDATE SET version = EXCLUDED.version, site = EXCLUDED.site, definition = EXCLUDED.definition,
             retired = EXCLUDED.retired, updated_at = now()

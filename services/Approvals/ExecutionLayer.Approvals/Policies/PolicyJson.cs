@@ -1,6 +1,5 @@
 using ExecutionLayer.Store.Types;
 using System.Text.Json;
-using ExecutionLayer.EventSourcing.Types;
 
 namespace ExecutionLayer.Approvals.Policies;
 

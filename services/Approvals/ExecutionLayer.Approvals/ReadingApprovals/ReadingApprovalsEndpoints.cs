@@ -1,5 +1,8 @@
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using ExecutionLayer.Store.Types;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Query;
 using ExecutionLayer.Store.Postgres;
@@ -29,7 +32,7 @@ public static class ReadingApprovalsEndpoints
 
     public static IEndpointRouteBuilder MapReadingApprovals(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/approvals", async (string? site, string? status, string? subjectType, int? limit, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals", async (string? site, string? status, string? subjectType, int? limit, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             if (status is not null && !QueryEnum.TryParse<ApprovalStatus>(status, out _))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"One of {string.Join(", ", Enum.GetNames<ApprovalStatus>().Skip(1))}."] });
@@ -43,25 +46,25 @@ public static class ReadingApprovalsEndpoints
                 """, ct, Sql.Text(site), Sql.Text(normalized), Sql.Text(subjectType), new NpgsqlParameter<int> { TypedValue = limit ?? 100 }, Sql.Texts(caller.SiteFilter)));
         });
 
-        app.MapGet("/approvals/{approvalId:guid}", async (Guid approvalId, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals/{approvalId:guid}", async (Guid approvalId, Caller caller, ServiceStore store, EventTypes types, CancellationToken ct) =>
         {
-            var events = await store.ReadStreamAsync(ApprovalRequest.StreamId(approvalId), ct: ct);
+            var events = await store.ReadStreamAsync(ApprovalRequest.StreamId(approvalId), null, null, ct);
             var state = events.Aggregate(ApprovalRequest.Initial, (s, e) => s.Evolve(e.Data));
             // Another site's request is answered exactly like a missing one.
             if (events.Count == 0 || !caller.Sees(state.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No approval request {approvalId}.");
             return Results.Ok(new ApprovalView(approvalId, events[^1].Version, state,
-                [.. events.Select(e => new HistoryEntry(e.Version, e.EventType, e.RecordedAt, e.Metadata.Actor, e.Data))]));
+                [.. events.Select(e => new HistoryEntry(e.Version, types.NameOf(e.Data.GetType()).Name, e.Timestamp, Provenance.Of(e).Actor, e.Data))]));
         });
 
-        app.MapGet("/approvals/{approvalId:guid}/history", async (Guid approvalId, DateTimeOffset asOf, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals/{approvalId:guid}/history", async (Guid approvalId, DateTimeOffset asOf, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
-            var loaded = await store.LoadAsOfAsync<ApprovalRequest>(ApprovalRequest.StreamId(approvalId), recordedAt: asOf, ct: ct);
+            var loaded = await store.LoadAsOfAsync<ApprovalRequest>(ApprovalRequest.StreamId(approvalId), null, asOf, ct);
             return loaded.Exists && caller.Sees(loaded.State.Site) ? Results.Ok(new { approvalId, asOf, loaded.Version, loaded.State })
                 : Results.Problem(statusCode: 404, title: "Not found", detail: $"Approval request {approvalId} did not exist at {asOf:O}.");
         });
 
         // What waits on one person: their own undecided seats, and seats of people whose delegation to them is in force now.
-        app.MapGet("/approvals/pending", async (string? approver, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals/pending", async (string? approver, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(approver))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["approver"] = ["Whose pending approvals."] });
@@ -91,7 +94,7 @@ public static class ReadingApprovalsEndpoints
         });
 
         // Requests whose open stage is past its SLA: what a leader chases.
-        app.MapGet("/approvals/stalled", async (string? site, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals/stalled", async (string? site, Caller caller, ServiceStore store, CancellationToken ct) =>
             Results.Ok(await SummariesAsync(store, $"""
                 SELECT {SummaryColumns} FROM {store.Schema}.approval_index a
                 WHERE a.status = 'Pending' AND a.stage_due_at < $1 AND ($2::text IS NULL OR a.site = $2) AND ($3::text[] IS NULL OR a.site = ANY ($3))
@@ -99,7 +102,7 @@ public static class ReadingApprovalsEndpoints
                 """, ct, Sql.Timestamp(store.Clock.GetUtcNow()), Sql.Text(site), Sql.Texts(caller.SiteFilter))));
 
         // Approval latency: from a stage opening to its decision, by policy and site.
-        app.MapGet("/approvals/latency", async (string? policyId, string? site, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/approvals/latency", async (string? policyId, string? site, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             await using var command = store.DataSource.CreateCommand($"""
                 SELECT policy_id, site, count(*)::int,
@@ -123,7 +126,7 @@ public static class ReadingApprovalsEndpoints
         return app;
     }
 
-    private static Task<List<ApprovalSummary>> SummariesAsync(EventStore store, string sql, CancellationToken ct, params NpgsqlParameter[] parameters) =>
+    private static Task<List<ApprovalSummary>> SummariesAsync(ServiceStore store, string sql, CancellationToken ct, params NpgsqlParameter[] parameters) =>
         Sql.ListAsync(store.DataSource, sql, ReadSummary, ct, parameters);
 
     private static ApprovalSummary ReadSummary(NpgsqlDataReader r) => new(

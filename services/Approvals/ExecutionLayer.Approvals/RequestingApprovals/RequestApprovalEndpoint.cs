@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Input;
@@ -30,7 +32,7 @@ public static class RequestApprovalEndpoint
 
     public static IEndpointRouteBuilder MapRequestApproval(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/approvals", async (RequestApprovalBody body, HttpContext http, Caller caller, EventStore store, RequestApprovalHandler handler, ApprovalsOptions options,
+        app.MapPost("/approvals", async (RequestApprovalBody body, HttpContext http, Caller caller, ServiceStore store, RequestApprovalHandler handler, ApprovalsOptions options,
             CancellationToken ct) =>
         {
             var errors = Validate(body, options);
@@ -42,9 +44,9 @@ public static class RequestApprovalEndpoint
             var command = new RequestApproval(approvalId, body.Subject, body.Site, body.Amount, body.Currency?.ToUpperInvariant(), body.Severity?.ToLowerInvariant(),
                 caller.Person, body.Reason.Trim(), body.CorrelationId, null, body.DecisionContext.Clone(), body.FollowUps ?? [],
                 RequestedBy: caller.OnBehalfOf is null ? null : caller.Actor);
-            await using var uow = await store.BeginAsync(ct);
-            var written = await handler.HandleAsync(uow, command, EventMetadata.Of(caller, http.GetCorrelationId()), refuseUnroutable: false, ct);
-            await uow.CommitAsync(ct);
+            await using var tx = await store.BeginAsync(ct);
+            var written = await handler.HandleAsync(tx, command, Provenance.Of(caller, http.GetCorrelationId()), refuseUnroutable: false, ct);
+            await tx.CommitAsync(ct);
 
             var accepted = Accepted(written);
             return written.Events.Count > 0 ? Results.Created($"/approvals/{approvalId}", accepted) : Results.Ok(accepted);

@@ -1,8 +1,9 @@
 using ExecutionLayer.Approvals.People;
 using ExecutionLayer.Approvals.Policies;
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 
 namespace ExecutionLayer.Approvals.RequestingApprovals;
 
@@ -14,17 +15,17 @@ public sealed class RequestApprovalHandler(ApprovalWriter writer, WorldReader wo
     /// message has nobody waiting on the line, so its request is recorded as refused and the refusal
     /// published back instead.
     /// </param>
-    public async Task<Decided<ApprovalRequest>> HandleAsync(UnitOfWork uow, RequestApproval command, EventMetadata metadata, bool refuseUnroutable, CancellationToken ct)
+    public async Task<Decided<ApprovalRequest>> HandleAsync(StoreTransaction tx, RequestApproval command, Provenance provenance, bool refuseUnroutable, CancellationToken ct)
     {
-        var policy = PolicyResolver.Choose(await world.PoliciesAsync(uow.Transaction, ct), command.Terms);
-        var situation = await world.SituationAsync(uow.Transaction, command.Site, ct);
+        var policy = PolicyResolver.Choose(await world.PoliciesAsync(tx.Transaction, ct), command.Terms);
+        var situation = await world.SituationAsync(tx.Transaction, command.Site, ct);
         try
         {
-            return await writer.DecideAsync(uow.Transaction, command.ApprovalId, metadata, ct, s => ApprovalDecisions.Request(s, command, policy, situation));
+            return await writer.DecideAsync(tx, command.ApprovalId, provenance, ct, s => ApprovalDecisions.Request(s, command, policy, situation));
         }
         catch (RuleViolationException unroutable) when (refuseUnroutable)
         {
-            return await writer.DecideAsync(uow.Transaction, command.ApprovalId, metadata, ct,
+            return await writer.DecideAsync(tx, command.ApprovalId, provenance, ct,
                 s => ApprovalDecisions.Refuse(s, command, unroutable.Message, situation.Now));
         }
     }

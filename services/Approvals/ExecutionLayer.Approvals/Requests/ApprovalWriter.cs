@@ -1,5 +1,7 @@
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Deadlines;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using ExecutionLayer.Store.Deadlines;
 using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
@@ -10,12 +12,12 @@ namespace ExecutionLayer.Approvals.Requests;
 /// keeps what hangs off it in step in the same transaction — its index row, its seats, its stage
 /// latencies and its timers (the stage SLA, the final expiry).
 /// </summary>
-public sealed class ApprovalWriter(EventStore store, DeadlineStore deadlines)
+public sealed class ApprovalWriter(ServiceStore store, Deadlines deadlines)
 {
     public const string StageSlaDeadline = "approval-stage-sla";
     public const string ExpiryDeadline = "approval-expiry";
 
-    private readonly string _s = store.Schema.Value;
+    private readonly string _s = store.Schema;
 
     /// <remarks>
     /// Decisions, timers and consumers all write requests; a transaction-scoped lock on the request
@@ -23,13 +25,13 @@ public sealed class ApprovalWriter(EventStore store, DeadlineStore deadlines)
     /// other's vote (the second may find the stage already decided) instead of one losing to a conflict.
     /// </remarks>
     public async Task<Decided<ApprovalRequest>> DecideAsync(
-        NpgsqlTransaction tx, Guid approvalId, EventMetadata metadata, CancellationToken ct, Func<ApprovalRequest, IReadOnlyList<object>> decide)
+        StoreTransaction tx, Guid approvalId, Provenance provenance, CancellationToken ct, Func<ApprovalRequest, IReadOnlyList<object>> decide)
     {
-        var written = await store.DecideAsync(tx, ApprovalRequest.StreamId(approvalId), decide,
-            state => metadata with { Site = state.Site, CorrelationId = CorrelationOf(state) }, ct);
+        var written = await tx.DecideAsync(ApprovalRequest.StreamId(approvalId), null, decide,
+            state => provenance with { Site = state.Site, CorrelationId = CorrelationOf(state) }, ct);
         if (written.Events.Count == 0) return written;
-        await IndexAsync(tx, written.State, written.Events, ct);
-        await KeepTimersAsync(tx, written.State, written.Events, ct);
+        await IndexAsync(tx.Transaction, written.State, written.Events, ct);
+        KeepTimers(tx, written.State, written.Events);
         return written;
     }
 
@@ -82,22 +84,22 @@ public sealed class ApprovalWriter(EventStore store, DeadlineStore deadlines)
     /// opens or climbs a level, only while its chain has a level left to climb to (beyond that a late
     /// stage is just stalled). An outcome stops both.
     /// </summary>
-    private async Task KeepTimersAsync(NpgsqlTransaction tx, ApprovalRequest state, IReadOnlyList<object> decided, CancellationToken ct)
+    private void KeepTimers(StoreTransaction tx, ApprovalRequest state, IReadOnlyList<object> decided)
     {
         var streamId = ApprovalRequest.StreamId(state.Id);
         if (!state.IsOpen)
         {
-            await deadlines.CancelAsync(tx, streamId, StageSlaDeadline, ct);
-            await deadlines.CancelAsync(tx, streamId, ExpiryDeadline, ct);
+            deadlines.Cancel(tx.Session, streamId, StageSlaDeadline);
+            deadlines.Cancel(tx.Session, streamId, ExpiryDeadline);
             return;
         }
         if (decided.OfType<ApprovalRequested>().Any())
-            await deadlines.ScheduleAsync(tx, state.ExpiresAt, streamId, ExpiryDeadline, new ExpiryTimer(state.Id), ct);
+            deadlines.Schedule(tx.Session, state.ExpiresAt, streamId, ExpiryDeadline, new ExpiryTimer(state.Id));
         if (decided.Any(e => e is StageOpened or StageEscalated) && state.Stage is { } stage)
         {
-            await deadlines.CancelAsync(tx, streamId, StageSlaDeadline, ct);
+            deadlines.Cancel(tx.Session, streamId, StageSlaDeadline);
             if (stage.Level < state.Plan[stage.Index].Escalation.Count)
-                await deadlines.ScheduleAsync(tx, stage.DueAt, streamId, StageSlaDeadline, new StageTimer(state.Id, stage.Index, stage.Level), ct);
+                deadlines.Schedule(tx.Session, stage.DueAt, streamId, StageSlaDeadline, new StageTimer(state.Id, stage.Index, stage.Level));
         }
     }
 }

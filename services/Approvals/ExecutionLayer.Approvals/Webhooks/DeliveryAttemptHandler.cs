@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -27,9 +29,9 @@ public sealed class DeliveryInFlight(Guid id, string secret, string body, int at
 /// fresh timestamp and signature over the same id and body as the Standard Webhooks spec asks, and
 /// records the attempt's status or error and duration.
 /// </summary>
-public sealed class DeliveryAttemptHandler(EventStore store, ApprovalsOptions options) : DelegatingHandler
+public sealed class DeliveryAttemptHandler(ServiceStore store, ApprovalsOptions options) : DelegatingHandler
 {
-    private readonly string _s = store.Schema.Value;
+    private readonly string _s = store.Schema;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {

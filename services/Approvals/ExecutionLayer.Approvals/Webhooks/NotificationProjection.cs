@@ -1,64 +1,75 @@
 using System.Text.Json;
 using ExecutionLayer.Approvals.Deciding;
 using ExecutionLayer.Approvals.Requests;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Projections;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.ServiceDefaults.Json;
-using ExecutionLayer.Store.Postgres;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Subscriptions;
 using Npgsql;
 
 namespace ExecutionLayer.Approvals.Webhooks;
 
 /// <summary>
 /// Follows the committed log and turns each notification-worthy event into one delivery per matching
-/// subscription, in the projection's transaction with its checkpoint: a notification exists exactly
-/// when its event committed, once (the delivery id is derived from event and subscription). The body
-/// is fixed here; the sender only signs and sends it.
+/// subscription, queued in the daemon's transaction with the subscription's progress: a notification
+/// exists exactly when its event committed, once (the delivery id is derived from event and
+/// subscription, so a page handed over again re-inserts nothing). The body is fixed here; the sender
+/// only signs and sends it.
 /// </summary>
-public sealed class NotificationProjection(EventStore store, DecisionTokens tokens, ApprovalsOptions options) : IProjection
+public sealed class NotificationProjection : SubscriptionBase
 {
-    private static readonly HashSet<string> Notifying =
-    [
-        "approvals.approver-notified", "approvals.approval-granted", "approvals.approval-rejected", "approvals.approval-expired",
-        "approvals.approval-withdrawn", "approvals.approval-refused",
-    ];
+    public const string SubscriptionName = "approvals-webhook-notifications";
 
-    private readonly string _s = store.Schema.Value;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly DecisionTokens _tokens;
+    private readonly ApprovalsOptions _options;
 
-    public string Name => "approvals-webhook-notifications";
-
-    public async Task ApplyAsync(IReadOnlyList<RecordedEvent> events, NpgsqlTransaction tx, CancellationToken ct)
+    /// <remarks>
+    /// Not given the store: Marten builds its subscriptions while it builds the store, so a subscription
+    /// that needs the store waits on itself. It reads through the page's own session instead.
+    /// </remarks>
+    public NotificationProjection(NpgsqlDataSource dataSource, DecisionTokens tokens, ApprovalsOptions options)
     {
-        var relevant = events.Where(e => Notifying.Contains(e.EventType)).ToList();
-        if (relevant.Count == 0) return;
-        var subscriptions = await SubscriptionsAsync(tx, ct);
-        if (subscriptions.Count == 0) return;
+        (_dataSource, _tokens, _options) = (dataSource, tokens, options);
+        Name = SubscriptionName;
+    }
 
-        foreach (var recorded in relevant)
+    public override async Task<IChangeListener> ProcessEventsAsync(
+        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
+    {
+        var relevant = page.Events.Where(e => e.Data is ApproverNotified or ApprovalGranted or ApprovalRejected or ApprovalExpired or ApprovalWithdrawn or ApprovalRefused).ToList();
+        if (relevant.Count == 0) return NullChangeListener.Instance;
+        var schema = operations.DocumentStore.Options.DatabaseSchemaName;
+        var subscriptions = await SubscriptionsAsync(schema, ct);
+        if (subscriptions.Count == 0) return NullChangeListener.Instance;
+
+        foreach (var stored in relevant)
         {
-            var type = recorded.Data is ApproverNotified n ? (n.Escalation ? WebhookEventTypes.Escalated : WebhookEventTypes.Requested) : WebhookEventTypes.Decided;
-            var site = recorded.Metadata.Site ?? "";
+            var type = stored.Data is ApproverNotified n ? (n.Escalation ? WebhookEventTypes.Escalated : WebhookEventTypes.Requested) : WebhookEventTypes.Decided;
+            var site = Provenance.Of(stored).Site ?? "";
             var targets = subscriptions.Where(s => s.EventTypes.Contains(type) && (s.Sites.Length == 0 || s.Sites.Contains(site))).ToList();
             if (targets.Count == 0) continue;
 
-            var state = (await store.LoadAsOfAsync<ApprovalRequest>(recorded.StreamId, version: recorded.Version, ct: ct)).State;
-            var data = Notice(recorded, state);
+            // The request as it stood when this event was recorded: a notice shows the stage it was sent for.
+            var state = Loaded<ApprovalRequest>.Of(await operations.Events.FetchStreamAsync(stored.StreamKey!, stored.Version, token: ct)).State;
+            var data = Notice(stored, state);
             if (data is null) continue;
-            var body = JsonSerializer.Serialize(new WebhookMessage(type, recorded.RecordedAt, data), JsonDefaults.Options);
+            var body = JsonSerializer.Serialize(new WebhookMessage(type, stored.Timestamp, data), JsonDefaults.Options);
             foreach (var target in targets)
-                await Sql.ExecAsync(tx, $"""
-                    INSERT INTO {_s}.webhook_deliveries (delivery_id, subscription_id, event_type, approval_id, site, body) VALUES ($1, $2, $3, $4, $5, $6)
+                operations.QueueSqlCommand($"""
+                    INSERT INTO {schema}.webhook_deliveries (delivery_id, subscription_id, event_type, approval_id, site, body) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (delivery_id) DO NOTHING
-                    """, ct, DeterministicId.From($"webhook|{recorded.EventId}|{target.Id}"), target.Id, type, state.Id, site, body);
+                    """, DeterministicId.From($"webhook|{stored.Id}|{target.Id}"), target.Id, type, state.Id, site, body);
         }
+        return NullChangeListener.Instance;
     }
 
-    public Task ResetAsync(NpgsqlTransaction tx, CancellationToken ct) =>
-        // A rebuild must not send every notice again: deliveries already made stay, and their ids make re-inserts no-ops.
-        Task.CompletedTask;
-
-    private object? Notice(RecordedEvent recorded, ApprovalRequest state) => recorded.Data switch
+    private object? Notice(IEvent stored, ApprovalRequest state) => stored.Data switch
     {
         ApproverNotified e => ForApprover(e, state),
         ApprovalGranted e => Outcome(state, "granted", e.DecidedBy, null, e.GrantedAt),
@@ -74,8 +85,8 @@ public sealed class NotificationProjection(EventStore store, DecisionTokens toke
         var stage = state.Stage!;
         DecisionLink Link(Verdict verdict)
         {
-            var token = tokens.Mint(DecisionToken.For(state.Id, e.Stage, e.Level, e.Approver, e.OnBehalfOf, verdict, state.ExpiresAt));
-            return new DecisionLink(token, $"{options.PublicBaseUrl.TrimEnd('/')}/decisions/{token}");
+            var token = _tokens.Mint(DecisionToken.For(state.Id, e.Stage, e.Level, e.Approver, e.OnBehalfOf, verdict, state.ExpiresAt));
+            return new DecisionLink(token, $"{_options.PublicBaseUrl.TrimEnd('/')}/decisions/{token}");
         }
         return new ApprovalNotice(state.Id, state.Site, state.Subject, state.Amount, state.Currency, state.Severity, state.Requester, state.Reason,
             state.CorrelationId, new PolicyRef(state.PolicyId, state.PolicyVersion), new NoticeStage(stage.Index, stage.Name, stage.Level, stage.DueAt),
@@ -85,9 +96,10 @@ public sealed class NotificationProjection(EventStore store, DecisionTokens toke
     private static OutcomeNotice Outcome(ApprovalRequest state, string outcome, string? by, string? comment, DateTimeOffset at) =>
         new(state.Id, state.Site, state.Subject, outcome, by, comment, state.CorrelationId, at);
 
-    private async Task<List<Target>> SubscriptionsAsync(NpgsqlTransaction tx, CancellationToken ct)
+    /// <remarks>Read outside the daemon's transaction: a webhook subscription receives what is followed after it committed.</remarks>
+    private async Task<List<Target>> SubscriptionsAsync(string schema, CancellationToken ct)
     {
-        await using var command = Sql.Command(tx, $"SELECT subscription_id, event_types, sites FROM {_s}.webhook_subscriptions WHERE active", []);
+        await using var command = _dataSource.CreateCommand($"SELECT subscription_id, event_types, sites FROM {schema}.webhook_subscriptions WHERE active");
         var targets = new List<Target>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) targets.Add(new Target(reader.GetGuid(0), reader.GetFieldValue<string[]>(1), reader.GetFieldValue<string[]>(2)));

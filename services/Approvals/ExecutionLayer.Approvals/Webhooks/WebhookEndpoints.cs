@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.Store.Postgres;
@@ -27,7 +29,7 @@ public static class WebhookEndpoints
 {
     public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhooks/subscriptions", async (Subscribe body, HttpContext http, Caller caller, EventStore store, ApprovalsOptions options, CancellationToken ct) =>
+        app.MapPost("/webhooks/subscriptions", async (Subscribe body, HttpContext http, Caller caller, ServiceStore store, ApprovalsOptions options, CancellationToken ct) =>
         {
             var errors = Validate(body, options);
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid subscription");
@@ -38,18 +40,18 @@ public static class WebhookEndpoints
             var types = body.EventTypes is { Count: > 0 } t ? t.Distinct().ToArray() : [.. WebhookEventTypes.All];
             var sites = body.Sites?.Distinct().ToArray() ?? [];
             var by = caller.Actor;
-            await using var uow = await store.BeginAsync(ct);
-            await store.DecideAsync(uow.Transaction, WebhookSubscription.StreamId(id),
+            await using var tx = await store.BeginAsync(ct);
+            await tx.DecideAsync(WebhookSubscription.StreamId(id), null,
                 (WebhookSubscription _) => [new WebhookSubscribed(id, body.Url, types, sites, Fingerprint(secret), by, now)],
-                _ => EventMetadata.Of(caller, http.GetCorrelationId()), ct);
-            await Sql.ExecAsync(uow.Transaction, $"""
+                _ => Provenance.Of(caller, http.GetCorrelationId()), ct);
+            await Sql.ExecAsync(tx.Transaction, $"""
                 INSERT INTO {store.Schema}.webhook_subscriptions (subscription_id, url, event_types, sites, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)
                 """, ct, id, body.Url, types, sites, secret, now);
-            await uow.CommitAsync(ct);
+            await tx.CommitAsync(ct);
             return Results.Created($"/webhooks/subscriptions/{id}", new SubscriptionCreated(id, body.Url, types, sites, secret));
         });
 
-        app.MapGet("/webhooks/subscriptions", async (EventStore store, CancellationToken ct) =>
+        app.MapGet("/webhooks/subscriptions", async (ServiceStore store, CancellationToken ct) =>
         {
             await using var command = store.DataSource.CreateCommand(
                 $"SELECT subscription_id, url, event_types, sites, created_at FROM {store.Schema}.webhook_subscriptions WHERE active ORDER BY created_at");
@@ -62,22 +64,22 @@ public static class WebhookEndpoints
         });
 
         // Unsubscribing stops what was not sent yet; what was sent stays in the log.
-        app.MapDelete("/webhooks/subscriptions/{subscriptionId:guid}", async (Guid subscriptionId, HttpContext http, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapDelete("/webhooks/subscriptions/{subscriptionId:guid}", async (Guid subscriptionId, HttpContext http, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             var by = caller.Actor;
-            await using var uow = await store.BeginAsync(ct);
-            if (await Sql.ScalarAsync<Guid?>(uow.Transaction, $"SELECT subscription_id FROM {store.Schema}.webhook_subscriptions WHERE subscription_id = $1", ct, subscriptionId) is null)
+            await using var tx = await store.BeginAsync(ct);
+            if (await Sql.ScalarAsync<Guid?>(tx.Transaction, $"SELECT subscription_id FROM {store.Schema}.webhook_subscriptions WHERE subscription_id = $1", ct, subscriptionId) is null)
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No subscription {subscriptionId}.");
-            await store.DecideAsync(uow.Transaction, WebhookSubscription.StreamId(subscriptionId),
+            await tx.DecideAsync(WebhookSubscription.StreamId(subscriptionId), null,
                 (WebhookSubscription s) => WebhookSubscription.Unsubscribe(s, by, store.Clock.GetUtcNow()),
-                _ => EventMetadata.Of(caller, http.GetCorrelationId()), ct);
-            await Sql.ExecAsync(uow.Transaction, $"UPDATE {store.Schema}.webhook_subscriptions SET active = false WHERE subscription_id = $1", ct, subscriptionId);
-            await Sql.ExecAsync(uow.Transaction, $"UPDATE {store.Schema}.webhook_deliveries SET status = 'cancelled' WHERE subscription_id = $1 AND status = 'pending'", ct, subscriptionId);
-            await uow.CommitAsync(ct);
+                _ => Provenance.Of(caller, http.GetCorrelationId()), ct);
+            await Sql.ExecAsync(tx.Transaction, $"UPDATE {store.Schema}.webhook_subscriptions SET active = false WHERE subscription_id = $1", ct, subscriptionId);
+            await Sql.ExecAsync(tx.Transaction, $"UPDATE {store.Schema}.webhook_deliveries SET status = 'cancelled' WHERE subscription_id = $1 AND status = 'pending'", ct, subscriptionId);
+            await tx.CommitAsync(ct);
             return Results.NoContent();
         });
 
-        app.MapGet("/webhooks/deliveries", async (Guid? subscriptionId, string? status, Guid? approvalId, int? limit, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/webhooks/deliveries", async (Guid? subscriptionId, string? status, Guid? approvalId, int? limit, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             if (status is not null and not ("pending" or "sending" or "delivered" or "dead" or "cancelled"))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["One of pending, sending, delivered, dead, cancelled."] });
@@ -100,7 +102,7 @@ public static class WebhookEndpoints
             return Results.Ok(list);
         });
 
-        app.MapGet("/webhooks/deliveries/{deliveryId:guid}", async (Guid deliveryId, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/webhooks/deliveries/{deliveryId:guid}", async (Guid deliveryId, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
             await using var connection = await store.DataSource.OpenConnectionAsync(ct);
             DeliverySummary summary;
@@ -131,17 +133,17 @@ public static class WebhookEndpoints
         });
 
         // Re-drive a dead-lettered (or already delivered) message: same id and body, fresh signature; its attempts keep counting.
-        app.MapPost("/webhooks/deliveries/{deliveryId:guid}/redeliver", async (Guid deliveryId, EventStore store, CancellationToken ct) =>
+        app.MapPost("/webhooks/deliveries/{deliveryId:guid}/redeliver", async (Guid deliveryId, ServiceStore store, CancellationToken ct) =>
         {
-            await using var uow = await store.BeginAsync(ct);
-            var status = await Sql.ScalarAsync<string>(uow.Transaction, $"SELECT status FROM {store.Schema}.webhook_deliveries WHERE delivery_id = $1 FOR UPDATE", ct, deliveryId);
+            await using var tx = await store.BeginAsync(ct);
+            var status = await Sql.ScalarAsync<string>(tx.Transaction, $"SELECT status FROM {store.Schema}.webhook_deliveries WHERE delivery_id = $1 FOR UPDATE", ct, deliveryId);
             if (status is null) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No delivery {deliveryId}.");
             if (status is "pending" or "sending") return Results.Problem(statusCode: 409, title: "Not allowed in the current state", detail: $"The delivery is {status} already.");
-            await Sql.ExecAsync(uow.Transaction, $"""
+            await Sql.ExecAsync(tx.Transaction, $"""
                 UPDATE {store.Schema}.webhook_deliveries SET status = 'pending', next_attempt_at = now(), last_error = NULL, delivered_at = NULL, budget_from = attempts
                 WHERE delivery_id = $1
                 """, ct, deliveryId);
-            await uow.CommitAsync(ct);
+            await tx.CommitAsync(ct);
             return Results.Accepted($"/webhooks/deliveries/{deliveryId}", new { deliveryId, status = "pending" });
         });
         return app;

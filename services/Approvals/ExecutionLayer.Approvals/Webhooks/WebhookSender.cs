@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Decisions;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using Npgsql;
 using NpgsqlTypes;
 using Polly.CircuitBreaker;
@@ -21,9 +23,9 @@ namespace ExecutionLayer.Approvals.Webhooks;
 /// Transport time (the webhook timestamp, leases, backoff) is real time even when the domain clock is
 /// moved in tests: receivers check the timestamp against their own clocks.
 /// </remarks>
-public sealed class WebhookSender(EventStore store, IHttpClientFactory http, ApprovalsOptions options, ILogger<WebhookSender> logger) : BackgroundService
+public sealed class WebhookSender(ServiceStore store, IHttpClientFactory http, ApprovalsOptions options, ILogger<WebhookSender> logger) : BackgroundService
 {
-    private readonly string _s = store.Schema.Value;
+    private readonly string _s = store.Schema;
 
     // Which claims are this process's: a lease another instance took over after ours ran out is not renewed by us.
     private readonly Guid _instance = Guid.NewGuid();

@@ -1,16 +1,16 @@
-using ExecutionLayer.EventSourcing;
+using JasperFx.Events;
 using ExecutionLayer.Messaging.Outbox;
 using Contract = ExecutionLayer.Contracts.Approvals;
 
 namespace ExecutionLayer.Approvals.Requests;
 
 /// <summary>What the approvals service promises others: one message per outcome. A refusal is its own outcome — nobody rejected it — and its asker hears back too.</summary>
-internal sealed class ApprovalsIntegrationMapper : IIntegrationEventMapper
+internal sealed class ApprovalsEventMapper : IEventMapper
 {
-    public IEnumerable<object> Map(RecordedEvent recorded)
+    public IEnumerable<object> Map(IEvent stored)
     {
-        var correlation = recorded.Metadata.CorrelationId;
-        object? message = recorded.Data switch
+        var correlation = stored.CorrelationId;
+        object? message = stored.Data switch
         {
             ApprovalGranted e => new Contract.ApprovalGranted(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
                 e.PolicyId, e.PolicyVersion, e.DecidedBy, e.GrantedAt, [.. e.FollowUps.Select(f => new Contract.ApprovalFollowUp(f.Title, f.Owner, f.DueInDays))]),
