@@ -1,5 +1,6 @@
 using ExecutionLayer.Store.Decisions;
 using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.Exceptions.Graph;
 
 namespace ExecutionLayer.Exceptions.Tests;
 

@@ -1,6 +1,7 @@
 using ExecutionLayer.Contracts.Exceptions;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.Exceptions.Graph;
 
 namespace ExecutionLayer.Exceptions.Tests;
 

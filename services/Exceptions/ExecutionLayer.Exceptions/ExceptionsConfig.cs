@@ -2,6 +2,7 @@ using ExecutionLayer.EventSourcing.Hosting;
 using ExecutionLayer.EventSourcing.Subscriptions;
 using ExecutionLayer.EventSourcing.Types;
 using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.Exceptions.Detecting;
 using ExecutionLayer.Exceptions.EscalatingCases;
 using ExecutionLayer.Exceptions.FollowingResponses;
 using ExecutionLayer.Exceptions.Graph;
@@ -26,11 +27,16 @@ public static class ExceptionsConfig
         builder.Services.AddSingleton<ReceiveEventsHandler>();
         builder.Services.AddSingleton(RoutingTable.From(options));
         builder.Services.AddSingleton<CaseWriter>();
+        builder.Services.AddSingleton<MachineDownRule>();
+        builder.Services.AddSingleton<QualityHoldRule>();
+        builder.Services.AddSingleton<ShortageRule>();
+        builder.Services.AddSingleton<PromiseAtRiskRule>();
+        builder.Services.AddSingleton<Reassessment>();
         builder.Services.AddSingleton<CaseDetector>();
 
         builder.Services.AddEventStore(builder.Configuration, "exceptions", RegisterEvents)
             .AddAsyncProjection<OperationalGraphProjection>(new SubscriptionOptions { AppendsEvents = true, PollInterval = TimeSpan.FromMilliseconds(50) })
-            .AddTables(GraphSchema.Create)
+            .AddTables(s => GraphSchema.Create(s) + CaseSchema.Create(s))
             .AddDeadlineHandler<CaseSlaHandler>()
             .AddDeadlineHandler<MachineDownConfirmationHandler>();
         builder.Services.AddSingleton<IIntegrationEventMapper, ExceptionsIntegrationMapper>();

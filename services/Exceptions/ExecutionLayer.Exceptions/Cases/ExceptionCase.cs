@@ -1,5 +1,6 @@
 using ExecutionLayer.Store.Decisions;
 using ExecutionLayer.Messaging.Outbox;
+using ExecutionLayer.Exceptions.Graph;
 
 namespace ExecutionLayer.Exceptions.Cases;
 

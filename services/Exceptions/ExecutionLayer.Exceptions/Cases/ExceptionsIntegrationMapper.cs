@@ -2,6 +2,7 @@ using ExecutionLayer.Contracts.Exceptions;
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Messaging.Outbox;
+using ExecutionLayer.Exceptions.Graph;
 
 namespace ExecutionLayer.Exceptions.Cases;
 

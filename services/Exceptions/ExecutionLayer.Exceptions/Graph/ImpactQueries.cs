@@ -1,5 +1,4 @@
 using ExecutionLayer.EventSourcing;
-using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.Store.Postgres;
 using Npgsql;
 

@@ -1,11 +1,11 @@
 using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Projections;
-using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Store.Postgres;
 using Npgsql;
 
-namespace ExecutionLayer.Exceptions.Graph;
+namespace ExecutionLayer.Exceptions.Detecting;
 
 /// <summary>
 /// Follows the intake log: each fact updates the graph and runs detection in the same transaction as

@@ -4,13 +4,13 @@ using ExecutionLayer.EventSourcing;
 using ExecutionLayer.EventSourcing.Deadlines;
 using ExecutionLayer.EventSourcing.Types;
 
-namespace ExecutionLayer.Exceptions.Cases;
+namespace ExecutionLayer.Exceptions.Detecting;
 
 /// <summary>A site counts a stop with this reason code only after a while: when the wait is over, open the case if the stop goes on.</summary>
-internal sealed class MachineDownConfirmationHandler(CaseDetector detector) : IDeadlineHandler
+internal sealed class MachineDownConfirmationHandler(MachineDownRule rule) : IDeadlineHandler
 {
-    public string Kind => CaseDetector.MachineDownDeadline;
+    public string Kind => MachineDownRule.ConfirmationDeadline;
 
     public Task HandleAsync(Deadline deadline, UnitOfWork uow, CancellationToken ct) =>
-        detector.ConfirmMachineDownAsync(uow.Transaction, deadline.Payload.Deserialize<MachineDownTimer>(EventJson.Options)!, ct);
+        rule.ConfirmAsync(uow.Transaction, deadline.Payload.Deserialize<MachineDownTimer>(EventJson.Options)!, ct);
 }

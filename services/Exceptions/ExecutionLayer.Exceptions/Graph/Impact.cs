@@ -1,4 +1,4 @@
-namespace ExecutionLayer.Exceptions.Cases;
+namespace ExecutionLayer.Exceptions.Graph;
 
 /// <summary>A customer commitment a deviation puts at risk.</summary>
 public sealed record AffectedCommitment(string SalesOrderId, string Customer, DateTimeOffset PromiseDate, decimal Value, string Currency);

@@ -1,0 +1,53 @@
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.Exceptions.Graph;
+using ExecutionLayer.Exceptions.Intake;
+using Npgsql;
+
+namespace ExecutionLayer.Exceptions.Detecting;
+
+/// <summary>
+/// A sales order whose projected ready time — its production orders' due dates, pushed out by a stopped
+/// work center or a supply arriving after it is needed — falls after its promise date: one open case per sales order.
+/// </summary>
+internal sealed class PromiseAtRiskRule(EventStore store, CaseWriter cases, RoutingTable routing, ExceptionsOptions options)
+{
+    private readonly ImpactQueries _impact = new(store.Schema.Value);
+
+    /// <summary>Opens a case for each sales order this fact pushes past its promise date.</summary>
+    public async Task ObserveAsync(NpgsqlTransaction tx, Observation seen, CancellationToken ct)
+    {
+        var candidates = seen.Fact switch
+        {
+            SalesOrderConfirmed f => [f.OrderId],
+            ProductionOrderReleased { SalesOrderId: { } so } => [so],
+            MaterialRequirement f => await _impact.SalesOrdersOfProductionOrdersAsync(tx, [f.ProductionOrderId], ct),
+            MachineStateChanged f => await _impact.SalesOrdersAtWorkCenterAsync(tx, seen.Site, f.WorkCenter, ct),
+            PurchaseOrderPlaced f => await _impact.SalesOrdersNeedingSupplyOfAsync(tx, f.PurchaseOrderId, ct),
+            SupplierDeliveryDelayed f => await _impact.SalesOrdersNeedingSupplyOfAsync(tx, f.PurchaseOrderId, ct),
+            _ => [],
+        };
+        if (candidates.Count == 0) return;
+        var repairTime = options.DetectionFor(seen.Site).AssumedRepairTime;
+        foreach (var promise in await _impact.PromisesAsync(tx, candidates, seen.Received.OccurredAt, repairTime, ct))
+        {
+            if (!promise.AtRisk || await cases.OpenCaseAsync(tx, CaseKind.PromiseAtRisk, promise.SalesOrderId, ct) is not null) continue;
+            var caseId = seen.CaseId(promise.SalesOrderId);
+            if (await cases.ExistsAsync(tx, caseId, ct)) continue;
+            var impact = await _impact.OfSalesOrderAsync(tx, promise.SalesOrderId, ct);
+            var now = store.Clock.GetUtcNow();
+            await cases.DecideAsync(tx, caseId, seen.Cause, ct,
+                s => CaseDecisions.Open(s, caseId, CaseKind.PromiseAtRisk, seen.Site, promise.SalesOrderId, $"sales-order/{promise.SalesOrderId}",
+                    $"{promise.SalesOrderId} projected ready {promise.ProjectedReady:yyyy-MM-dd HH:mm}Z, promised {promise.PromiseDate:yyyy-MM-dd HH:mm}Z", now),
+                s => CaseDecisions.Assess(s, impact, now),
+                s => CaseDecisions.Route(s, routing, now));
+        }
+    }
+
+    /// <summary>What the late sales order touches now; cleared once its promise date is reachable again.</summary>
+    public async Task<Picture> PictureAsync(NpgsqlTransaction tx, string site, string salesOrderId, DateTimeOffset at, CancellationToken ct)
+    {
+        var promise = await _impact.PromisesAsync(tx, [salesOrderId], at, options.DetectionFor(site).AssumedRepairTime, ct);
+        return promise is [{ AtRisk: true }] ? new Picture(await _impact.OfSalesOrderAsync(tx, salesOrderId, ct)) : Picture.ClearedBecause("promise date reachable again");
+    }
+}

@@ -1,0 +1,47 @@
+using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.Exceptions.Graph;
+using Npgsql;
+
+namespace ExecutionLayer.Exceptions.Detecting;
+
+/// <summary>What an open case touches now, and — when its deviation has cleared — why; for a hold, how much further it reached.</summary>
+internal sealed record Picture(Impact Impact, string? Cleared = null, HoldStep? Propagated = null)
+{
+    public static Picture ClearedBecause(string why) => new(Impact.None, why);
+}
+
+/// <summary>
+/// A new fact may change what the open cases watching it touch: each is re-assessed by its own rule,
+/// recording only real changes, and resolved when its deviation has cleared.
+/// </summary>
+internal sealed class Reassessment(EventStore store, CaseWriter cases, RoutingTable routing, MachineDownRule machineDown, ShortageRule shortage,
+    PromiseAtRiskRule promises, QualityHoldRule holds)
+{
+    private readonly CaseWatch _watch = new(store.Schema.Value);
+
+    public async Task ObserveAsync(NpgsqlTransaction tx, Observation seen, CancellationToken ct)
+    {
+        var keys = await _watch.KeysOfAsync(tx, seen.Site, seen.Fact, ct);
+        foreach (var (caseId, kind, key, site) in await _watch.CasesWatchingAsync(tx, keys, ct))
+        {
+            var now = store.Clock.GetUtcNow();
+            var picture = kind switch
+            {
+                CaseKind.QualityHold => await holds.PictureAsync(tx, key, ct),
+                CaseKind.MachineDown => await machineDown.PictureAsync(tx, site, key, ct),
+                CaseKind.Shortage => await shortage.PictureAsync(tx, key, ct),
+                _ => await promises.PictureAsync(tx, site, key, seen.Received.OccurredAt, ct),
+            };
+            if (picture.Cleared is { } cleared)
+            {
+                await cases.DecideAsync(tx, caseId, seen.Cause, ct, s => CaseDecisions.Assess(s, picture.Impact, now), s => CaseDecisions.Resolve(s, cleared, now));
+                continue;
+            }
+            await cases.DecideAsync(tx, caseId, seen.Cause, ct,
+                s => picture.Propagated?.Invoke(s, now) ?? [],
+                s => CaseDecisions.Assess(s, picture.Impact, now),
+                s => CaseDecisions.Route(s, routing, now));
+        }
+    }
+}
