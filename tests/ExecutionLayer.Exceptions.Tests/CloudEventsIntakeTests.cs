@@ -40,7 +40,7 @@ public sealed class CloudEventsIntakeTests(ExceptionsApp app) : IClassFixture<Ex
     private static string[] Statuses(JsonElement body) => [.. body.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("status").GetString()!)];
 
     private Task<List<string>> StoredAsync(string id, string column = "data->>'source'") =>
-        app.StringsAsync($"SELECT {column} FROM exceptions.events WHERE event_type = 'intake.operational-event-received' AND data->>'sourceEventId' = '{id}'");
+        app.StringsAsync($"SELECT {column} FROM exceptions.mt_events WHERE type = 'intake.operational-event-received' AND data->>'sourceEventId' = '{id}'");
 
     [Fact]
     public async Task A_structured_event_from_the_sdk_is_stored_under_its_urn_source()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ExecutionLayer.Contracts.Audit;
 using ExecutionLayer.Messaging;
 using ExecutionLayer.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -14,6 +15,7 @@ public sealed class ExceptionsApp : IAsyncLifetime
 {
     private readonly FreshVirtualHost _vhost = new();
     private WebApplicationFactory<Program> _factory = null!;
+    private BusProbe _audit = null!;
 
     public FreshDatabase Database { get; } = new();
     public HttpClient Client { get; private set; } = null!;
@@ -34,6 +36,9 @@ public sealed class ExceptionsApp : IAsyncLifetime
     {
         await Database.InitializeAsync();
         await _vhost.InitializeAsync();
+        // The audit service's queue, standing in for it: the audit feed is published mandatory, and a feed nobody
+        // takes would hold every later page — and the integration events in it — back until someone binds one.
+        _audit = await new BusProbe(_vhost.Settings).Discard<DomainEventRecorded>().StartAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
@@ -53,6 +58,7 @@ public sealed class ExceptionsApp : IAsyncLifetime
         Client.Dispose();
         _people.Dispose();
         await _factory.DisposeAsync();
+        await _audit.DisposeAsync();
         await _vhost.DisposeAsync();
         await Database.DisposeAsync();
     }

@@ -1,3 +1,4 @@
+using ExecutionLayer.Testing;
 using ExecutionLayer.Messaging.Outbox;
 using Npgsql;
 
@@ -21,7 +22,7 @@ public sealed class ProcessCrashTests(FaultyPlant plant)
                 await plant.Load.ReportBreakdownAsync(CancellationToken.None);
                 await Task.Delay(TimeSpan.FromSeconds(2));
                 unpublished = await Database.UnpublishedAsync(plant.System, "exceptions");
-                lastPublished = await Database.ScalarAsync(plant.System, "SELECT last_position FROM exceptions.checkpoints WHERE name = 'outbox:exceptions'");
+                lastPublished = await Database.ScalarAsync(plant.System, ServiceEvents.OutboxMarkSql("exceptions"));
                 await plant.System.Instance("exceptions").KillHardAsync();
             }
             finally
@@ -42,8 +43,8 @@ public sealed class ProcessCrashTests(FaultyPlant plant)
         await using var connection = new NpgsqlConnection(plant.System.Database.AdminConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"""
-            SELECT e.event_id, l.message_id FROM exceptions.events e
-            JOIN audit.ledger l ON l.source = 'exceptions' AND l.source_event_id = e.event_id WHERE e.position > {after}
+            SELECT e.{ServiceEvents.IdColumn("exceptions")}, l.message_id FROM {ServiceEvents.Table("exceptions")} e
+            JOIN audit.ledger l ON l.source = 'exceptions' AND l.source_event_id = e.{ServiceEvents.IdColumn("exceptions")} WHERE e.{ServiceEvents.PositionColumn("exceptions")} > {after}
             """, connection);
         await using var reader = await command.ExecuteReaderAsync();
         var rows = 0;

@@ -90,9 +90,9 @@ public sealed class ServerOutageTests(FaultyPlant plant, ITestOutputHelper outpu
                     reserved[service] = Convert.ToInt64(await reserve.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
 
             await Task.Delay(TimeSpan.FromMilliseconds(500)); // a batch read before the transaction began may still complete
-            var storedBefore = await Database.ScalarAsync(plant.System, "SELECT count(*) FROM exceptions.events");
+            var storedBefore = await Database.ScalarAsync(plant.System, $"SELECT count(*) FROM {ServiceEvents.Table("exceptions")}");
             await Task.Delay(TimeSpan.FromSeconds(3));
-            storedWhilePaused = await Database.ScalarAsync(plant.System, "SELECT count(*) FROM exceptions.events") - storedBefore;
+            storedWhilePaused = await Database.ScalarAsync(plant.System, $"SELECT count(*) FROM {ServiceEvents.Table("exceptions")}") - storedBefore;
             // An outbox may still be catching up on what committed before (it publishes in pages); it must not pass the open transaction.
             foreach (var service in OnMarten) passedWhilePaused[service] = await Database.ScalarAsync(plant.System, ServiceEvents.OutboxMarkSql(service));
             foreach (var service in OnOwnStore)

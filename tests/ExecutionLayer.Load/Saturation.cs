@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Schema;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store;
+using ExecutionLayer.Store.Types;
+using Marten;
 using ExecutionLayer.Harness;
 using ExecutionLayer.Load.Workload;
 using Npgsql;
@@ -41,16 +41,22 @@ public static class Saturation
             await Task.Delay(100, ct);
         var ledger = posted / clock.Elapsed.TotalSeconds;
 
-        var store = new EventStore(db, new SchemaName("load_raw_limit"), new EventTypeRegistry().Register<RawEvent>("load.raw"), TimeProvider.System);
-        await store.MigrateAsync(ct);
+        using var store = DocumentStore.For(options =>
+        {
+            options.Connection(db);
+            StoreConfiguration.Apply(options, "load_raw_limit", new EventTypes().Stream("raw", "raw-").Register<RawEvent>("load.raw"));
+        });
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var appended = 0L;
         clock.Restart();
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(async client =>
         {
             for (var n = client; clock.Elapsed < window; n += Clients)
             {
-                var batch = Enumerable.Range(0, 55).Select(i => new NewEvent(new RawEvent(n, i, new string('x', 300)))).ToArray();
-                await store.AppendAsync($"raw-{client}-{n}", "raw", ExpectedVersion.NoStream, batch, ct: ct);
+                var batch = Enumerable.Range(0, 55).Select(i => new RawEvent(n, i, new string('x', 300))).ToArray();
+                await using var session = store.LightweightSession();
+                session.Events.StartStream($"raw-{client}-{n}", batch);
+                await session.SaveChangesAsync(ct);
                 Interlocked.Add(ref appended, batch.Length);
             }
         }));

@@ -7,7 +7,7 @@ namespace ExecutionLayer.Testing;
 /// </summary>
 public static class ServiceEvents
 {
-    private static readonly HashSet<string> OnMarten = ["actions", "approvals"];
+    private static readonly HashSet<string> OnMarten = ["actions", "approvals", "exceptions"];
 
     public static bool IsOnMarten(string service) => OnMarten.Contains(service);
 

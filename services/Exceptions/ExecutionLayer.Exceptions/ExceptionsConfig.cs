@@ -1,6 +1,5 @@
-using ExecutionLayer.EventSourcing.Hosting;
-using ExecutionLayer.EventSourcing.Subscriptions;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Hosting;
+using ExecutionLayer.Store.Types;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.Exceptions.Detecting;
 using ExecutionLayer.Exceptions.EscalatingCases;
@@ -34,14 +33,12 @@ public static class ExceptionsConfig
         builder.Services.AddSingleton<Reassessment>();
         builder.Services.AddSingleton<CaseDetector>();
 
-        builder.Services.AddEventStore(builder.Configuration, "exceptions", RegisterEvents)
-            .AddAsyncProjection<OperationalGraphProjection>(new SubscriptionOptions { AppendsEvents = true, PollInterval = TimeSpan.FromMilliseconds(50) })
-            .AddTables(s => GraphSchema.Create(s) + CaseSchema.Create(s))
-            .AddDeadlineHandler<CaseSlaHandler>()
-            .AddDeadlineHandler<MachineDownConfirmationHandler>();
-        builder.Services.AddSingleton<IIntegrationEventMapper, ExceptionsIntegrationMapper>();
+        // The graph and the case tables are inline read models: written in the intake's (or the case writer's) transaction.
+        builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s))
+            .AddEventOutbox("exceptions");
+        builder.Services.AddDeadlineHandler<CaseSlaHandler>().AddDeadlineHandler<MachineDownConfirmationHandler>();
+        builder.Services.AddSingleton<IEventMapper, ExceptionsEventMapper>();
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<CaseResponsesConsumer>());
-        builder.Services.AddOutboxPublisher("exceptions");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         return builder;
     }
@@ -49,8 +46,11 @@ public static class ExceptionsConfig
     public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => 
         app.MapReceiveEvents().MapReadingCases().MapGraphViews().MapRequestApproval();
 
-    private static void RegisterEvents(EventTypeRegistry types) => types
-        .Register<OperationalEventReceived>(OperationalGraphProjection.IntakeEventType)
+    /// <summary>The exceptions service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
+    public static EventTypes Types() => new EventTypes()
+        .Stream(ReceiveEventsHandler.StreamType, ReceiveEventsHandler.StreamPrefix)
+        .Stream<ExceptionCase>("case-")
+        .Register<OperationalEventReceived>(ReceiveEventsHandler.IntakeEventType)
         .Register<CaseOpened>("exceptions.case-opened")
         .Register<ImpactAssessed>("exceptions.impact-assessed")
         .Register<CaseRouted>("exceptions.case-routed")

@@ -58,11 +58,7 @@ public sealed class StoreTransaction : IAsyncDisposable
         string streamKey, long? expectedVersion, Func<T, IReadOnlyList<object>> decide, Func<T, Provenance> provenance, CancellationToken ct)
         where T : class, IAggregate<T>
     {
-        await using (var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", Connection, Transaction))
-        {
-            turn.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamKey });
-            await turn.ExecuteNonQueryAsync(ct);
-        }
+        await TakeTurnAsync(streamKey, ct);
         var stream = await Session.Events.FetchForWriting<Folded<T>>(streamKey, ct);
         var version = stream.CurrentVersion ?? 0;
         if (expectedVersion is { } expected && expected != version) throw new StreamConflictException(streamKey, expected, version);
@@ -76,6 +72,17 @@ public sealed class StoreTransaction : IAsyncDisposable
         // Saved now, not at commit: the next decision in this transaction (another stream, or this one again) reads what this one wrote.
         await Session.SaveChangesAsync(ct);
         return new Decided<T>(state, version + events.Count, events);
+    }
+
+    /// <summary>
+    /// Waits for, then holds until this transaction ends, the turn named <paramref name="key"/>: writers of one
+    /// stream, or of anything one key stands for, go one at a time, each seeing what the one before committed.
+    /// </summary>
+    public async Task TakeTurnAsync(string key, CancellationToken ct)
+    {
+        await using var turn = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", Connection, Transaction);
+        turn.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        await turn.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>An aggregate as this transaction sees it, including what it appended and has not committed yet.</summary>

@@ -31,7 +31,7 @@ public sealed class Reconciler(NpgsqlDataSource db, GatewayClient auditor)
         var verify = await auditor.GetAsync("/api/audit/verify", ct);
         var completeness = await auditor.GetAsync("/api/audit/completeness", ct);
         var unacknowledged = await ScalarAsync($"""
-            SELECT count(*) FROM exceptions.events WHERE stream_type = 'intake' AND data->>'sourceEventId' LIKE '{run}-%'
+            SELECT count(*) FROM {ServiceEvents.Table("exceptions")} WHERE stream_id LIKE 'intake-%' AND data->>'sourceEventId' LIKE '{run}-%'
             """, ct) - acknowledged.IntakeEvents.Distinct().LongCount();
         return new ReconciliationReport(checks, verify.At("ok").GetBoolean(), completeness.At("complete").GetBoolean(), settled,
             $"{unacknowledged} intake event(s) stored whose acknowledgement the client never saw (a timeout it gave up on); stored, so not lost");
@@ -66,11 +66,11 @@ public sealed class Reconciler(NpgsqlDataSource db, GatewayClient auditor)
     {
         var told = acknowledged.IntakeEvents.Distinct().ToList();
         var stored = new HashSet<(string, string)>();
-        await using (var command = db.CreateCommand("SELECT data->>'source', data->>'sourceEventId' FROM exceptions.events WHERE stream_type = 'intake'"))
+        await using (var command = db.CreateCommand($"SELECT data->>'source', data->>'sourceEventId' FROM {ServiceEvents.Table("exceptions")} WHERE stream_id LIKE 'intake-%'"))
         await using (var reader = await command.ExecuteReaderAsync(ct))
             while (await reader.ReadAsync(ct)) stored.Add((reader.GetString(0), reader.GetString(1)));
-        var duplicated = await ScalarAsync("""
-            SELECT count(*) FROM (SELECT 1 FROM exceptions.events WHERE stream_type = 'intake' GROUP BY data->>'source', data->>'sourceEventId' HAVING count(*) > 1) d
+        var duplicated = await ScalarAsync($"""
+            SELECT count(*) FROM (SELECT 1 FROM {ServiceEvents.Table("exceptions")} WHERE stream_id LIKE 'intake-%' GROUP BY data->>'source', data->>'sourceEventId' HAVING count(*) > 1) d
             """, ct);
         var found = told.Count(stored.Contains);
         return new Check("acknowledged intake events in the exceptions store", told.Count, found, told.Count - found, duplicated);
@@ -160,8 +160,8 @@ public sealed class Reconciler(NpgsqlDataSource db, GatewayClient auditor)
     {
         var subjects = acknowledged.Breakdowns.Distinct().Select(w => $"work-center/{w}").ToArray();
         var counts = new List<long>();
-        await using (var command = db.CreateCommand("""
-            SELECT count(*) FROM exceptions.events WHERE event_type = 'exceptions.case-opened' AND data->>'triggerSubject' = ANY($1) GROUP BY data->>'triggerSubject'
+        await using (var command = db.CreateCommand($"""
+            SELECT count(*) FROM {ServiceEvents.Table("exceptions")} WHERE {ServiceEvents.TypeColumn("exceptions")} = 'exceptions.case-opened' AND data->>'triggerSubject' = ANY($1) GROUP BY data->>'triggerSubject'
             """))
         {
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = subjects });
@@ -174,10 +174,10 @@ public sealed class Reconciler(NpgsqlDataSource db, GatewayClient auditor)
     /// <summary>Every function a case was routed to got one action, across the bus, whatever was redelivered.</summary>
     private async Task<Check> RoutedResponsesAsync(CancellationToken ct)
     {
-        var routed = await ScalarAsync("""
+        var routed = await ScalarAsync($"""
             SELECT count(*) FROM (SELECT DISTINCT e.data->>'caseId', f->>'function'
-                                  FROM exceptions.events e, jsonb_array_elements(e.data->'functions') f
-                                  WHERE e.event_type = 'exceptions.case-routed') r
+                                  FROM {ServiceEvents.Table("exceptions")} e, jsonb_array_elements(e.data->'functions') f
+                                  WHERE e.{ServiceEvents.TypeColumn("exceptions")} = 'exceptions.case-routed') r
             """, ct);
         var made = await ScalarAsync("""
             SELECT count(DISTINCT data->>'title') FROM actions.mt_events WHERE type = 'actions.action-created' AND data->>'sourceKind' = 'exception'

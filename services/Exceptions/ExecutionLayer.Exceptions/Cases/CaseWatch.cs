@@ -1,4 +1,5 @@
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Store.Postgres;

@@ -1,5 +1,6 @@
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Deadlines;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using ExecutionLayer.Store.Deadlines;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Store.Postgres;
 using Npgsql;
@@ -11,12 +12,12 @@ namespace ExecutionLayer.Exceptions.Cases;
 /// appends what they decided in one append, and keeps what hangs off the case in step — its index row,
 /// the request ids others answer with, its SLA timer — all or nothing.
 /// </summary>
-public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, ExceptionsOptions options)
+public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, ExceptionsOptions options)
 {
     public const string SlaDeadline = "case-sla";
 
-    private readonly string _s = store.Schema.Value;
-    private readonly CaseWatch _watch = new(store.Schema.Value);
+    private readonly string _s = store.Schema;
+    private readonly CaseWatch _watch = new(store.Schema);
 
     /// <remarks>
     /// The detector, the SLA timer and the bus consumers all write cases; a transaction-scoped lock on
@@ -25,15 +26,15 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
     /// </remarks>
     /// <returns>The case after the steps, with the version it is at.</returns>
     public async Task<Loaded<ExceptionCase>> DecideAsync(
-        NpgsqlTransaction tx, Guid caseId, EventMetadata metadata, CancellationToken ct, params Func<ExceptionCase, IReadOnlyList<object>>[] steps)
+        StoreTransaction tx, Guid caseId, Provenance provenance, CancellationToken ct, params Func<ExceptionCase, IReadOnlyList<object>>[] steps)
     {
-        var written = await store.DecideAsync(tx, ExceptionCase.StreamId(caseId), (ExceptionCase initial) => Steps(initial, steps),
-            state => metadata with { Site = state.Site, CorrelationId = CorrelationOf(caseId) }, ct);
+        var written = await tx.DecideAsync(ExceptionCase.StreamId(caseId), null, (ExceptionCase initial) => Steps(initial, steps),
+            state => provenance with { Site = state.Site, CorrelationId = CorrelationOf(caseId) }, ct);
         if (written.Events.Count == 0) return new Loaded<ExceptionCase>(written.State, written.Version);
         var (state, decided) = (written.State, written.Events.ToList());
-        await IndexAsync(tx, state, decided, ct);
-        if (decided.Any(e => e is CaseOpened or ImpactAssessed or CaseResolved)) await _watch.RewriteAsync(tx, state, ct);
-        await KeepSlaTimerAsync(tx, state, decided, ct);
+        await IndexAsync(tx.Transaction, state, decided, ct);
+        if (decided.Any(e => e is CaseOpened or ImpactAssessed or CaseResolved)) await _watch.RewriteAsync(tx.Transaction, state, ct);
+        KeepSlaTimer(tx, state, decided);
         return new Loaded<ExceptionCase>(state, written.Version);
     }
 
@@ -53,24 +54,24 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
     /// <summary>A case's events, and everything done about it elsewhere, share one correlation id: the case.</summary>
     public static string CorrelationOf(Guid caseId) => $"case-{caseId}";
 
-    public async Task<bool> ExistsAsync(NpgsqlTransaction tx, Guid caseId, CancellationToken ct) =>
-        (await Sql.StringsAsync(tx, $"SELECT stream_id FROM {_s}.streams WHERE stream_id = $1", ct, ExceptionCase.StreamId(caseId))).Count > 0;
+    public async Task<bool> ExistsAsync(StoreTransaction tx, Guid caseId, CancellationToken ct) =>
+        (await Sql.StringsAsync(tx.Transaction, $"SELECT id FROM {_s}.mt_streams WHERE id = $1", ct, ExceptionCase.StreamId(caseId))).Count > 0;
 
     /// <summary>The case's site, or null when there is no such case.</summary>
-    public async Task<string?> SiteOfAsync(NpgsqlTransaction tx, Guid caseId, CancellationToken ct) =>
-        (await Sql.StringsAsync(tx, $"SELECT site FROM {_s}.case_index WHERE case_id = $1", ct, caseId)).FirstOrDefault();
+    public async Task<string?> SiteOfAsync(StoreTransaction tx, Guid caseId, CancellationToken ct) =>
+        (await Sql.StringsAsync(tx.Transaction, $"SELECT site FROM {_s}.case_index WHERE case_id = $1", ct, caseId)).FirstOrDefault();
 
-    public async Task<Guid?> OpenCaseAsync(NpgsqlTransaction tx, CaseKind kind, string triggerKey, CancellationToken ct)
+    public async Task<Guid?> OpenCaseAsync(StoreTransaction tx, CaseKind kind, string triggerKey, CancellationToken ct)
     {
-        await using var command = Sql.Command(tx, $"SELECT case_id FROM {_s}.case_index WHERE kind = $1 AND trigger_key = $2 AND status NOT IN ('Resolved', 'Closed')",
+        await using var command = Sql.Command(tx.Transaction, $"SELECT case_id FROM {_s}.case_index WHERE kind = $1 AND trigger_key = $2 AND status NOT IN ('Resolved', 'Closed')",
             [kind.ToString(), triggerKey]);
         return await command.ExecuteScalarAsync(ct) as Guid?;
     }
 
     /// <summary>The case that asked with this request id (an action request or an approval request), if any.</summary>
-    public async Task<Guid?> CaseOfRequestAsync(NpgsqlTransaction tx, Guid requestId, CancellationToken ct)
+    public async Task<Guid?> CaseOfRequestAsync(StoreTransaction tx, Guid requestId, CancellationToken ct)
     {
-        await using var command = Sql.Command(tx, $"SELECT case_id FROM {_s}.case_requests WHERE request_id = $1", [requestId]);
+        await using var command = Sql.Command(tx.Transaction, $"SELECT case_id FROM {_s}.case_requests WHERE request_id = $1", [requestId]);
         return await command.ExecuteScalarAsync(ct) as Guid?;
     }
 
@@ -95,19 +96,19 @@ public sealed class CaseWriter(EventStore store, DeadlineStore deadlines, Except
     /// The SLA clock starts when the case is opened, at the severity it was first assessed with; each
     /// escalation restarts it for the next rung; resolving stops it.
     /// </summary>
-    private async Task KeepSlaTimerAsync(NpgsqlTransaction tx, ExceptionCase state, List<object> decided, CancellationToken ct)
+    private void KeepSlaTimer(StoreTransaction tx, ExceptionCase state, List<object> decided)
     {
         var streamId = ExceptionCase.StreamId(state.Id);
         if (decided.OfType<CaseResolved>().Any())
         {
-            await deadlines.CancelAsync(tx, streamId, SlaDeadline, ct);
+            deadlines.Cancel(tx.Session, streamId, SlaDeadline);
             return;
         }
         var ladder = options.Sla.LadderFor(state.Site);
         if (decided.OfType<CaseOpened>().FirstOrDefault() is { } opened && state.IsOpen && ladder.Count > 0)
-            await deadlines.ScheduleAsync(tx, opened.OpenedAt + options.Sla.For(state.Severity), streamId, SlaDeadline, new SlaTimer(state.Id, 1), ct);
+            deadlines.Schedule(tx.Session, opened.OpenedAt + options.Sla.For(state.Severity), streamId, SlaDeadline, new SlaTimer(state.Id, 1));
         if (decided.OfType<CaseEscalated>().LastOrDefault() is { } escalated && escalated.Level < ladder.Count)
-            await deadlines.ScheduleAsync(tx, escalated.EscalatedAt + options.Sla.For(state.Severity), streamId, SlaDeadline, new SlaTimer(state.Id, escalated.Level + 1), ct);
+            deadlines.Schedule(tx.Session, escalated.EscalatedAt + options.Sla.For(state.Severity), streamId, SlaDeadline, new SlaTimer(state.Id, escalated.Level + 1));
     }
 }
 

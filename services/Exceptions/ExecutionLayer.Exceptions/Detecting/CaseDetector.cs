@@ -1,6 +1,5 @@
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Exceptions.Intake;
-using Npgsql;
 
 namespace ExecutionLayer.Exceptions.Detecting;
 
@@ -12,12 +11,10 @@ namespace ExecutionLayer.Exceptions.Detecting;
 internal sealed class CaseDetector(ExceptionsOptions options, MachineDownRule machineDown, QualityHoldRule holds, ShortageRule shortage,
     PromiseAtRiskRule promises, Reassessment reassessment)
 {
-    public async Task DetectAsync(NpgsqlTransaction tx, RecordedEvent intake, OperationalEventReceived received, object fact, CancellationToken ct)
+    public async Task DetectAsync(StoreTransaction tx, Observation seen, CancellationToken ct)
     {
-        var seen = new Observation(intake.EventId, intake.RecordedAt, received, fact,
-            new EventMetadata(CausationId: intake.EventId.ToString(), Actor: "exceptions:detector", Site: received.Site, TraceParent: intake.Metadata.TraceParent));
-        var rules = options.DetectionFor(received.Site);
-        switch (fact)
+        var rules = options.DetectionFor(seen.Site);
+        switch (seen.Fact)
         {
             case MachineStateChanged change:
                 await machineDown.ObserveAsync(tx, seen, change, ct);

@@ -1,8 +1,8 @@
 using ExecutionLayer.Store.Types;
 using System.Text.Json;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Deadlines;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using ExecutionLayer.Store.Deadlines;
 
 namespace ExecutionLayer.Exceptions.Detecting;
 
@@ -11,6 +11,6 @@ internal sealed class MachineDownConfirmationHandler(MachineDownRule rule) : IDe
 {
     public string Kind => MachineDownRule.ConfirmationDeadline;
 
-    public Task HandleAsync(Deadline deadline, UnitOfWork uow, CancellationToken ct) =>
-        rule.ConfirmAsync(uow.Transaction, deadline.Payload.Deserialize<MachineDownTimer>(EventJson.Options)!, ct);
+    public Task HandleAsync(Deadline deadline, StoreTransaction tx, CancellationToken ct) =>
+        rule.ConfirmAsync(tx, deadline.Payload.Deserialize<MachineDownTimer>(EventJson.Options)!, ct);
 }

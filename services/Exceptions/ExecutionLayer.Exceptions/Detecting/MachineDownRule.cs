@@ -1,5 +1,6 @@
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Deadlines;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using ExecutionLayer.Store.Deadlines;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
@@ -13,43 +14,43 @@ namespace ExecutionLayer.Exceptions.Detecting;
 /// A work center going down opens a case on what it was making — at once, or, for a reason code the site
 /// counts only after a while, when that wait is over and the stop goes on. One open case per work center.
 /// </summary>
-internal sealed class MachineDownRule(EventStore store, CaseWriter cases, RoutingTable routing, ExceptionsOptions options, DeadlineStore deadlines)
+internal sealed class MachineDownRule(ServiceStore store, CaseWriter cases, RoutingTable routing, ExceptionsOptions options, Deadlines deadlines)
 {
     public const string ConfirmationDeadline = "machine-down-confirm";
 
-    private readonly string _s = store.Schema.Value;
-    private readonly ImpactQueries _impact = new(store.Schema.Value);
+    private readonly string _s = store.Schema;
+    private readonly ImpactQueries _impact = new(store.Schema);
 
-    public async Task ObserveAsync(NpgsqlTransaction tx, Observation seen, MachineStateChanged change, CancellationToken ct)
+    public async Task ObserveAsync(StoreTransaction tx, Observation seen, MachineStateChanged change, CancellationToken ct)
     {
         if (change.State != MachineState.Down) return;
         var delay = options.DetectionFor(seen.Site).MachineDownDelay(change.ReasonCode);
         if (delay > TimeSpan.Zero)
-            await deadlines.ScheduleAsync(tx, seen.Received.OccurredAt + delay, $"work-center-{seen.Site}/{change.WorkCenter}", ConfirmationDeadline,
-                new MachineDownTimer(seen.IntakeEventId, seen.Site, change.WorkCenter, seen.Received.Subject, change.Reason, seen.Received.OccurredAt), ct);
+            deadlines.Schedule(tx.Session, seen.Received.OccurredAt + delay, $"work-center-{seen.Site}/{change.WorkCenter}", ConfirmationDeadline,
+                new MachineDownTimer(seen.IntakeEventId, seen.Site, change.WorkCenter, seen.Received.Subject, change.Reason, seen.Received.OccurredAt));
         else
             await OpenAsync(tx, seen.IntakeEventId, seen.Site, change.WorkCenter, seen.Received.Subject, change.Reason, seen.Cause, ct);
     }
 
     /// <summary>The wait for a delayed reason code is over: open the case only if the work center is still in the same stop.</summary>
-    public async Task ConfirmAsync(NpgsqlTransaction tx, MachineDownTimer timer, CancellationToken ct)
+    public async Task ConfirmAsync(StoreTransaction tx, MachineDownTimer timer, CancellationToken ct)
     {
-        var downSince = await Sql.StringsAsync(tx, $"""
+        var downSince = await Sql.StringsAsync(tx.Transaction, $"""
             SELECT 'x' FROM {_s}.work_centers WHERE site = $1 AND work_center = $2 AND state = 'Down' AND as_of = $3
             """, ct, timer.Site, timer.WorkCenter, timer.DownAt);
         if (downSince.Count == 0) return; // back up (or down again later, which has its own timer)
-        var cause = new EventMetadata(CausationId: timer.IntakeEventId.ToString(), Actor: "exceptions:detector", Site: timer.Site);
+        var cause = new Provenance(CausationId: timer.IntakeEventId.ToString(), Actor: "exceptions:detector", Site: timer.Site);
         await OpenAsync(tx, timer.IntakeEventId, timer.Site, timer.WorkCenter, timer.Subject, timer.Reason, cause, ct);
     }
 
     /// <summary>What the stop touches now; cleared once the work center runs again.</summary>
-    public async Task<Picture> PictureAsync(NpgsqlTransaction tx, string site, string key, CancellationToken ct) =>
+    public async Task<Picture> PictureAsync(StoreTransaction tx, string site, string key, CancellationToken ct) =>
         await StillDownAsync(tx, key, ct)
-            ? new Picture(await _impact.OfWorkCenterAsync(tx, site, key[(key.IndexOf('/') + 1)..], ct))
+            ? new Picture(await _impact.OfWorkCenterAsync(tx.Transaction, site, key[(key.IndexOf('/') + 1)..], ct))
             : Picture.ClearedBecause("work center running again");
 
     private async Task OpenAsync(
-        NpgsqlTransaction tx, Guid intakeEventId, string site, string workCenter, string subject, string? reason, EventMetadata cause, CancellationToken ct)
+        StoreTransaction tx, Guid intakeEventId, string site, string workCenter, string subject, string? reason, Provenance cause, CancellationToken ct)
     {
         var key = $"{site}/{workCenter}";
         if (!await StillDownAsync(tx, key, ct)) return; // a late "down" older than the work center's current state
@@ -58,7 +59,7 @@ internal sealed class MachineDownRule(EventStore store, CaseWriter cases, Routin
         if (await cases.ExistsAsync(tx, caseId, ct)) return;
 
         var now = store.Clock.GetUtcNow();
-        var impact = await _impact.OfWorkCenterAsync(tx, site, workCenter, ct);
+        var impact = await _impact.OfWorkCenterAsync(tx.Transaction, site, workCenter, ct);
         var summary = $"{workCenter} down{(reason is null ? "" : $" ({reason})")}";
         await cases.DecideAsync(tx, caseId, cause, ct,
             s => CaseDecisions.Open(s, caseId, CaseKind.MachineDown, site, key, subject, summary, now),
@@ -66,10 +67,10 @@ internal sealed class MachineDownRule(EventStore store, CaseWriter cases, Routin
             s => CaseDecisions.Route(s, routing, now));
     }
 
-    private async Task<bool> StillDownAsync(NpgsqlTransaction tx, string key, CancellationToken ct)
+    private async Task<bool> StillDownAsync(StoreTransaction tx, string key, CancellationToken ct)
     {
         var slash = key.IndexOf('/');
-        var state = await Sql.StringsAsync(tx, $"SELECT state FROM {_s}.work_centers WHERE site = $1 AND work_center = $2", ct, key[..slash], key[(slash + 1)..]);
+        var state = await Sql.StringsAsync(tx.Transaction, $"SELECT state FROM {_s}.work_centers WHERE site = $1 AND work_center = $2", ct, key[..slash], key[(slash + 1)..]);
         return state is [nameof(MachineState.Down)];
     }
 }

@@ -1,4 +1,4 @@
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Messaging.Outbox;
 
@@ -8,8 +8,12 @@ namespace ExecutionLayer.Exceptions.Detecting;
 /// A fact the graph has just taken, as the rules see it: what was received, the fact read from it, and
 /// the intake event it came in as, which is what every case it opens or changes was caused by.
 /// </summary>
-internal sealed record Observation(Guid IntakeEventId, DateTimeOffset RecordedAt, OperationalEventReceived Received, object Fact, EventMetadata Cause)
+/// <param name="ReceivedAt">When the intake took it (wall time): hold propagation is measured from here.</param>
+internal sealed record Observation(Guid IntakeEventId, DateTimeOffset ReceivedAt, OperationalEventReceived Received, object Fact)
 {
+    /// <summary>What the cases this fact opens or changes record as their cause (the trace is the intake request's, stamped by the transaction).</summary>
+    public Provenance Cause => new(CausationId: IntakeEventId.ToString(), Actor: "exceptions:detector", Site: Received.Site);
+
     public string Site => Received.Site;
 
     /// <summary>A case is named by the fact that opened it, so replaying the log re-finds, never re-opens, a case.</summary>

@@ -1,4 +1,5 @@
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
@@ -10,31 +11,31 @@ namespace ExecutionLayer.Exceptions.Detecting;
 /// A sales order whose projected ready time — its production orders' due dates, pushed out by a stopped
 /// work center or a supply arriving after it is needed — falls after its promise date: one open case per sales order.
 /// </summary>
-internal sealed class PromiseAtRiskRule(EventStore store, CaseWriter cases, RoutingTable routing, ExceptionsOptions options)
+internal sealed class PromiseAtRiskRule(ServiceStore store, CaseWriter cases, RoutingTable routing, ExceptionsOptions options)
 {
-    private readonly ImpactQueries _impact = new(store.Schema.Value);
+    private readonly ImpactQueries _impact = new(store.Schema);
 
     /// <summary>Opens a case for each sales order this fact pushes past its promise date.</summary>
-    public async Task ObserveAsync(NpgsqlTransaction tx, Observation seen, CancellationToken ct)
+    public async Task ObserveAsync(StoreTransaction tx, Observation seen, CancellationToken ct)
     {
         var candidates = seen.Fact switch
         {
             SalesOrderConfirmed f => [f.OrderId],
             ProductionOrderReleased { SalesOrderId: { } so } => [so],
-            MaterialRequirement f => await _impact.SalesOrdersOfProductionOrdersAsync(tx, [f.ProductionOrderId], ct),
-            MachineStateChanged f => await _impact.SalesOrdersAtWorkCenterAsync(tx, seen.Site, f.WorkCenter, ct),
-            PurchaseOrderPlaced f => await _impact.SalesOrdersNeedingSupplyOfAsync(tx, f.PurchaseOrderId, ct),
-            SupplierDeliveryDelayed f => await _impact.SalesOrdersNeedingSupplyOfAsync(tx, f.PurchaseOrderId, ct),
+            MaterialRequirement f => await _impact.SalesOrdersOfProductionOrdersAsync(tx.Transaction, [f.ProductionOrderId], ct),
+            MachineStateChanged f => await _impact.SalesOrdersAtWorkCenterAsync(tx.Transaction, seen.Site, f.WorkCenter, ct),
+            PurchaseOrderPlaced f => await _impact.SalesOrdersNeedingSupplyOfAsync(tx.Transaction, f.PurchaseOrderId, ct),
+            SupplierDeliveryDelayed f => await _impact.SalesOrdersNeedingSupplyOfAsync(tx.Transaction, f.PurchaseOrderId, ct),
             _ => [],
         };
         if (candidates.Count == 0) return;
         var repairTime = options.DetectionFor(seen.Site).AssumedRepairTime;
-        foreach (var promise in await _impact.PromisesAsync(tx, candidates, seen.Received.OccurredAt, repairTime, ct))
+        foreach (var promise in await _impact.PromisesAsync(tx.Transaction, candidates, seen.Received.OccurredAt, repairTime, ct))
         {
             if (!promise.AtRisk || await cases.OpenCaseAsync(tx, CaseKind.PromiseAtRisk, promise.SalesOrderId, ct) is not null) continue;
             var caseId = seen.CaseId(promise.SalesOrderId);
             if (await cases.ExistsAsync(tx, caseId, ct)) continue;
-            var impact = await _impact.OfSalesOrderAsync(tx, promise.SalesOrderId, ct);
+            var impact = await _impact.OfSalesOrderAsync(tx.Transaction, promise.SalesOrderId, ct);
             var now = store.Clock.GetUtcNow();
             await cases.DecideAsync(tx, caseId, seen.Cause, ct,
                 s => CaseDecisions.Open(s, caseId, CaseKind.PromiseAtRisk, seen.Site, promise.SalesOrderId, $"sales-order/{promise.SalesOrderId}",
@@ -45,9 +46,9 @@ internal sealed class PromiseAtRiskRule(EventStore store, CaseWriter cases, Rout
     }
 
     /// <summary>What the late sales order touches now; cleared once its promise date is reachable again.</summary>
-    public async Task<Picture> PictureAsync(NpgsqlTransaction tx, string site, string salesOrderId, DateTimeOffset at, CancellationToken ct)
+    public async Task<Picture> PictureAsync(StoreTransaction tx, string site, string salesOrderId, DateTimeOffset at, CancellationToken ct)
     {
-        var promise = await _impact.PromisesAsync(tx, [salesOrderId], at, options.DetectionFor(site).AssumedRepairTime, ct);
-        return promise is [{ AtRisk: true }] ? new Picture(await _impact.OfSalesOrderAsync(tx, salesOrderId, ct)) : Picture.ClearedBecause("promise date reachable again");
+        var promise = await _impact.PromisesAsync(tx.Transaction, [salesOrderId], at, options.DetectionFor(site).AssumedRepairTime, ct);
+        return promise is [{ AtRisk: true }] ? new Picture(await _impact.OfSalesOrderAsync(tx.Transaction, salesOrderId, ct)) : Picture.ClearedBecause("promise date reachable again");
     }
 }

@@ -1,4 +1,5 @@
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.Exceptions.Graph;
 using Npgsql;
@@ -15,15 +16,15 @@ internal sealed record Picture(Impact Impact, string? Cleared = null, HoldStep? 
 /// A new fact may change what the open cases watching it touch: each is re-assessed by its own rule,
 /// recording only real changes, and resolved when its deviation has cleared.
 /// </summary>
-internal sealed class Reassessment(EventStore store, CaseWriter cases, RoutingTable routing, MachineDownRule machineDown, ShortageRule shortage,
+internal sealed class Reassessment(ServiceStore store, CaseWriter cases, RoutingTable routing, MachineDownRule machineDown, ShortageRule shortage,
     PromiseAtRiskRule promises, QualityHoldRule holds)
 {
-    private readonly CaseWatch _watch = new(store.Schema.Value);
+    private readonly CaseWatch _watch = new(store.Schema);
 
-    public async Task ObserveAsync(NpgsqlTransaction tx, Observation seen, CancellationToken ct)
+    public async Task ObserveAsync(StoreTransaction tx, Observation seen, CancellationToken ct)
     {
-        var keys = await _watch.KeysOfAsync(tx, seen.Site, seen.Fact, ct);
-        foreach (var (caseId, kind, key, site) in await _watch.CasesWatchingAsync(tx, keys, ct))
+        var keys = await _watch.KeysOfAsync(tx.Transaction, seen.Site, seen.Fact, ct);
+        foreach (var (caseId, kind, key, site) in await _watch.CasesWatchingAsync(tx.Transaction, keys, ct))
         {
             var now = store.Clock.GetUtcNow();
             var picture = kind switch

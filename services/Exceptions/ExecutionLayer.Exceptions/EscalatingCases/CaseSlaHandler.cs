@@ -1,8 +1,8 @@
 using ExecutionLayer.Store.Types;
 using System.Text.Json;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Deadlines;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using ExecutionLayer.Store.Deadlines;
 using ExecutionLayer.Exceptions.Cases;
 
 namespace ExecutionLayer.Exceptions.EscalatingCases;
@@ -12,12 +12,12 @@ internal sealed class CaseSlaHandler(CaseWriter cases, ExceptionsOptions options
 {
     public string Kind => CaseWriter.SlaDeadline;
 
-    public async Task HandleAsync(Deadline deadline, UnitOfWork uow, CancellationToken ct)
+    public async Task HandleAsync(Deadline deadline, StoreTransaction tx, CancellationToken ct)
     {
         var timer = deadline.Payload.Deserialize<SlaTimer>(EventJson.Options)!;
-        var metadata = new EventMetadata(CausationId: $"deadline-{deadline.DeadlineId}", Actor: "exceptions:sla");
+        var provenance = new Provenance(CausationId: $"deadline-{deadline.DeadlineId}", Actor: "exceptions:sla");
         var now = clock.GetUtcNow();
-        await cases.DecideAsync(uow.Transaction, timer.CaseId, metadata, ct,
+        await cases.DecideAsync(tx, timer.CaseId, provenance, ct,
             s => CaseDecisions.Escalate(s, timer.Level, options.Sla.LadderFor(s.Site), now));
     }
 }

@@ -1,7 +1,8 @@
 using ExecutionLayer.Contracts.Actions;
 using ExecutionLayer.Contracts.Approvals;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Inbox;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using ExecutionLayer.Store.Inbox;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.Messaging;
 using MassTransit;
@@ -56,11 +57,11 @@ public sealed class CaseResponsesConsumer(MessageInbox inbox, CaseWriter cases, 
             : Task.CompletedTask;
 
     private Task DecideAsync<T>(ConsumeContext<T> context, Guid requestId, string actor, Func<ExceptionCase, DateTimeOffset, IReadOnlyList<object>> decide) where T : class =>
-        context.HandleOnceAsync(inbox, Inbox, async uow =>
+        context.HandleOnceAsync(inbox, Inbox, async tx =>
         {
-            if (await cases.CaseOfRequestAsync(uow.Transaction, requestId, context.CancellationToken) is not { } caseId) return;
-            var metadata = new EventMetadata(CausationId: context.MessageId?.ToString(), Actor: actor);
+            if (await cases.CaseOfRequestAsync(tx, requestId, context.CancellationToken) is not { } caseId) return;
+            var provenance = new Provenance(CausationId: context.MessageId?.ToString(), Actor: actor);
             var now = clock.GetUtcNow();
-            await cases.DecideAsync(uow.Transaction, caseId, metadata, context.CancellationToken, s => decide(s, now));
+            await cases.DecideAsync(tx, caseId, provenance, context.CancellationToken, s => decide(s, now));
         });
 }

@@ -1,4 +1,6 @@
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Types;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Query;
@@ -19,7 +21,7 @@ public static class ReadingCasesEndpoints
     public static IEndpointRouteBuilder MapReadingCases(this IEndpointRouteBuilder app)
     {
         // Filters: site, kind, status, severity (exact), minAge (ISO-8601 duration or hh:mm:ss: opened at least that long ago), limit.
-        app.MapGet("/exceptions", async (Caller caller, NpgsqlDataSource db, EventStore store, string? site, string? status, string? kind, string? severity, string? minAge,
+        app.MapGet("/exceptions", async (Caller caller, NpgsqlDataSource db, ServiceStore store, string? site, string? status, string? kind, string? severity, string? minAge,
             int? limit, CancellationToken ct) =>
         {
             var errors = new Dictionary<string, string[]>();
@@ -58,19 +60,19 @@ public static class ReadingCasesEndpoints
             return Results.Ok(cases);
         });
 
-        app.MapGet("/exceptions/{caseId:guid}", async (Guid caseId, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/exceptions/{caseId:guid}", async (Guid caseId, Caller caller, ServiceStore store, EventTypes types, CancellationToken ct) =>
         {
-            var events = await store.ReadStreamAsync(ExceptionCase.StreamId(caseId), ct: ct);
+            var events = await store.ReadStreamAsync(ExceptionCase.StreamId(caseId), null, null, ct);
             var state = events.Aggregate(ExceptionCase.Initial, (s, e) => s.Evolve(e.Data));
             // Another site's case is answered exactly like a missing one: its existence is not the caller's to know.
             if (events.Count == 0 || !caller.Sees(state.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No exception case {caseId}.");
             return Results.Ok(new CaseView(caseId, events[^1].Version, state,
-                events.Select(e => new CaseTimelineEntry(e.Version, e.EventType, e.RecordedAt, e.Metadata.Actor, e.Data)).ToArray()));
+                events.Select(e => new CaseTimelineEntry(e.Version, types.NameOf(e.Data.GetType()).Name, e.Timestamp, Provenance.Of(e).Actor, e.Data)).ToArray()));
         });
 
-        app.MapGet("/exceptions/{caseId:guid}/history", async (Guid caseId, DateTimeOffset asOf, Caller caller, EventStore store, CancellationToken ct) =>
+        app.MapGet("/exceptions/{caseId:guid}/history", async (Guid caseId, DateTimeOffset asOf, Caller caller, ServiceStore store, CancellationToken ct) =>
         {
-            var loaded = await store.LoadAsOfAsync<ExceptionCase>(ExceptionCase.StreamId(caseId), recordedAt: asOf, ct: ct);
+            var loaded = await store.LoadAsOfAsync<ExceptionCase>(ExceptionCase.StreamId(caseId), null, asOf, ct);
             return loaded.Exists && caller.Sees(loaded.State.Site) ? Results.Ok(new { caseId, asOf, loaded.Version, loaded.State })
                 : Results.Problem(statusCode: 404, title: "Not found", detail: $"Exception case {caseId} did not exist at {asOf:O}.");
         });

@@ -1,4 +1,5 @@
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Identity;
 using Npgsql;
 
@@ -22,7 +23,7 @@ public static class GraphViewsEndpoints
 {
     public static IEndpointRouteBuilder MapGraphViews(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/graph/lots/{lotId}", async (string lotId, string? direction, Caller caller, NpgsqlDataSource db, EventStore store, CancellationToken ct) =>
+        app.MapGet("/graph/lots/{lotId}", async (string lotId, string? direction, Caller caller, NpgsqlDataSource db, ServiceStore store, CancellationToken ct) =>
         {
             var up = string.Equals(direction, "up", StringComparison.OrdinalIgnoreCase);
             if (direction is not null && !up && !string.Equals(direction, "down", StringComparison.OrdinalIgnoreCase))
@@ -51,7 +52,7 @@ public static class GraphViewsEndpoints
             return !rootVisible ? NotFound("lot", lotId) : Results.Ok(new LotGenealogy(lotId, up ? "up" : "down", lots));
         });
 
-        app.MapGet("/graph/orders/{orderId}", async (string orderId, Caller caller, NpgsqlDataSource db, EventStore store, CancellationToken ct) =>
+        app.MapGet("/graph/orders/{orderId}", async (string orderId, Caller caller, NpgsqlDataSource db, ServiceStore store, CancellationToken ct) =>
         {
             var s = store.Schema;
             var production = await RowAsync(db, $"SELECT order_id, site, sales_order_id, item, quantity, work_center, due, status, blocked_by_hold FROM {s}.production_orders WHERE order_id = $1", orderId, ct);
@@ -68,7 +69,7 @@ public static class GraphViewsEndpoints
                 await StringsAsync(db, $"SELECT shipment_id FROM {s}.shipment_orders WHERE sales_order_id = $1 ORDER BY 1", orderId, ct)));
         });
 
-        app.MapGet("/graph/shipments/{shipmentId}", async (string shipmentId, Caller caller, NpgsqlDataSource db, EventStore store, CancellationToken ct) =>
+        app.MapGet("/graph/shipments/{shipmentId}", async (string shipmentId, Caller caller, NpgsqlDataSource db, ServiceStore store, CancellationToken ct) =>
         {
             var s = store.Schema;
             var row = await RowAsync(db, $"SELECT status, blocked_by_hold, planned_date, site FROM {s}.shipments WHERE shipment_id = $1", shipmentId, ct);

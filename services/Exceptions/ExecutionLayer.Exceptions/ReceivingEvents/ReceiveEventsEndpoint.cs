@@ -1,4 +1,5 @@
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,8 +22,8 @@ public static class ReceiveEventsEndpoint
         using var posted = await CloudEventsHttp.ReadAsync(context.Request, options.MaxBatchSize, ct);
         if (posted.Problem is { } refused) return TypedResults.Problem(refused);
 
-        var metadata = new EventMetadata(CorrelationId: context.GetCorrelationId(), Actor: caller.Actor);
-        var response = await handler.HandleAsync(posted.Events, metadata, caller.Sees, ct);
+        var provenance = new Provenance(CorrelationId: context.GetCorrelationId(), Actor: caller.Actor, OnBehalfOf: caller.OnBehalfOf);
+        var response = await handler.HandleAsync(posted.Events, provenance, caller.Sees, ct);
         if (response.Accepted + response.Duplicates > 0) return TypedResults.Json(response, statusCode: StatusCodes.Status202Accepted);
         // Nothing taken: a problem, so a client that only checks the status cannot mistake it for success; each event's reason is in "results".
         return TypedResults.Problem(new ProblemDetails

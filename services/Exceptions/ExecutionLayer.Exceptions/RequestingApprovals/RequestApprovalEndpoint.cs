@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
@@ -22,22 +23,22 @@ public static class RequestApprovalEndpoint
 {
     public static IEndpointRouteBuilder MapRequestApproval(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/exceptions/{caseId:guid}/approval-requests", async (Guid caseId, RequestApproval command, Caller caller, HttpContext http, EventStore store, CaseWriter cases,
+        app.MapPost("/exceptions/{caseId:guid}/approval-requests", async (Guid caseId, RequestApproval command, Caller caller, HttpContext http, ServiceStore store, CaseWriter cases,
             CancellationToken ct) =>
         {
             var errors = Validate(command);
             if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid approval request");
 
             var subjectId = string.IsNullOrWhiteSpace(command.SubjectId) ? $"case-{caseId}" : command.SubjectId;
-            var metadata = EventMetadata.Of(caller, http.GetCorrelationId());
+            var provenance = Provenance.Of(caller, http.GetCorrelationId());
             var requestedBy = caller.OnBehalfOf is null ? null : caller.Actor;
-            await using var uow = await store.BeginAsync(ct);
-            if (await cases.SiteOfAsync(uow.Transaction, caseId, ct) is not { } site || !caller.Sees(site))
+            await using var tx = await store.BeginAsync(ct);
+            if (await cases.SiteOfAsync(tx, caseId, ct) is not { } site || !caller.Sees(site))
                 return Results.Problem(statusCode: 404, title: "Not found", detail: $"No exception case {caseId}.");
             var now = store.Clock.GetUtcNow();
-            var decided = await cases.DecideAsync(uow.Transaction, caseId, metadata, ct, s => CaseDecisions.RequestApproval(
+            var decided = await cases.DecideAsync(tx, caseId, provenance, ct, s => CaseDecisions.RequestApproval(
                 s, command.RequestId, command.SubjectType, subjectId, command.Amount, command.Currency, caller.Person, requestedBy, command.Reason.Trim(), now));
-            await uow.CommitAsync(ct);
+            await tx.CommitAsync(ct);
             return Results.Created($"/exceptions/{caseId}", new ApprovalRequestAccepted(caseId, command.RequestId, command.SubjectType, subjectId, decided.Version));
         }).WithName("RequestApproval");
         return app;

@@ -1,26 +1,27 @@
 using ExecutionLayer.Contracts.Exceptions;
-using ExecutionLayer.EventSourcing;
+using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.Exceptions.Intake;
+using ExecutionLayer.Store.Metadata;
+using JasperFx.Events;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.Exceptions.Graph;
 
-namespace ExecutionLayer.Exceptions.Cases;
+namespace ExecutionLayer.Exceptions;
 
-/// <summary>What the exceptions service promises others; its domain events stay its own.</summary>
-internal sealed class ExceptionsIntegrationMapper : IIntegrationEventMapper
+/// <summary>What the exceptions service promises others — from its intake (KPI readings) and its cases; its domain events stay its own.</summary>
+internal sealed class ExceptionsEventMapper : IEventMapper
 {
-    public IEnumerable<object> Map(RecordedEvent recorded)
+    public IEnumerable<object> Map(IEvent stored)
     {
-        if (recorded.EventType == "intake.operational-event-received")
+        if (stored.Data is OperationalEventReceived received)
         {
-            var received = (OperationalEventReceived)recorded.Data;
             if (received.Type == "KpiMeasured" && FactTypes.Read(received.Type, received.Data) is KpiMeasured kpi)
                 yield return new KpiMeasurementReceived(received.Source, received.SourceEventId, received.Site, kpi.Kpi, kpi.Value, kpi.Unit, kpi.MeasuredAt);
             yield break;
         }
 
-        var site = recorded.Metadata.Site ?? "";
-        switch (recorded.Data)
+        var site = Provenance.Of(stored).Site ?? "";
+        switch (stored.Data)
         {
             case CaseOpened e:
                 yield return new ExceptionCaseOpened(e.CaseId, e.Kind.ToString(), e.Site, e.Summary, e.TriggerSubject, e.OpenedAt);
