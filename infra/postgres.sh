@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # PostgreSQL 15 on 127.0.0.1:$EL_PG_PORT with data in $EL_DATA_DIR/postgres.
 #   postgres.sh start   initdb on first use, start (or reuse a running one), wait, create role + db
+#   postgres.sh check-store   fail, saying what to do, when the database holds the pre-Marten store's events
 #   postgres.sh stop    stop the server this data directory belongs to
 #   postgres.sh crash   stop it with -m immediate (what the fault tests do to a server of their own)
 # 'start' prints "started" or "reused" on stdout so callers know whether to stop it afterwards.
@@ -101,10 +102,31 @@ CREATE DATABASE "$EL_PG_DATABASE" OWNER "$EL_PG_USER";
 SQL
 }
 
+# The event store before Marten (ADR 0001) kept a service's events in <schema>.events beside
+# <schema>.checkpoints. This version does not read them, and starting on them would look like an empty
+# system with stale read models: say so, and what to do, instead. Pre-release, there is no migration.
+check_store() {
+  ensure_binaries
+  pg_ready || el_die "PostgreSQL is not running on port $EL_PG_PORT"
+  local exists old
+  exists=$(admin_psql -c "SELECT 1 FROM pg_database WHERE datname = '$EL_PG_DATABASE'")
+  [ -n "$exists" ] || return 0
+  old=$(el_as postgres "$PG_BIN/psql" -h "$EL_PG_SOCKET_DIR" -p "$EL_PG_PORT" -U postgres -d "$EL_PG_DATABASE" -v ON_ERROR_STOP=1 -qAt -c "
+    SELECT string_agg(e.table_schema, ' ' ORDER BY e.table_schema) FROM information_schema.tables e
+    JOIN information_schema.tables c ON c.table_schema = e.table_schema AND c.table_name = 'checkpoints'
+    WHERE e.table_name = 'events'")
+  [ -z "$old" ] && return 0
+  el_die "database $EL_PG_DATABASE holds events written by the event store that came before Marten (schemas: $old), which this version does not read.
+  This is a pre-release and there is no migration. Either start from an empty database —
+    infra/postgres.sh fresh-database     (deletes everything in $EL_PG_DATABASE)
+  — or keep it and run on a new data directory: EL_DATA_DIR=/some/new/dir infra/run.sh"
+}
+
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
   crash) crash ;;
   fresh-database) fresh_database ;;
-  *) el_die "usage: postgres.sh start|stop|crash|fresh-database" ;;
+  check-store) check_store ;;
+  *) el_die "usage: postgres.sh start|stop|crash|fresh-database|check-store" ;;
 esac

@@ -38,6 +38,7 @@ if $demo; then
   "$EL_ROOT/infra/postgres.sh" fresh-database
   "$EL_ROOT/infra/rabbitmq.sh" fresh-vhost
 fi
+"$EL_ROOT/infra/postgres.sh" check-store
 
 el_log "building (Release)"
 dotnet build "$EL_ROOT/ExecutionLayer.sln" -c Release -nologo -v quiet >"$EL_RUN_DIR/build.log" 2>&1 \
