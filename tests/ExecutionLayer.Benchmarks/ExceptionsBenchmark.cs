@@ -179,7 +179,9 @@ internal sealed class ExceptionsBenchmark(string connectionString, bool quick)
                 foreach (var group in batches[b].GroupBy(r => (r.Source, r.Site)))
                 {
                     await using var session = store.LightweightSession();
-                    session.Events.Append($"{ReceiveEventsHandler.StreamPrefix}{group.Key.Source}",
+                    // A stream per source and writer: four writers starting one new stream would race to create it,
+                    // which the intake never does (its transactions take turns); the baseline is the append alone.
+                    session.Events.Append($"{ReceiveEventsHandler.StreamPrefix}{group.Key.Source}-w{c}",
                         [.. group.Select(r => new Event<OperationalEventReceived>(r) { Id = ReceiveEventsHandler.IntakeEventId(r.Source, r.SourceEventId) })]);
                     await session.SaveChangesAsync();
                 }

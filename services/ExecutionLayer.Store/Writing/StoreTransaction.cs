@@ -89,7 +89,7 @@ public sealed class StoreTransaction : IAsyncDisposable
     public async Task<Loaded<T>> LoadAsync<T>(string streamKey, CancellationToken ct) where T : class, IAggregate<T>
     {
         var events = await Session.Events.FetchStreamAsync(streamKey, token: ct);
-        return new Loaded<T>(events.Aggregate(T.Initial, (s, e) => s.Evolve(e.Data)), events.Count == 0 ? 0 : events[^1].Version);
+        return Loaded<T>.Of(events);
     }
 
     /// <summary>Stamps what the session appends next: who and what caused it, the trace it happens in, and when on the domain clock.</summary>

@@ -55,7 +55,7 @@ public static class ReadingActionsEndpoints
         app.MapGet("/actions/{actionId:guid}", async (Guid actionId, Caller caller, HttpContext http, ServiceStore store, EventTypes types, CancellationToken ct) =>
         {
             var events = await store.ReadStreamAsync(ActionItem.StreamId(actionId), null, null, ct);
-            var state = events.Aggregate(ActionItem.Initial, (s, e) => s.Evolve(e.Data));
+            var state = Loaded<ActionItem>.Of(events).State;
             // Another site's action is answered exactly like a missing one.
             if (events.Count == 0 || !caller.Sees(state.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No action {actionId}.");
             IfMatch.SetETag(http.Response, events[^1].Version);

@@ -68,7 +68,7 @@ public static partial class PoliciesEndpoints
             if (published.Count == 0) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No policy {policyId}.");
             var shown = version is null ? published[^1] : published.FirstOrDefault(p => p.Version == version);
             if (shown is null) return Results.Problem(statusCode: 404, title: "Not found", detail: $"Policy {policyId} has no version {version}.");
-            var state = events.Aggregate(Policy.Initial, (s, e) => s.Evolve(e.Data));
+            var state = Loaded<Policy>.Of(events).State;
             return Results.Ok(new PolicyView(policyId, shown.Version, state.Retired && version is null, shown.Definition,
                 [.. published.Select(p => new PolicyVersionInfo(p.Version, p.PublishedBy, p.PublishedAt))]));
         });

@@ -49,7 +49,7 @@ public static class ReadingApprovalsEndpoints
         app.MapGet("/approvals/{approvalId:guid}", async (Guid approvalId, Caller caller, ServiceStore store, EventTypes types, CancellationToken ct) =>
         {
             var events = await store.ReadStreamAsync(ApprovalRequest.StreamId(approvalId), null, null, ct);
-            var state = events.Aggregate(ApprovalRequest.Initial, (s, e) => s.Evolve(e.Data));
+            var state = Loaded<ApprovalRequest>.Of(events).State;
             // Another site's request is answered exactly like a missing one.
             if (events.Count == 0 || !caller.Sees(state.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No approval request {approvalId}.");
             return Results.Ok(new ApprovalView(approvalId, events[^1].Version, state,

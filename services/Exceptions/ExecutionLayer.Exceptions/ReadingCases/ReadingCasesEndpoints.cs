@@ -63,7 +63,7 @@ public static class ReadingCasesEndpoints
         app.MapGet("/exceptions/{caseId:guid}", async (Guid caseId, Caller caller, ServiceStore store, EventTypes types, CancellationToken ct) =>
         {
             var events = await store.ReadStreamAsync(ExceptionCase.StreamId(caseId), null, null, ct);
-            var state = events.Aggregate(ExceptionCase.Initial, (s, e) => s.Evolve(e.Data));
+            var state = Loaded<ExceptionCase>.Of(events).State;
             // Another site's case is answered exactly like a missing one: its existence is not the caller's to know.
             if (events.Count == 0 || !caller.Sees(state.Site)) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No exception case {caseId}.");
             return Results.Ok(new CaseView(caseId, events[^1].Version, state,
