@@ -91,6 +91,20 @@ public sealed class IntakeTests(ExceptionsApp app) : IClassFixture<ExceptionsApp
     }
 
     [Fact]
+    public async Task Each_event_of_a_batch_is_stored_at_the_time_it_happened_on_the_floor_not_when_the_batch_arrived()
+    {
+        await PostAsync(new[]
+        {
+            PlantDay.Event("when-1", "mes-cnc", "MachineStateChanged", "work-center/CNC-4", PlantDay.Monday.AddHours(6), new { workCenter = "CNC-4", state = "down" }),
+            PlantDay.Event("when-2", "mes-cnc", "MachineStateChanged", "work-center/CNC-4", PlantDay.Monday.AddHours(7.5), new { workCenter = "CNC-4", state = "running" }),
+        });
+
+        Assert.Equal([PlantDay.Monday.AddHours(6), PlantDay.Monday.AddHours(7.5)], (await app.StringsAsync("""
+            SELECT headers->>'occurred-at' FROM exceptions.mt_events WHERE data->>'sourceEventId' IN ('when-1', 'when-2') ORDER BY seq_id
+            """)).Select(t => DateTimeOffset.Parse(t, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task A_late_older_fact_never_overwrites_a_newer_one()
     {
         await PostAsync(new[] { PlantDay.Event("ooo-new", "mes-cnc", "MachineStateChanged", "work-center/CNC-7", PlantDay.Monday.AddHours(10), new { workCenter = "CNC-7", state = "running" }) });

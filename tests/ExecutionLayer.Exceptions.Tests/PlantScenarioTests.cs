@@ -148,4 +148,25 @@ public sealed class PlantScenarioTests(ExceptionsApp app) : IClassFixture<Except
         Assert.Contains($"L-8001{s}", Strings(later.GetProperty("lots")));
         Assert.Equal([$"QH-1{s}"], await app.StringsAsync($"SELECT blocked_by_hold FROM exceptions.shipments WHERE shipment_id = 'SH-950{s}'"));
     }
+
+    [Fact]
+    public async Task Material_made_from_a_held_lot_in_the_same_post_as_the_hold_is_held_too()
+    {
+        const string s = "-samepost";
+        await PostAsync(PlantDay.Plan(s));
+
+        // The hold opens its case in the middle of the post, after a fact that had the watched keys read:
+        // the facts after the hold must see what the new case watches.
+        await PostAsync(
+            PlantDay.Event($"act80{s}", "mes-cnc", "ProductionActualReported", $"production-order/PR-80{s}", PlantDay.Monday.AddHours(10),
+                new { productionOrderId = $"PR-80{s}", quantityGood = 10, quantityScrap = 0 }),
+            PlantDay.HoldOnBarStock(s),
+            PlantDay.Event($"l8001{s}", "mes-asm", "LotProduced", $"lot/L-8001{s}", PlantDay.Monday.AddHours(11),
+                new { lotId = $"L-8001{s}", item = "AXLE-40", quantity = 50, fromLots = new[] { $"L-7001{s}" } }),
+            PlantDay.Event($"sh950{s}", "sap-oh", "ShipmentPlanned", $"shipment/SH-950{s}", PlantDay.Monday.AddHours(11),
+                new { shipmentId = $"SH-950{s}", salesOrderIds = Array.Empty<string>(), lotIds = new[] { $"L-8001{s}" }, carrier = "FastFreight", plannedDate = PlantDay.Friday }));
+
+        Assert.Equal([$"QH-1{s}"], await app.StringsAsync($"SELECT blocked_by_hold FROM exceptions.shipments WHERE shipment_id = 'SH-950{s}'"));
+        Assert.Equal([$"QH-1{s}"], await app.StringsAsync($"SELECT hold_id FROM exceptions.lots WHERE lot_id = 'L-8001{s}'"));
+    }
 }

@@ -1,5 +1,7 @@
 using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Testing;
+using Npgsql;
 
 namespace ExecutionLayer.Store.Tests;
 
@@ -62,5 +64,49 @@ public sealed class ProvenanceTests : IAsyncLifetime
 
         await Eventually.TrueAsync(() => _store.Delivered.Events.Count == 2, "both events are delivered", TimeSpan.FromSeconds(60));
         Assert.Equal([RelayedGrant, Provenance.None], _store.Delivered.Events.Select(Provenance.Of));
+    }
+
+    [Fact]
+    public async Task Events_saved_together_each_keep_the_provenance_they_were_appended_with()
+    {
+        var stream = TestStore.NewStream();
+        var first = RelayedGrant with { OccurredAt = new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero) };
+        var second = RelayedGrant with { OccurredAt = new DateTimeOffset(2026, 11, 23, 7, 30, 0, TimeSpan.Zero), Site = "GA-SAVANNAH" };
+        await using (var dataSource = NpgsqlDataSource.Create(_store.Database.ConnectionString))
+        await using (var tx = await StoreTransaction.BeginAsync(_store.Store, dataSource, TimeProvider.System, default))
+        {
+            await tx.AppendEachRecordedAsync(stream, [(new Noted("shift A started"), Guid.NewGuid(), first), (new Noted("shift B started"), Guid.NewGuid(), second)], default);
+            await tx.CommitAsync(default);
+        }
+
+        await using var query = _store.Store.QuerySession();
+        Assert.Equal([first, second], (await query.Events.FetchStreamAsync(stream)).Select(Provenance.Of));
+    }
+
+    [Fact]
+    public async Task A_session_s_provenance_is_stamped_over_what_an_event_carries_which_is_why_such_events_are_saved_before_any_is_recorded()
+    {
+        var stream = TestStore.NewStream();
+        var first = RelayedGrant with { OccurredAt = new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero) };
+        await using (var session = _store.Store.LightweightSession())
+        {
+            session.Record(RelayedGrant);
+            session.Events.Append(stream, Recorded.With(new Noted("shift A started"), first with { Actor = "other" }));
+            await session.SaveChangesAsync();
+        }
+
+        await using var query = _store.Store.QuerySession();
+        Assert.Equal([RelayedGrant], (await query.Events.FetchStreamAsync(stream)).Select(Provenance.Of));
+    }
+
+    [Fact]
+    public async Task A_transaction_that_recorded_a_provenance_for_its_session_refuses_events_that_carry_their_own()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_store.Database.ConnectionString);
+        await using var tx = await StoreTransaction.BeginAsync(_store.Store, dataSource, TimeProvider.System, default);
+        tx.Record(RelayedGrant);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            tx.AppendEachRecordedAsync(TestStore.NewStream(), [(new Noted("shift A started"), Guid.NewGuid(), RelayedGrant)], default));
     }
 }

@@ -68,10 +68,37 @@ public static class ProvenanceSession
         Set(session, Provenance.OnBehalfOfHeader, provenance.OnBehalfOf);
         Set(session, Provenance.SiteHeader, provenance.Site);
         Set(session, Provenance.TraceParentHeader, provenance.TraceParent);
-        Set(session, Provenance.OccurredAtHeader, provenance.OccurredAt?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        Set(session, Provenance.OccurredAtHeader, Stamp(provenance.OccurredAt));
         return session;
     }
 
     // Set even when absent: a session that appends for several causes in turn must not lend one cause's actor or site to the next.
     private static void Set(IDocumentSession session, string name, string? value) => session.SetHeader(name, value!);
+
+    internal static string? Stamp(DateTimeOffset? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// An event that carries its own provenance, for a save that appends for several causes or times at once
+/// (an intake batch: each fact happened at its own time on the floor). The session's own provenance must
+/// then be left empty, or it is what Marten stamps on every event of the save.
+/// </summary>
+public static class Recorded
+{
+    public static IEvent With<T>(T data, Provenance provenance, Guid? id = null) where T : notnull
+    {
+        var e = new Event<T>(data) { CorrelationId = provenance.CorrelationId, CausationId = provenance.CausationId };
+        if (id is { } given) e.Id = given;
+        Set(e, Provenance.ActorHeader, provenance.Actor);
+        Set(e, Provenance.OnBehalfOfHeader, provenance.OnBehalfOf);
+        Set(e, Provenance.SiteHeader, provenance.Site);
+        Set(e, Provenance.TraceParentHeader, provenance.TraceParent);
+        Set(e, Provenance.OccurredAtHeader, ProvenanceSession.Stamp(provenance.OccurredAt));
+        return e;
+    }
+
+    private static void Set(IEvent e, string name, string? value)
+    {
+        if (value is not null) e.SetHeader(name, value);
+    }
 }

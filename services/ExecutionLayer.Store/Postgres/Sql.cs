@@ -41,17 +41,19 @@ public static class Sql
     public static NpgsqlCommand Command(NpgsqlTransaction tx, string sql, object?[] args)
     {
         var command = new NpgsqlCommand(sql, tx.Connection, tx);
-        foreach (var arg in args)
-            command.Parameters.Add(arg switch
-            {
-                null => Text(null),
-                DateTimeOffset at => Timestamp(at),
-                TimeSpan span => new NpgsqlParameter { Value = span, NpgsqlDbType = NpgsqlDbType.Interval },
-                IEnumerable<string> list when arg is not string => new NpgsqlParameter { Value = list.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                _ => new NpgsqlParameter { Value = arg },
-            });
+        foreach (var arg in args) command.Parameters.Add(Parameter(arg));
         return command;
     }
+
+    /// <summary>A positional argument as a typed parameter: nulls, instants, spans and string lists need their type said.</summary>
+    public static NpgsqlParameter Parameter(object? arg) => arg switch
+    {
+        null => Text(null),
+        DateTimeOffset at => Timestamp(at),
+        TimeSpan span => new NpgsqlParameter { Value = span, NpgsqlDbType = NpgsqlDbType.Interval },
+        IEnumerable<string> list when arg is not string => new NpgsqlParameter { Value = list.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+        _ => new NpgsqlParameter { Value = arg },
+    };
 
     /// <summary>A text parameter that may be null: typed, so <c>$1::text IS NULL OR …</c> filters plan without a cast error.</summary>
     public static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };

@@ -16,6 +16,7 @@ namespace ExecutionLayer.Store.Writing;
 public sealed class StoreTransaction : IAsyncDisposable
 {
     private bool _committed; // or rolled back: the transaction is over either way
+    private bool _recorded; // the session carries a provenance, which Marten stamps on everything it saves from here on
 
     private StoreTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, IDocumentSession session, TimeProvider clock)
     {
@@ -93,11 +94,30 @@ public sealed class StoreTransaction : IAsyncDisposable
     }
 
     /// <summary>Stamps what the session appends next: who and what caused it, the trace it happens in, and when on the domain clock.</summary>
-    public void Record(Provenance provenance) => Session.Record(provenance with
+    public void Record(Provenance provenance)
+    {
+        _recorded = true;
+        Session.Record(Completed(provenance));
+    }
+
+    /// <summary>
+    /// Appends to one stream, in one save, events that each carry their own provenance (an intake batch:
+    /// every fact happened at its own time on the floor). Marten stamps a session's provenance over every
+    /// event of a save, so this must come before anything in the transaction has called <see cref="Record"/>.
+    /// </summary>
+    public async Task AppendEachRecordedAsync<T>(string streamKey, IEnumerable<(T Data, Guid Id, Provenance Provenance)> events, CancellationToken ct)
+        where T : notnull
+    {
+        if (_recorded) throw new InvalidOperationException("Events that carry their own provenance are appended before the transaction records one for the session.");
+        Session.Events.Append(streamKey, [.. events.Select(e => (object)Recorded.With(e.Data, Completed(e.Provenance), e.Id))]);
+        await Session.SaveChangesAsync(ct);
+    }
+
+    private Provenance Completed(Provenance provenance) => provenance with
     {
         TraceParent = provenance.TraceParent ?? TraceContext.CurrentParent(),
         OccurredAt = provenance.OccurredAt ?? Clock.GetUtcNow(),
-    });
+    };
 
     public async Task CommitAsync(CancellationToken ct)
     {

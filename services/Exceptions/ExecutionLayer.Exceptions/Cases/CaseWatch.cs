@@ -52,13 +52,21 @@ internal sealed class CaseWatch(string s)
                 """, ct, state.TriggerKey, state.Id);
     }
 
-    public async Task<List<string>> KeysOfAsync(NpgsqlTransaction tx, string site, object fact, CancellationToken ct) => fact switch
+    public async Task<IReadOnlyList<string>> KeysOfAsync(NpgsqlTransaction tx, string site, object fact, CancellationToken ct) => fact switch
+    {
+        // A delay names only its purchase order; the item it is for is the graph's to say.
+        SupplierDeliveryDelayed f => [$"po:{f.PurchaseOrderId}", .. await ItemOfAsync(tx, f.PurchaseOrderId, ct)],
+        _ => KeysOf(site, fact)!,
+    };
+
+    /// <summary>The keys a fact touches, as far as it names them itself: null for a fact whose keys need the graph (a delivery delay).</summary>
+    public static IReadOnlyList<string>? KeysOf(string site, object fact) => fact switch
     {
         SalesOrderConfirmed f => [$"so:{f.OrderId}"],
         ProductionOrderReleased f => [$"order:{f.OrderId}", $"so:{f.SalesOrderId}", $"wc:{site}/{f.WorkCenter}", .. f.Materials.Where(m => m.LotId is not null).Select(m => $"lot:{m.LotId}")],
         MaterialRequirement f => [$"order:{f.ProductionOrderId}", $"item:{site}/{f.Item}"],
         PurchaseOrderPlaced f => [$"po:{f.PurchaseOrderId}", $"item:{site}/{f.Item}"],
-        SupplierDeliveryDelayed f => [$"po:{f.PurchaseOrderId}", .. await ItemOfAsync(tx, f.PurchaseOrderId, ct)],
+        SupplierDeliveryDelayed => null,
         MaterialReceived f => [$"po:{f.PurchaseOrderId}", $"lot:{f.LotId}", $"item:{site}/{f.Item}"],
         MachineStateChanged f => [$"wc:{site}/{f.WorkCenter}"],
         QualityHoldRaised f => [$"hold:{f.HoldId}", $"lot:{f.LotId}"],
@@ -70,6 +78,16 @@ internal sealed class CaseWatch(string s)
         ProductionActualReported f => [$"order:{f.ProductionOrderId}"],
         _ => [],
     };
+
+    /// <summary>Which of these keys an open case watches.</summary>
+    public async Task<HashSet<string>> WatchedAsync(NpgsqlTransaction tx, IReadOnlyCollection<string> keys, CancellationToken ct)
+    {
+        if (keys.Count == 0) return [];
+        return [.. await Sql.StringsAsync(tx, $"""
+            SELECT DISTINCT w.key FROM {s}.case_watch w JOIN {s}.case_index c ON c.case_id = w.case_id
+            WHERE w.key = ANY($1) AND c.status NOT IN ('Resolved', 'Closed')
+            """, ct, keys)];
+    }
 
     public async Task<List<(Guid CaseId, CaseKind Kind, string TriggerKey, string Site)>> CasesWatchingAsync(NpgsqlTransaction tx, IReadOnlyList<string> keys, CancellationToken ct)
     {

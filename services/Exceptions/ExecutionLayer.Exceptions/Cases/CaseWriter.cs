@@ -18,6 +18,13 @@ public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, Exceptio
 
     private readonly string _s = store.Schema;
     private readonly CaseWatch _watch = new(store.Schema);
+    private long _watchRewrites;
+
+    /// <summary>
+    /// How many times this process has rewritten what a case watches: a reader that remembered which keys
+    /// are watched knows to read them again when this has moved (by anyone — moving too often only costs a read).
+    /// </summary>
+    public long WatchRewrites => Interlocked.Read(ref _watchRewrites);
 
     /// <remarks>
     /// The detector, the SLA timer and the bus consumers all write cases; a transaction-scoped lock on
@@ -33,7 +40,11 @@ public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, Exceptio
         if (written.Events.Count == 0) return new Loaded<ExceptionCase>(written.State, written.Version);
         var (state, decided) = (written.State, written.Events.ToList());
         await IndexAsync(tx.Transaction, state, decided, ct);
-        if (decided.Any(e => e is CaseOpened or ImpactAssessed or CaseResolved)) await _watch.RewriteAsync(tx.Transaction, state, ct);
+        if (decided.Any(e => e is CaseOpened or ImpactAssessed or CaseResolved))
+        {
+            await _watch.RewriteAsync(tx.Transaction, state, ct);
+            Interlocked.Increment(ref _watchRewrites);
+        }
         KeepSlaTimer(tx, state, decided);
         return new Loaded<ExceptionCase>(state, written.Version);
     }

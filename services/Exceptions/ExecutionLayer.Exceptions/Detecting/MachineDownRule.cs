@@ -35,6 +35,8 @@ internal sealed class MachineDownRule(ServiceStore store, CaseWriter cases, Rout
     /// <summary>The wait for a delayed reason code is over: open the case only if the work center is still in the same stop.</summary>
     public async Task ConfirmAsync(StoreTransaction tx, MachineDownTimer timer, CancellationToken ct)
     {
+        // A case opened here reads the graph and adds to what cases watch, as the intake's detection does: in the graph's turn.
+        await tx.TakeTurnAsync(GraphWriter.Turn, ct);
         var downSince = await Sql.StringsAsync(tx.Transaction, $"""
             SELECT 'x' FROM {_s}.work_centers WHERE site = $1 AND work_center = $2 AND state = 'Down' AND as_of = $3
             """, ct, timer.Site, timer.WorkCenter, timer.DownAt);

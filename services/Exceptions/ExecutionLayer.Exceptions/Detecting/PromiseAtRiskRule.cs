@@ -15,6 +15,11 @@ internal sealed class PromiseAtRiskRule(ServiceStore store, CaseWriter cases, Ro
 {
     private readonly ImpactQueries _impact = new(store.Schema);
 
+    /// <summary>Whether this kind of fact can move a promise date's projected ready time (the facts <see cref="ObserveAsync"/> looks into).</summary>
+    public static bool CanMove(object fact) =>
+        fact is SalesOrderConfirmed or ProductionOrderReleased { SalesOrderId: not null } or MaterialRequirement or MachineStateChanged
+            or PurchaseOrderPlaced or SupplierDeliveryDelayed;
+
     /// <summary>Opens a case for each sales order this fact pushes past its promise date.</summary>
     public async Task ObserveAsync(StoreTransaction tx, Observation seen, CancellationToken ct)
     {

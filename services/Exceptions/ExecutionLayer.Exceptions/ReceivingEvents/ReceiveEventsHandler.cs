@@ -4,15 +4,16 @@ using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.Store.Intake;
 using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Postgres;
 using ExecutionLayer.Store.Writing;
 using JasperFx.Events;
 
 namespace ExecutionLayer.Exceptions.ReceivingEvents;
 
 /// <summary>
-/// Validates each event alone, then stores the accepted ones — one transaction per source and site —
-/// before anything is answered. In that transaction each fact, in the order posted, is appended, taken
-/// into the operational graph and run through detection, so a hold has blocked its descendants and
+/// Validates each event alone, then stores the accepted ones — one transaction for the post, all or
+/// nothing — before anything is answered. In that transaction the facts are appended, then each, in the
+/// order posted, is taken into the operational graph and run through detection, so a hold has blocked its descendants and
 /// opened its case by the time the post is acknowledged. Idempotency is for ever: each (source, id) is
 /// claimed as a key of its own in the transaction that stores its event, so a repeat is refused even
 /// when two posts of it race.
@@ -23,13 +24,6 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
     public const string StreamType = "intake";
     public const string StreamPrefix = "intake-";
     public const string IntakeEventType = "intake.operational-event-received";
-
-    /// <summary>
-    /// The graph's turn: intake transactions take it one at a time, so each fact is applied and detected on
-    /// a graph holding every fact committed before it (a lot linked while a hold is being propagated is
-    /// either already there or sees the hold), and two transactions never lock the graph's rows in opposite orders.
-    /// </summary>
-    public const string GraphTurn = "exceptions-graph";
 
     private const int MaxRaceRetries = 5;
     private readonly GraphWriter _graph = new(store.Schema);
@@ -67,8 +61,7 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
             candidates.Add((i, accepted, eventId));
         }
 
-        foreach (var group in candidates.GroupBy(c => (c.Event.Source, c.Event.Site)))
-            await StoreAsync(group.ToList(), provenance with { Site = group.Key.Site }, results, ct);
+        await StoreAsync(candidates, provenance, results, ct);
 
         return new IntakeResponse(
             results.Count(r => r.Status == IntakeStatus.Accepted), results.Count(r => r.Status == IntakeStatus.Duplicate),
@@ -88,8 +81,8 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
             try
             {
                 await using var tx = await store.BeginAsync(ct);
-                await tx.TakeTurnAsync(GraphTurn, ct);
-                foreach (var c in fresh) await TakeAsync(tx, c.Event, c.EventId, provenance, ct);
+                await tx.TakeTurnAsync(GraphWriter.Turn, ct);
+                await TakeAsync(tx, fresh, provenance, ct);
                 await tx.CommitAsync(ct);
                 foreach (var c in fresh)
                     results[c.Index] = new IntakeResult(c.Index, c.Event.Id, c.Event.Source, IntakeStatus.Accepted);
@@ -103,18 +96,32 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
         }
     }
 
-    /// <summary>One fact: appended (its key claimed with it), taken into the graph, then detected on — each step seeing the ones before.</summary>
-    private async Task TakeAsync(StoreTransaction tx, IntakeEvent posted, Guid eventId, Provenance provenance, CancellationToken ct)
+    /// <summary>
+    /// The post's fresh facts, appended (their keys claimed with them), then one by one in the order posted
+    /// taken into the graph and detected on — each seeing the ones before.
+    /// </summary>
+    private async Task TakeAsync(StoreTransaction tx, List<(int Index, IntakeEvent Event, Guid EventId)> fresh, Provenance provenance, CancellationToken ct)
     {
-        var received = new OperationalEventReceived(posted.Source, posted.Id, posted.Type, posted.Site, posted.Subject, posted.OccurredAt, posted.Data);
-        // When it happened is the floor's time, not the intake's.
-        tx.Record(provenance with { OccurredAt = posted.OccurredAt });
-        keys.Claim(tx.Session, posted.Source, posted.Id, eventId);
-        tx.Session.Events.Append(StreamPrefix + posted.Source, new Event<OperationalEventReceived>(received) { Id = eventId });
-        await tx.Session.SaveChangesAsync(ct);
+        var received = fresh.Select(c => (c.Event, c.EventId, Stored: new OperationalEventReceived(c.Event.Source, c.Event.Id, c.Event.Type, c.Event.Site,
+            c.Event.Subject, c.Event.OccurredAt, c.Event.Data))).ToList();
+        foreach (var (posted, eventId, _) in received) keys.Claim(tx.Session, posted.Source, posted.Id, eventId);
+        // Each source's events in its own stream; each event at its site, and when it happened: the floor's time, not the intake's.
+        foreach (var source in received.GroupBy(r => r.Event.Source))
+            await tx.AppendEachRecordedAsync(StreamPrefix + source.Key,
+                source.Select(r => (r.Stored, r.EventId, provenance with { Site = r.Event.Site, OccurredAt = r.Event.OccurredAt })), ct);
 
-        var fact = FactTypes.Read(received.Type, received.Data);
-        await _graph.ApplyAsync(tx.Transaction, received.Site, received.OccurredAt, fact, ct);
-        await detector.DetectAsync(tx, new Observation(eventId, DateTimeOffset.UtcNow, received, fact), ct);
+        // The graph's statements wait in one batch until a detection has to read the graph they build.
+        var pending = new SqlBatch();
+        var watched = detector.Watching(received.Select(r => (r.Event.Site, r.Event.Fact)));
+        foreach (var (posted, eventId, stored) in received)
+        {
+            _graph.Add(pending, posted.Site, posted.OccurredAt, posted.Fact);
+            var seen = new Observation(eventId, DateTimeOffset.UtcNow, stored, posted.Fact);
+            var rules = detector.RulesFor(seen);
+            if (rules.Count == 0 && !await watched.AnyAsync(tx, posted.Site, posted.Fact, ct)) continue;
+            await pending.ExecuteAsync(tx.Transaction, ct);
+            await detector.DetectAsync(tx, seen, rules, ct);
+        }
+        await pending.ExecuteAsync(tx.Transaction, ct);
     }
 }
