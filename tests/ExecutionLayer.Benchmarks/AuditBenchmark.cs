@@ -4,21 +4,21 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using ExecutionLayer.Contracts.Audit;
-using ExecutionLayer.EventSourcing;
-using ExecutionLayer.EventSourcing.Schema;
-using ExecutionLayer.EventSourcing.Types;
+using ExecutionLayer.Store;
+using ExecutionLayer.Store.Types;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Marten;
 using Npgsql;
 
 namespace ExecutionLayer.Benchmarks;
 
 /// <summary>
 /// The audit service: how fast the ledger takes the feed off the bus (queue filled first, then the
-/// service started and timed until the last entry is in) against the store's own single-event appends
+/// service started and timed until the last entry is in) against the services' store's (Marten's) single-event appends
 /// in the same run; how fast /audit/verify recomputes the chain; and timeline queries once the ledger
 /// holds 10M entries (quick: 1M), the rest generated in SQL (their hashes are not a valid chain — only
 /// the query shapes and index sizes matter there).
@@ -72,12 +72,21 @@ internal sealed class AuditBenchmark(string connectionString, bool quick)
         while (await CountAsync(db) < feed) await Task.Delay(50);
         var appended = new Figure("ledger appends from the bus", feed, watch.Elapsed);
 
-        var store = new EventStore(db, new SchemaName("audit_bench_store"), new EventTypeRegistry().Register<MachineStateChanged>("mes.machine-state-changed"), TimeProvider.System);
-        await store.MigrateAsync();
+        // The baseline: the services' store (Marten, built as every service builds it) starting one stream per event.
+        using var store = DocumentStore.For(options =>
+        {
+            options.Connection(connectionString);
+            StoreConfiguration.Apply(options, "audit_bench_store", new EventTypes().Register<MachineStateChanged>("mes.machine-state-changed").Stream("machine", "machine-"));
+        });
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
         var raw = await Measure.RunAsync("store single-event appends", feed, () => Measure.ConcurrentlyAsync(8, async w =>
         {
             for (var i = w; i < feed; i += 8)
-                await store.AppendAsync($"machine-{i}", "machine", ExpectedVersion.NoStream, NewEvents.Of(BenchEvents.Sample(i)));
+            {
+                await using var session = store.LightweightSession();
+                session.Events.StartStream($"machine-{i}", BenchEvents.Sample(i));
+                await session.SaveChangesAsync();
+            }
         }));
 
         await client.GetFromJsonAsync<JsonElement>("/audit/verify"); // warm: JIT and the table in cache, as in a service that has run a while

@@ -30,17 +30,20 @@ try
     if (Runs("gateway")) await new GatewayBenchmark(connection.ConnectionString, quick).RunAsync();
     if (!Runs("store")) return;
     var rounds = quick ? 1 : 3;
-    var results = await new EventStoreBenchmark(dataSource, writers, single, batches).RunAsync(rounds);
+    Print("Marten (as every service builds it) vs raw Npgsql", await new MartenStoreBenchmark(connection.ConnectionString, dataSource, writers, single, batches).RunAsync(rounds));
 
-    Console.WriteLine($"Event store vs raw Npgsql — PostgreSQL 15 on loopback, {Environment.ProcessorCount} cores, median of {rounds} alternating round(s){(quick ? " (quick)" : "")}");
-    Console.WriteLine($"{"measure",-82} {"raw ev/s",10} {"ours ev/s",10} {"ours/raw",8} {"range",11} {"target",6}");
-    foreach (var c in results)
+    void Print(string title, IReadOnlyList<Comparison> results)
     {
-        var (raw, ours) = c.Median;
-        var ratio = ours.PerSecond / raw.PerSecond;
-        var range = string.Create(CultureInfo.InvariantCulture, $"{c.Ratios[0]:F2}–{c.Ratios[^1]:F2}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{c.Name,-82} {raw.PerSecond,10:N0} {ours.PerSecond,10:N0} {ratio,8:F2} {range,11} {"≥" + c.Target.ToString("F1", CultureInfo.InvariantCulture),6}{(ratio >= c.Target ? "" : "  MISSED")}"));
+        Console.WriteLine($"{title} — PostgreSQL 15 on loopback, {Environment.ProcessorCount} cores, median of {rounds} alternating round(s){(quick ? " (quick)" : "")}");
+        Console.WriteLine($"{"measure",-92} {"raw ev/s",10} {"ours ev/s",10} {"ours/raw",8} {"range",11} {"target",6}");
+        foreach (var c in results)
+        {
+            var (raw, ours) = c.Median;
+            var ratio = ours.PerSecond / raw.PerSecond;
+            var range = string.Create(CultureInfo.InvariantCulture, $"{c.Ratios[0]:F2}–{c.Ratios[^1]:F2}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{c.Name,-92} {raw.PerSecond,10:N0} {ours.PerSecond,10:N0} {ratio,8:F2} {range,11} {"≥" + c.Target.ToString("F1", CultureInfo.InvariantCulture),6}{(ratio >= c.Target ? "" : "  MISSED")}"));
+        }
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak working set of the benchmark process: {Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0:F0} MiB"));
 }
