@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ExecutionLayer.Store.Hosting;
 using ExecutionLayer.Store.Types;
 using ExecutionLayer.Testing;
 using JasperFx.Events.Daemon;
@@ -34,7 +35,10 @@ public sealed class TestStore : IAsyncLifetime
     private readonly FreshDatabase _database = new();
 
     public DocumentStore Store { get; private set; } = null!;
-    public Delivered Delivered { get; } = new();
+    public SubscriptionFailures Failures { get; } = new();
+    public Delivered Delivered { get; }
+
+    public TestStore() => Delivered = new Delivered(Failures);
     public FreshDatabase Database => _database;
     public const string Schema = "store_test";
 
@@ -86,8 +90,11 @@ public sealed class TestStore : IAsyncLifetime
     }
 }
 
-/// <summary>Records every <see cref="Noted"/> a subscription page hands over, in the order handed.</summary>
-public sealed class Delivered : SubscriptionBase
+/// <summary>
+/// Records every <see cref="Noted"/> a subscription page hands over, in the order handed; a note that starts
+/// with "poison" makes the page fail, as a mapper's bug would.
+/// </summary>
+public sealed class Delivered(SubscriptionFailures failures) : ReportedSubscription(failures)
 {
     private readonly ConcurrentQueue<JasperFx.Events.IEvent> _events = new();
 
@@ -95,8 +102,10 @@ public sealed class Delivered : SubscriptionBase
 
     public IReadOnlyList<JasperFx.Events.IEvent> Events => [.. _events];
 
-    public override Task<IChangeListener> ProcessEventsAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
+    protected override Task<IChangeListener> ProcessPageAsync(EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellationToken)
     {
+        if (page.Events.FirstOrDefault(e => e.Data is Noted n && n.Text.StartsWith("poison", StringComparison.Ordinal)) is { } poison)
+            throw new InvalidOperationException($"Note {poison.Sequence} cannot be delivered: {((Noted)poison.Data).Text}");
         foreach (var e in page.Events)
             if (e.Data is Noted) _events.Enqueue(e);
         return Task.FromResult(NullChangeListener.Instance);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ExecutionLayer.Contracts.Audit;
 using ExecutionLayer.ServiceDefaults.Telemetry;
+using ExecutionLayer.Store.Hosting;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Types;
 using JasperFx.Events;
@@ -38,7 +39,7 @@ public sealed record OutboxSequence(string Id, long Sequence);
 /// Marten's sequence is not — a rolled-back append burns its numbers — so the outbox keeps its own,
 /// in an <see cref="OutboxSequence"/> document written with the progress.
 /// </remarks>
-public sealed class EventOutbox : SubscriptionBase
+public sealed class EventOutbox : ReportedSubscription
 {
     public const string SourceHeader = "el-source";
     public const string SequenceHeader = "el-sequence";
@@ -53,7 +54,8 @@ public sealed class EventOutbox : SubscriptionBase
     private readonly EventOutboxOptions _options;
     private readonly ILogger<EventOutbox> _logger;
 
-    public EventOutbox(IBus bus, IEnumerable<IEventMapper> mappers, EventTypes types, EventOutboxOptions options, ILogger<EventOutbox> logger)
+    public EventOutbox(IBus bus, IEnumerable<IEventMapper> mappers, EventTypes types, EventOutboxOptions options, SubscriptionFailures failures, ILogger<EventOutbox> logger)
+        : base(failures)
     {
         (_bus, _mappers, _types, _options, _logger) = (bus, mappers.ToArray(), types, options, logger);
         Name = NameFor(options.Service);
@@ -61,7 +63,7 @@ public sealed class EventOutbox : SubscriptionBase
 
     public static string NameFor(string service) => $"outbox-{service}";
 
-    public override async Task<IChangeListener> ProcessEventsAsync(
+    protected override async Task<IChangeListener> ProcessPageAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
         var numbered = await operations.LoadAsync<OutboxSequence>(_options.Service, ct) ?? new OutboxSequence(_options.Service, 0);

@@ -1,3 +1,4 @@
+using ExecutionLayer.Store.Hosting;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,6 +17,7 @@ public static class EventOutboxRegistration
     {
         // TryAdd: a kill-safety test registers options with its fault hook first.
         marten.Services.TryAddSingleton(new EventOutboxOptions { Service = service });
+        marten.Services.TryAddSingleton<SubscriptionFailures>();
         marten.Services.ConfigureMarten(options => options.Schema.For<OutboxSequence>());
         marten.AddSubscriptionWithServices<EventOutbox>(ServiceLifetime.Singleton, subscription =>
         {

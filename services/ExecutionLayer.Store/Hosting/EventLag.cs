@@ -12,7 +12,13 @@ namespace ExecutionLayer.Store.Hosting;
 /// <param name="Held">Committed events the daemon may not hand to anyone yet, because a place before them is still open.</param>
 /// <param name="HeldAt">The last place it may hand out (the high water mark) while events are held.</param>
 /// <param name="HeldSince">Since when that mark has not moved while events were held.</param>
-public sealed record EventLagSample(IReadOnlyDictionary<string, long> Behind, long Held, long HeldAt, DateTimeOffset? HeldSince, DateTimeOffset SampledAt);
+/// <param name="StuckSince">Per subscriber that has events it may be handed and has not moved: since when (a stopped or failing subscription).</param>
+public sealed record EventLagSample(
+    IReadOnlyDictionary<string, long> Behind, long Held, long HeldAt, DateTimeOffset? HeldSince, DateTimeOffset SampledAt,
+    IReadOnlyDictionary<string, DateTimeOffset> StuckSince)
+{
+    public IReadOnlyDictionary<string, long> At { get; init; } = new Dictionary<string, long>();
+}
 
 /// <summary>
 /// Samples the daemon's progress from the database, so every instance reports the same figures whichever
@@ -60,6 +66,7 @@ public sealed class EventLagMonitor(IDocumentStore store, NpgsqlDataSource dataS
     public async Task<EventLagSample> SampleAsync(CancellationToken ct)
     {
         var behind = new Dictionary<string, long>();
+        var at = new Dictionary<string, long>();
         long held = 0, mark = 0;
         await using (var command = dataSource.CreateCommand($"""
             SELECT p.name, p.last_seq_id,
@@ -73,13 +80,18 @@ public sealed class EventLagMonitor(IDocumentStore store, NpgsqlDataSource dataS
                 if (name == "HighWaterMark") (mark, held) = (reader.GetInt64(1), reader.GetInt64(2));
                 // The daemon's other bookkeeping rows (HighWaterAllocationFence, HighWaterStuckGap) share the
                 // table with the subscribers but are not subscribers: nothing is "behind" them.
-                else if (!name.StartsWith("HighWater", StringComparison.Ordinal)) behind[name] = reader.GetInt64(2);
+                else if (!name.StartsWith("HighWater", StringComparison.Ordinal)) (behind[name], at[name]) = (reader.GetInt64(2), reader.GetInt64(1));
             }
 
         var now = Clock.GetUtcNow();
         var previous = _last;
         var heldSince = held == 0 ? (DateTimeOffset?)null : previous is { HeldSince: { } since } && previous.HeldAt == mark ? since : now;
-        var sample = new EventLagSample(behind, held, mark, heldSince, now);
+        // A subscriber with events before the mark that has not moved since the last sample is stuck (since then, or since before).
+        var stuck = new Dictionary<string, DateTimeOffset>();
+        foreach (var (name, position) in at)
+            if (position < mark && previous is not null && previous.At.TryGetValue(name, out var was) && was == position)
+                stuck[name] = previous.StuckSince.TryGetValue(name, out var stuckSince) ? stuckSince : previous.SampledAt;
+        var sample = new EventLagSample(behind, held, mark, heldSince, now, stuck) { At = at };
         _last = sample;
         return sample;
     }
@@ -110,24 +122,40 @@ public sealed class EventLagMonitor(IDocumentStore store, NpgsqlDataSource dataS
 }
 
 /// <summary>
-/// /health/ready's view of the daemon: Degraded (still ready: nothing is lost, the instance serves) while
-/// events have been held behind an open place in the log for longer than Marten waits to judge a gap, with
-/// what is held and since when; the subscribers' lag in the description either way.
+/// /health/ready's view of the daemon: Degraded (still ready: nothing is lost, the instance serves, and every
+/// instance reads the same store, so taking one out would take them all) while a subscription of this instance
+/// is failing, naming the events and the error; while a subscriber has not moved past events it may be handed
+/// for <see cref="StuckTooLong"/> (whichever instance runs it); and while events have been held behind an open
+/// place in the log for longer than Marten waits to judge a gap. The subscribers' lag is in the description either way.
 /// </summary>
-public sealed class EventLagHealthCheck(EventLagMonitor monitor) : IHealthCheck
+public sealed class EventLagHealthCheck(EventLagMonitor monitor, SubscriptionFailures failures) : IHealthCheck
 {
     /// <summary>Marten gives a gap this long to fill before it looks for a live transaction; shorter holds are normal traffic.</summary>
     public static readonly TimeSpan HeldTooLong = TimeSpan.FromSeconds(10);
 
+    /// <summary>Longer than a page of the outbox takes to publish, and than leadership takes to move to another instance.</summary>
+    public static readonly TimeSpan StuckTooLong = TimeSpan.FromSeconds(60);
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (monitor.Sample is not { } sample) return Task.FromResult(HealthCheckResult.Healthy("not sampled yet"));
+        var failing = failures.Current;
+        if (monitor.Sample is not { } sample)
+            return Task.FromResult(failing.Count == 0 ? HealthCheckResult.Healthy("not sampled yet") : HealthCheckResult.Degraded(Failing(failing)));
         var lag = sample.Behind.Count == 0 ? "no subscriber has started" : string.Join(", ", sample.Behind.Select(b => $"{b.Key} {b.Value} behind"));
         var data = new Dictionary<string, object>(sample.Behind.Select(b => KeyValuePair.Create(b.Key, (object)b.Value))) { ["held"] = sample.Held };
-        if (sample.HeldSince is { } since && monitor.Clock.GetUtcNow() - since >= HeldTooLong)
-            return Task.FromResult(HealthCheckResult.Degraded(
-                $"{sample.Held} committed event(s) held behind place {sample.HeldAt + 1} since {since:O}: a transaction that may still fill it is open " +
-                $"(it ends at idle_in_transaction_session_timeout); {lag}", data: data));
-        return Task.FromResult(HealthCheckResult.Healthy(lag, data));
+        var now = monitor.Clock.GetUtcNow();
+        var problems = new List<string>();
+        if (failing.Count > 0) problems.Add(Failing(failing));
+        problems.AddRange(sample.StuckSince.Where(s => now - s.Value >= StuckTooLong)
+            .Select(s => $"{s.Key} has not moved past event {sample.At[s.Key]} since {s.Value:O}, with events waiting for it"));
+        if (sample.HeldSince is { } since && now - since >= HeldTooLong)
+            problems.Add($"{sample.Held} committed event(s) held behind place {sample.HeldAt + 1} since {since:O}: a transaction that may still fill it is open " +
+                "(it ends at idle_in_transaction_session_timeout)");
+        return Task.FromResult(problems.Count == 0
+            ? HealthCheckResult.Healthy(lag, data)
+            : HealthCheckResult.Degraded($"{string.Join("; ", problems)}; {lag}", data: data));
     }
+
+    private static string Failing(IReadOnlyCollection<SubscriptionFailure> failing) => string.Join("; ", failing.Select(f =>
+        $"{f.Subscriber} fails on events {f.FirstSequence}–{f.LastSequence} (since {f.At:O}): {f.Error}"));
 }

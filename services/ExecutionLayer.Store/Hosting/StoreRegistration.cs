@@ -48,6 +48,7 @@ public static class StoreRegistration
         services.AddSingleton<Deadlines.Deadlines>();
         services.AddSingleton<IntakeKeys>();
         services.AddReadinessCheck<PostgresHealthCheck>("postgres");
+        services.TryAddSingleton<SubscriptionFailures>();
         services.AddSingleton<EventLagMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<EventLagMonitor>());
         services.AddReadinessCheck<EventLagHealthCheck>("event-daemon");

@@ -3,6 +3,7 @@ using ExecutionLayer.Approvals.Deciding;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.ServiceDefaults.Json;
+using ExecutionLayer.Store.Hosting;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Writing;
 using JasperFx.Events;
@@ -21,7 +22,7 @@ namespace ExecutionLayer.Approvals.Webhooks;
 /// subscription, so a page handed over again re-inserts nothing). The body is fixed here; the sender
 /// only signs and sends it.
 /// </summary>
-public sealed class NotificationProjection : SubscriptionBase
+public sealed class NotificationProjection : ReportedSubscription
 {
     public const string SubscriptionName = "approvals-webhook-notifications";
 
@@ -33,13 +34,14 @@ public sealed class NotificationProjection : SubscriptionBase
     /// Not given the store: Marten builds its subscriptions while it builds the store, so a subscription
     /// that needs the store waits on itself. It reads through the page's own session instead.
     /// </remarks>
-    public NotificationProjection(NpgsqlDataSource dataSource, DecisionTokens tokens, ApprovalsOptions options)
+    public NotificationProjection(NpgsqlDataSource dataSource, DecisionTokens tokens, ApprovalsOptions options, SubscriptionFailures failures)
+        : base(failures)
     {
         (_dataSource, _tokens, _options) = (dataSource, tokens, options);
         Name = SubscriptionName;
     }
 
-    public override async Task<IChangeListener> ProcessEventsAsync(
+    protected override async Task<IChangeListener> ProcessPageAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
         var relevant = page.Events.Where(e => e.Data is ApproverNotified or ApprovalGranted or ApprovalRejected or ApprovalExpired or ApprovalWithdrawn or ApprovalRefused).ToList();
