@@ -96,7 +96,7 @@ internal sealed class MartenStoreBenchmark(string connectionString, NpgsqlDataSo
                 if (i % DecideStreamLength == 0) stream = $"work-center-decide-{w}-{Guid.NewGuid():N}";
                 var sample = BenchEvents.Sample(i);
                 await using var tx = await StoreTransaction.BeginAsync(_store, dataSource, TimeProvider.System, CancellationToken.None);
-                await tx.DecideAsync<WorkCenterLog>(stream, i % DecideStreamLength, _ => [sample], _ => Provenance.None, CancellationToken.None);
+                await tx.DecideAsync<WorkCenterLog, object>(stream, i % DecideStreamLength, _ => [sample], _ => Provenance.None, CancellationToken.None);
                 await tx.CommitAsync(CancellationToken.None);
             }
         }));
@@ -160,7 +160,7 @@ internal sealed class MartenStoreBenchmark(string connectionString, NpgsqlDataSo
     private async Task<Figure> CatchUpAsync()
     {
         var count = await CountAsync($"SELECT count(*) FROM {Schema}.mt_events");
-        await ExecuteAsync($"DELETE FROM {Schema}.mt_event_progression WHERE name LIKE '{nameof(Counted)}%'");
+        await ExecuteAsync($"DELETE FROM {Schema}.mt_event_progression WHERE name LIKE '{Counted.SubscriptionName}:%'");
         var counted = new Counted();
         using var store = Build(counted);
         using var daemon = await store.BuildProjectionDaemonAsync();
@@ -210,7 +210,11 @@ internal sealed class MartenStoreBenchmark(string connectionString, NpgsqlDataSo
     /// <summary>Counts what the daemon hands it, touching each event's data as a real subscription would.</summary>
     private sealed class Counted : SubscriptionBase
     {
+        public const string SubscriptionName = "bench-counted";
+
         private long _count;
+
+        public Counted() => Name = SubscriptionName;
 
         public long Count => Interlocked.Read(ref _count);
 

@@ -13,3 +13,16 @@ public interface IAggregate<TSelf> where TSelf : IAggregate<TSelf>
 
     TSelf Evolve(object @event);
 }
+
+/// <summary>
+/// An aggregate whose events are one closed hierarchy (an abstract record with a private constructor and
+/// its cases nested in it): Apply takes only those, and decisions return them typed. (Apply, not an Evolve
+/// overload: JasperFx's source generator writes an evolver for every aggregate's Evolve and hands it object.)
+/// </summary>
+public interface IAggregate<TSelf, TEvent> : IAggregate<TSelf> where TSelf : class, IAggregate<TSelf, TEvent> where TEvent : class
+{
+    TSelf Apply(TEvent @event);
+
+    // Marten hands a stream's events over as objects; one of another hierarchy is never in this aggregate's stream.
+    TSelf IAggregate<TSelf>.Evolve(object @event) => @event is TEvent typed ? Apply(typed) : (TSelf)this;
+}

@@ -55,9 +55,11 @@ public sealed class StoreTransaction : IAsyncDisposable
     /// </summary>
     /// <param name="expectedVersion">The version the caller decided on (If-Match: the version it read), or null for the current one.</param>
     /// <param name="provenance">Given the state after the decision, so events can carry its site or correlation.</param>
-    public async Task<Decided<T>> DecideAsync<T>(
-        string streamKey, long? expectedVersion, Func<T, IReadOnlyList<object>> decide, Func<T, Provenance> provenance, CancellationToken ct)
+    /// <typeparam name="TEvent">What <paramref name="decide"/> returns: the aggregate's closed event hierarchy (object, for one not yet closed).</typeparam>
+    public async Task<Decided<T>> DecideAsync<T, TEvent>(
+        string streamKey, long? expectedVersion, Func<T, IReadOnlyList<TEvent>> decide, Func<T, Provenance> provenance, CancellationToken ct)
         where T : class, IAggregate<T>
+        where TEvent : class
     {
         await TakeTurnAsync(streamKey, ct);
         var stream = await Session.Events.FetchForWriting<Folded<T>>(streamKey, ct);
@@ -69,7 +71,7 @@ public sealed class StoreTransaction : IAsyncDisposable
 
         state = events.Aggregate(state, (s, e) => s.Evolve(e));
         Record(provenance(state));
-        stream.AppendMany(events);
+        stream.AppendMany([.. events]);
         // Saved now, not at commit: the next decision in this transaction (another stream, or this one again) reads what this one wrote.
         await Session.SaveChangesAsync(ct);
         return new Decided<T>(state, version + events.Count, events);

@@ -64,7 +64,7 @@ public static partial class PoliciesEndpoints
         app.MapGet("/policies/{policyId}", async (string policyId, int? version, ServiceStore store, CancellationToken ct) =>
         {
             var events = await store.ReadStreamAsync(Policy.StreamId(policyId), null, null, ct);
-            var published = events.Select(e => e.Data).OfType<PolicyVersionPublished>().ToList();
+            var published = events.Select(e => e.Data).OfType<Policy.Event.VersionPublished>().ToList();
             if (published.Count == 0) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No policy {policyId}.");
             var shown = version is null ? published[^1] : published.FirstOrDefault(p => p.Version == version);
             if (shown is null) return Results.Problem(statusCode: 404, title: "Not found", detail: $"Policy {policyId} has no version {version}.");
