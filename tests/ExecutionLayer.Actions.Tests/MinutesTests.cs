@@ -18,9 +18,9 @@ public sealed class MinutesTests
         var c = new OpenReview(ReviewId, ReviewKind.WeeklyOps, "OH-DAYTON", "Dayton weekly ops", ["plant.manager", "maint.lead", "quality.lead"], "plant.manager");
         var opened = ReviewDecisions.Open(Review.Initial, c, null,
             [new AgendaKpi("scrap-rate", "Scrap rate", 3.4m, "%", 1.0m, KpiStatus.Red, TrendDirection.Worsening)], [Bearing, Customer], Monday.AddDays(4));
-        var state = opened.Aggregate(Review.Initial, (s, e) => s.Evolve(e));
+        var state = opened.Aggregate(Review.Initial, (s, e) => s.Apply(e));
         var decision = new ReviewDecision(Guid.NewGuid(), "Add a spindle vibration check to the CNC PM plan", NewAction, "maint.lead", Monday.AddDays(11), "plant.manager", Monday.AddDays(4));
-        return ReviewDecisions.RecordDecision(state, decision).Aggregate(state, (s, e) => s.Evolve(e));
+        return ReviewDecisions.RecordDecision(state, decision).Aggregate(state, (s, e) => s.Apply(e));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class MinutesTests
             [Customer.ActionId] = Customer,
             [NewAction] = new(NewAction, "Add a spindle vibration check to the CNC PM plan", "maint.lead", Monday.AddDays(11), ActionStatus.Open),
         };
-        var closed = Assert.IsType<ReviewClosed>(Assert.Single(ReviewDecisions.Close(Meeting(), now, "plant.manager", Monday.AddDays(4).AddHours(1))));
+        var closed = Assert.IsType<Review.Event.Closed>(Assert.Single(ReviewDecisions.Close(Meeting(), now, "plant.manager", Monday.AddDays(4).AddHours(1))));
         var m = closed.Minutes;
 
         Assert.Equal(["plant.manager", "maint.lead", "quality.lead"], m.Attendees);
@@ -52,7 +52,7 @@ public sealed class MinutesTests
     public void A_closed_review_takes_no_more_decisions_and_does_not_close_twice()
     {
         var closedEvents = ReviewDecisions.Close(Meeting(), new Dictionary<Guid, AgendaAction>(), "plant.manager", Monday.AddDays(5));
-        var closed = closedEvents.Aggregate(Meeting(), (s, e) => s.Evolve(e));
+        var closed = closedEvents.Aggregate(Meeting(), (s, e) => s.Apply(e));
         Assert.Throws<Store.Decisions.InvalidStateException>(() =>
             ReviewDecisions.RecordDecision(closed, new ReviewDecision(Guid.NewGuid(), "late", Guid.NewGuid(), "x", Monday.AddDays(9), "y", Monday.AddDays(5))));
         Assert.Throws<Store.Decisions.InvalidStateException>(() => ReviewDecisions.Close(closed, new Dictionary<Guid, AgendaAction>(), "plant.manager", Monday.AddDays(5)));

@@ -69,10 +69,10 @@ public static class ActionsConfig
         .Register<ActionReopened>("actions.action-reopened")
         .Register<OverdueEscalated>("actions.overdue-escalated")
         .Register<ClosureQualityAssessed>("actions.closure-quality-assessed")
-        .Register<SiteRulesChanged>("actions.site-rules-changed")
-        .Register<KpiDefined>("actions.kpi-defined")
+        .Register<SiteSettings.Event.RulesChanged>("actions.site-rules-changed")
+        .Register<Kpi.Event.Defined>("actions.kpi-defined")
         .Register<KpiReadingRecorded>("actions.kpi-reading-recorded")
-        .Register<ReviewOpened>("actions.review-opened")
-        .Register<ReviewDecisionRecorded>("actions.review-decision-recorded")
-        .Register<ReviewClosed>("actions.review-closed");
+        .Register<Review.Event.Opened>("actions.review-opened")
+        .Register<Review.Event.DecisionRecorded>("actions.review-decision-recorded")
+        .Register<Review.Event.Closed>("actions.review-closed");
 }

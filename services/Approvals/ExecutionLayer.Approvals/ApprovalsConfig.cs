@@ -66,9 +66,9 @@ public static class ApprovalsConfig
         .Register<ApprovalWithdrawn>("approvals.approval-withdrawn")
         .Register<Policy.Event.VersionPublished>("approvals.policy-version-published")
         .Register<Policy.Event.Retired>("approvals.policy-retired")
-        .Register<RoleHoldersSet>("approvals.role-holders-set")
-        .Register<DelegationGranted>("approvals.delegation-granted")
-        .Register<DelegationRevoked>("approvals.delegation-revoked")
-        .Register<WebhookSubscribed>("approvals.webhook-subscribed")
-        .Register<WebhookUnsubscribed>("approvals.webhook-unsubscribed");
+        .Register<SiteDirectory.Event.RoleHoldersSet>("approvals.role-holders-set")
+        .Register<Delegation.Event.Granted>("approvals.delegation-granted")
+        .Register<Delegation.Event.Revoked>("approvals.delegation-revoked")
+        .Register<WebhookSubscription.Event.Subscribed>("approvals.webhook-subscribed")
+        .Register<WebhookSubscription.Event.Unsubscribed>("approvals.webhook-unsubscribed");
 }

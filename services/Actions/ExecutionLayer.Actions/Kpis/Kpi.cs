@@ -33,23 +33,33 @@ public sealed record KpiDefinition(string Name, string Unit, Direction Direction
     }
 }
 
-public sealed record KpiDefined(string Site, string Kpi, int Version, KpiDefinition Definition, string DefinedBy, DateTimeOffset DefinedAt);
-
 /// <summary>A KPI of the registry, versioned: a reading is always judged by the definition in force.</summary>
-public sealed record Kpi(string Site, string Code, int Version, KpiDefinition? Definition) : IAggregate<Kpi>
+public sealed record Kpi(string Site, string Code, int Version, KpiDefinition? Definition) : IAggregate<Kpi, Kpi.Event>
 {
+    /// <summary>Everything that can happen to a KPI's definition (its readings are facts of their own): nothing outside this record can add a case.</summary>
+    public abstract record Event
+    {
+        private Event() { }
+
+        public sealed record Defined(string Site, string Kpi, int Version, KpiDefinition Definition, string DefinedBy, DateTimeOffset DefinedAt) : Event;
+    }
+
     public static string StreamType => "kpi";
 
     public static Kpi Initial { get; } = new("", "", 0, null);
 
     public static string StreamId(string site, string kpi) => $"kpi-{site}-{kpi}";
 
-    public Kpi Evolve(object @event) => @event is KpiDefined e ? new Kpi(e.Site, e.Kpi, e.Version, e.Definition) : this;
+    public Kpi Apply(Event @event) => @event switch
+    {
+        Event.Defined e => new Kpi(e.Site, e.Kpi, e.Version, e.Definition),
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not a KPI event."), // unreachable: the hierarchy is closed
+    };
 
     /// <summary>The same definition again is not a new version: a retried PUT adds nothing.</summary>
-    public static IReadOnlyList<object> Define(Kpi state, string site, string kpi, KpiDefinition definition, string by, DateTimeOffset now) =>
+    public static IReadOnlyList<Event> Define(Kpi state, string site, string kpi, KpiDefinition definition, string by, DateTimeOffset now) =>
         state.Definition is { } current && Store.Types.EventJson.Same(current, definition) ? []
-        : [new KpiDefined(site, kpi, state.Version + 1, definition, by, now)];
+        : [new Event.Defined(site, kpi, state.Version + 1, definition, by, now)];
 }
 
 /// <summary>A reading of a KPI, as ERP/MES or a person reported it; <see cref="SourceEventId"/> is what makes a repeat recognisable.</summary>

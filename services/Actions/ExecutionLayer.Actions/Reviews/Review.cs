@@ -23,41 +23,45 @@ public sealed record Minutes(
     IReadOnlyList<AgendaKpi> KpisReviewed, IReadOnlyList<ReviewDecision> Decisions, IReadOnlyList<AgendaAction> NewActions,
     IReadOnlyList<AgendaAction> CarriedOver, string Markdown);
 
-public abstract record ReviewEvent;
-
-/// <summary>The agenda as it stood when the meeting opened: the site's KPIs in red or amber, and the open actions carried over.</summary>
-public sealed record ReviewOpened(
-    Guid ReviewId, ReviewKind Kind, string Site, string Title, IReadOnlyList<string> Attendees, Guid? PreviousReviewId, IReadOnlyList<AgendaKpi> Kpis,
-    IReadOnlyList<AgendaAction> CarriedOver, string OpenedBy, DateTimeOffset OpenedAt) : ReviewEvent;
-
-public sealed record ReviewDecisionRecorded(
-    Guid ReviewId, Guid DecisionId, string Text, Guid ActionId, string Owner, DateTimeOffset Due, string RecordedBy, DateTimeOffset RecordedAt) : ReviewEvent;
-
-public sealed record ReviewClosed(Guid ReviewId, Minutes Minutes, string ClosedBy, DateTimeOffset ClosedAt) : ReviewEvent;
-
 public sealed record Review(
     Guid Id, ReviewStatus Status, ReviewKind Kind, string Site, string Title, IReadOnlyList<string> Attendees, Guid? PreviousReviewId,
     IReadOnlyList<AgendaKpi> Kpis, IReadOnlyList<AgendaAction> CarriedOver, IReadOnlyList<ReviewDecision> Decisions, DateTimeOffset OpenedAt, Minutes? Minutes)
-    : IAggregate<Review>
+    : IAggregate<Review, Review.Event>
 {
+    /// <summary>Everything that can happen to a business review: nothing outside this record can add a case.</summary>
+    public abstract record Event
+    {
+        private Event() { }
+
+        /// <summary>The agenda as it stood when the meeting opened: the site's KPIs in red or amber, and the open actions carried over.</summary>
+        public sealed record Opened(
+            Guid ReviewId, ReviewKind Kind, string Site, string Title, IReadOnlyList<string> Attendees, Guid? PreviousReviewId, IReadOnlyList<AgendaKpi> Kpis,
+            IReadOnlyList<AgendaAction> CarriedOver, string OpenedBy, DateTimeOffset OpenedAt) : Event;
+
+        public sealed record DecisionRecorded(
+            Guid ReviewId, Guid DecisionId, string Text, Guid ActionId, string Owner, DateTimeOffset Due, string RecordedBy, DateTimeOffset RecordedAt) : Event;
+
+        public sealed record Closed(Guid ReviewId, Minutes Minutes, string ClosedBy, DateTimeOffset ClosedAt) : Event;
+    }
+
     public static string StreamType => "review";
 
     public static Review Initial { get; } = new(Guid.Empty, ReviewStatus.None, ReviewKind.WeeklyOps, "", "", [], null, [], [], [], default, null);
 
     public static string StreamId(Guid reviewId) => $"review-{reviewId}";
 
-    public Review Evolve(object @event) => @event switch
+    public Review Apply(Event @event) => @event switch
     {
-        ReviewOpened e => this with
+        Event.Opened e => this with
         {
             Id = e.ReviewId, Status = ReviewStatus.Open, Kind = e.Kind, Site = e.Site, Title = e.Title, Attendees = e.Attendees,
             PreviousReviewId = e.PreviousReviewId, Kpis = e.Kpis, CarriedOver = e.CarriedOver, OpenedAt = e.OpenedAt,
         },
-        ReviewDecisionRecorded e => this with
+        Event.DecisionRecorded e => this with
         {
             Decisions = [.. Decisions, new ReviewDecision(e.DecisionId, e.Text, e.ActionId, e.Owner, e.Due, e.RecordedBy, e.RecordedAt)],
         },
-        ReviewClosed e => this with { Status = ReviewStatus.Closed, Minutes = e.Minutes },
-        _ => this,
+        Event.Closed e => this with { Status = ReviewStatus.Closed, Minutes = e.Minutes },
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not a review event."), // unreachable: the hierarchy is closed
     };
 }

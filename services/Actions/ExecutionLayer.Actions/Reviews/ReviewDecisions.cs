@@ -7,22 +7,22 @@ public sealed record OpenReview(Guid ReviewId, ReviewKind Kind, string Site, str
 /// <summary>The rules of a business review: opened once with its agenda, decisions only while open, closed once with its minutes.</summary>
 public static class ReviewDecisions
 {
-    public static IReadOnlyList<object> Open(Review state, OpenReview c, Guid? previousReviewId, IReadOnlyList<AgendaKpi> kpis, IReadOnlyList<AgendaAction> carriedOver, DateTimeOffset now) =>
+    public static IReadOnlyList<Review.Event> Open(Review state, OpenReview c, Guid? previousReviewId, IReadOnlyList<AgendaKpi> kpis, IReadOnlyList<AgendaAction> carriedOver, DateTimeOffset now) =>
         state.Status != ReviewStatus.None
             ? state.Kind == c.Kind && state.Site == c.Site ? [] : throw new InvalidStateException($"Review {state.Id} already exists as a {state.Kind} review at {state.Site}.")
-            : [new ReviewOpened(c.ReviewId, c.Kind, c.Site, c.Title, c.Attendees, previousReviewId, kpis, carriedOver, c.OpenedBy, now)];
+            : [new Review.Event.Opened(c.ReviewId, c.Kind, c.Site, c.Title, c.Attendees, previousReviewId, kpis, carriedOver, c.OpenedBy, now)];
 
-    public static IReadOnlyList<object> RecordDecision(Review state, ReviewDecision decision)
+    public static IReadOnlyList<Review.Event> RecordDecision(Review state, ReviewDecision decision)
     {
         RequireOpen(state, "record a decision in");
         return state.Decisions.Any(d => d.DecisionId == decision.DecisionId) ? []
-            : [new ReviewDecisionRecorded(state.Id, decision.DecisionId, decision.Text, decision.ActionId, decision.Owner, decision.Due, decision.RecordedBy, decision.RecordedAt)];
+            : [new Review.Event.DecisionRecorded(state.Id, decision.DecisionId, decision.Text, decision.ActionId, decision.Owner, decision.Due, decision.RecordedBy, decision.RecordedAt)];
     }
 
-    public static IReadOnlyList<object> Close(Review state, IReadOnlyDictionary<Guid, AgendaAction> actionsNow, string by, DateTimeOffset now)
+    public static IReadOnlyList<Review.Event> Close(Review state, IReadOnlyDictionary<Guid, AgendaAction> actionsNow, string by, DateTimeOffset now)
     {
         RequireOpen(state, "close");
-        return [new ReviewClosed(state.Id, MinutesWriter.Write(state, actionsNow, now), by, now)];
+        return [new Review.Event.Closed(state.Id, MinutesWriter.Write(state, actionsNow, now), by, now)];
     }
 
     private static void RequireOpen(Review state, string what)

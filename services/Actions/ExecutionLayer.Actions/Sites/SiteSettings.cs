@@ -69,19 +69,30 @@ public sealed record SiteRules(
     }
 }
 
-public sealed record SiteRulesChanged(string Site, SiteRules Rules, string ChangedBy, DateTimeOffset ChangedAt);
-
 /// <summary>A site's rules as a stream, so who could verify or was to be told on a given day stays answerable.</summary>
-public sealed record SiteSettings(string Site, SiteRules? Rules) : IAggregate<SiteSettings>
+public sealed record SiteSettings(string Site, SiteRules? Rules) : IAggregate<SiteSettings, SiteSettings.Event>
 {
+    /// <summary>Everything that can happen to a site's settings: nothing outside this record can add a case.</summary>
+    public abstract record Event
+    {
+        private Event() { }
+
+        public sealed record RulesChanged(string Site, SiteRules Rules, string ChangedBy, DateTimeOffset ChangedAt) : Event;
+    }
+
     public static string StreamType => "site-settings";
 
     public static SiteSettings Initial { get; } = new("", null);
 
     public static string StreamId(string site) => $"site-settings-{site}";
 
-    public SiteSettings Evolve(object @event) => @event is SiteRulesChanged e ? new SiteSettings(e.Site, e.Rules) : this;
+    public SiteSettings Apply(Event @event) => @event switch
+    {
+        Event.RulesChanged e => new SiteSettings(e.Site, e.Rules),
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not a site settings event."), // unreachable: the hierarchy is closed
+    };
 
-    public static IReadOnlyList<object> Change(SiteSettings state, string site, SiteRules rules, string by, DateTimeOffset now) =>
-        state.Rules is { } current && Store.Types.EventJson.Same(current, rules) ? [] : [new SiteRulesChanged(site, rules, by, now)];
+    /// <summary>The same rules again are not a change: a retried PUT adds nothing.</summary>
+    public static IReadOnlyList<Event> Change(SiteSettings state, string site, SiteRules rules, string by, DateTimeOffset now) =>
+        state.Rules is { } current && Store.Types.EventJson.Same(current, rules) ? [] : [new Event.RulesChanged(site, rules, by, now)];
 }

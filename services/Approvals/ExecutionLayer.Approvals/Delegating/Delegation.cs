@@ -2,15 +2,6 @@ using ExecutionLayer.Store.Decisions;
 
 namespace ExecutionLayer.Approvals.Delegating;
 
-public abstract record DelegationEvent;
-
-/// <param name="SubjectTypes">The subject types it covers; empty covers all.</param>
-public sealed record DelegationGranted(
-    Guid DelegationId, string From, string To, IReadOnlyList<string> SubjectTypes, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil,
-    string GrantedBy, string? Reason, DateTimeOffset GrantedAt) : DelegationEvent;
-
-public sealed record DelegationRevoked(Guid DelegationId, string RevokedBy, DateTimeOffset RevokedAt) : DelegationEvent;
-
 /// <summary>A person's standing permission for another to decide in their place, for a time and a scope.</summary>
 public sealed record ActiveDelegation(Guid DelegationId, string From, string To, IReadOnlyList<string> SubjectTypes, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil)
 {
@@ -25,19 +16,32 @@ public sealed record ActiveDelegation(Guid DelegationId, string From, string To,
         && (SubjectTypes.Count == 0 || other.SubjectTypes.Count == 0 || SubjectTypes.Intersect(other.SubjectTypes, StringComparer.OrdinalIgnoreCase).Any());
 }
 
-public sealed record Delegation(Guid Id, ActiveDelegation? Terms, bool Revoked) : IAggregate<Delegation>
+public sealed record Delegation(Guid Id, ActiveDelegation? Terms, bool Revoked) : IAggregate<Delegation, Delegation.Event>
 {
+    /// <summary>Everything that can happen to a delegation: nothing outside this record can add a case.</summary>
+    public abstract record Event
+    {
+        private Event() { }
+
+        /// <param name="SubjectTypes">The subject types it covers; empty covers all.</param>
+        public sealed record Granted(
+            Guid DelegationId, string From, string To, IReadOnlyList<string> SubjectTypes, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil,
+            string GrantedBy, string? Reason, DateTimeOffset GrantedAt) : Event;
+
+        public sealed record Revoked(Guid DelegationId, string RevokedBy, DateTimeOffset RevokedAt) : Event;
+    }
+
     public static string StreamType => "delegation";
 
     public static Delegation Initial { get; } = new(Guid.Empty, null, false);
 
     public static string StreamId(Guid delegationId) => $"delegation-{delegationId}";
 
-    public Delegation Evolve(object @event) => @event switch
+    public Delegation Apply(Event @event) => @event switch
     {
-        DelegationGranted e => this with { Id = e.DelegationId, Terms = new ActiveDelegation(e.DelegationId, e.From, e.To, e.SubjectTypes, e.ValidFrom, e.ValidUntil) },
-        DelegationRevoked => this with { Revoked = true },
-        _ => this,
+        Event.Granted e => this with { Id = e.DelegationId, Terms = new ActiveDelegation(e.DelegationId, e.From, e.To, e.SubjectTypes, e.ValidFrom, e.ValidUntil) },
+        Event.Revoked => this with { Revoked = true },
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not a delegation event."), // unreachable: the hierarchy is closed
     };
 
     /// <summary>
@@ -45,20 +49,20 @@ public sealed record Delegation(Guid Id, ActiveDelegation? Terms, bool Revoked) 
     /// lead back to where it started: a loop would let a decision come back round to its own seat.
     /// </summary>
     /// <param name="others">Every delegation not revoked; only those overlapping this one in time and scope count.</param>
-    public static IReadOnlyList<object> Grant(Delegation state, ActiveDelegation grant, IReadOnlyList<ActiveDelegation> others, string by, string? reason, DateTimeOffset now)
+    public static IReadOnlyList<Event> Grant(Delegation state, ActiveDelegation grant, IReadOnlyList<ActiveDelegation> others, string by, string? reason, DateTimeOffset now)
     {
         if (state.Terms is not null) return state.Terms.SameTermsAs(grant) ? [] : throw new InvalidStateException($"Delegation {grant.DelegationId} already exists with other terms.");
         if (string.Equals(grant.From, grant.To, StringComparison.OrdinalIgnoreCase))
             throw new RuleViolationException("self-delegation", "A person cannot delegate to themselves.");
         if (LeadsBack(grant, others.Where(o => o.Overlaps(grant)).ToList()) is { } loop)
             throw new RuleViolationException("delegation-loop", $"This delegation would close a loop: {string.Join(" → ", loop)}.");
-        return [new DelegationGranted(grant.DelegationId, grant.From, grant.To, grant.SubjectTypes, grant.ValidFrom, grant.ValidUntil, by, reason, now)];
+        return [new Event.Granted(grant.DelegationId, grant.From, grant.To, grant.SubjectTypes, grant.ValidFrom, grant.ValidUntil, by, reason, now)];
     }
 
-    public static IReadOnlyList<object> Revoke(Delegation state, string by, DateTimeOffset now) =>
+    public static IReadOnlyList<Event> Revoke(Delegation state, string by, DateTimeOffset now) =>
         state.Terms is null ? throw new InvalidStateException($"There is no delegation {state.Id}.")
         : state.Revoked ? []
-        : [new DelegationRevoked(state.Id, by, now)];
+        : [new Event.Revoked(state.Id, by, now)];
 
     /// <returns>The loop (from → … → from) the new edge would close, or null.</returns>
     private static List<string>? LeadsBack(ActiveDelegation grant, List<ActiveDelegation> edges)

@@ -42,7 +42,7 @@ public static class WebhookEndpoints
             var by = caller.Actor;
             await using var tx = await store.BeginAsync(ct);
             await tx.DecideAsync(WebhookSubscription.StreamId(id), null,
-                (WebhookSubscription _) => (IReadOnlyList<object>)[new WebhookSubscribed(id, body.Url, types, sites, Fingerprint(secret), by, now)],
+                (WebhookSubscription _) => WebhookSubscription.Subscribe(id, body.Url, types, sites, Fingerprint(secret), by, now),
                 _ => Provenance.Of(caller, http.GetCorrelationId()), ct);
             await Sql.ExecAsync(tx.Transaction, $"""
                 INSERT INTO {store.Schema}.webhook_subscriptions (subscription_id, url, event_types, sites, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)

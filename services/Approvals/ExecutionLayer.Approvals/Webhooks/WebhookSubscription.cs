@@ -12,32 +12,42 @@ public static class WebhookEventTypes
     public static readonly IReadOnlyList<string> All = [Requested, Escalated, Decided];
 }
 
-public abstract record WebhookSubscriptionEvent;
-
-/// <param name="SecretFingerprint">The first bytes of the secret's SHA-256, to tell secrets apart; the secret itself is never an event.</param>
-public sealed record WebhookSubscribed(
-    Guid SubscriptionId, string Url, IReadOnlyList<string> EventTypes, IReadOnlyList<string> Sites, string SecretFingerprint, string SubscribedBy,
-    DateTimeOffset SubscribedAt) : WebhookSubscriptionEvent;
-
-public sealed record WebhookUnsubscribed(Guid SubscriptionId, string UnsubscribedBy, DateTimeOffset UnsubscribedAt) : WebhookSubscriptionEvent;
-
-public sealed record WebhookSubscription(Guid Id, string Url, IReadOnlyList<string> EventTypes, IReadOnlyList<string> Sites, bool Active) : IAggregate<WebhookSubscription>
+public sealed record WebhookSubscription(Guid Id, string Url, IReadOnlyList<string> EventTypes, IReadOnlyList<string> Sites, bool Active)
+    : IAggregate<WebhookSubscription, WebhookSubscription.Event>
 {
+    /// <summary>Everything that can happen to a webhook subscription: nothing outside this record can add a case.</summary>
+    public abstract record Event
+    {
+        private Event() { }
+
+        /// <param name="SecretFingerprint">The first bytes of the secret's SHA-256, to tell secrets apart; the secret itself is never an event.</param>
+        public sealed record Subscribed(
+            Guid SubscriptionId, string Url, IReadOnlyList<string> EventTypes, IReadOnlyList<string> Sites, string SecretFingerprint, string SubscribedBy,
+            DateTimeOffset SubscribedAt) : Event;
+
+        public sealed record Unsubscribed(Guid SubscriptionId, string UnsubscribedBy, DateTimeOffset UnsubscribedAt) : Event;
+    }
+
     public static string StreamType => "webhook-subscription";
 
     public static WebhookSubscription Initial { get; } = new(Guid.Empty, "", [], [], false);
 
     public static string StreamId(Guid subscriptionId) => $"webhook-subscription-{subscriptionId}";
 
-    public WebhookSubscription Evolve(object @event) => @event switch
+    public WebhookSubscription Apply(Event @event) => @event switch
     {
-        WebhookSubscribed e => this with { Id = e.SubscriptionId, Url = e.Url, EventTypes = e.EventTypes, Sites = e.Sites, Active = true },
-        WebhookUnsubscribed => this with { Active = false },
-        _ => this,
+        Event.Subscribed e => this with { Id = e.SubscriptionId, Url = e.Url, EventTypes = e.EventTypes, Sites = e.Sites, Active = true },
+        Event.Unsubscribed => this with { Active = false },
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not a webhook subscription event."), // unreachable: the hierarchy is closed
     };
 
-    public static IReadOnlyList<object> Unsubscribe(WebhookSubscription state, string by, DateTimeOffset now) =>
+    /// <summary>A subscription is taken once, under the id the endpoint generated.</summary>
+    public static IReadOnlyList<Event> Subscribe(Guid id, string url, IReadOnlyList<string> eventTypes, IReadOnlyList<string> sites, string secretFingerprint, string by,
+        DateTimeOffset now) =>
+        [new Event.Subscribed(id, url, eventTypes, sites, secretFingerprint, by, now)];
+
+    public static IReadOnlyList<Event> Unsubscribe(WebhookSubscription state, string by, DateTimeOffset now) =>
         state.Id == Guid.Empty ? throw new InvalidStateException("There is no such subscription.")
         : !state.Active ? []
-        : [new WebhookUnsubscribed(state.Id, by, now)];
+        : [new Event.Unsubscribed(state.Id, by, now)];
 }
