@@ -37,7 +37,7 @@ public sealed class ActionLifecycleTests
     {
         var earlier = Guid.NewGuid();
         var events = ActionDecisions.Create(ActionItem.Initial, Create(), new RepeatCandidate(earlier, ["scrap-rate"], ["spindle-bearing"]), Monday);
-        Assert.Equal(earlier, events.Single<RepeatFlagged>().RepeatOf);
+        Assert.Equal(earlier, events.Single<ActionItem.Event.RepeatFlagged>().RepeatOf);
         Assert.Equal(earlier, ActionItem.Initial.After(events).RepeatOf);
     }
 
@@ -73,14 +73,14 @@ public sealed class ActionLifecycleTests
         var open = Created(EvidenceKind.Document);
         var e = Assert.Throws<RuleViolationException>(() => ActionDecisions.ClaimCompletion(open, new Evidence("Done, trust me", null, null), Owner, Tuesday));
         Assert.Equal("evidence-required", e.Rule);
-        ActionDecisions.ClaimCompletion(open, new Evidence("Done", "WO-5521", null), Owner, Tuesday).Single<CompletionClaimed>();
+        ActionDecisions.ClaimCompletion(open, new Evidence("Done", "WO-5521", null), Owner, Tuesday).Single<ActionItem.Event.CompletionClaimed>();
     }
 
     [Fact]
     public void Verifying_a_claim_stored_without_the_required_evidence_is_refused()
     {
         // A claim recorded before claims were checked (or under an older requirement) still cannot be verified.
-        var claimed = Created(EvidenceKind.Document).After([new CompletionClaimed(ActionId, new Evidence("Done, trust me", null, null), Owner, Tuesday)]);
+        var claimed = Created(EvidenceKind.Document).After([new ActionItem.Event.CompletionClaimed(ActionId, new Evidence("Done, trust me", null, null), Owner, Tuesday)]);
         var e = Assert.Throws<RuleViolationException>(() => ActionDecisions.Verify(claimed, QualityLead, holdsVerifierRole: true, Tuesday));
         Assert.Equal("evidence-required", e.Rule);
     }
@@ -93,7 +93,7 @@ public sealed class ActionLifecycleTests
     public void A_claim_with_the_required_evidence_is_verified_by_someone_else_holding_the_role(EvidenceKind kind, string? text, string? document, string? measured)
     {
         var claimed = Claimed(new Evidence(text, document, measured is null ? null : decimal.Parse(measured, System.Globalization.CultureInfo.InvariantCulture)), kind);
-        var verified = ActionDecisions.Verify(claimed, QualityLead, holdsVerifierRole: true, Tuesday).Single<ClosureVerified>();
+        var verified = ActionDecisions.Verify(claimed, QualityLead, holdsVerifierRole: true, Tuesday).Single<ActionItem.Event.ClosureVerified>();
         Assert.Equal(QualityLead, verified.VerifiedBy);
         Assert.Equal(ActionStatus.Verified, claimed.After([verified]).Status);
     }
@@ -184,7 +184,7 @@ public sealed class ActionLifecycleTests
         var verified = Verified();
         var events = ActionDecisions.AssessClosure(verified, verified.VerifiedAt!.Value, [new KpiMovement("scrap-rate", 2.1m, 2.1m, false)],
             verified.VerifiedAt.Value.AddDays(14), verified.VerifiedAt.Value.AddDays(14));
-        Assert.False(events.Single<ClosureQualityAssessed>().MovedAll);
+        Assert.False(events.Single<ActionItem.Event.ClosureQualityAssessed>().MovedAll);
         var assessed = verified.After(events);
         Assert.False(assessed.MovedKpis);
         Assert.Empty(ActionDecisions.AssessClosure(assessed, verified.VerifiedAt.Value, [new KpiMovement("scrap-rate", 2.1m, 1.2m, true)],

@@ -15,9 +15,9 @@ public static class Given
         ActionId, "Replace CNC-4 spindle bearing", "Spindle fault on CNC-4", Owner, Monday.AddDays(4), Priority.P2, "OH-DAYTON", "maintenance",
         SourceKind.Exception, "req-1", kpis ?? ["scrap-rate"], Perspective.InternalProcess, ["spindle-bearing"], evidence, "quality-lead", 14, "case-1", "planner");
 
-    public static ActionItem Action(params object[] events) => events.Aggregate(ActionItem.Initial, (s, e) => s.Evolve(e));
+    public static ActionItem Action(params ActionItem.Event[] events) => events.Aggregate(ActionItem.Initial, (s, e) => s.Apply(e));
 
-    public static ActionItem After(this ActionItem state, IEnumerable<object> events) => events.Aggregate(state, (s, e) => s.Evolve(e));
+    public static ActionItem After(this ActionItem state, IEnumerable<ActionItem.Event> events) => events.Aggregate(state, (s, e) => s.Apply(e));
 
     /// <summary>An action created Monday 09:00, due Friday, requiring a document as evidence.</summary>
     public static ActionItem Created(EvidenceKind evidence = EvidenceKind.Document) =>
@@ -27,7 +27,7 @@ public static class Given
         Created(required).After(ActionDecisions.ClaimCompletion(Created(required), evidence, Owner, Monday.AddDays(2)));
 
     public static ActionItem Verified() =>
-        Claimed(new Evidence(null, "WO-5521", null)).After([new ClosureVerified(ActionId, SourceKind.Exception, "req-1", QualityLead, Monday.AddDays(3))]);
+        Claimed(new Evidence(null, "WO-5521", null)).After([new ActionItem.Event.ClosureVerified(ActionId, SourceKind.Exception, "req-1", QualityLead, Monday.AddDays(3))]);
 
     public static T Single<T>(this IReadOnlyList<object> events) => Assert.Single(events.OfType<T>());
 }

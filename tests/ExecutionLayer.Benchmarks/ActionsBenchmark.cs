@@ -119,7 +119,7 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
                 // A new stream of one event, as Marten appends it for any session: the store's own cost, without a decision or an index.
                 var actionId = Guid.NewGuid();
                 await using var session = store.Documents.LightweightSession();
-                session.Events.StartStream(ActionItem.StreamId(actionId), new ActionStarted(actionId, "owner-bench", DateTimeOffset.UtcNow));
+                session.Events.StartStream(ActionItem.StreamId(actionId), new ActionItem.Event.Started(actionId, "owner-bench", DateTimeOffset.UtcNow));
                 await session.SaveChangesAsync();
             }
         }));
@@ -166,7 +166,7 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
         writer.DecideAsync(tx, p.Command.ActionId, new Provenance(Actor: "bench"), CancellationToken.None, s =>
         {
             var claimed = ActionDecisions.ClaimCompletion(s, new Evidence(null, "WO-1", null), s.Owner, now);
-            var after = claimed.Aggregate(s, (x, e) => x.Evolve(e));
+            var after = claimed.Aggregate(s, (x, e) => x.Apply(e));
             return [.. claimed, .. ActionDecisions.Verify(after, "bench.verifier", holdsVerifierRole: true, now)];
         });
 

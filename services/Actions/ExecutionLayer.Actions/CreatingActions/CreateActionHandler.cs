@@ -19,7 +19,7 @@ public sealed class CreateActionHandler(ActionWriter writer, SiteDirectory sites
         var now = store.Clock.GetUtcNow();
         var repeat = await RepeatOfAsync(tx.Transaction, command, now, ct);
         var written = await writer.DecideAsync(tx, command.ActionId, provenance, ct, s => ActionDecisions.Create(s, command, repeat, now));
-        foreach (var flagged in written.Events.OfType<RepeatFlagged>())
+        foreach (var flagged in written.Events.OfType<ActionItem.Event.RepeatFlagged>())
             await writer.DecideAsync(tx, flagged.RepeatOf, provenance, ct, s => ActionDecisions.MarkIneffective(s, command.ActionId, now));
         return written;
     }

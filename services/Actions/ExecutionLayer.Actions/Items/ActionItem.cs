@@ -34,13 +34,13 @@ public sealed record KpiMovement(string Kpi, decimal? Baseline, decimal? Best, b
 /// An action item. <see cref="OriginalDue"/> never changes after creation: on-time closure is measured
 /// against it, however often <see cref="Due"/> moves.
 /// </summary>
-public sealed record ActionItem(
+public sealed partial record ActionItem(
     Guid Id, ActionStatus Status, string Title, string? Description, string Owner, DateTimeOffset OriginalDue, DateTimeOffset Due, Priority Priority,
     string Site, string? Department, SourceKind SourceKind, string SourceReference, IReadOnlyList<string> Kpis, Perspective? Perspective,
     IReadOnlyList<string> RootCauseTags, EvidenceKind RequiredEvidence, string VerifierRole, int VerificationWindowDays, string? CorrelationId,
     DateTimeOffset CreatedAt, int PercentComplete, int DueDateChanges, Evidence? Claim, string? ClaimedBy, string? BlockedReason,
     DateTimeOffset? VerifiedAt, string? VerifiedBy, int OverdueLevel, Guid? RepeatOf, Guid? IneffectiveBecauseOf, bool? MovedKpis)
-    : IAggregate<ActionItem>
+    : IAggregate<ActionItem, ActionItem.Event>
 {
     public static string StreamType => "action";
 
@@ -54,32 +54,32 @@ public sealed record ActionItem(
 
     public bool IsOpen => Status is ActionStatus.Open or ActionStatus.InProgress or ActionStatus.Blocked or ActionStatus.CompletionClaimed;
 
-    public ActionItem Evolve(object @event) => @event switch
+    public ActionItem Apply(Event @event) => @event switch
     {
-        ActionCreated e => this with
+        Event.Created e => this with
         {
             Id = e.ActionId, Status = ActionStatus.Open, Title = e.Title, Description = e.Description, Owner = e.Owner, OriginalDue = e.Due, Due = e.Due,
             Priority = e.Priority, Site = e.Site, Department = e.Department, SourceKind = e.SourceKind, SourceReference = e.SourceReference, Kpis = e.Kpis,
             Perspective = e.Perspective, RootCauseTags = e.RootCauseTags, RequiredEvidence = e.RequiredEvidence, VerifierRole = e.VerifierRole,
             VerificationWindowDays = e.VerificationWindowDays, CorrelationId = e.CorrelationId, CreatedAt = e.CreatedAt,
         },
-        RepeatFlagged e => this with { RepeatOf = e.RepeatOf },
-        ClosureMarkedIneffective e => this with { IneffectiveBecauseOf = e.RepeatedBy },
-        ActionAssigned e => this with { Owner = e.Owner, OverdueLevel = 0 },
-        ActionStarted => this with { Status = ActionStatus.InProgress, BlockedReason = null },
-        ActionBlocked e => this with { Status = ActionStatus.Blocked, BlockedReason = e.Reason },
-        ProgressNoted e => this with { PercentComplete = e.PercentComplete ?? PercentComplete },
-        DueDateChanged e => this with { Due = e.Due, DueDateChanges = DueDateChanges + 1, OverdueLevel = 0 },
-        CompletionClaimed e => this with { Status = ActionStatus.CompletionClaimed, Claim = e.Evidence, ClaimedBy = e.ClaimedBy, PercentComplete = 100 },
-        ClosureVerified e => this with { Status = ActionStatus.Verified, VerifiedAt = e.VerifiedAt, VerifiedBy = e.VerifiedBy },
-        ClaimRejected => this with { Status = ActionStatus.InProgress, Claim = null, ClaimedBy = null },
-        ActionCancelled => this with { Status = ActionStatus.Cancelled },
-        ActionReopened => this with
+        Event.RepeatFlagged e => this with { RepeatOf = e.RepeatOf },
+        Event.ClosureMarkedIneffective e => this with { IneffectiveBecauseOf = e.RepeatedBy },
+        Event.Assigned e => this with { Owner = e.Owner, OverdueLevel = 0 },
+        Event.Started => this with { Status = ActionStatus.InProgress, BlockedReason = null },
+        Event.Blocked e => this with { Status = ActionStatus.Blocked, BlockedReason = e.Reason },
+        Event.ProgressNoted e => this with { PercentComplete = e.PercentComplete ?? PercentComplete },
+        Event.DueDateChanged e => this with { Due = e.Due, DueDateChanges = DueDateChanges + 1, OverdueLevel = 0 },
+        Event.CompletionClaimed e => this with { Status = ActionStatus.CompletionClaimed, Claim = e.Evidence, ClaimedBy = e.ClaimedBy, PercentComplete = 100 },
+        Event.ClosureVerified e => this with { Status = ActionStatus.Verified, VerifiedAt = e.VerifiedAt, VerifiedBy = e.VerifiedBy },
+        Event.ClaimRejected => this with { Status = ActionStatus.InProgress, Claim = null, ClaimedBy = null },
+        Event.Cancelled => this with { Status = ActionStatus.Cancelled },
+        Event.Reopened => this with
         {
             Status = ActionStatus.InProgress, Claim = null, ClaimedBy = null, VerifiedAt = null, VerifiedBy = null, MovedKpis = null, OverdueLevel = 0,
         },
-        OverdueEscalated e => this with { OverdueLevel = e.Level + 1 },
-        ClosureQualityAssessed e => this with { MovedKpis = e.MovedAll },
-        _ => this,
+        Event.OverdueEscalated e => this with { OverdueLevel = e.Level + 1 },
+        Event.ClosureQualityAssessed e => this with { MovedKpis = e.MovedAll },
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not an action event."), // unreachable: the hierarchy is closed
     };
 }

@@ -21,7 +21,7 @@ public sealed class ActionWriter(ServiceStore store, Deadlines deadlines, SiteDi
 
     /// <param name="expected">The version the caller read (If-Match), or null to decide on the current one.</param>
     public async Task<Decided<ActionItem>> DecideAsync(
-        StoreTransaction tx, Guid actionId, Provenance provenance, CancellationToken ct, Func<ActionItem, IReadOnlyList<object>> decide, long? expected = null)
+        StoreTransaction tx, Guid actionId, Provenance provenance, CancellationToken ct, Func<ActionItem, IReadOnlyList<ActionItem.Event>> decide, long? expected = null)
     {
         var written = await tx.DecideAsync(ActionItem.StreamId(actionId), expected, decide,
             state => provenance with { Site = state.Site, CorrelationId = CorrelationOf(state) }, ct);
@@ -54,7 +54,7 @@ public sealed class ActionWriter(ServiceStore store, Deadlines deadlines, SiteDi
     {
         var streamId = ActionItem.StreamId(state.Id);
         if (!state.IsOpen) deadlines.Cancel(tx.Session, streamId, OverdueDeadline);
-        else if (decided.Any(e => e is ActionCreated or DueDateChanged or ActionAssigned or ActionReopened or OverdueEscalated))
+        else if (decided.Any(e => e is ActionItem.Event.Created or ActionItem.Event.DueDateChanged or ActionItem.Event.Assigned or ActionItem.Event.Reopened or ActionItem.Event.OverdueEscalated))
         {
             deadlines.Cancel(tx.Session, streamId, OverdueDeadline);
             var ladder = (await sites.RulesAsync(tx.Transaction, state.Site, ct)).OverdueLadder;
@@ -63,10 +63,10 @@ public sealed class ActionWriter(ServiceStore store, Deadlines deadlines, SiteDi
                     new OverdueTimer(state.Id, state.OverdueLevel, state.Due));
         }
 
-        if (decided.OfType<ClosureVerified>().Any() && state.Kpis.Count > 0 && state.VerifiedAt is { } verifiedAt)
+        if (decided.OfType<ActionItem.Event.ClosureVerified>().Any() && state.Kpis.Count > 0 && state.VerifiedAt is { } verifiedAt)
             deadlines.Schedule(tx.Session, verifiedAt.AddDays(state.VerificationWindowDays), streamId, ClosureWindowDeadline,
                 new ClosureWindowTimer(state.Id, verifiedAt));
-        if (decided.OfType<ActionReopened>().Any()) deadlines.Cancel(tx.Session, streamId, ClosureWindowDeadline);
+        if (decided.OfType<ActionItem.Event.Reopened>().Any()) deadlines.Cancel(tx.Session, streamId, ClosureWindowDeadline);
     }
 }
 

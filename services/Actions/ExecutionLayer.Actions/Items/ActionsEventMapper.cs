@@ -18,10 +18,10 @@ internal sealed class ActionsEventMapper : IEventMapper
         var site = Provenance.Of(stored).Site ?? "";
         object? message = stored.Data switch
         {
-            ActionCreated e => new Contract.ActionItemCreated(e.ActionId, e.Site, Kind(e.SourceKind), e.SourceReference, correlation, e.Title, e.Owner, e.Due, e.CreatedAt),
-            ClosureVerified e => new Contract.ActionItemVerified(e.ActionId, site, Kind(e.SourceKind), e.SourceReference, correlation, e.VerifiedBy, e.VerifiedAt),
-            ActionCancelled e => new Contract.ActionItemCancelled(e.ActionId, site, Kind(e.SourceKind), e.SourceReference, correlation, e.Reason, e.CancelledAt),
-            OverdueEscalated e => new Contract.ActionItemOverdue(e.ActionId, site, correlation, e.Level, e.Rung, e.Notify, e.Due, e.EscalatedAt),
+            ActionItem.Event.Created e => new Contract.ActionItemCreated(e.ActionId, e.Site, Kind(e.SourceKind), e.SourceReference, correlation, e.Title, e.Owner, e.Due, e.CreatedAt),
+            ActionItem.Event.ClosureVerified e => new Contract.ActionItemVerified(e.ActionId, site, Kind(e.SourceKind), e.SourceReference, correlation, e.VerifiedBy, e.VerifiedAt),
+            ActionItem.Event.Cancelled e => new Contract.ActionItemCancelled(e.ActionId, site, Kind(e.SourceKind), e.SourceReference, correlation, e.Reason, e.CancelledAt),
+            ActionItem.Event.OverdueEscalated e => new Contract.ActionItemOverdue(e.ActionId, site, correlation, e.Level, e.Rung, e.Notify, e.Due, e.EscalatedAt),
             _ => null,
         };
         if (message is not null) yield return message;

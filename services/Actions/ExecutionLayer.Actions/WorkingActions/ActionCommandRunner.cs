@@ -11,7 +11,7 @@ using ExecutionLayer.Store.Writing;
 namespace ExecutionLayer.Actions.WorkingActions;
 
 /// <summary>A lifecycle command as a decision on the action, given who acts, the site's rules and the time.</summary>
-public delegate IReadOnlyList<object> ActionCommand(ActionItem state, string actor, SiteRules rules, DateTimeOffset now);
+public delegate IReadOnlyList<ActionItem.Event> ActionCommand(ActionItem state, string actor, SiteRules rules, DateTimeOffset now);
 
 /// <summary>Runs one command through the writer: the site's rules read in the same transaction, the caller's If-Match checked under the stream's lock.</summary>
 public sealed class ActionCommandRunner(ServiceStore store, ActionWriter writer, SiteDirectory sites)
