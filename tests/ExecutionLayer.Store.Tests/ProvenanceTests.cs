@@ -75,7 +75,7 @@ public sealed class ProvenanceTests : IAsyncLifetime
         await using (var dataSource = NpgsqlDataSource.Create(_store.Database.ConnectionString))
         await using (var tx = await StoreTransaction.BeginAsync(_store.Store, dataSource, TimeProvider.System, default))
         {
-            await tx.AppendEachRecordedAsync(stream, [(new Noted("shift A started"), Guid.NewGuid(), first), (new Noted("shift B started"), Guid.NewGuid(), second)], default);
+            await tx.AppendEachRecordedAsync([(stream, new Noted("shift A started"), Guid.NewGuid(), first), (stream, new Noted("shift B started"), Guid.NewGuid(), second)], default);
             await tx.CommitAsync(default);
         }
 
@@ -107,6 +107,6 @@ public sealed class ProvenanceTests : IAsyncLifetime
         tx.Record(RelayedGrant);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            tx.AppendEachRecordedAsync(TestStore.NewStream(), [(new Noted("shift A started"), Guid.NewGuid(), RelayedGrant)], default));
+            tx.AppendEachRecordedAsync([(TestStore.NewStream(), new Noted("shift A started"), Guid.NewGuid(), RelayedGrant)], default));
     }
 }

@@ -12,13 +12,11 @@ namespace ExecutionLayer.Store.Hosting;
 /// <param name="Held">Committed events the daemon may not hand to anyone yet, because a place before them is still open.</param>
 /// <param name="HeldAt">The last place it may hand out (the high water mark) while events are held.</param>
 /// <param name="HeldSince">Since when that mark has not moved while events were held.</param>
+/// <param name="At">Per subscriber: the last event it has passed.</param>
 /// <param name="StuckSince">Per subscriber that has events it may be handed and has not moved: since when (a stopped or failing subscription).</param>
 public sealed record EventLagSample(
     IReadOnlyDictionary<string, long> Behind, long Held, long HeldAt, DateTimeOffset? HeldSince, DateTimeOffset SampledAt,
-    IReadOnlyDictionary<string, DateTimeOffset> StuckSince)
-{
-    public IReadOnlyDictionary<string, long> At { get; init; } = new Dictionary<string, long>();
-}
+    IReadOnlyDictionary<string, long> At, IReadOnlyDictionary<string, DateTimeOffset> StuckSince);
 
 /// <summary>
 /// Samples the daemon's progress from the database, so every instance reports the same figures whichever
@@ -91,7 +89,7 @@ public sealed class EventLagMonitor(IDocumentStore store, NpgsqlDataSource dataS
         foreach (var (name, position) in at)
             if (position < mark && previous is not null && previous.At.TryGetValue(name, out var was) && was == position)
                 stuck[name] = previous.StuckSince.TryGetValue(name, out var stuckSince) ? stuckSince : previous.SampledAt;
-        var sample = new EventLagSample(behind, held, mark, heldSince, now, stuck) { At = at };
+        var sample = new EventLagSample(behind, held, mark, heldSince, now, at, stuck);
         _last = sample;
         return sample;
     }

@@ -28,6 +28,13 @@ public sealed record Provenance(
     public static Provenance Of(ServiceDefaults.Identity.Caller caller, string? causationId, string? site = null) =>
         new(CausationId: causationId, Actor: caller.Actor, OnBehalfOf: caller.OnBehalfOf, Site: site);
 
+    /// <summary>What travels as event headers, by name; absent ones as null.</summary>
+    internal IEnumerable<(string Name, string? Value)> Headers() =>
+    [
+        (ActorHeader, Actor), (OnBehalfOfHeader, OnBehalfOf), (SiteHeader, Site), (TraceParentHeader, TraceParent),
+        (OccurredAtHeader, OccurredAt?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)),
+    ];
+
     internal const string ActorHeader = "actor";
     internal const string OnBehalfOfHeader = "on-behalf-of";
     internal const string SiteHeader = "site";
@@ -64,18 +71,10 @@ public static class ProvenanceSession
     {
         session.CorrelationId = provenance.CorrelationId;
         session.CausationId = provenance.CausationId;
-        Set(session, Provenance.ActorHeader, provenance.Actor);
-        Set(session, Provenance.OnBehalfOfHeader, provenance.OnBehalfOf);
-        Set(session, Provenance.SiteHeader, provenance.Site);
-        Set(session, Provenance.TraceParentHeader, provenance.TraceParent);
-        Set(session, Provenance.OccurredAtHeader, Stamp(provenance.OccurredAt));
+        // Set even when absent: a session that appends for several causes in turn must not lend one cause's actor or site to the next.
+        foreach (var (name, value) in provenance.Headers()) session.SetHeader(name, value!);
         return session;
     }
-
-    // Set even when absent: a session that appends for several causes in turn must not lend one cause's actor or site to the next.
-    private static void Set(IDocumentSession session, string name, string? value) => session.SetHeader(name, value!);
-
-    internal static string? Stamp(DateTimeOffset? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -89,16 +88,8 @@ public static class Recorded
     {
         var e = new Event<T>(data) { CorrelationId = provenance.CorrelationId, CausationId = provenance.CausationId };
         if (id is { } given) e.Id = given;
-        Set(e, Provenance.ActorHeader, provenance.Actor);
-        Set(e, Provenance.OnBehalfOfHeader, provenance.OnBehalfOf);
-        Set(e, Provenance.SiteHeader, provenance.Site);
-        Set(e, Provenance.TraceParentHeader, provenance.TraceParent);
-        Set(e, Provenance.OccurredAtHeader, ProvenanceSession.Stamp(provenance.OccurredAt));
+        foreach (var (name, value) in provenance.Headers())
+            if (value is not null) e.SetHeader(name, value);
         return e;
-    }
-
-    private static void Set(IEvent e, string name, string? value)
-    {
-        if (value is not null) e.SetHeader(name, value);
     }
 }

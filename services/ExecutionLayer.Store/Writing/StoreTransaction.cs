@@ -103,15 +103,15 @@ public sealed class StoreTransaction : IAsyncDisposable
     }
 
     /// <summary>
-    /// Appends to one stream, in one save, events that each carry their own provenance (an intake batch:
-    /// every fact happened at its own time on the floor). Marten stamps a session's provenance over every
-    /// event of a save, so this must come before anything in the transaction has called <see cref="Record"/>.
+    /// Appends, in one save, events that each carry their own provenance (an intake post: every fact happened
+    /// at its own time on the floor, at its own site), each to its stream. Marten stamps a session's provenance
+    /// over every event of a save, so this must come before anything in the transaction has called <see cref="Record"/>.
     /// </summary>
-    public async Task AppendEachRecordedAsync<T>(string streamKey, IEnumerable<(T Data, Guid Id, Provenance Provenance)> events, CancellationToken ct)
+    public async Task AppendEachRecordedAsync<T>(IEnumerable<(string Stream, T Data, Guid Id, Provenance Provenance)> events, CancellationToken ct)
         where T : notnull
     {
         if (_recorded) throw new InvalidOperationException("Events that carry their own provenance are appended before the transaction records one for the session.");
-        Session.Events.Append(streamKey, [.. events.Select(e => (object)Recorded.With(e.Data, Completed(e.Provenance), e.Id))]);
+        foreach (var e in events) Session.Events.Append(e.Stream, Recorded.With(e.Data, Completed(e.Provenance), e.Id));
         await Session.SaveChangesAsync(ct);
     }
 

@@ -68,13 +68,13 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
             results.Count(r => r.Status == IntakeStatus.Rejected), results);
     }
 
-    private async Task StoreAsync(List<(int Index, IntakeEvent Event, Guid EventId)> group, Provenance provenance, IntakeResult[] results, CancellationToken ct)
+    private async Task StoreAsync(List<(int Index, IntakeEvent Event, Guid EventId)> candidates, Provenance provenance, IntakeResult[] results, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var stored = await keys.StoredAsync([.. group.Select(c => (c.Event.Source, c.Event.Id))], ct);
-            var fresh = group.Where(c => !stored.ContainsKey((c.Event.Source, c.Event.Id))).ToList();
-            foreach (var repeat in group.Except(fresh))
+            var stored = await keys.StoredAsync([.. candidates.Select(c => (c.Event.Source, c.Event.Id))], ct);
+            var fresh = candidates.Where(c => !stored.ContainsKey((c.Event.Source, c.Event.Id))).ToList();
+            foreach (var repeat in candidates.Except(fresh))
                 results[repeat.Index] = new IntakeResult(repeat.Index, repeat.Event.Id, repeat.Event.Source, IntakeStatus.Duplicate);
             if (fresh.Count == 0) return;
 
@@ -91,7 +91,7 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
             catch (Exception e) when (IntakeKeys.Refused(e) && attempt < MaxRaceRetries)
             {
                 // Another post of one of these events committed between our look and our claim; nothing of ours was kept: look again.
-                group = fresh;
+                candidates = fresh;
             }
         }
     }
@@ -105,10 +105,9 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
         var received = fresh.Select(c => (c.Event, c.EventId, Stored: new OperationalEventReceived(c.Event.Source, c.Event.Id, c.Event.Type, c.Event.Site,
             c.Event.Subject, c.Event.OccurredAt, c.Event.Data))).ToList();
         foreach (var (posted, eventId, _) in received) keys.Claim(tx.Session, posted.Source, posted.Id, eventId);
-        // Each source's events in its own stream; each event at its site, and when it happened: the floor's time, not the intake's.
-        foreach (var source in received.GroupBy(r => r.Event.Source))
-            await tx.AppendEachRecordedAsync(StreamPrefix + source.Key,
-                source.Select(r => (r.Stored, r.EventId, provenance with { Site = r.Event.Site, OccurredAt = r.Event.OccurredAt })), ct);
+        // Each source's events in its own stream, all in one save; each event at its site, and when it happened: the floor's time, not the intake's.
+        await tx.AppendEachRecordedAsync(received.Select(r =>
+            (StreamPrefix + r.Event.Source, r.Stored, r.EventId, provenance with { Site = r.Event.Site, OccurredAt = r.Event.OccurredAt })), ct);
 
         // The graph's statements wait in one batch until a detection has to read the graph they build.
         var pending = new SqlBatch();
