@@ -124,7 +124,7 @@ public sealed class ActionLifecycleTests
         var verified = Verified();
         var cancelled = Created().After(ActionDecisions.Cancel(Created(), "Duplicate of the MES ticket", Owner, Tuesday));
         var claimed = Claimed(new Evidence(null, "WO-5521", null));
-        Func<IReadOnlyList<object>> decide = command switch
+        Func<IReadOnlyList<ActionItem.Event>> decide = command switch
         {
             "start a verified" => () => ActionDecisions.Start(verified, Owner, Tuesday),
             "claim a verified" => () => ActionDecisions.ClaimCompletion(verified, new Evidence("x", null, null), Owner, Tuesday),

@@ -29,5 +29,5 @@ public static class Given
     public static ActionItem Verified() =>
         Claimed(new Evidence(null, "WO-5521", null)).After([new ActionItem.Event.ClosureVerified(ActionId, SourceKind.Exception, "req-1", QualityLead, Monday.AddDays(3))]);
 
-    public static T Single<T>(this IReadOnlyList<object> events) => Assert.Single(events.OfType<T>());
+    public static T Single<T>(this IReadOnlyList<ActionItem.Event> events) => Assert.Single(events.OfType<T>());
 }

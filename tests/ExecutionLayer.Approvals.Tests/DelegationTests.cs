@@ -10,7 +10,7 @@ public class DelegationTests
     private static readonly TimeSpan AWeek = TimeSpan.FromDays(7);
     private static readonly ActiveDelegation PatToDeputy = Delegation(PlantManager, "dee.deputy", Monday, AWeek, "overtime");
 
-    private static IReadOnlyList<object> Grant(ActiveDelegation grant, params ActiveDelegation[] others) =>
+    private static IReadOnlyList<Delegating.Delegation.Event> Grant(ActiveDelegation grant, params ActiveDelegation[] others) =>
         Delegating.Delegation.Grant(Delegating.Delegation.Initial, grant, others, "admin", null, Monday);
 
     [Fact]
@@ -46,15 +46,15 @@ public class DelegationTests
         var world = At(AskedAt, null, PatToDeputy);
         var events = ApprovalDecisions.Request(ApprovalRequest.Initial, Request(), Version(Policy()), world);
 
-        var delegated = events.Single<StageDelegated>();
+        var delegated = events.Single<ApprovalRequest.Event.StageDelegated>();
         Assert.Equal((PlantManager, "dee.deputy"), (delegated.From, delegated.To));
-        Assert.Contains(events.OfType<ApproverNotified>(), n => n is { Approver: "dee.deputy", OnBehalfOf: PlantManager });
+        Assert.Contains(events.OfType<ApprovalRequest.Event.ApproverNotified>(), n => n is { Approver: "dee.deputy", OnBehalfOf: PlantManager });
 
         var state = Given.Request(events);
         var decided = ApprovalDecisions.Decide(state, new DecideStage(0, 0, "dee.deputy", PlantManager, Verdict.Approve, null, DecisionChannel.Link, null), world);
-        var recorded = decided.Single<DecisionRecorded>();
+        var recorded = decided.Single<ApprovalRequest.Event.DecisionRecorded>();
         Assert.Equal(("dee.deputy", PlantManager), (recorded.DecidedBy, recorded.OnBehalfOf));
-        Assert.Single(decided.OfType<ApprovalGranted>());
+        Assert.Single(decided.OfType<ApprovalRequest.Event.Granted>());
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class DelegationTests
         var world = At(AskedAt, null, PatToDeputy, deputyToIntern);
         var events = ApprovalDecisions.Request(ApprovalRequest.Initial, Request(), Version(Policy()), world);
 
-        Assert.DoesNotContain(events.OfType<ApproverNotified>(), n => n.Approver == "ian.intern");
+        Assert.DoesNotContain(events.OfType<ApprovalRequest.Event.ApproverNotified>(), n => n.Approver == "ian.intern");
         var state = Given.Request(events);
         Assert.Throws<RuleViolationException>(() =>
             ApprovalDecisions.Decide(state, new DecideStage(0, 0, "ian.intern", PlantManager, Verdict.Approve, null, DecisionChannel.Link, null), world));
@@ -88,7 +88,7 @@ public class DelegationTests
         var world = At(AskedAt, null, patToPlanner);
         var events = ApprovalDecisions.Request(ApprovalRequest.Initial, Request(), Version(Policy()), world);
 
-        Assert.Empty(events.OfType<StageDelegated>());
+        Assert.Empty(events.OfType<ApprovalRequest.Event.StageDelegated>());
         var error = Assert.Throws<RuleViolationException>(() => ApprovalDecisions.Decide(Given.Request(events),
             new DecideStage(0, 0, Planner, PlantManager, Verdict.Approve, null, DecisionChannel.Link, null), world));
         Assert.Equal("own-request", error.Rule);

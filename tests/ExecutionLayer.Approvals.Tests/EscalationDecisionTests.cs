@@ -15,10 +15,10 @@ public class EscalationDecisionTests
     {
         var events = ApprovalDecisions.Escalate(Asked, 0, 0, EscalationTrigger.Timer, null, At(FourHoursLater));
 
-        var escalated = events.Single<StageEscalated>();
+        var escalated = events.Single<ApprovalRequest.Event.StageEscalated>();
         Assert.Equal((1, EscalationTrigger.Timer, null), (escalated.Level, escalated.Trigger, escalated.EscalatedBy));
         Assert.Equal([Director], escalated.Approvers);
-        var notified = events.Single<ApproverNotified>();
+        var notified = events.Single<ApprovalRequest.Event.ApproverNotified>();
         Assert.True(notified.Escalation);
         Assert.Equal((Director, 1), (notified.Approver, notified.Level));
     }
@@ -31,7 +31,7 @@ public class EscalationDecisionTests
         var events = ApprovalDecisions.Decide(escalated, new DecideStage(0, 1, Director, null, Verdict.Approve, null, DecisionChannel.Link, null),
             At(AskedAt.AddHours(4).AddMinutes(34)));
 
-        Assert.Equal(Director, events.Single<ApprovalGranted>().DecidedBy);
+        Assert.Equal(Director, events.Single<ApprovalRequest.Event.Granted>().DecidedBy);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class EscalationDecisionTests
     {
         var events = ApprovalDecisions.Escalate(Asked, 0, 0, EscalationTrigger.Person, Planner, At(AskedAt.AddHours(1)));
 
-        var escalated = events.Single<StageEscalated>();
+        var escalated = events.Single<ApprovalRequest.Event.StageEscalated>();
         Assert.Equal((EscalationTrigger.Person, Planner), (escalated.Trigger, escalated.EscalatedBy));
     }
 
@@ -75,6 +75,6 @@ public class EscalationDecisionTests
     public void An_undecided_request_expires_at_the_policy_expiry_and_not_before()
     {
         Assert.Empty(ApprovalDecisions.Expire(Asked, AskedAt.AddDays(2).AddSeconds(-1)));
-        Assert.Single(ApprovalDecisions.Expire(Asked, AskedAt.AddDays(2)).OfType<ApprovalExpired>());
+        Assert.Single(ApprovalDecisions.Expire(Asked, AskedAt.AddDays(2)).OfType<ApprovalRequest.Event.Expired>());
     }
 }

@@ -68,13 +68,13 @@ public class RoutingTests
     {
         var events = ApprovalDecisions.Request(ApprovalRequest.Initial, Request(), Version(Policy(), version: 3), At(AskedAt));
 
-        var requested = events.Single<ApprovalRequested>();
+        var requested = events.Single<ApprovalRequest.Event.Requested>();
         Assert.Equal(("overtime", 3), (requested.PolicyId, requested.PolicyVersion));
         Assert.Equal(AskedAt.AddDays(2), requested.ExpiresAt);
-        var opened = events.Single<StageOpened>();
+        var opened = events.Single<ApprovalRequest.Event.StageOpened>();
         Assert.Equal([PlantManager], opened.Approvers);
         Assert.Equal(AskedAt.AddHours(4), opened.DueAt);
-        Assert.Equal(PlantManager, events.Single<ApproverNotified>().Approver);
+        Assert.Equal(PlantManager, events.Single<ApprovalRequest.Event.ApproverNotified>().Approver);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class RoutingTests
 
         var events = ApprovalDecisions.Request(ApprovalRequest.Initial, Request(), policy, At(AskedAt));
 
-        Assert.Equal([Director], events.Single<StageOpened>().Approvers);
+        Assert.Equal([Director], events.Single<ApprovalRequest.Event.StageOpened>().Approvers);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class StageDecisionTests
     private static DecideStage By(string actor, Verdict verdict = Verdict.Approve, int stage = 0, int level = 0, string? onBehalfOf = null) =>
         new(stage, level, actor, onBehalfOf, verdict, null, DecisionChannel.Link, Guid.NewGuid());
 
-    private static IReadOnlyList<object> Decide(ApprovalRequest state, DecideStage command) =>
+    private static IReadOnlyList<ApprovalRequest.Event> Decide(ApprovalRequest state, DecideStage command) =>
         ApprovalDecisions.Decide(state, command, At(AskedAt.AddHours(1), Directory(ThreeQualityEngineers)));
 
     [Fact]
@@ -24,10 +24,10 @@ public class StageDecisionTests
     {
         var events = Decide(Requested(Policy()), By(PlantManager));
 
-        var granted = events.Single<ApprovalGranted>();
+        var granted = events.Single<ApprovalRequest.Event.Granted>();
         Assert.Equal(PlantManager, granted.DecidedBy);
         Assert.Equal("Staff the Saturday shift", Assert.Single(granted.FollowUps).Title);
-        Assert.Equal(TimeSpan.FromHours(1), events.Single<StageDecided>().DecidedAt - events.Single<StageDecided>().OpenedAt);
+        Assert.Equal(TimeSpan.FromHours(1), events.Single<ApprovalRequest.Event.StageDecided>().DecidedAt - events.Single<ApprovalRequest.Event.StageDecided>().OpenedAt);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class StageDecisionTests
         rejecting = rejecting.After(Decide(rejecting, By("quinn", Verdict.Reject)));
         Assert.Equal(ApprovalStatus.Pending, rejecting.Status);
         var events = Decide(rejecting, By("qiana", Verdict.Reject));
-        Assert.Equal("qiana", events.Single<ApprovalRejected>().DecidedBy);
+        Assert.Equal("qiana", events.Single<ApprovalRequest.Event.Rejected>().DecidedBy);
     }
 
     [Fact]
@@ -78,9 +78,9 @@ public class StageDecisionTests
 
         var events = Decide(state, By(PlantManager));
 
-        var opened = events.Single<StageOpened>();
+        var opened = events.Single<ApprovalRequest.Event.StageOpened>();
         Assert.Equal((1, Director), (opened.Stage, Assert.Single(opened.Approvers)));
-        Assert.Empty(events.OfType<ApprovalGranted>());
+        Assert.Empty(events.OfType<ApprovalRequest.Event.Granted>());
     }
 
     [Fact]
@@ -132,6 +132,6 @@ public class StageDecisionTests
         var state = Requested(Policy());
 
         Assert.Equal("only-requester-withdraws", Assert.Throws<RuleViolationException>(() => ApprovalDecisions.Withdraw(state, PlantManager, "no", AskedAt)).Rule);
-        Assert.Equal(Planner, ApprovalDecisions.Withdraw(state, Planner, "machine fixed", AskedAt).Single<ApprovalWithdrawn>().WithdrawnBy);
+        Assert.Equal(Planner, ApprovalDecisions.Withdraw(state, Planner, "machine fixed", AskedAt).Single<ApprovalRequest.Event.Withdrawn>().WithdrawnBy);
     }
 }

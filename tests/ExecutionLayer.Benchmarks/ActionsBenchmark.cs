@@ -162,7 +162,7 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
         return new SeedPlan(command, roll < 0.25 ? 1 : roll < 0.5 ? 2 : roll < 0.55 ? 3 : 0);
     }
 
-    private static Task<Decided<ActionItem>> CloseAsync(ActionWriter writer, StoreTransaction tx, SeedPlan p, DateTimeOffset now) =>
+    private static Task<Decided<ActionItem, ActionItem.Event>> CloseAsync(ActionWriter writer, StoreTransaction tx, SeedPlan p, DateTimeOffset now) =>
         writer.DecideAsync(tx, p.Command.ActionId, new Provenance(Actor: "bench"), CancellationToken.None, s =>
         {
             var claimed = ActionDecisions.ClaimCompletion(s, new Evidence(null, "WO-1", null), s.Owner, now);

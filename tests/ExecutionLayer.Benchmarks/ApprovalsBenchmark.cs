@@ -96,7 +96,7 @@ internal sealed class ApprovalsBenchmark(string connectionString, bool quick)
                 var approvalId = Guid.NewGuid();
                 await using var session = store.Documents.LightweightSession();
                 session.Events.StartStream(ApprovalRequest.StreamId(approvalId),
-                    new DecisionRecorded(approvalId, 0, 0, "pat.plant", null, Verdict.Approve, null, DecisionChannel.Link, Guid.NewGuid(), DateTimeOffset.UtcNow));
+                    new ApprovalRequest.Event.DecisionRecorded(approvalId, 0, 0, "pat.plant", null, Verdict.Approve, null, DecisionChannel.Link, Guid.NewGuid(), DateTimeOffset.UtcNow));
                 await session.SaveChangesAsync();
             }
         }));

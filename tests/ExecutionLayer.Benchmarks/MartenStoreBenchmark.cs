@@ -96,7 +96,7 @@ internal sealed class MartenStoreBenchmark(string connectionString, NpgsqlDataSo
                 if (i % DecideStreamLength == 0) stream = $"work-center-decide-{w}-{Guid.NewGuid():N}";
                 var sample = BenchEvents.Sample(i);
                 await using var tx = await StoreTransaction.BeginAsync(_store, dataSource, TimeProvider.System, CancellationToken.None);
-                await tx.DecideAsync<WorkCenterLog, object>(stream, i % DecideStreamLength, _ => [sample], _ => Provenance.None, CancellationToken.None);
+                await tx.DecideAsync<WorkCenterLog, MachineStateChanged>(stream, i % DecideStreamLength, _ => [sample], _ => Provenance.None, CancellationToken.None);
                 await tx.CommitAsync(CancellationToken.None);
             }
         }));
@@ -198,13 +198,13 @@ internal sealed class MartenStoreBenchmark(string connectionString, NpgsqlDataSo
     }
 
     /// <summary>A work center's log of machine states: the aggregate the benchmark's streams are of.</summary>
-    private sealed record WorkCenterLog(int Changes) : IAggregate<WorkCenterLog>
+    private sealed record WorkCenterLog(int Changes) : IAggregate<WorkCenterLog, MachineStateChanged>
     {
         public static string StreamType => "work-center";
 
         public static WorkCenterLog Initial { get; } = new(0);
 
-        public WorkCenterLog Evolve(object @event) => @event is MachineStateChanged ? new WorkCenterLog(Changes + 1) : this;
+        public WorkCenterLog Apply(MachineStateChanged @event) => new(Changes + 1);
     }
 
     /// <summary>Counts what the daemon hands it, touching each event's data as a real subscription would.</summary>

@@ -10,9 +10,9 @@ public sealed class CaseDecisionTests
     private static readonly Guid CaseId = Guid.Parse("0193a000-0000-7000-8000-000000000001");
     private static readonly AffectedCommitment Acme = new("SO-1001", "Acme Axles", new DateTimeOffset(2026, 11, 27, 17, 0, 0, TimeSpan.Zero), 48_000m, "USD");
 
-    private static ExceptionCase Given(params object[] events) => events.Aggregate(ExceptionCase.Initial, (s, e) => s.Evolve(e));
+    private static ExceptionCase Given(params ExceptionCase.Event[] events) => events.Aggregate(ExceptionCase.Initial, (s, e) => s.Apply(e));
 
-    private static CaseOpened Opened(CaseKind kind = CaseKind.MachineDown) =>
+    private static ExceptionCase.Event.Opened Opened(CaseKind kind = CaseKind.MachineDown) =>
         new(CaseId, kind, "OH-DAYTON", "OH-DAYTON/CNC-4", "work-center/CNC-4", "CNC-4 down", Monday0905);
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class CaseDecisionTests
     public void GivenAnOpenCase_WhenAssessedWithACustomerCommitment_ThenSeverityIsHighAndTheChangeIsRecorded()
     {
         var impact = new Impact(["PR-77"], ["L-6001"], ["SH-900"], [Acme]);
-        var assessed = Assert.IsType<ImpactAssessed>(Assert.Single(CaseDecisions.Assess(Given(Opened()), impact, Monday0905)));
+        var assessed = Assert.IsType<ExceptionCase.Event.ImpactAssessed>(Assert.Single(CaseDecisions.Assess(Given(Opened()), impact, Monday0905)));
         Assert.Equal(Severity.High, assessed.Severity);
         Assert.Equal(["PR-77", "L-6001", "SH-900"], assessed.Change.Added);
         Assert.Equal(48_000m, assessed.Change.ValueAtRiskAfter);
@@ -40,7 +40,7 @@ public sealed class CaseDecisionTests
     public void GivenAnAssessedCase_WhenReassessedWithTheSameImpact_ThenNothingIsRecorded()
     {
         var impact = new Impact(["PR-77"], [], [], [Acme]);
-        var state = Given(Opened(), new ImpactAssessed(CaseId, impact, Severity.High, impact.ChangeFrom(Impact.None), Monday0905));
+        var state = Given(Opened(), new ExceptionCase.Event.ImpactAssessed(CaseId, impact, Severity.High, impact.ChangeFrom(Impact.None), Monday0905));
         Assert.Empty(CaseDecisions.Assess(state, impact with { ProductionOrders = ["PR-77"] }, Monday0905.AddMinutes(5)));
     }
 
@@ -48,8 +48,8 @@ public sealed class CaseDecisionTests
     public void GivenAnAssessedCase_WhenTheMachineIsBack_ThenTheReassessmentRecordsWhatWasRemoved()
     {
         var impact = new Impact(["PR-77"], [], ["SH-900"], [Acme]);
-        var state = Given(Opened(), new ImpactAssessed(CaseId, impact, Severity.High, impact.ChangeFrom(Impact.None), Monday0905));
-        var reassessed = Assert.IsType<ImpactAssessed>(Assert.Single(CaseDecisions.Assess(state, Impact.None, Monday0905.AddHours(3))));
+        var state = Given(Opened(), new ExceptionCase.Event.ImpactAssessed(CaseId, impact, Severity.High, impact.ChangeFrom(Impact.None), Monday0905));
+        var reassessed = Assert.IsType<ExceptionCase.Event.ImpactAssessed>(Assert.Single(CaseDecisions.Assess(state, Impact.None, Monday0905.AddHours(3))));
         Assert.Equal(["PR-77", "SH-900"], reassessed.Change.Removed);
         Assert.Equal(Severity.Low, reassessed.Severity);
     }
@@ -71,8 +71,8 @@ public sealed class CaseDecisionTests
     public void GivenAHighSeverityMachineDown_WhenRouted_ThenMaintenancePlanningAndCustomerServiceActAtOnce()
     {
         var impact = new Impact(["PR-77"], [], ["SH-900"], [Acme]);
-        var state = Given(Opened(), new ImpactAssessed(CaseId, impact, Severity.High, impact.ChangeFrom(Impact.None), Monday0905));
-        var routed = Assert.IsType<CaseRouted>(Assert.Single(CaseDecisions.Route(state, RoutingTable.Default, Monday0905)));
+        var state = Given(Opened(), new ExceptionCase.Event.ImpactAssessed(CaseId, impact, Severity.High, impact.ChangeFrom(Impact.None), Monday0905));
+        var routed = Assert.IsType<ExceptionCase.Event.Routed>(Assert.Single(CaseDecisions.Route(state, RoutingTable.Default, Monday0905)));
         Assert.Equal(["maintenance", "production-planning", "customer-service"], routed.Functions.Select(f => f.Function));
     }
 
@@ -80,9 +80,9 @@ public sealed class CaseDecisionTests
     public void GivenARoutedCase_WhenRoutedAgainAtTheSameSeverity_ThenNoFunctionIsAskedTwice()
     {
         var impact = new Impact(["PR-77"], [], [], [Acme]);
-        var state = Given(Opened(), new ImpactAssessed(CaseId, impact, Severity.High, impact.ChangeFrom(Impact.None), Monday0905));
+        var state = Given(Opened(), new ExceptionCase.Event.ImpactAssessed(CaseId, impact, Severity.High, impact.ChangeFrom(Impact.None), Monday0905));
         var first = CaseDecisions.Route(state, RoutingTable.Default, Monday0905);
-        Assert.Empty(CaseDecisions.Route(first.Aggregate(state, (s, e) => s.Evolve(e)), RoutingTable.Default, Monday0905));
+        Assert.Empty(CaseDecisions.Route(first.Aggregate(state, (s, e) => s.Apply(e)), RoutingTable.Default, Monday0905));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class CaseDecisionTests
     [Fact]
     public void GivenAResolvedCase_WhenReassessed_ThenItIsAConflict()
     {
-        var state = Given(Opened(), new CaseResolved(CaseId, "machine repaired", Monday0905));
+        var state = Given(Opened(), new ExceptionCase.Event.Resolved(CaseId, "machine repaired", Monday0905));
         Assert.Throws<InvalidStateException>(() => CaseDecisions.Assess(state, Impact.None, Monday0905));
     }
 }

@@ -14,16 +14,16 @@ public sealed class CaseLifecycleDecisionTests
     private static readonly Guid Overtime = Guid.Parse("0193a000-0000-7000-8000-0000000000aa");
     private static readonly string[] Ladder = ["production-manager", "plant-manager", "operations-director"];
 
-    private static ExceptionCase Given(params object[] events) => events.Aggregate(ExceptionCase.Initial, (s, e) => s.Evolve(e));
+    private static ExceptionCase Given(params ExceptionCase.Event[] events) => events.Aggregate(ExceptionCase.Initial, (s, e) => s.Apply(e));
 
-    private static ExceptionCase Then(ExceptionCase state, IEnumerable<object> events) => events.Aggregate(state, (s, e) => s.Evolve(e));
+    private static ExceptionCase Then(ExceptionCase state, IEnumerable<ExceptionCase.Event> events) => events.Aggregate(state, (s, e) => s.Apply(e));
 
     /// <summary>CNC-4 down, assessed High, routed to maintenance, planning and customer service.</summary>
     private static ExceptionCase Responding(CaseKind kind = CaseKind.MachineDown)
     {
         var state = Given(
-            new CaseOpened(CaseId, kind, "OH-DAYTON", "OH-DAYTON/CNC-4", "work-center/CNC-4", "CNC-4 down (spindle fault)", Monday0905),
-            new ImpactAssessed(CaseId, Cnc4, Severity.High, Cnc4.ChangeFrom(Impact.None), Monday0905));
+            new ExceptionCase.Event.Opened(CaseId, kind, "OH-DAYTON", "OH-DAYTON/CNC-4", "work-center/CNC-4", "CNC-4 down (spindle fault)", Monday0905),
+            new ExceptionCase.Event.ImpactAssessed(CaseId, Cnc4, Severity.High, Cnc4.ChangeFrom(Impact.None), Monday0905));
         return Then(state, CaseDecisions.Route(state, RoutingTable.Default, Monday0905));
     }
 
@@ -36,7 +36,7 @@ public sealed class CaseLifecycleDecisionTests
     [Fact]
     public void Overtime_asked_for_on_a_case_carries_the_impact_it_was_asked_on()
     {
-        var requested = Assert.IsType<ApprovalRequested>(Assert.Single(CaseDecisions.RequestApproval(
+        var requested = Assert.IsType<ExceptionCase.Event.ApprovalRequested>(Assert.Single(CaseDecisions.RequestApproval(
             Responding(), Overtime, "overtime", "OH-DAYTON/2026-11-28", 18_000m, "USD", "planner.pat", null, "Saturday shift to recover PR-77", Monday0905.AddMinutes(1))));
         Assert.Equal(Cnc4, requested.Context);
         Assert.Equal(Severity.High, requested.Severity);
@@ -88,7 +88,7 @@ public sealed class CaseLifecycleDecisionTests
     {
         var state = WithEveryActionCreated(Responding());
         var events = CaseDecisions.Resolve(state, "work center running again", Monday0905.AddHours(3));
-        Assert.Equal([typeof(CaseResolved)], events.Select(e => e.GetType()));
+        Assert.Equal([typeof(ExceptionCase.Event.Resolved)], events.Select(e => e.GetType()));
         Assert.Equal(CaseStatus.Resolved, Then(state, events).Status);
     }
 
@@ -106,7 +106,7 @@ public sealed class CaseLifecycleDecisionTests
     {
         var state = WithEveryActionVerified(WithEveryActionCreated(Responding()));
         Assert.Equal(CaseStatus.Responding, state.Status);
-        Assert.Equal([typeof(CaseResolved), typeof(CaseClosed)], CaseDecisions.Resolve(state, "running", Monday0905.AddDays(4)).Select(e => e.GetType()));
+        Assert.Equal([typeof(ExceptionCase.Event.Resolved), typeof(ExceptionCase.Event.Closed)], CaseDecisions.Resolve(state, "running", Monday0905.AddDays(4)).Select(e => e.GetType()));
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class CaseLifecycleDecisionTests
         Assert.Equal(CaseStatus.Resolved, state.Status);
 
         var decided = CaseDecisions.RecordApprovalOutcome(state, Overtime, Guid.NewGuid(), ApprovalOutcome.Rejected, "director.dana", Monday0905.AddHours(6));
-        Assert.Equal([typeof(ApprovalDecided), typeof(CaseClosed)], decided.Select(e => e.GetType()));
+        Assert.Equal([typeof(ExceptionCase.Event.ApprovalDecided), typeof(ExceptionCase.Event.Closed)], decided.Select(e => e.GetType()));
     }
 
     [Fact]
@@ -135,11 +135,11 @@ public sealed class CaseLifecycleDecisionTests
     public void An_unanswered_case_climbs_the_ladder_one_rung_per_breach()
     {
         var state = Responding();
-        var first = Assert.IsType<CaseEscalated>(Assert.Single(CaseDecisions.Escalate(state, 1, Ladder, Monday0905.AddHours(4))));
+        var first = Assert.IsType<ExceptionCase.Event.Escalated>(Assert.Single(CaseDecisions.Escalate(state, 1, Ladder, Monday0905.AddHours(4))));
         Assert.Equal((1, "production-manager"), (first.Level, first.NotifyRole));
         state = Then(state, [first]);
         Assert.Empty(CaseDecisions.Escalate(state, 1, Ladder, Monday0905.AddHours(4))); // the same timer fired twice
-        Assert.Equal("plant-manager", Assert.IsType<CaseEscalated>(Assert.Single(CaseDecisions.Escalate(state, 2, Ladder, Monday0905.AddHours(8)))).NotifyRole);
+        Assert.Equal("plant-manager", Assert.IsType<ExceptionCase.Event.Escalated>(Assert.Single(CaseDecisions.Escalate(state, 2, Ladder, Monday0905.AddHours(8)))).NotifyRole);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class CaseLifecycleDecisionTests
     {
         var resolved = Then(Responding(), CaseDecisions.Resolve(Responding(), "running", Monday0905.AddHours(1)));
         Assert.Empty(CaseDecisions.Escalate(resolved, 1, Ladder, Monday0905.AddHours(4)));
-        var top = Given(new CaseEscalated(CaseId, 3, "operations-director", Severity.High, Monday0905)) with { Status = CaseStatus.Responding };
+        var top = Given(new ExceptionCase.Event.Escalated(CaseId, 3, "operations-director", Severity.High, Monday0905)) with { Status = CaseStatus.Responding };
         Assert.Empty(CaseDecisions.Escalate(top, 4, Ladder, Monday0905.AddHours(16)));
     }
 

@@ -22,7 +22,7 @@ public sealed class IntegrationMappingTests
     {
         var caseId = Guid.NewGuid();
         var impact = new Impact(["PR-77"], ["L-6001"], ["SH-900"], [new AffectedCommitment("SO-1001", "Acme Axles", At.AddDays(4), 48_000m, "USD")]);
-        var routed = new CaseRouted(caseId, [new("maintenance", "maintenance-lead"), new("customer-service", "customer-service-rep")], Severity.High, impact, At);
+        var routed = new ExceptionCase.Event.Routed(caseId, [new("maintenance", "maintenance-lead"), new("customer-service", "customer-service-rep")], Severity.High, impact, At);
 
         var first = new ExceptionsEventMapper().Map(Stored(routed)).Cast<ActionRequested>().ToArray();
         var again = new ExceptionsEventMapper().Map(Stored(routed)).Cast<ActionRequested>().ToArray();

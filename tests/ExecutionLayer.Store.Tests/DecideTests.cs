@@ -17,12 +17,12 @@ public sealed class DecideTests : IAsyncLifetime
 
     public Task DisposeAsync() => _store.DisposeAsync();
 
-    private static IReadOnlyList<object> Note(string text) => [new Noted(text)];
+    private static IReadOnlyList<Noted> Note(string text) => [new Noted(text)];
 
-    private async Task<Decided<NoteLog>> DecideAsync(string stream, string text, long? expected = null)
+    private async Task<Decided<NoteLog, Noted>> DecideAsync(string stream, string text, long? expected = null)
     {
         await using var tx = await _service.BeginAsync(CancellationToken.None);
-        var decided = await tx.DecideAsync<NoteLog, object>(stream, expected, _ => Note(text), _ => Provenance.None, CancellationToken.None);
+        var decided = await tx.DecideAsync<NoteLog, Noted>(stream, expected, _ => Note(text), _ => Provenance.None, CancellationToken.None);
         await tx.CommitAsync(CancellationToken.None);
         return decided;
     }
@@ -35,7 +35,7 @@ public sealed class DecideTests : IAsyncLifetime
 
         await using var tx = await _service.BeginAsync(CancellationToken.None);
         NoteLog? seen = null;
-        var decided = await tx.DecideAsync<NoteLog, object>(stream, 1, s => { seen = s; return Note("spindle replaced"); }, _ => Provenance.None, CancellationToken.None);
+        var decided = await tx.DecideAsync<NoteLog, Noted>(stream, 1, s => { seen = s; return Note("spindle replaced"); }, _ => Provenance.None, CancellationToken.None);
         await tx.CommitAsync(CancellationToken.None);
 
         Assert.Equal(new NoteLog(1, "CNC-4 down"), seen);
@@ -66,7 +66,7 @@ public sealed class DecideTests : IAsyncLifetime
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
         {
             await using var tx = await _service.BeginAsync(CancellationToken.None);
-            await tx.DecideAsync<NoteLog, object>(stream, null, s => { counts.Add(s.Count); return Note($"writer {i}"); }, _ => Provenance.None, CancellationToken.None);
+            await tx.DecideAsync<NoteLog, Noted>(stream, null, s => { counts.Add(s.Count); return Note($"writer {i}"); }, _ => Provenance.None, CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
         })));
 
@@ -80,8 +80,8 @@ public sealed class DecideTests : IAsyncLifetime
         var stream = TestStore.NewStream();
         await using (var tx = await _service.BeginAsync(CancellationToken.None))
         {
-            await tx.DecideAsync<NoteLog, object>(stream, null, _ => Note("CNC-4 down"), _ => Provenance.None, CancellationToken.None);
-            var second = await tx.DecideAsync<NoteLog, object>(stream, 1, s => Note($"after {s.Last}"), _ => Provenance.None, CancellationToken.None);
+            await tx.DecideAsync<NoteLog, Noted>(stream, null, _ => Note("CNC-4 down"), _ => Provenance.None, CancellationToken.None);
+            var second = await tx.DecideAsync<NoteLog, Noted>(stream, 1, s => Note($"after {s.Last}"), _ => Provenance.None, CancellationToken.None);
             Assert.Equal((new NoteLog(2, "after CNC-4 down"), 2L), (second.State, second.Version));
         }
 

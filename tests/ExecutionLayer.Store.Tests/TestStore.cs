@@ -12,13 +12,13 @@ namespace ExecutionLayer.Store.Tests;
 public sealed record Noted(string Text);
 
 /// <summary>A stream of notes as an aggregate: how many, the last one, whether it is closed to more.</summary>
-public sealed record NoteLog(int Count, string? Last) : Decisions.IAggregate<NoteLog>
+public sealed record NoteLog(int Count, string? Last) : Decisions.IAggregate<NoteLog, Noted>
 {
     public static string StreamType => "note";
 
     public static NoteLog Initial { get; } = new(0, null);
 
-    public NoteLog Evolve(object @event) => @event is Noted n ? new NoteLog(Count + 1, n.Text) : this;
+    public NoteLog Apply(Noted n) => new(Count + 1, n.Text);
 }
 
 /// <summary>The test events under their stable names, as a service registers its own.</summary>

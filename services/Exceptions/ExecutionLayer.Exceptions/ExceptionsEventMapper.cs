@@ -23,37 +23,37 @@ internal sealed class ExceptionsEventMapper : IEventMapper
         var site = Provenance.Of(stored).Site ?? "";
         switch (stored.Data)
         {
-            case CaseOpened e:
+            case ExceptionCase.Event.Opened e:
                 yield return new ExceptionCaseOpened(e.CaseId, e.Kind.ToString(), e.Site, e.Summary, e.TriggerSubject, e.OpenedAt);
                 break;
-            case HoldPropagated e:
+            case ExceptionCase.Event.HoldPropagated e:
                 yield return new QualityHoldPropagated(e.CaseId, e.HoldId, e.LotId, site, e.Lots, e.BlockedProductionOrders, e.BlockedShipments, e.RaisedAt, e.PropagatedAt);
                 break;
-            case CaseRouted e:
-                // Cases routed before CaseRouted carried its impact (stored without the field) are published with none rather than stall the outbox.
+            case ExceptionCase.Event.Routed e:
+                // Cases routed before Routed carried its impact (stored without the field) are published with none rather than stall the outbox.
                 var impact = e.Impact ?? Impact.None;
                 foreach (var function in e.Functions)
                     yield return new ActionRequested(CaseAction.RequestIdFor(e.CaseId, function.Function), e.CaseId, site,
                         function.Function, function.OwnerRole, $"Respond to exception case {e.CaseId} ({function.Function})", e.Severity.ToString(),
                         impact.ProductionOrders, impact.Shipments, impact.ValueAtRisk, e.RoutedAt);
                 break;
-            case ApprovalRequested e:
+            case ExceptionCase.Event.ApprovalRequested e:
                 yield return new ApprovalNeeded(e.RequestId, e.CaseId, site, e.SubjectType, e.SubjectId, e.Amount, e.Currency,
                     e.Severity.ToString(), e.Requester, e.Reason, ContextOf(e), e.RequestedAt, e.RequestedBy);
                 break;
-            case CaseEscalated e:
+            case ExceptionCase.Event.Escalated e:
                 yield return new ExceptionCaseEscalated(e.CaseId, site, e.Level, e.NotifyRole, e.Severity.ToString(), e.EscalatedAt);
                 break;
-            case CaseResolved e:
+            case ExceptionCase.Event.Resolved e:
                 yield return new ExceptionCaseResolved(e.CaseId, site, e.Reason, e.ResolvedAt);
                 break;
-            case CaseClosed e:
+            case ExceptionCase.Event.Closed e:
                 yield return new ExceptionCaseClosed(e.CaseId, site, e.ClosedAt);
                 break;
         }
     }
 
-    private static DecisionContext ContextOf(ApprovalRequested e) => new(
+    private static DecisionContext ContextOf(ExceptionCase.Event.ApprovalRequested e) => new(
         e.CaseSummary, e.Context.ProductionOrders, e.Context.Lots, e.Context.Shipments,
         [.. e.Context.Commitments.Select(c => new CommitmentAtRisk(c.SalesOrderId, c.Customer, c.PromiseDate, c.Value, c.Currency))],
         e.Context.ValueAtRisk, e.RequestedAt);

@@ -1,8 +1,10 @@
 namespace ExecutionLayer.Store.Decisions;
 
 /// <summary>
-/// An aggregate's state: an immutable record with an initial value and a pure Evolve. Decisions are
-/// separate static functions (State, Command) → events; the store folds Evolve to load.
+/// An aggregate's state as the store folds it: an immutable record with an initial value, evolved by
+/// each stored event. Marten hands a stream's events over as objects, so this is what loading and
+/// Marten's live aggregation call; aggregates implement <see cref="IAggregate{TSelf, TEvent}"/>, whose
+/// Apply takes only their own events, and get this Evolve from it.
 /// </summary>
 public interface IAggregate<TSelf> where TSelf : IAggregate<TSelf>
 {

@@ -55,10 +55,10 @@ public sealed class StoreTransaction : IAsyncDisposable
     /// </summary>
     /// <param name="expectedVersion">The version the caller decided on (If-Match: the version it read), or null for the current one.</param>
     /// <param name="provenance">Given the state after the decision, so events can carry its site or correlation.</param>
-    /// <typeparam name="TEvent">What <paramref name="decide"/> returns: the aggregate's closed event hierarchy (object, for one not yet closed).</typeparam>
-    public async Task<Decided<T>> DecideAsync<T, TEvent>(
+    /// <typeparam name="TEvent">What <paramref name="decide"/> returns: the aggregate's closed event hierarchy.</typeparam>
+    public async Task<Decided<T, TEvent>> DecideAsync<T, TEvent>(
         string streamKey, long? expectedVersion, Func<T, IReadOnlyList<TEvent>> decide, Func<T, Provenance> provenance, CancellationToken ct)
-        where T : class, IAggregate<T>
+        where T : class, IAggregate<T, TEvent>
         where TEvent : class
     {
         await TakeTurnAsync(streamKey, ct);
@@ -67,14 +67,14 @@ public sealed class StoreTransaction : IAsyncDisposable
         if (expectedVersion is { } expected && expected != version) throw new StreamConflictException(streamKey, expected, version);
         var state = stream.Aggregate?.State ?? T.Initial;
         var events = decide(state);
-        if (events.Count == 0) return new Decided<T>(state, version, []);
+        if (events.Count == 0) return new Decided<T, TEvent>(state, version, []);
 
-        state = events.Aggregate(state, (s, e) => s.Evolve(e));
+        state = events.Aggregate(state, (s, e) => s.Apply(e));
         Record(provenance(state));
         stream.AppendMany([.. events]);
         // Saved now, not at commit: the next decision in this transaction (another stream, or this one again) reads what this one wrote.
         await Session.SaveChangesAsync(ct);
-        return new Decided<T>(state, version + events.Count, events);
+        return new Decided<T, TEvent>(state, version + events.Count, events);
     }
 
     /// <summary>
@@ -150,7 +150,7 @@ public sealed class StoreTransaction : IAsyncDisposable
 }
 
 /// <summary>An aggregate after a write, at its version, with what the write added (nothing: the command changed nothing).</summary>
-public sealed record Decided<T>(T State, long Version, IReadOnlyList<object> Events);
+public sealed record Decided<T, TEvent>(T State, long Version, IReadOnlyList<TEvent> Events);
 
 /// <summary>The caller decided on another version of the stream than the one it is at. Maps to 409; nothing was appended.</summary>
 public sealed class StreamConflictException(string streamKey, long expected, long actual)

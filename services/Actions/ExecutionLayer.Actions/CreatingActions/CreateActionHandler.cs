@@ -14,7 +14,7 @@ namespace ExecutionLayer.Actions.CreatingActions;
 /// </summary>
 public sealed class CreateActionHandler(ActionWriter writer, SiteDirectory sites, ServiceStore store)
 {
-    public async Task<Decided<ActionItem>> HandleAsync(StoreTransaction tx, CreateAction command, Provenance provenance, CancellationToken ct)
+    public async Task<Decided<ActionItem, ActionItem.Event>> HandleAsync(StoreTransaction tx, CreateAction command, Provenance provenance, CancellationToken ct)
     {
         var now = store.Clock.GetUtcNow();
         var repeat = await RepeatOfAsync(tx.Transaction, command, now, ct);

@@ -20,7 +20,7 @@ public sealed class ActionWriter(ServiceStore store, Deadlines deadlines, SiteDi
     private readonly string _s = store.Schema;
 
     /// <param name="expected">The version the caller read (If-Match), or null to decide on the current one.</param>
-    public async Task<Decided<ActionItem>> DecideAsync(
+    public async Task<Decided<ActionItem, ActionItem.Event>> DecideAsync(
         StoreTransaction tx, Guid actionId, Provenance provenance, CancellationToken ct, Func<ActionItem, IReadOnlyList<ActionItem.Event>> decide, long? expected = null)
     {
         var written = await tx.DecideAsync(ActionItem.StreamId(actionId), expected, decide,
@@ -50,7 +50,7 @@ public sealed class ActionWriter(ServiceStore store, Deadlines deadlines, SiteDi
     /// changes, while a rung is left; a closure stops it. Verification starts the window in which the
     /// linked KPIs must move; reopening ends it.
     /// </summary>
-    private async Task KeepTimersAsync(StoreTransaction tx, ActionItem state, IReadOnlyList<object> decided, CancellationToken ct)
+    private async Task KeepTimersAsync(StoreTransaction tx, ActionItem state, IReadOnlyList<ActionItem.Event> decided, CancellationToken ct)
     {
         var streamId = ActionItem.StreamId(state.Id);
         if (!state.IsOpen) deadlines.Cancel(tx.Session, streamId, OverdueDeadline);

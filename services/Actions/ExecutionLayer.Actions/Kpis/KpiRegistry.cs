@@ -20,7 +20,7 @@ public sealed class KpiRegistry(ServiceStore store)
 
     private readonly string _s = store.Schema;
 
-    public async Task<Decided<Kpi>> DefineAsync(StoreTransaction tx, string site, string kpi, KpiDefinition definition, Provenance provenance, string by, CancellationToken ct)
+    public async Task<Decided<Kpi, Kpi.Event>> DefineAsync(StoreTransaction tx, string site, string kpi, KpiDefinition definition, Provenance provenance, string by, CancellationToken ct)
     {
         var written = await tx.DecideAsync(Kpi.StreamId(site, kpi), null, (Kpi s) => Kpi.Define(s, site, kpi, definition, by, store.Clock.GetUtcNow()),
             _ => provenance with { Site = site, CorrelationId = $"kpi-{site}-{kpi}" }, ct);

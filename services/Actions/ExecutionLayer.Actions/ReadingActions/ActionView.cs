@@ -6,7 +6,7 @@ namespace ExecutionLayer.Actions.ReadingActions;
 /// <summary>An action as its API shows it: its state at a version (the ETag a command's If-Match names).</summary>
 public sealed record ActionView(Guid ActionId, long Version, ActionItem State)
 {
-    public static ActionView Of(Decided<ActionItem> written) => new(written.State.Id, written.Version, written.State);
+    public static ActionView Of(Decided<ActionItem, ActionItem.Event> written) => new(written.State.Id, written.Version, written.State);
 }
 
 public sealed record HistoryEntry(long Version, string Type, DateTimeOffset RecordedAt, string? Actor, object Event);

@@ -54,7 +54,7 @@ public static class RequestApprovalEndpoint
         return app;
     }
 
-    public static ApprovalAccepted Accepted(Decided<ApprovalRequest> written)
+    public static ApprovalAccepted Accepted(Decided<ApprovalRequest, ApprovalRequest.Event> written)
     {
         var s = written.State;
         var stage = s.Stage is { } st ? new StageSummary(st.Index, st.Name, st.Level, st.Approvers, st.Required, st.DueAt) : null;

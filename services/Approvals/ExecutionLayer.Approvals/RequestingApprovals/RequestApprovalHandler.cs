@@ -15,7 +15,7 @@ public sealed class RequestApprovalHandler(ApprovalWriter writer, WorldReader wo
     /// message has nobody waiting on the line, so its request is recorded as refused and the refusal
     /// published back instead.
     /// </param>
-    public async Task<Decided<ApprovalRequest>> HandleAsync(StoreTransaction tx, RequestApproval command, Provenance provenance, bool refuseUnroutable, CancellationToken ct)
+    public async Task<Decided<ApprovalRequest, ApprovalRequest.Event>> HandleAsync(StoreTransaction tx, RequestApproval command, Provenance provenance, bool refuseUnroutable, CancellationToken ct)
     {
         var policy = PolicyResolver.Choose(await world.PoliciesAsync(tx.Transaction, ct), command.Terms);
         var situation = await world.SituationAsync(tx.Transaction, command.Site, ct);

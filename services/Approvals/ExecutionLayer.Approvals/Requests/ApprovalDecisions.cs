@@ -27,7 +27,7 @@ public sealed record Situation(RoleHolders Holders, IReadOnlyList<ActiveDelegati
 /// <summary>The rules of an approval request, as pure functions from its state and a command to the events that follow.</summary>
 public static class ApprovalDecisions
 {
-    public static IReadOnlyList<object> Request(ApprovalRequest state, RequestApproval command, PolicyVersion? policy, Situation world)
+    public static IReadOnlyList<ApprovalRequest.Event> Request(ApprovalRequest state, RequestApproval command, PolicyVersion? policy, Situation world)
     {
         if (state.Status != ApprovalStatus.None) return SameRequest(state, command);
         if (policy is null)
@@ -36,20 +36,20 @@ public static class ApprovalDecisions
         if (stages.Count == 0) throw new RuleViolationException("no-stage", $"Policy {policy.PolicyId} v{policy.Version} has no stage for this amount.");
 
         var plan = stages.Select((s, i) => new PlannedStage(i, s.Name, s.Approvers, s.Quorum, PolicyDefinition.Duration(s.Sla), s.Escalation)).ToArray();
-        var requested = new ApprovalRequested(command.ApprovalId, command.Subject, command.Site, command.Amount, command.Currency, command.Severity,
+        var requested = new ApprovalRequest.Event.Requested(command.ApprovalId, command.Subject, command.Site, command.Amount, command.Currency, command.Severity,
             command.Requester, command.Reason, command.CorrelationId, command.ExternalReference, command.DecisionContext, policy.PolicyId, policy.Version,
             plan, world.Now + PolicyDefinition.Duration(policy.Definition.Expiry), command.FollowUps, world.Now, command.RequestedBy);
-        var state1 = state.Evolve(requested);
+        var state1 = state.Apply(requested);
         return [requested, .. OpenStage(state1, plan[0], world)];
     }
 
     /// <summary>What a request no policy can route becomes when it arrives by message: refused, with the reason, so its sender hears back.</summary>
-    public static IReadOnlyList<object> Refuse(ApprovalRequest state, RequestApproval command, string why, DateTimeOffset now) =>
+    public static IReadOnlyList<ApprovalRequest.Event> Refuse(ApprovalRequest state, RequestApproval command, string why, DateTimeOffset now) =>
         state.Status != ApprovalStatus.None ? []
-        : [new ApprovalRefused(command.ApprovalId, command.Subject, command.Site, command.Requester, command.Reason, command.CorrelationId,
+        : [new ApprovalRequest.Event.Refused(command.ApprovalId, command.Subject, command.Site, command.Requester, command.Reason, command.CorrelationId,
             command.ExternalReference, command.DecisionContext, why, now)];
 
-    public static IReadOnlyList<object> Decide(ApprovalRequest state, DecideStage command, Situation world)
+    public static IReadOnlyList<ApprovalRequest.Event> Decide(ApprovalRequest state, DecideStage command, Situation world)
     {
         var stage = OpenStageOf(state);
         if (command.Stage != stage.Index || command.Level != stage.Level)
@@ -64,20 +64,20 @@ public static class ApprovalDecisions
         if (stage.Votes.Any(v => Same(v.Seat, seat) || Same(v.DecidedBy, command.Actor)))
             throw new InvalidStateException($"{command.Actor} has already decided stage '{stage.Name}' (in their own or a delegated seat).");
 
-        var recorded = new DecisionRecorded(state.Id, stage.Index, stage.Level, command.Actor, command.OnBehalfOf, command.Verdict, command.Comment,
+        var recorded = new ApprovalRequest.Event.DecisionRecorded(state.Id, stage.Index, stage.Level, command.Actor, command.OnBehalfOf, command.Verdict, command.Comment,
             command.Via, command.TokenId, world.Now);
-        var after = state.Evolve(recorded).Stage!;
+        var after = state.Apply(recorded).Stage!;
         if (after.Approvals >= after.Required)
         {
-            var decided = new StageDecided(state.Id, stage.Index, Verdict.Approve, stage.OpenedAt, world.Now);
+            var decided = new ApprovalRequest.Event.StageDecided(state.Id, stage.Index, Verdict.Approve, stage.OpenedAt, world.Now);
             if (stage.Index + 1 < state.Plan.Count)
-                return [recorded, decided, .. OpenStage(state.Evolve(recorded).Evolve(decided), state.Plan[stage.Index + 1], world)];
-            return [recorded, decided, new ApprovalGranted(state.Id, state.Subject, state.Site, state.PolicyId, state.PolicyVersion, command.Actor,
+                return [recorded, decided, .. OpenStage(state.Apply(recorded).Apply(decided), state.Plan[stage.Index + 1], world)];
+            return [recorded, decided, new ApprovalRequest.Event.Granted(state.Id, state.Subject, state.Site, state.PolicyId, state.PolicyVersion, command.Actor,
                 state.ExternalReference, state.FollowUps, world.Now)];
         }
         if (after.CannotPass)
-            return [recorded, new StageDecided(state.Id, stage.Index, Verdict.Reject, stage.OpenedAt, world.Now),
-                new ApprovalRejected(state.Id, state.Subject, state.Site, state.PolicyId, state.PolicyVersion, command.Actor, command.Comment,
+            return [recorded, new ApprovalRequest.Event.StageDecided(state.Id, stage.Index, Verdict.Reject, stage.OpenedAt, world.Now),
+                new ApprovalRequest.Event.Rejected(state.Id, state.Subject, state.Site, state.PolicyId, state.PolicyVersion, command.Actor, command.Comment,
                     state.ExternalReference, world.Now)];
         return [recorded];
     }
@@ -87,7 +87,7 @@ public static class ApprovalDecisions
     /// reassigned to it, to be decided by any one of them. A timer that finds the stage already moved on
     /// records nothing (it is stale); a person asking for it gets told why not.
     /// </summary>
-    public static IReadOnlyList<object> Escalate(ApprovalRequest state, int stageIndex, int fromLevel, EscalationTrigger trigger, string? by, Situation world)
+    public static IReadOnlyList<ApprovalRequest.Event> Escalate(ApprovalRequest state, int stageIndex, int fromLevel, EscalationTrigger trigger, string? by, Situation world)
     {
         var byTimer = trigger == EscalationTrigger.Timer;
         if (byTimer && (!state.IsOpen || state.Stage is not { } current || current.Index != stageIndex || current.Level != fromLevel)) return [];
@@ -101,24 +101,24 @@ public static class ApprovalDecisions
         {
             var approvers = Eligible(world.Holders.Resolve(chain[level], state.Site), state);
             if (approvers.Count == 0) continue;
-            var escalated = new StageEscalated(state.Id, stage.Index, level + 1, trigger, by, chain[level].ToString(), approvers,
+            var escalated = new ApprovalRequest.Event.StageEscalated(state.Id, stage.Index, level + 1, trigger, by, chain[level].ToString(), approvers,
                 world.Now + state.Plan[stage.Index].Sla, world.Now);
-            return [escalated, .. Notify(state.Evolve(escalated), escalation: true, world)];
+            return [escalated, .. Notify(state.Apply(escalated), escalation: true, world)];
         }
         return byTimer ? [] : throw new RuleViolationException("no-higher-level", $"Stage '{stage.Name}' has no further escalation level with anyone in it.");
     }
 
-    public static IReadOnlyList<object> Expire(ApprovalRequest state, DateTimeOffset now) =>
-        !state.IsOpen || now < state.ExpiresAt ? [] : [new ApprovalExpired(state.Id, state.Subject, state.Site, state.ExternalReference, now)];
+    public static IReadOnlyList<ApprovalRequest.Event> Expire(ApprovalRequest state, DateTimeOffset now) =>
+        !state.IsOpen || now < state.ExpiresAt ? [] : [new ApprovalRequest.Event.Expired(state.Id, state.Subject, state.Site, state.ExternalReference, now)];
 
-    public static IReadOnlyList<object> Withdraw(ApprovalRequest state, string by, string reason, DateTimeOffset now)
+    public static IReadOnlyList<ApprovalRequest.Event> Withdraw(ApprovalRequest state, string by, string reason, DateTimeOffset now)
     {
         OpenStageOf(state);
         if (!Same(by, state.Requester)) throw new RuleViolationException("only-requester-withdraws", "Only the requester may withdraw a request.");
-        return [new ApprovalWithdrawn(state.Id, state.Subject, state.Site, by, reason, state.ExternalReference, now)];
+        return [new ApprovalRequest.Event.Withdrawn(state.Id, state.Subject, state.Site, by, reason, state.ExternalReference, now)];
     }
 
-    private static IReadOnlyList<object> OpenStage(ApprovalRequest state, PlannedStage planned, Situation world)
+    private static IReadOnlyList<ApprovalRequest.Event> OpenStage(ApprovalRequest state, PlannedStage planned, Situation world)
     {
         var approvers = Eligible(planned.Approvers.SelectMany(a => world.Holders.Resolve(a, state.Site)), state);
         if (approvers.Count == 0)
@@ -126,25 +126,25 @@ public static class ApprovalDecisions
         var required = planned.Quorum.RequiredOf(approvers.Count);
         if (required > approvers.Count)
             throw new RuleViolationException("quorum-unreachable", $"Stage '{planned.Name}' needs {required} approvals but only {approvers.Count} people may give them.");
-        var opened = new StageOpened(state.Id, planned.Index, planned.Name, approvers, required, world.Now + planned.Sla, world.Now);
-        return [opened, .. Notify(state.Evolve(opened), escalation: false, world)];
+        var opened = new ApprovalRequest.Event.StageOpened(state.Id, planned.Index, planned.Name, approvers, required, world.Now + planned.Sla, world.Now);
+        return [opened, .. Notify(state.Apply(opened), escalation: false, world)];
     }
 
     /// <summary>
     /// Every approver of the stage at its level is notified, and so is each one's delegate in force for
     /// this subject — only direct delegates: delegation does not cascade, and never to the requester.
     /// </summary>
-    private static IEnumerable<object> Notify(ApprovalRequest state, bool escalation, Situation world)
+    private static IEnumerable<ApprovalRequest.Event> Notify(ApprovalRequest state, bool escalation, Situation world)
     {
         var stage = state.Stage!;
         foreach (var approver in stage.Approvers)
         {
-            yield return new ApproverNotified(state.Id, stage.Index, stage.Level, approver, null, escalation, world.Now);
+            yield return new ApprovalRequest.Event.ApproverNotified(state.Id, stage.Index, stage.Level, approver, null, escalation, world.Now);
             foreach (var delegation in world.Delegations.Where(d => Same(d.From, approver) && d.Covers(state.Subject.Type, world.Now)))
             {
                 if (IsRequester(state, delegation.To) || stage.Approvers.Contains(delegation.To, StringComparer.OrdinalIgnoreCase)) continue;
-                yield return new StageDelegated(state.Id, stage.Index, stage.Level, approver, delegation.To, delegation.DelegationId, world.Now);
-                yield return new ApproverNotified(state.Id, stage.Index, stage.Level, delegation.To, approver, escalation, world.Now);
+                yield return new ApprovalRequest.Event.StageDelegated(state.Id, stage.Index, stage.Level, approver, delegation.To, delegation.DelegationId, world.Now);
+                yield return new ApprovalRequest.Event.ApproverNotified(state.Id, stage.Index, stage.Level, delegation.To, approver, escalation, world.Now);
             }
         }
     }
@@ -159,7 +159,7 @@ public static class ApprovalDecisions
 
     private static bool IsRequester(ApprovalRequest state, string? person) => Same(person, state.Requester) || Same(person, state.RequestedBy);
 
-    private static IReadOnlyList<object> SameRequest(ApprovalRequest state, RequestApproval command) =>
+    private static IReadOnlyList<ApprovalRequest.Event> SameRequest(ApprovalRequest state, RequestApproval command) =>
         state.Subject == command.Subject && state.Site == command.Site && state.Requester == command.Requester ? []
         : throw new InvalidStateException($"Request id {command.ApprovalId} is already used for {state.Subject} at {state.Site} by {state.Requester}.");
 

@@ -24,8 +24,8 @@ public sealed class ApprovalWriter(ServiceStore store, Deadlines deadlines)
     /// makes them take turns, so two approvers clicking at the same moment are both judged against the
     /// other's vote (the second may find the stage already decided) instead of one losing to a conflict.
     /// </remarks>
-    public async Task<Decided<ApprovalRequest>> DecideAsync(
-        StoreTransaction tx, Guid approvalId, Provenance provenance, CancellationToken ct, Func<ApprovalRequest, IReadOnlyList<object>> decide)
+    public async Task<Decided<ApprovalRequest, ApprovalRequest.Event>> DecideAsync(
+        StoreTransaction tx, Guid approvalId, Provenance provenance, CancellationToken ct, Func<ApprovalRequest, IReadOnlyList<ApprovalRequest.Event>> decide)
     {
         var written = await tx.DecideAsync(ApprovalRequest.StreamId(approvalId), null, decide,
             state => provenance with { Site = state.Site, CorrelationId = CorrelationOf(state) }, ct);
@@ -38,7 +38,7 @@ public sealed class ApprovalWriter(ServiceStore store, Deadlines deadlines)
     /// <summary>A request asked on behalf of something (an exception case) shares its correlation id, so the audit timeline joins them.</summary>
     public static string CorrelationOf(ApprovalRequest state) => state.CorrelationId ?? $"approval-{state.Id}";
 
-    private async Task IndexAsync(NpgsqlTransaction tx, ApprovalRequest state, IReadOnlyList<object> decided, CancellationToken ct)
+    private async Task IndexAsync(NpgsqlTransaction tx, ApprovalRequest state, IReadOnlyList<ApprovalRequest.Event> decided, CancellationToken ct)
     {
         var stage = state.Stage;
         await Sql.ExecAsync(tx, $"""
@@ -55,17 +55,17 @@ public sealed class ApprovalWriter(ServiceStore store, Deadlines deadlines)
         {
             switch (e)
             {
-                case StageOpened o:
+                case ApprovalRequest.Event.StageOpened o:
                     await SeatAsync(tx, state.Id, o.Stage, 0, o.Approvers, ct);
                     break;
-                case StageEscalated o:
+                case ApprovalRequest.Event.StageEscalated o:
                     await SeatAsync(tx, state.Id, o.Stage, o.Level, o.Approvers, ct);
                     break;
-                case DecisionRecorded d:
+                case ApprovalRequest.Event.DecisionRecorded d:
                     await Sql.ExecAsync(tx, $"UPDATE {_s}.stage_seats SET decided_at = $5 WHERE approval_id = $1 AND stage = $2 AND level = $3 AND lower(approver) = lower($4)",
                         ct, state.Id, d.Stage, d.Level, d.OnBehalfOf ?? d.DecidedBy, d.DecidedAt);
                     break;
-                case StageDecided d:
+                case ApprovalRequest.Event.StageDecided d:
                     await Sql.ExecAsync(tx, $"""
                         INSERT INTO {_s}.stage_latency (approval_id, stage, policy_id, site, opened_at, decided_at) VALUES ($1, $2, $3, $4, $5, $6)
                         ON CONFLICT DO NOTHING
@@ -84,7 +84,7 @@ public sealed class ApprovalWriter(ServiceStore store, Deadlines deadlines)
     /// opens or climbs a level, only while its chain has a level left to climb to (beyond that a late
     /// stage is just stalled). An outcome stops both.
     /// </summary>
-    private void KeepTimers(StoreTransaction tx, ApprovalRequest state, IReadOnlyList<object> decided)
+    private void KeepTimers(StoreTransaction tx, ApprovalRequest state, IReadOnlyList<ApprovalRequest.Event> decided)
     {
         var streamId = ApprovalRequest.StreamId(state.Id);
         if (!state.IsOpen)
@@ -93,9 +93,9 @@ public sealed class ApprovalWriter(ServiceStore store, Deadlines deadlines)
             deadlines.Cancel(tx.Session, streamId, ExpiryDeadline);
             return;
         }
-        if (decided.OfType<ApprovalRequested>().Any())
+        if (decided.OfType<ApprovalRequest.Event.Requested>().Any())
             deadlines.Schedule(tx.Session, state.ExpiresAt, streamId, ExpiryDeadline, new ExpiryTimer(state.Id));
-        if (decided.Any(e => e is StageOpened or StageEscalated) && state.Stage is { } stage)
+        if (decided.Any(e => e is ApprovalRequest.Event.StageOpened or ApprovalRequest.Event.StageEscalated) && state.Stage is { } stage)
         {
             deadlines.Cancel(tx.Session, streamId, StageSlaDeadline);
             if (stage.Level < state.Plan[stage.Index].Escalation.Count)

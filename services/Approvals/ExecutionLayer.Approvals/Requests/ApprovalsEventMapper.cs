@@ -12,13 +12,13 @@ internal sealed class ApprovalsEventMapper : IEventMapper
         var correlation = stored.CorrelationId;
         object? message = stored.Data switch
         {
-            ApprovalGranted e => new Contract.ApprovalGranted(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
+            ApprovalRequest.Event.Granted e => new Contract.ApprovalGranted(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
                 e.PolicyId, e.PolicyVersion, e.DecidedBy, e.GrantedAt, [.. e.FollowUps.Select(f => new Contract.ApprovalFollowUp(f.Title, f.Owner, f.DueInDays))]),
-            ApprovalRejected e => new Contract.ApprovalRejected(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
+            ApprovalRequest.Event.Rejected e => new Contract.ApprovalRejected(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
                 e.PolicyId, e.PolicyVersion, e.DecidedBy, e.Comment, e.RejectedAt),
-            ApprovalRefused e => new Contract.ApprovalRefused(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id, e.Why, e.RefusedAt),
-            ApprovalExpired e => new Contract.ApprovalExpired(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id, e.ExpiredAt),
-            ApprovalWithdrawn e => new Contract.ApprovalWithdrawn(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
+            ApprovalRequest.Event.Refused e => new Contract.ApprovalRefused(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id, e.Why, e.RefusedAt),
+            ApprovalRequest.Event.Expired e => new Contract.ApprovalExpired(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id, e.ExpiredAt),
+            ApprovalRequest.Event.Withdrawn e => new Contract.ApprovalWithdrawn(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
                 e.WithdrawnBy, e.WithdrawnAt),
             _ => null,
         };

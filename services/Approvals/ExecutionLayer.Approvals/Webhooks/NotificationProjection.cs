@@ -44,7 +44,7 @@ public sealed class NotificationProjection : ReportedSubscription
     protected override async Task<IChangeListener> ProcessPageAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
-        var relevant = page.Events.Where(e => e.Data is ApproverNotified or ApprovalGranted or ApprovalRejected or ApprovalExpired or ApprovalWithdrawn or ApprovalRefused).ToList();
+        var relevant = page.Events.Where(e => e.Data is ApprovalRequest.Event.ApproverNotified or ApprovalRequest.Event.Granted or ApprovalRequest.Event.Rejected or ApprovalRequest.Event.Expired or ApprovalRequest.Event.Withdrawn or ApprovalRequest.Event.Refused).ToList();
         if (relevant.Count == 0) return NullChangeListener.Instance;
         var schema = operations.DocumentStore.Options.DatabaseSchemaName;
         var subscriptions = await SubscriptionsAsync(schema, ct);
@@ -52,7 +52,7 @@ public sealed class NotificationProjection : ReportedSubscription
 
         foreach (var stored in relevant)
         {
-            var type = stored.Data is ApproverNotified n ? (n.Escalation ? WebhookEventTypes.Escalated : WebhookEventTypes.Requested) : WebhookEventTypes.Decided;
+            var type = stored.Data is ApprovalRequest.Event.ApproverNotified n ? (n.Escalation ? WebhookEventTypes.Escalated : WebhookEventTypes.Requested) : WebhookEventTypes.Decided;
             var site = Provenance.Of(stored).Site ?? "";
             var targets = subscriptions.Where(s => s.EventTypes.Contains(type) && (s.Sites.Length == 0 || s.Sites.Contains(site))).ToList();
             if (targets.Count == 0) continue;
@@ -73,16 +73,16 @@ public sealed class NotificationProjection : ReportedSubscription
 
     private object? Notice(IEvent stored, ApprovalRequest state) => stored.Data switch
     {
-        ApproverNotified e => ForApprover(e, state),
-        ApprovalGranted e => Outcome(state, "granted", e.DecidedBy, null, e.GrantedAt),
-        ApprovalRejected e => Outcome(state, "rejected", e.DecidedBy, e.Comment, e.RejectedAt),
-        ApprovalExpired e => Outcome(state, "expired", null, null, e.ExpiredAt),
-        ApprovalWithdrawn e => Outcome(state, "withdrawn", e.WithdrawnBy, e.Reason, e.WithdrawnAt),
-        ApprovalRefused e => Outcome(state, "refused", null, e.Why, e.RefusedAt),
+        ApprovalRequest.Event.ApproverNotified e => ForApprover(e, state),
+        ApprovalRequest.Event.Granted e => Outcome(state, "granted", e.DecidedBy, null, e.GrantedAt),
+        ApprovalRequest.Event.Rejected e => Outcome(state, "rejected", e.DecidedBy, e.Comment, e.RejectedAt),
+        ApprovalRequest.Event.Expired e => Outcome(state, "expired", null, null, e.ExpiredAt),
+        ApprovalRequest.Event.Withdrawn e => Outcome(state, "withdrawn", e.WithdrawnBy, e.Reason, e.WithdrawnAt),
+        ApprovalRequest.Event.Refused e => Outcome(state, "refused", null, e.Why, e.RefusedAt),
         _ => null,
     };
 
-    private ApprovalNotice ForApprover(ApproverNotified e, ApprovalRequest state)
+    private ApprovalNotice ForApprover(ApprovalRequest.Event.ApproverNotified e, ApprovalRequest state)
     {
         var stage = state.Stage!;
         DecisionLink Link(Verdict verdict)

@@ -7,58 +7,58 @@ namespace ExecutionLayer.Exceptions.Cases;
 /// <summary>Pure decisions over an exception case: time and ids come in, events come out.</summary>
 public static class CaseDecisions
 {
-    public static IReadOnlyList<object> Open(ExceptionCase state, Guid caseId, CaseKind kind, string site, string triggerKey, string subject, string summary, DateTimeOffset now) =>
+    public static IReadOnlyList<ExceptionCase.Event> Open(ExceptionCase state, Guid caseId, CaseKind kind, string site, string triggerKey, string subject, string summary, DateTimeOffset now) =>
         state.Status == CaseStatus.None
-            ? [new CaseOpened(caseId, kind, site, triggerKey, subject, summary, now)]
+            ? [new ExceptionCase.Event.Opened(caseId, kind, site, triggerKey, subject, summary, now)]
             : throw new InvalidStateException($"Case {state.Id} is already open.");
 
     /// <summary>Records a (re-)assessment only when the picture changed, with what changed.</summary>
-    public static IReadOnlyList<object> Assess(ExceptionCase state, Impact impact, DateTimeOffset now)
+    public static IReadOnlyList<ExceptionCase.Event> Assess(ExceptionCase state, Impact impact, DateTimeOffset now)
     {
         if (!state.IsOpen) throw new InvalidStateException($"Case {state.Id} is {state.Status}; it cannot be re-assessed.");
         if (state.Status != CaseStatus.Open && impact.IsSameAs(state.Impact)) return [];
-        return [new ImpactAssessed(state.Id, impact, SeverityOf(state.Kind, impact, now), impact.ChangeFrom(state.Impact), now)];
+        return [new ExceptionCase.Event.ImpactAssessed(state.Id, impact, SeverityOf(state.Kind, impact, now), impact.ChangeFrom(state.Impact), now)];
     }
 
     /// <summary>
     /// Routes to every function the table names that is not already acting on the case, and asks for
     /// every decision the table says a response at this severity needs (each once per case).
     /// </summary>
-    public static IReadOnlyList<object> Route(ExceptionCase state, RoutingTable routing, DateTimeOffset now)
+    public static IReadOnlyList<ExceptionCase.Event> Route(ExceptionCase state, RoutingTable routing, DateTimeOffset now)
     {
         if (!state.IsOpen) throw new InvalidStateException($"Case {state.Id} is {state.Status}; it cannot be routed.");
         var functions = routing.FunctionsFor(state.Site, state.Kind, state.Severity)
             .Where(f => state.RoutedTo.All(r => r.Function != f.Function)).ToArray();
-        var decided = new List<object>();
-        if (functions.Length > 0) decided.Add(new CaseRouted(state.Id, functions, state.Severity, state.Impact, now));
+        var decided = new List<ExceptionCase.Event>();
+        if (functions.Length > 0) decided.Add(new ExceptionCase.Event.Routed(state.Id, functions, state.Severity, state.Impact, now));
         foreach (var rule in routing.ApprovalsFor(state.Site, state.Kind, state.Severity))
         {
             var requestId = DeterministicId.From($"approval-request|{state.Id}|{rule.SubjectType}");
             if (state.Approvals.All(a => a.RequestId != requestId))
-                decided.Add(new ApprovalRequested(state.Id, requestId, rule.SubjectType, state.TriggerKey, null, null, state.Severity, "exceptions:routing", rule.Reason,
+                decided.Add(new ExceptionCase.Event.ApprovalRequested(state.Id, requestId, rule.SubjectType, state.TriggerKey, null, null, state.Severity, "exceptions:routing", rule.Reason,
                     state.Summary, state.Impact, now));
         }
         return decided;
     }
 
-    public static IReadOnlyList<object> RecordHold(ExceptionCase state, string holdId, string lotId, IReadOnlyList<string> lots,
+    public static IReadOnlyList<ExceptionCase.Event> RecordHold(ExceptionCase state, string holdId, string lotId, IReadOnlyList<string> lots,
         IReadOnlyList<string> blockedOrders, IReadOnlyList<string> blockedShipments, DateTimeOffset raisedAt, DateTimeOffset now) =>
         state.Kind == CaseKind.QualityHold && state.IsOpen
-            ? [new HoldPropagated(state.Id, holdId, lotId, lots, blockedOrders, blockedShipments, raisedAt, now)]
+            ? [new ExceptionCase.Event.HoldPropagated(state.Id, holdId, lotId, lots, blockedOrders, blockedShipments, raisedAt, now)]
             : throw new InvalidStateException($"Case {state.Id} is not an open quality-hold case.");
 
     /// <summary>The deviation cleared. Closing follows at once when the response is already complete.</summary>
-    public static IReadOnlyList<object> Resolve(ExceptionCase state, string reason, DateTimeOffset now)
+    public static IReadOnlyList<ExceptionCase.Event> Resolve(ExceptionCase state, string reason, DateTimeOffset now)
     {
         if (!state.IsOpen) return []; // a second "all clear" for a resolved case changes nothing
-        return state.ResponseComplete ? [new CaseResolved(state.Id, reason, now), new CaseClosed(state.Id, now)] : [new CaseResolved(state.Id, reason, now)];
+        return state.ResponseComplete ? [new ExceptionCase.Event.Resolved(state.Id, reason, now), new ExceptionCase.Event.Closed(state.Id, now)] : [new ExceptionCase.Event.Resolved(state.Id, reason, now)];
     }
 
     /// <summary>
     /// A function asks for a decision its response needs. The case's current impact goes with it as the
     /// decision context; the same request id twice is the same request (a retried call adds nothing).
     /// </summary>
-    public static IReadOnlyList<object> RequestApproval(
+    public static IReadOnlyList<ExceptionCase.Event> RequestApproval(
         ExceptionCase state, Guid requestId, string subjectType, string subjectId, decimal? amount, string? currency, string requester, string? requestedBy,
         string reason, DateTimeOffset now)
     {
@@ -69,45 +69,45 @@ public static class CaseDecisions
             throw new InvalidStateException($"An approval for {subjectType}/{subjectId} is already pending on case {state.Id}.");
         if (amount is < 0) throw new RuleViolationException("approval-amount", "An approval amount cannot be negative.");
         if (amount is not null && string.IsNullOrWhiteSpace(currency)) throw new RuleViolationException("approval-currency", "An amount needs its currency.");
-        return [new ApprovalRequested(state.Id, requestId, subjectType, subjectId, amount, currency, state.Severity, requester, reason, state.Summary, state.Impact, now,
+        return [new ExceptionCase.Event.ApprovalRequested(state.Id, requestId, subjectType, subjectId, amount, currency, state.Severity, requester, reason, state.Summary, state.Impact, now,
             requestedBy)];
     }
 
     /// <summary>The actions service created the action a routed function was asked for.</summary>
-    public static IReadOnlyList<object> LinkAction(ExceptionCase state, Guid requestId, Guid actionId, DateTimeOffset now) =>
+    public static IReadOnlyList<ExceptionCase.Event> LinkAction(ExceptionCase state, Guid requestId, Guid actionId, DateTimeOffset now) =>
         state.Actions.FirstOrDefault(a => a.RequestId == requestId) is { Status: ResponseStatus.Requested } action
-            ? [new ActionLinked(state.Id, requestId, actionId, action.Function, now)]
+            ? [new ExceptionCase.Event.ActionLinked(state.Id, requestId, actionId, action.Function, now)]
             : [];
 
     /// <summary>An action was verified or cancelled; the last one to finish on a resolved case closes it.</summary>
-    public static IReadOnlyList<object> CloseAction(ExceptionCase state, Guid requestId, Guid actionId, ResponseStatus outcome, string by, DateTimeOffset now)
+    public static IReadOnlyList<ExceptionCase.Event> CloseAction(ExceptionCase state, Guid requestId, Guid actionId, ResponseStatus outcome, string by, DateTimeOffset now)
     {
         var action = state.Actions.FirstOrDefault(a => a.RequestId == requestId);
         if (action is null || action.Status is ResponseStatus.Verified or ResponseStatus.Cancelled) return [];
-        return CloseIfDone(state, new ActionClosed(state.Id, requestId, actionId, outcome, by, now), now);
+        return CloseIfDone(state, new ExceptionCase.Event.ActionClosed(state.Id, requestId, actionId, outcome, by, now), now);
     }
 
-    public static IReadOnlyList<object> RecordApprovalOutcome(ExceptionCase state, Guid requestId, Guid approvalId, ApprovalOutcome outcome, string by, DateTimeOffset now)
+    public static IReadOnlyList<ExceptionCase.Event> RecordApprovalOutcome(ExceptionCase state, Guid requestId, Guid approvalId, ApprovalOutcome outcome, string by, DateTimeOffset now)
     {
         var approval = state.Approvals.FirstOrDefault(a => a.RequestId == requestId);
         if (approval is null || approval.Outcome != ApprovalOutcome.Pending || outcome == ApprovalOutcome.Pending) return [];
-        return CloseIfDone(state, new ApprovalDecided(state.Id, requestId, approvalId, outcome, by, now), now);
+        return CloseIfDone(state, new ExceptionCase.Event.ApprovalDecided(state.Id, requestId, approvalId, outcome, by, now), now);
     }
 
     /// <summary>
     /// The SLA ran out: escalate one rung up the ladder. A case already resolved, or a timer for a rung
     /// already passed (fired twice), changes nothing.
     /// </summary>
-    public static IReadOnlyList<object> Escalate(ExceptionCase state, int level, IReadOnlyList<string> ladder, DateTimeOffset now)
+    public static IReadOnlyList<ExceptionCase.Event> Escalate(ExceptionCase state, int level, IReadOnlyList<string> ladder, DateTimeOffset now)
     {
         if (!state.IsOpen || level != state.EscalationLevel + 1 || level > ladder.Count) return [];
-        return [new CaseEscalated(state.Id, level, ladder[level - 1], state.Severity, now)];
+        return [new ExceptionCase.Event.Escalated(state.Id, level, ladder[level - 1], state.Severity, now)];
     }
 
-    private static IReadOnlyList<object> CloseIfDone(ExceptionCase state, CaseEvent noted, DateTimeOffset now)
+    private static IReadOnlyList<ExceptionCase.Event> CloseIfDone(ExceptionCase state, ExceptionCase.Event noted, DateTimeOffset now)
     {
-        var after = state.Evolve(noted);
-        return after.Status == CaseStatus.Resolved && after.ResponseComplete ? [noted, new CaseClosed(state.Id, now)] : [noted];
+        var after = state.Apply(noted);
+        return after.Status == CaseStatus.Resolved && after.ResponseComplete ? [noted, new ExceptionCase.Event.Closed(state.Id, now)] : [noted];
     }
 
     /// <summary>

@@ -33,14 +33,14 @@ public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, Exceptio
     /// </remarks>
     /// <returns>The case after the steps, with the version it is at.</returns>
     public async Task<Loaded<ExceptionCase>> DecideAsync(
-        StoreTransaction tx, Guid caseId, Provenance provenance, CancellationToken ct, params Func<ExceptionCase, IReadOnlyList<object>>[] steps)
+        StoreTransaction tx, Guid caseId, Provenance provenance, CancellationToken ct, params Func<ExceptionCase, IReadOnlyList<ExceptionCase.Event>>[] steps)
     {
         var written = await tx.DecideAsync(ExceptionCase.StreamId(caseId), null, (ExceptionCase initial) => Steps(initial, steps),
             state => provenance with { Site = state.Site, CorrelationId = CorrelationOf(caseId) }, ct);
         if (written.Events.Count == 0) return new Loaded<ExceptionCase>(written.State, written.Version);
         var (state, decided) = (written.State, written.Events.ToList());
         await IndexAsync(tx.Transaction, state, decided, ct);
-        if (decided.Any(e => e is CaseOpened or ImpactAssessed or CaseResolved))
+        if (decided.Any(e => e is ExceptionCase.Event.Opened or ExceptionCase.Event.ImpactAssessed or ExceptionCase.Event.Resolved))
         {
             await _watch.RewriteAsync(tx.Transaction, state, ct);
             Interlocked.Increment(ref _watchRewrites);
@@ -50,14 +50,14 @@ public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, Exceptio
     }
 
     /// <summary>Each step decides on the state the steps before it left; together they are one append.</summary>
-    private static IReadOnlyList<object> Steps(ExceptionCase state, Func<ExceptionCase, IReadOnlyList<object>>[] steps)
+    private static IReadOnlyList<ExceptionCase.Event> Steps(ExceptionCase state, Func<ExceptionCase, IReadOnlyList<ExceptionCase.Event>>[] steps)
     {
-        var decided = new List<object>();
+        var decided = new List<ExceptionCase.Event>();
         foreach (var step in steps)
         {
             var events = step(state);
             decided.AddRange(events);
-            state = events.Aggregate(state, (s, e) => s.Evolve(e));
+            state = events.Aggregate(state, (s, e) => s.Apply(e));
         }
         return decided;
     }
@@ -86,9 +86,9 @@ public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, Exceptio
         return await command.ExecuteScalarAsync(ct) as Guid?;
     }
 
-    private async Task IndexAsync(NpgsqlTransaction tx, ExceptionCase state, List<object> decided, CancellationToken ct)
+    private async Task IndexAsync(NpgsqlTransaction tx, ExceptionCase state, List<ExceptionCase.Event> decided, CancellationToken ct)
     {
-        var opened = decided.OfType<CaseOpened>().FirstOrDefault();
+        var opened = decided.OfType<ExceptionCase.Event.Opened>().FirstOrDefault();
         await Sql.ExecAsync(tx, $"""
             INSERT INTO {_s}.case_index AS c (case_id, kind, site, trigger_key, status, severity, summary, value_at_risk, escalation_level, opened_at, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, now()), now())
@@ -97,8 +97,8 @@ public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, Exceptio
             """, ct, state.Id, state.Kind.ToString(), state.Site, state.TriggerKey, state.Status.ToString(), state.Severity.ToString(),
             state.Summary, state.Impact.ValueAtRisk, state.EscalationLevel, opened?.OpenedAt);
 
-        var requests = decided.OfType<CaseRouted>().SelectMany(r => r.Functions.Select(f => CaseAction.RequestIdFor(state.Id, f.Function)))
-            .Concat(decided.OfType<ApprovalRequested>().Select(a => a.RequestId)).ToArray();
+        var requests = decided.OfType<ExceptionCase.Event.Routed>().SelectMany(r => r.Functions.Select(f => CaseAction.RequestIdFor(state.Id, f.Function)))
+            .Concat(decided.OfType<ExceptionCase.Event.ApprovalRequested>().Select(a => a.RequestId)).ToArray();
         if (requests.Length > 0)
             await Sql.ExecAsync(tx, $"INSERT INTO {_s}.case_requests (request_id, case_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING", ct, requests, state.Id);
     }
@@ -107,18 +107,18 @@ public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, Exceptio
     /// The SLA clock starts when the case is opened, at the severity it was first assessed with; each
     /// escalation restarts it for the next rung; resolving stops it.
     /// </summary>
-    private void KeepSlaTimer(StoreTransaction tx, ExceptionCase state, List<object> decided)
+    private void KeepSlaTimer(StoreTransaction tx, ExceptionCase state, List<ExceptionCase.Event> decided)
     {
         var streamId = ExceptionCase.StreamId(state.Id);
-        if (decided.OfType<CaseResolved>().Any())
+        if (decided.OfType<ExceptionCase.Event.Resolved>().Any())
         {
             deadlines.Cancel(tx.Session, streamId, SlaDeadline);
             return;
         }
         var ladder = options.Sla.LadderFor(state.Site);
-        if (decided.OfType<CaseOpened>().FirstOrDefault() is { } opened && state.IsOpen && ladder.Count > 0)
+        if (decided.OfType<ExceptionCase.Event.Opened>().FirstOrDefault() is { } opened && state.IsOpen && ladder.Count > 0)
             deadlines.Schedule(tx.Session, opened.OpenedAt + options.Sla.For(state.Severity), streamId, SlaDeadline, new SlaTimer(state.Id, 1));
-        if (decided.OfType<CaseEscalated>().LastOrDefault() is { } escalated && escalated.Level < ladder.Count)
+        if (decided.OfType<ExceptionCase.Event.Escalated>().LastOrDefault() is { } escalated && escalated.Level < ladder.Count)
             deadlines.Schedule(tx.Session, escalated.EscalatedAt + options.Sla.For(state.Severity), streamId, SlaDeadline, new SlaTimer(state.Id, escalated.Level + 1));
     }
 }

@@ -60,4 +60,4 @@ internal sealed class QualityHoldRule(ServiceStore store, CaseWriter cases, Rout
 }
 
 /// <summary>A decision step recording that a hold reached further (new lots, orders, shipments) than when it was raised.</summary>
-internal delegate IReadOnlyList<object> HoldStep(ExceptionCase state, DateTimeOffset now);
+internal delegate IReadOnlyList<ExceptionCase.Event> HoldStep(ExceptionCase state, DateTimeOffset now);

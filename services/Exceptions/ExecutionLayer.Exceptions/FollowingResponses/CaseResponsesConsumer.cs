@@ -46,7 +46,7 @@ public sealed class CaseResponsesConsumer(MessageInbox inbox, CaseWriter cases, 
         FromApprovalAsync(context, context.Message.ExternalReference, context.Message.ApprovalId, ApprovalOutcome.Withdrawn, context.Message.WithdrawnBy);
 
     private Task FromActionAsync<T>(ConsumeContext<T> context, ActionSourceKind kind, string reference, string actor,
-        Func<ExceptionCase, Guid, DateTimeOffset, IReadOnlyList<object>> decide) where T : class =>
+        Func<ExceptionCase, Guid, DateTimeOffset, IReadOnlyList<ExceptionCase.Event>> decide) where T : class =>
         kind == ActionSourceKind.Exception && Guid.TryParse(reference, out var requestId)
             ? DecideAsync(context, requestId, actor, (s, now) => decide(s, requestId, now))
             : Task.CompletedTask;
@@ -56,7 +56,7 @@ public sealed class CaseResponsesConsumer(MessageInbox inbox, CaseWriter cases, 
             ? DecideAsync(context, requestId, by, (s, now) => CaseDecisions.RecordApprovalOutcome(s, requestId, approvalId, outcome, by, now))
             : Task.CompletedTask;
 
-    private Task DecideAsync<T>(ConsumeContext<T> context, Guid requestId, string actor, Func<ExceptionCase, DateTimeOffset, IReadOnlyList<object>> decide) where T : class =>
+    private Task DecideAsync<T>(ConsumeContext<T> context, Guid requestId, string actor, Func<ExceptionCase, DateTimeOffset, IReadOnlyList<ExceptionCase.Event>> decide) where T : class =>
         context.HandleOnceAsync(inbox, Inbox, async tx =>
         {
             if (await cases.CaseOfRequestAsync(tx, requestId, context.CancellationToken) is not { } caseId) return;
