@@ -75,6 +75,24 @@ public sealed class DecideTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Writers_deciding_at_once_on_a_stream_that_exists_take_turns_on_its_row()
+    {
+        var stream = TestStore.NewStream();
+        await DecideAsync(stream, "CNC-4 down");
+        var counts = new System.Collections.Concurrent.ConcurrentBag<int>();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            await using var tx = await _service.BeginAsync(CancellationToken.None);
+            await tx.DecideAsync<NoteLog, Noted>(stream, null, s => { counts.Add(s.Count); return Note($"writer {i}"); }, _ => Provenance.None, CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+        })));
+
+        Assert.Equal(Enumerable.Range(1, 8), counts.Order());
+        Assert.Equal(9, (await _service.LoadAsync<NoteLog>(stream, CancellationToken.None)).Version);
+    }
+
+    [Fact]
     public async Task Two_decisions_on_one_stream_in_one_transaction_see_each_other_and_a_transaction_not_committed_leaves_nothing()
     {
         var stream = TestStore.NewStream();
