@@ -44,10 +44,11 @@ internal sealed class CaseDetector(ExceptionsOptions options, MachineDownRule ma
         return rules;
     }
 
-    public async Task DetectAsync(StoreTransaction tx, Observation seen, IReadOnlyList<Rule> rules, CancellationToken ct)
+    /// <summary>The fact's rules, then the re-assessment of the open cases watching it — skipped when none does (asked after the rules, which may have opened one).</summary>
+    public async Task DetectAsync(StoreTransaction tx, Observation seen, IReadOnlyList<Rule> rules, WatchedKeys watched, CancellationToken ct)
     {
         foreach (var rule in rules) await rule(tx, ct);
-        await reassessment.ObserveAsync(tx, seen, ct);
+        if (await watched.AnyAsync(tx, seen.Site, seen.Fact, ct)) await reassessment.ObserveAsync(tx, seen, ct);
     }
 
     /// <summary>

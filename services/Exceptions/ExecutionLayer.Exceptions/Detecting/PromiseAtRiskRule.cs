@@ -23,19 +23,19 @@ internal sealed class PromiseAtRiskRule(ServiceStore store, CaseWriter cases, Ro
     /// <summary>Opens a case for each sales order this fact pushes past its promise date.</summary>
     public async Task ObserveAsync(StoreTransaction tx, Observation seen, CancellationToken ct)
     {
-        var candidates = seen.Fact switch
+        PromisesBehind? behind = seen.Fact switch
         {
-            SalesOrderConfirmed f => [f.OrderId],
-            ProductionOrderReleased { SalesOrderId: { } so } => [so],
-            MaterialRequirement f => await _impact.SalesOrdersOfProductionOrdersAsync(tx.Transaction, [f.ProductionOrderId], ct),
-            MachineStateChanged f => await _impact.SalesOrdersAtWorkCenterAsync(tx.Transaction, seen.Site, f.WorkCenter, ct),
-            PurchaseOrderPlaced f => await _impact.SalesOrdersNeedingSupplyOfAsync(tx.Transaction, f.PurchaseOrderId, ct),
-            SupplierDeliveryDelayed f => await _impact.SalesOrdersNeedingSupplyOfAsync(tx.Transaction, f.PurchaseOrderId, ct),
-            _ => [],
+            SalesOrderConfirmed f => PromisesBehind.SalesOrders([f.OrderId]),
+            ProductionOrderReleased { SalesOrderId: { } so } => PromisesBehind.SalesOrders([so]),
+            MaterialRequirement f => PromisesBehind.ProductionOrders([f.ProductionOrderId]),
+            MachineStateChanged f => PromisesBehind.WorkCenter(seen.Site, f.WorkCenter),
+            PurchaseOrderPlaced f => PromisesBehind.SupplyOf(f.PurchaseOrderId),
+            SupplierDeliveryDelayed f => PromisesBehind.SupplyOf(f.PurchaseOrderId),
+            _ => null,
         };
-        if (candidates.Count == 0) return;
+        if (behind is null) return;
         var repairTime = options.DetectionFor(seen.Site).AssumedRepairTime;
-        foreach (var promise in await _impact.PromisesAsync(tx.Transaction, candidates, seen.Received.OccurredAt, repairTime, ct))
+        foreach (var promise in await _impact.PromisesAsync(tx.Transaction, behind, seen.Received.OccurredAt, repairTime, ct))
         {
             if (!promise.AtRisk || await cases.OpenCaseAsync(tx, CaseKind.PromiseAtRisk, promise.SalesOrderId, ct) is not null) continue;
             var caseId = seen.CaseId(promise.SalesOrderId);
@@ -53,7 +53,7 @@ internal sealed class PromiseAtRiskRule(ServiceStore store, CaseWriter cases, Ro
     /// <summary>What the late sales order touches now; cleared once its promise date is reachable again.</summary>
     public async Task<Picture> PictureAsync(StoreTransaction tx, string site, string salesOrderId, DateTimeOffset at, CancellationToken ct)
     {
-        var promise = await _impact.PromisesAsync(tx.Transaction, [salesOrderId], at, options.DetectionFor(site).AssumedRepairTime, ct);
+        var promise = await _impact.PromisesAsync(tx.Transaction, PromisesBehind.SalesOrders([salesOrderId]), at, options.DetectionFor(site).AssumedRepairTime, ct);
         return promise is [{ AtRisk: true }] ? new Picture(await _impact.OfSalesOrderAsync(tx.Transaction, salesOrderId, ct)) : Picture.ClearedBecause("promise date reachable again");
     }
 }

@@ -46,53 +46,37 @@ internal sealed class ImpactQueries(string s)
     }
 
     /// <summary>
-    /// Sales orders whose promise date no longer holds. An order's projected ready time is its due date,
-    /// pushed out by its work center's downtime while that is down (at least the assumed repair time),
-    /// and by the largest lateness of any supply it needs. The sales order is at risk when its latest
-    /// order's projected ready time is after the promise date.
+    /// The promise dates of the sales orders <paramref name="behind"/> names, against their projected ready
+    /// time, in one round trip with finding them. An order's projected ready time is its due date, pushed
+    /// out by its work center's downtime while that is down (at least the assumed repair time), and by the
+    /// largest lateness of any supply it needs. The sales order is at risk when its latest order's
+    /// projected ready time is after the promise date.
     /// </summary>
     public async Task<List<PromiseProjection>> PromisesAsync(
-        NpgsqlTransaction tx, IReadOnlyList<string> salesOrders, DateTimeOffset now, TimeSpan assumedRepair, CancellationToken ct)
+        NpgsqlTransaction tx, PromisesBehind behind, DateTimeOffset now, TimeSpan assumedRepair, CancellationToken ct)
     {
         await using var command = Sql.Command(tx, $"""
-            WITH ready AS (
+            WITH candidates AS ({behind.Select(s)}),
+            ready AS (
                 SELECT po.sales_order_id,
                        po.due
-                       + CASE WHEN wc.state = 'Down' THEN greatest($3::interval, $2::timestamptz - wc.as_of) ELSE interval '0' END
+                       + CASE WHEN wc.state = 'Down' THEN greatest($2::interval, $1::timestamptz - wc.as_of) ELSE interval '0' END
                        + coalesce((SELECT max(p.eta - r.need_date) FROM {s}.material_requirements r
                                    JOIN {s}.purchase_orders p ON p.site = r.site AND p.item = r.item AND NOT p.received AND p.eta > r.need_date
                                    WHERE r.production_order_id = po.order_id), interval '0') AS ready_at
                 FROM {s}.production_orders po
                 LEFT JOIN {s}.work_centers wc ON wc.site = po.site AND wc.work_center = po.work_center
-                WHERE po.sales_order_id = ANY($1) AND po.status <> 'completed')
+                WHERE po.sales_order_id IN (SELECT sales_order_id FROM candidates) AND po.status <> 'completed')
             SELECT so.order_id, so.promise_date, max(r.ready_at) FROM {s}.sales_orders so JOIN ready r ON r.sales_order_id = so.order_id
             GROUP BY so.order_id, so.promise_date
             ORDER BY so.order_id
-            """, [salesOrders, now, assumedRepair]);
+            """, [now, assumedRepair, .. behind.Args]);
         var projections = new List<PromiseProjection>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             projections.Add(new PromiseProjection(reader.GetString(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1)), new DateTimeOffset(reader.GetFieldValue<DateTime>(2))));
         return projections;
     }
-
-    /// <summary>The sales orders a fact may move the promise of: those behind the production orders it touches.</summary>
-    public Task<List<string>> SalesOrdersOfProductionOrdersAsync(NpgsqlTransaction tx, IReadOnlyList<string> productionOrders, CancellationToken ct) =>
-        Sql.StringsAsync(tx, $"SELECT DISTINCT sales_order_id FROM {s}.production_orders WHERE order_id = ANY($1) AND sales_order_id IS NOT NULL", ct, productionOrders);
-
-    public Task<List<string>> SalesOrdersAtWorkCenterAsync(NpgsqlTransaction tx, string site, string workCenter, CancellationToken ct) =>
-        Sql.StringsAsync(tx, $"""
-            SELECT DISTINCT sales_order_id FROM {s}.production_orders
-            WHERE site = $1 AND work_center = $2 AND status <> 'completed' AND sales_order_id IS NOT NULL
-            """, ct, site, workCenter);
-
-    public Task<List<string>> SalesOrdersNeedingSupplyOfAsync(NpgsqlTransaction tx, string purchaseOrderId, CancellationToken ct) =>
-        Sql.StringsAsync(tx, $"""
-            SELECT DISTINCT po.sales_order_id FROM {s}.purchase_orders p
-            JOIN {s}.material_requirements r ON r.site = p.site AND r.item = p.item
-            JOIN {s}.production_orders po ON po.order_id = r.production_order_id AND po.sales_order_id IS NOT NULL
-            WHERE p.purchase_order_id = $1
-            """, ct, purchaseOrderId);
 
     /// <summary>A promise at risk: the sales order, the production orders making it, their lots and its shipments.</summary>
     public async Task<Impact> OfSalesOrderAsync(NpgsqlTransaction tx, string salesOrderId, CancellationToken ct)
@@ -142,4 +126,31 @@ internal sealed class ImpactQueries(string s)
 public sealed record PromiseProjection(string SalesOrderId, DateTimeOffset PromiseDate, DateTimeOffset ProjectedReady)
 {
     public bool AtRisk => ProjectedReady > PromiseDate;
+}
+
+/// <summary>
+/// Which sales orders a fact may move the promise of, as the SQL that finds them (its parameters from $3:
+/// <see cref="ImpactQueries.PromisesAsync"/> holds $1 and $2), so finding them and projecting them is one query.
+/// </summary>
+public sealed record PromisesBehind(Func<string, string> Select, object[] Args)
+{
+    public static PromisesBehind SalesOrders(IReadOnlyList<string> salesOrders) =>
+        new(_ => "SELECT unnest($3::text[]) AS sales_order_id", [salesOrders]);
+
+    /// <summary>Those behind the production orders a fact touches.</summary>
+    public static PromisesBehind ProductionOrders(IReadOnlyList<string> productionOrders) =>
+        new(s => $"SELECT sales_order_id FROM {s}.production_orders WHERE order_id = ANY($3)", [productionOrders]);
+
+    /// <summary>Those with open work at a work center.</summary>
+    public static PromisesBehind WorkCenter(string site, string workCenter) =>
+        new(s => $"SELECT sales_order_id FROM {s}.production_orders WHERE site = $3 AND work_center = $4 AND status <> 'completed'", [site, workCenter]);
+
+    /// <summary>Those whose production needs the item a purchase order brings.</summary>
+    public static PromisesBehind SupplyOf(string purchaseOrderId) =>
+        new(s => $"""
+            SELECT po.sales_order_id FROM {s}.purchase_orders p
+            JOIN {s}.material_requirements r ON r.site = p.site AND r.item = p.item
+            JOIN {s}.production_orders po ON po.order_id = r.production_order_id
+            WHERE p.purchase_order_id = $3
+            """, [purchaseOrderId]);
 }

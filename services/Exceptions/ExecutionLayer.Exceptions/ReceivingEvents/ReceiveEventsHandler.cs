@@ -119,7 +119,7 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
             var rules = detector.RulesFor(seen);
             if (rules.Count == 0 && !await watched.AnyAsync(tx, posted.Site, posted.Fact, ct)) continue;
             await pending.ExecuteAsync(tx.Transaction, ct);
-            await detector.DetectAsync(tx, seen, rules, ct);
+            await detector.DetectAsync(tx, seen, rules, watched, ct);
         }
         await pending.ExecuteAsync(tx.Transaction, ct);
     }
