@@ -37,6 +37,26 @@ public sealed class GraphViewTests(ExceptionsApp app) : IClassFixture<Exceptions
         Assert.Equal("sales-order", order.GetProperty("kind").GetString());
         Assert.Equal([$"PR-77{S}", $"PR-78{S}"], order.GetProperty("productionOrders").EnumerateArray().Select(o => o.GetString()));
         Assert.Equal([$"SH-900{S}"], order.GetProperty("shipments").EnumerateArray().Select(o => o.GetString()));
+        var sales = order.GetProperty("salesOrder");
+        Assert.Equal(("Acme Axles", 48_000m), (sales.GetProperty("customer").GetString(), sales.GetProperty("value").GetDecimal()));
+        Assert.Equal(PlantDay.Friday, sales.GetProperty("promiseDate").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, order.GetProperty("productionOrder").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_production_order_shows_its_fields_in_camel_case_with_its_lots_and_its_sales_orders_shipments()
+    {
+        await GivenThePlanAsync();
+        var order = await app.Client.GetFromJsonAsync<JsonElement>($"/graph/orders/PR-77{S}");
+        Assert.Equal("production-order", order.GetProperty("kind").GetString());
+        var production = order.GetProperty("productionOrder");
+        Assert.Equal(($"SO-1001{S}", $"CNC-4{S}", "released"),
+            (production.GetProperty("salesOrderId").GetString(), production.GetProperty("workCenter").GetString(), production.GetProperty("status").GetString()));
+        Assert.Equal(PlantDay.Friday.AddDays(-2), production.GetProperty("due").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, production.GetProperty("blockedByHold").ValueKind);
+        Assert.False(production.TryGetProperty("blocked_by_hold", out _));
+        Assert.Equal([$"L-5521{S}", $"L-6001{S}"], order.GetProperty("lots").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal([$"SH-900{S}"], order.GetProperty("shipments").EnumerateArray().Select(o => o.GetString()));
     }
 
     [Fact]

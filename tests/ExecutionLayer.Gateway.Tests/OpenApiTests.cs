@@ -21,4 +21,20 @@ public sealed class OpenApiTests(FrontDoor door)
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
         Assert.Contains("/api/actions", await page.Content.ReadAsStringAsync());
     }
+
+    /// <summary>The graph views are named handlers with typed results: the document knows each answer's shape and its problems.</summary>
+    [Fact]
+    public async Task The_graph_views_document_their_answer_schemas_and_their_problems()
+    {
+        using var anyone = door.Client();
+        var document = await (await anyone.GetAsync("/openapi.json")).JsonAsync(HttpStatusCode.OK);
+        var order = document.GetProperty("paths").GetProperty("/api/graph/orders/{orderId}").GetProperty("get");
+        Assert.Equal("GetOrder", order.GetProperty("operationId").GetString());
+        var responses = order.GetProperty("responses");
+        Assert.EndsWith("/OrderView", responses.GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.True(responses.GetProperty("404").GetProperty("content").TryGetProperty("application/problem+json", out _));
+        var lots = document.GetProperty("paths").GetProperty("/api/graph/lots/{lotId}").GetProperty("get").GetProperty("responses");
+        Assert.True(lots.TryGetProperty("400", out _));
+        Assert.True(lots.TryGetProperty("404", out _));
+    }
 }

@@ -32,6 +32,7 @@ public static class ExceptionsConfig
         builder.Services.AddSingleton<PromiseAtRiskRule>();
         builder.Services.AddSingleton<Reassessment>();
         builder.Services.AddSingleton<CaseDetector>();
+        builder.Services.AddSingleton<GraphViews>();
 
         // The graph and the case tables are inline read models: written in the intake's (or the case writer's) transaction.
         builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s))
@@ -44,7 +45,7 @@ public static class ExceptionsConfig
     }
 
     public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => 
-        app.MapReceiveEvents().MapReadingCases().MapGraphViews().MapRequestApproval();
+        app.MapReceiveEvents().MapReadingCases().MapGraphViewsApi().MapRequestApproval();
 
     /// <summary>The exceptions service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
     public static EventTypes Types() => new EventTypes()

@@ -39,10 +39,10 @@ public sealed partial class PlantDay
         narrator.Fact($"the bridge got a signed deviation request for {deviation.Approver}: {deviation.Data.Text("reason")}");
     }
 
-    /// <summary>The hold blocking an order or shipment in a graph view, if any.</summary>
+    /// <summary>The hold blocking a shipment or a production order in a graph view, if any.</summary>
     public static string? BlockedBy(JsonElement view)
     {
-        foreach (var candidate in new[] { view.At("blockedByHold"), view.At("order.blocked_by_hold"), view.At("order.blockedByHold") })
+        foreach (var candidate in new[] { view.At("blockedByHold"), view.At("productionOrder.blockedByHold") })
             if (candidate.ValueKind == JsonValueKind.String) return candidate.GetString();
         return null;
     }
