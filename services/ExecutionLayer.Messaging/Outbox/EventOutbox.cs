@@ -48,6 +48,15 @@ public sealed class EventOutbox : ReportedSubscription
 
     private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long one attempt at a page may wait for the broker's confirms. A publish in flight when the
+    /// broker went away can wait for a confirm that never comes, neither completing nor failing (seen in
+    /// the RabbitMQ-restart fault test: the page, and so the outbox, stood still for minutes while the
+    /// broker was back). Past this the attempt counts as failed and the page is published again; the
+    /// message ids are the same, so what did arrive the first time is absorbed by the consumers' inboxes.
+    /// </summary>
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(30);
+
     private readonly IBus _bus;
     private readonly IEventMapper[] _mappers;
     private readonly EventTypes _types;
@@ -104,9 +113,12 @@ public sealed class EventOutbox : ReportedSubscription
     {
         for (var attempt = 1; ; attempt++)
         {
+            using var thisAttempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            thisAttempt.CancelAfter(AttemptTimeout);
             try
             {
-                await Task.WhenAll(messages.Select(m => PublishAsync(m, ct)));
+                // WaitAsync as well as the token: a confirm that never comes may not heed cancellation either.
+                await Task.WhenAll(messages.Select(m => PublishAsync(m, thisAttempt.Token))).WaitAsync(AttemptTimeout, ct);
                 return;
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
