@@ -57,38 +57,35 @@ public sealed class DecideTests : IAsyncLifetime
         await Assert.ThrowsAsync<StreamConflictException>(() => DecideAsync(TestStore.NewStream(), "on a stream nobody started", expected: 3));
     }
 
+    /// <summary>Eight writers deciding on the stream at the same moment; what state each one decided on.</summary>
+    private async Task<IReadOnlyList<int>> EightAtOnceAsync(string stream)
+    {
+        var counts = new System.Collections.Concurrent.ConcurrentBag<int>();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            await using var tx = await _service.BeginAsync(CancellationToken.None);
+            await tx.DecideAsync<NoteLog, Noted>(stream, null, s => { counts.Add(s.Count); return Note($"writer {i}"); }, _ => Provenance.None, CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+        })));
+        return [.. counts.Order()];
+    }
+
     [Fact]
     public async Task Writers_deciding_on_one_stream_at_once_take_turns_and_each_decides_on_what_the_one_before_left()
     {
         var stream = TestStore.NewStream();
-        var counts = new System.Collections.Concurrent.ConcurrentBag<int>();
 
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
-        {
-            await using var tx = await _service.BeginAsync(CancellationToken.None);
-            await tx.DecideAsync<NoteLog, Noted>(stream, null, s => { counts.Add(s.Count); return Note($"writer {i}"); }, _ => Provenance.None, CancellationToken.None);
-            await tx.CommitAsync(CancellationToken.None);
-        })));
-
-        Assert.Equal(Enumerable.Range(0, 8), counts.Order());
+        Assert.Equal(Enumerable.Range(0, 8), await EightAtOnceAsync(stream));
         Assert.Equal(8, (await _service.LoadAsync<NoteLog>(stream, CancellationToken.None)).Version);
     }
 
     [Fact]
-    public async Task Writers_deciding_at_once_on_a_stream_that_exists_take_turns_on_its_row()
+    public async Task Writers_deciding_at_once_on_a_stream_that_exists_take_turns_too()
     {
         var stream = TestStore.NewStream();
         await DecideAsync(stream, "CNC-4 down");
-        var counts = new System.Collections.Concurrent.ConcurrentBag<int>();
 
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
-        {
-            await using var tx = await _service.BeginAsync(CancellationToken.None);
-            await tx.DecideAsync<NoteLog, Noted>(stream, null, s => { counts.Add(s.Count); return Note($"writer {i}"); }, _ => Provenance.None, CancellationToken.None);
-            await tx.CommitAsync(CancellationToken.None);
-        })));
-
-        Assert.Equal(Enumerable.Range(1, 8), counts.Order());
+        Assert.Equal(Enumerable.Range(1, 8), await EightAtOnceAsync(stream));
         Assert.Equal(9, (await _service.LoadAsync<NoteLog>(stream, CancellationToken.None)).Version);
     }
 
