@@ -30,6 +30,9 @@ public static class ActionsConfig
         builder.Services.AddSingleton<KpiRegistry>();
         builder.Services.AddSingleton<AgendaBuilder>();
         builder.Services.AddSingleton<ExecutionMetrics>();
+        builder.Services.AddSingleton<ActionIndex>();
+        builder.Services.AddSingleton<ActionRisks>();
+        builder.Services.AddSingleton<ReviewIndex>();
 
         builder.Services.AddServiceStore(builder.Configuration, "actions", Types(), ActionsSchema.Create).AddEventOutbox("actions");
         builder.Services.AddDeadlineHandler<OverdueHandler>().AddDeadlineHandler<ClosureWindowHandler>();
@@ -45,7 +48,7 @@ public static class ActionsConfig
     }
 
     public static IEndpointRouteBuilder MapActionsApi(this IEndpointRouteBuilder app) => app
-        .MapCreateAction().MapActionCommands().MapReadingActions().MapRisk().MapSites().MapKpis().MapReviews().MapMetrics();
+        .MapCreateActionApi().MapWorkingActionsApi().MapReadingActionsApi().MapRiskApi().MapSitesApi().MapKpisApi().MapReviewsApi().MapMetricsApi();
 
     /// <summary>The actions service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
     public static EventTypes Types() => new EventTypes()

@@ -82,4 +82,37 @@ public sealed class KpiRegistry(ServiceStore store)
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? new Reading(reader.GetDecimal(0), Sql.TimeAt(reader, 1)) : null;
     }
+
+    /// <summary>KPIs with status and the trend over their latest readings (in the definition's unit), in one query.</summary>
+    public async Task<List<KpiView>> ViewsAsync(string? site, KpiStatus? status, string? kpi, CancellationToken ct, int keepReadings = 0)
+    {
+        await using var command = store.DataSource.CreateCommand($"""
+            SELECT k.site, k.kpi, k.version, k.definition, k.latest_value, k.latest_at, k.status,
+                ARRAY(SELECT r.value FROM {store.Schema}.kpi_readings r WHERE r.site = k.site AND r.kpi = k.kpi AND r.unit = k.unit
+                      ORDER BY r.measured_at DESC LIMIT greatest($4, {KpiTrend.Window})),
+                ARRAY(SELECT r.measured_at FROM {store.Schema}.kpi_readings r WHERE r.site = k.site AND r.kpi = k.kpi AND r.unit = k.unit
+                      ORDER BY r.measured_at DESC LIMIT greatest($4, {KpiTrend.Window}))
+            FROM {store.Schema}.kpi_index k
+            WHERE ($1::text IS NULL OR k.site = $1) AND ($2::text IS NULL OR k.status = $2) AND ($3::text IS NULL OR k.kpi = $3)
+            ORDER BY k.site, k.kpi
+            """);
+        command.Parameters.Add(Sql.Text(site));
+        command.Parameters.Add(Sql.Text(status?.ToString()));
+        command.Parameters.Add(Sql.Text(kpi));
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<int> { TypedValue = keepReadings });
+        var views = new List<KpiView>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var definition = EventJson.Read<KpiDefinition>(reader.GetString(3));
+            var values = reader.GetFieldValue<decimal[]>(7);
+            var times = reader.GetFieldValue<DateTime[]>(8);
+            var newestFirst = values.Zip(times, (v, t) => new Reading(v, new DateTimeOffset(t))).ToArray();
+            views.Add(new KpiView(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), definition, reader.IsDBNull(4) ? null : reader.GetDecimal(4),
+                Sql.TimeOrNullAt(reader, 5), Enum.Parse<KpiStatus>(reader.GetString(6)),
+                KpiTrend.Of(definition, [.. newestFirst.Take(KpiTrend.Window).Reverse().Select(r => r.Value)]),
+                keepReadings > 0 ? [.. newestFirst.Take(keepReadings)] : null));
+        }
+        return views;
+    }
 }

@@ -43,7 +43,7 @@ public sealed class ExecutionMetrics(ServiceStore store)
             MetricsGrouping.Perspective => ("coalesce(a.perspective, '(none)')", ""),
             _ => ("g.key", ", unnest(CASE WHEN cardinality(a.kpis) = 0 THEN ARRAY['(none)'] ELSE a.kpis END) AS g(key)"),
         };
-        var open = ReadingActionsEndpoints.OpenStatuses;
+        var open = ActionIndex.OpenStatuses;
         await using var command = store.DataSource.CreateCommand($"""
             WITH red AS (SELECT site, array_agg(kpi) AS kpis FROM {store.Schema}.kpi_index WHERE status = 'Red' GROUP BY site)
             SELECT {key},

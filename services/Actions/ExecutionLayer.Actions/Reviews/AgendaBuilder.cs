@@ -10,7 +10,7 @@ namespace ExecutionLayer.Actions.Reviews;
 /// previous review of the same kind at the site (carried over or decided there) that is still open;
 /// for the first review of its kind, every open action at the site, so nothing starts off the table.
 /// </summary>
-public sealed class AgendaBuilder(ServiceStore store)
+public sealed class AgendaBuilder(ServiceStore store, KpiRegistry kpis)
 {
     public async Task<(Guid? Previous, IReadOnlyList<AgendaAction> CarriedOver)> CarriedOverAsync(NpgsqlTransaction tx, OpenReview review, CancellationToken ct)
     {
@@ -24,14 +24,14 @@ public sealed class AgendaBuilder(ServiceStore store)
 
         var actions = await ActionsAsync(tx, $"""
             SELECT action_id, title, owner, current_due, status FROM {store.Schema}.action_index
-            WHERE status IN {ReadingActions.ReadingActionsEndpoints.OpenStatuses} AND ($1::uuid[] IS NULL OR action_id = ANY ($1::uuid[])) AND site = $2
+            WHERE status IN {ReadingActions.ActionIndex.OpenStatuses} AND ($1::uuid[] IS NULL OR action_id = ANY ($1::uuid[])) AND site = $2
             ORDER BY current_due, action_id
             """, [previous is null ? null : ids, review.Site], ct);
         return (previous, [.. actions.Values]);
     }
 
     public async Task<IReadOnlyList<AgendaKpi>> KpisAsync(string site, CancellationToken ct) =>
-        [.. (await KpisEndpoints.KpiViewsAsync(store, site, null, null, ct))
+        [.. (await kpis.ViewsAsync(site, null, null, ct))
             .Where(k => k.Status is KpiStatus.Red or KpiStatus.Amber)
             .OrderByDescending(k => k.Status).ThenBy(k => k.Kpi, StringComparer.Ordinal)
             .Select(k => new AgendaKpi(k.Kpi, k.Definition.Name, k.Latest, k.Definition.Unit, k.Definition.Target, k.Status, k.Trend.Direction))];

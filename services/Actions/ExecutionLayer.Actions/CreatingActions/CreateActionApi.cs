@@ -7,9 +7,12 @@ using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Input;
+using ExecutionLayer.ServiceDefaults.OpenApi;
+using ExecutionLayer.ServiceDefaults.Problems;
 using ExecutionLayer.Store.Hosting;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Writing;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ExecutionLayer.Actions.CreatingActions;
 
@@ -22,35 +25,44 @@ public sealed record CreateActionBody(
     IReadOnlyList<string>? RootCauseTags = null, EvidenceKind? RequiredEvidence = null, string? VerifierRole = null, int? VerificationWindowDays = null,
     [MaxLength(128)] string? CorrelationId = null, string? OnBehalfOf = null) : IMayActOnBehalf;
 
-public static partial class CreateActionEndpoint
+/// <summary>What creating an action needs: who asks (and for the correlation), the store, the handler, the sites' rules and the configured sites.</summary>
+public sealed record CreateActionServices(HttpContext Http, Caller Caller, ServiceStore Store, CreateActionHandler Handler, SiteDirectory Sites, ActionsOptions Options);
+
+public static partial class CreateActionApi
 {
-    public static IEndpointRouteBuilder MapCreateAction(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapCreateActionApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/actions", async (CreateActionBody body, HttpContext http, Caller caller, ServiceStore store, CreateActionHandler handler, SiteDirectory sites,
-            ActionsOptions options, CancellationToken ct) =>
-        {
-            var actor = caller.Person;
-            var errors = Validate(body, options);
-            if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid action");
-            if (!caller.Sees(body.Site)) return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not create actions at {body.Site}.");
-
-            var kind = body.SourceKind ?? SourceKind.Manual;
-            var reference = string.IsNullOrWhiteSpace(body.SourceReference) ? actor : body.SourceReference.Trim();
-            var actionId = body.RequestId is { } requestId ? DeterministicId.From($"action|api|{requestId}") : Guid.CreateVersion7(store.Clock.GetUtcNow());
-            await using var tx = await store.BeginAsync(ct);
-            var rules = await sites.RulesAsync(tx.Transaction, body.Site, ct);
-            var command = new CreateAction(actionId, body.Title.Trim(), body.Description, body.Owner.Trim(), body.Due, body.Priority ?? Priority.P3,
-                body.Site, body.Department, kind, reference, Normalized(body.Kpis), body.Perspective, Normalized(body.RootCauseTags),
-                body.RequiredEvidence ?? EvidenceKind.Text, body.VerifierRole ?? rules.DefaultVerifierRole,
-                body.VerificationWindowDays ?? rules.VerificationWindowDays, body.CorrelationId, actor);
-            var written = await handler.HandleAsync(tx, command, Provenance.Of(caller, http.GetCorrelationId()), ct);
-            await tx.CommitAsync(ct);
-
-            var view = ActionView.Of(written);
-            IfMatch.SetETag(http.Response, written.Version);
-            return written.Events.Count > 0 ? Results.Created($"/actions/{actionId}", view) : Results.Ok(view);
-        });
+        app.MapPost("/actions", CreateAsync).WithTags("Actions")
+            .Describe("CreateAction", "Create an action with one owner and a due date (idempotent on requestId)")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         return app;
+    }
+
+    /// <summary>201 with the new action; 200 with the one already made when the requestId was posted before.</summary>
+    public static async Task<Results<Created<ActionView>, Ok<ActionView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateActionBody body, [AsParameters] CreateActionServices services, CancellationToken ct)
+    {
+        var (caller, store) = (services.Caller, services.Store);
+        var actor = caller.Person;
+        var errors = Validate(body, services.Options);
+        if (errors.Count > 0) return Problem.Invalid(errors, "Invalid action");
+        if (!caller.Sees(body.Site)) return Problem.Forbidden($"This caller may not create actions at {body.Site}.");
+
+        var kind = body.SourceKind ?? SourceKind.Manual;
+        var reference = string.IsNullOrWhiteSpace(body.SourceReference) ? actor : body.SourceReference.Trim();
+        var actionId = body.RequestId is { } requestId ? DeterministicId.From($"action|api|{requestId}") : Guid.CreateVersion7(store.Clock.GetUtcNow());
+        await using var tx = await store.BeginAsync(ct);
+        var rules = await services.Sites.RulesAsync(tx.Transaction, body.Site, ct);
+        var command = new CreateAction(actionId, body.Title.Trim(), body.Description, body.Owner.Trim(), body.Due, body.Priority ?? Priority.P3,
+            body.Site, body.Department, kind, reference, Normalized(body.Kpis), body.Perspective, Normalized(body.RootCauseTags),
+            body.RequiredEvidence ?? EvidenceKind.Text, body.VerifierRole ?? rules.DefaultVerifierRole,
+            body.VerificationWindowDays ?? rules.VerificationWindowDays, body.CorrelationId, actor);
+        var written = await services.Handler.HandleAsync(tx, command, Provenance.Of(caller, services.Http.GetCorrelationId()), ct);
+        await tx.CommitAsync(ct);
+
+        var view = ActionView.Of(written);
+        IfMatch.SetETag(services.Http.Response, written.Version);
+        return written.Events.Count > 0 ? TypedResults.Created($"/actions/{actionId}", view) : TypedResults.Ok(view);
     }
 
     /// <summary>KPI codes and root-cause tags compare case-insensitively; they are kept lower-case and without repeats.</summary>

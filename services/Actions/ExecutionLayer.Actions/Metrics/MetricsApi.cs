@@ -1,0 +1,38 @@
+using ExecutionLayer.ServiceDefaults.Identity;
+using ExecutionLayer.ServiceDefaults.OpenApi;
+using ExecutionLayer.ServiceDefaults.Problems;
+using ExecutionLayer.ServiceDefaults.Query;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ExecutionLayer.Actions.Metrics;
+
+/// <summary>The execution metrics of a period, grouped as asked, with the period they cover.</summary>
+public sealed record ExecutionMetricsReport(MetricsGrouping GroupBy, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<MetricsRow> Rows);
+
+/// <summary>Execution measured as a KPI in itself: on-time closure, time to close, overdue, repeats, closure without KPI movement, alignment.</summary>
+public static class MetricsApi
+{
+    public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/metrics/execution", GetExecutionMetricsAsync).WithTags("Metrics")
+            .Describe("GetExecutionMetrics", "Execution metrics for a period [from, to), by site, department, owner, KPI or perspective");
+        return app;
+    }
+
+    /// <param name="from">The period's start; 30 days before its end when left out.</param>
+    /// <param name="to">The period's end (exclusive); now when left out.</param>
+    public static async Task<Results<Ok<ExecutionMetricsReport>, ValidationProblem>> GetExecutionMetricsAsync(
+        string? groupBy, string? site, string? department, string? owner, string? kpi, string? perspective, DateTimeOffset? from, DateTimeOffset? to,
+        Caller caller, ExecutionMetrics metrics, TimeProvider clock, CancellationToken ct)
+    {
+        var grouping = MetricsGrouping.Site;
+        if (groupBy is not null && !QueryEnum.TryParse(groupBy, out grouping))
+            return Problem.Invalid("groupBy", $"One of {string.Join(", ", Enum.GetNames<MetricsGrouping>())}.");
+        var end = to ?? clock.GetUtcNow();
+        var start = from ?? end.AddDays(-30);
+        if (start >= end) return Problem.Invalid("from", "The period's start comes before its end.");
+        if (end - start > TimeSpan.FromDays(3660)) return Problem.Invalid("from", "At most ten years at a time.");
+        var rows = await metrics.QueryAsync(grouping, new MetricsFilter(site, department, owner, kpi?.ToLowerInvariant(), perspective, start, end, caller.SiteFilter), ct);
+        return TypedResults.Ok(new ExecutionMetricsReport(grouping, start, end, rows));
+    }
+}

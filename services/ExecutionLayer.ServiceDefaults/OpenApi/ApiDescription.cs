@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace ExecutionLayer.ServiceDefaults.OpenApi;
+
+/// <summary>How a route tells the API description what its typed results cannot.</summary>
+public static class ApiDescription
+{
+    /// <summary>
+    /// The problems a route answers with beyond its typed results: a <see cref="Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult"/>
+    /// carries its status only at run time, and the store's exception handler answers a lost race (409), a
+    /// state that refuses the command (409), a rule broken (422) or a stream missing (404) for any handler.
+    /// </summary>
+    public static RouteHandlerBuilder Problems(this RouteHandlerBuilder route, params int[] statuses)
+    {
+        foreach (var status in statuses) route.ProducesProblem(status);
+        return route;
+    }
+
+    /// <summary>A command on a stream: missing (404), raced or refused by its state (409), or against a rule (422).</summary>
+    public static RouteHandlerBuilder CommandProblems(this RouteHandlerBuilder route) =>
+        route.Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+
+    /// <summary>Names the operation (its <c>operationId</c>, also the generated client's method) and says in a line what it does.</summary>
+    public static RouteHandlerBuilder Describe(this RouteHandlerBuilder route, string name, string summary) =>
+        route.WithName(name).WithSummary(summary);
+}
