@@ -83,7 +83,7 @@ public static class ServiceDefaultsExtensions
     public static RouteGroupBuilder MapServiceApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("");
-        api.AddEndpointFilter<ActingOnBehalfFilter>();
+        api.AddEndpointFilterFactory(ActingOnBehalfFilter.Create);
         return api;
     }
 

@@ -28,6 +28,11 @@ public static class ApprovalsConfig
         builder.Services.AddSingleton<WorldReader>();
         builder.Services.AddSingleton<RequestApprovalHandler>();
         builder.Services.AddSingleton<DecideHandler>();
+        builder.Services.AddSingleton<ApprovalIndex>();
+        builder.Services.AddSingleton<PolicyIndex>();
+        builder.Services.AddSingleton<RoleHolderTable>();
+        builder.Services.AddSingleton<DelegationIndex>();
+        builder.Services.AddSingleton<WebhookTables>();
         builder.Services.AddWebhookDelivery(options.Webhooks);
 
         builder.Services.AddServiceStore(builder.Configuration, "approvals", Types(), ApprovalsSchema.Create)
@@ -42,8 +47,8 @@ public static class ApprovalsConfig
     }
 
     public static IEndpointRouteBuilder MapApprovalsApi(this IEndpointRouteBuilder app) => app
-        .MapRequestApproval().MapReadingApprovals().MapDecisions().MapEscalateAndWithdraw()
-        .MapPolicies().MapDirectory().MapDelegations().MapWebhooks();
+        .MapRequestApprovalApi().MapReadingApprovalsApi().MapDecidingApi().MapEscalateAndWithdrawApi()
+        .MapPoliciesApi().MapDirectoryApi().MapDelegationsApi().MapWebhooksApi();
 
     /// <summary>The approvals service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
     public static EventTypes Types() => new EventTypes()

@@ -17,9 +17,27 @@ public interface IMayActOnBehalf
 /// when it does, the endpoint's <see cref="Caller"/> becomes the caller acting for that person, so every
 /// event it writes records both.
 /// </summary>
-public sealed class ActingOnBehalfFilter : IEndpointFilter
+public static class ActingOnBehalfFilter
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>
+    /// Judges <c>onBehalfOf</c> on the endpoints that take such a body, and only those. The acting caller
+    /// replaces the handler's <see cref="Caller"/> argument and the request's caller feature; a services
+    /// bundle bound with [AsParameters] is built before this runs, so it must read its caller from the
+    /// request (<see cref="Caller.Of"/>) when it is used — one that takes a <see cref="Caller"/> in its
+    /// constructor would act as the client, not the person, and stops the endpoint from being built.
+    /// </summary>
+    public static EndpointFilterDelegate Create(EndpointFilterFactoryContext factory, EndpointFilterDelegate next)
+    {
+        var parameters = factory.MethodInfo.GetParameters();
+        if (!parameters.Any(p => typeof(IMayActOnBehalf).IsAssignableFrom(Nullable.GetUnderlyingType(p.ParameterType) ?? p.ParameterType))) return next;
+        foreach (var bundle in parameters.Where(p => p.GetCustomAttributes(typeof(AsParametersAttribute), false).Length > 0))
+            if (bundle.ParameterType.GetConstructors().SelectMany(c => c.GetParameters()).Any(p => p.ParameterType == typeof(Caller)))
+                throw new InvalidOperationException($"{factory.MethodInfo.DeclaringType?.Name}.{factory.MethodInfo.Name} takes a body that may act on behalf of someone, " +
+                    $"and {bundle.ParameterType.Name} binds a Caller before that is judged: give it the HttpContext and read Caller.Of(http) instead.");
+        return context => InvokeAsync(context, next);
+    }
+
+    private static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         if (context.Arguments.OfType<IMayActOnBehalf>().FirstOrDefault() is not { OnBehalfOf: { } named }) return await next(context);
         if (context.HttpContext.Features.Get<Caller>() is not { } caller) return await next(context);

@@ -50,6 +50,10 @@ public sealed record Caller(string Actor, IReadOnlySet<string> Scopes, IReadOnly
 
     public bool Has(string scope) => Scopes.Contains(scope);
 
+    /// <summary>The request's caller as it stands now: after the on-behalf filter, the caller acting for the person it names.</summary>
+    public static Caller Of(HttpContext http) =>
+        http.Features.Get<Caller>() ?? throw new InvalidOperationException("No verified caller: RequireGatewaySignature must run before the API.");
+
     /// <summary>Minimal-API binding: the identity the gateway-signature middleware verified.</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext http) => ValueTask.FromResult(http.Features.Get<Caller>());
 

@@ -26,7 +26,10 @@ public sealed record CreateActionBody(
     [MaxLength(128)] string? CorrelationId = null, string? OnBehalfOf = null) : IMayActOnBehalf;
 
 /// <summary>What creating an action needs: who asks (and for the correlation), the store, the handler, the sites' rules and the configured sites.</summary>
-public sealed record CreateActionServices(HttpContext Http, Caller Caller, ServiceStore Store, CreateActionHandler Handler, SiteDirectory Sites, ActionsOptions Options);
+public sealed record CreateActionServices(HttpContext Http, ServiceStore Store, CreateActionHandler Handler, SiteDirectory Sites, ActionsOptions Options)
+{
+    public Caller Caller => Caller.Of(Http);
+}
 
 public static partial class CreateActionApi
 {

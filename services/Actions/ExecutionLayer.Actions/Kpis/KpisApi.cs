@@ -26,7 +26,10 @@ public sealed record KpiView(
 public sealed record KpiDefined(string Site, string Kpi, int Version, bool Changed);
 
 /// <summary>What the KPI routes need: who asks, the store, the registry and the configured sites.</summary>
-public sealed record KpisServices(Caller Caller, ServiceStore Store, KpiRegistry Registry, ActionsOptions Options);
+public sealed record KpisServices(HttpContext Http, ServiceStore Store, KpiRegistry Registry, ActionsOptions Options)
+{
+    public Caller Caller => Caller.Of(Http);
+}
 
 /// <summary>KPIs per site: defined with their thresholds, measured by readings, judged red, amber or green with a trend.</summary>
 public static class KpisApi
@@ -44,7 +47,7 @@ public static class KpisApi
     }
 
     public static async Task<Results<Ok<KpiDefined>, ValidationProblem, ProblemHttpResult>> DefineAsync(
-        string site, string kpi, DefineKpiBody body, HttpContext http, [AsParameters] KpisServices services, CancellationToken ct)
+        string site, string kpi, DefineKpiBody body, [AsParameters] KpisServices services, CancellationToken ct)
     {
         var caller = services.Caller;
         if (!caller.Sees(site)) return Problem.Forbidden($"This caller may not define KPIs at {site}.");
@@ -55,14 +58,14 @@ public static class KpisApi
         if (errors.Count > 0) return Problem.Invalid(errors, "Invalid KPI");
 
         await using var tx = await services.Store.BeginAsync(ct);
-        var written = await services.Registry.DefineAsync(tx, site, kpi, definition!, Provenance.Of(caller, http.GetCorrelationId()), caller.Actor, ct);
+        var written = await services.Registry.DefineAsync(tx, site, kpi, definition!, Provenance.Of(caller, services.Http.GetCorrelationId()), caller.Actor, ct);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(new KpiDefined(site, kpi, written.State.Version, written.Events.Count > 0));
     }
 
     /// <summary>201 with the reading; 200 with it when its sourceEventId was recorded before.</summary>
     public static async Task<Results<Created<KpiReadingRecorded>, Ok<KpiReadingRecorded>, ValidationProblem, ProblemHttpResult>> RecordReadingAsync(
-        string site, string kpi, RecordReadingBody body, HttpContext http, [AsParameters] KpisServices services, CancellationToken ct)
+        string site, string kpi, RecordReadingBody body, [AsParameters] KpisServices services, CancellationToken ct)
     {
         var (caller, store, registry) = (services.Caller, services.Store, services.Registry);
         var actor = caller.Person;
@@ -78,7 +81,7 @@ public static class KpisApi
         if (unit != definition.Unit) return Problem.RuleViolated($"{kpi} at {site} is measured in {definition.Unit}, not {unit}.");
         var reading = new KpiReadingRecorded(site, kpi, body.Value, unit, body.MeasuredAt, $"api:{actor}",
             body.SourceEventId ?? Guid.CreateVersion7(store.Clock.GetUtcNow()).ToString());
-        var recorded = await registry.RecordAsync(tx, reading, Provenance.Of(caller, http.GetCorrelationId()), ct);
+        var recorded = await registry.RecordAsync(tx, reading, Provenance.Of(caller, services.Http.GetCorrelationId()), ct);
         await tx.CommitAsync(ct);
         return recorded ? TypedResults.Created($"/kpis/{site}/{kpi}", reading) : TypedResults.Ok(reading);
     }

@@ -30,7 +30,10 @@ public sealed record DecisionRecorded(Guid ReviewId, ReviewDecision Decision, Ac
 public sealed record ReviewView(Guid ReviewId, long Version, Review State);
 
 /// <summary>What the review routes need: the request (caller, correlation, If-Match), the store, the review index and the agenda.</summary>
-public sealed record ReviewsServices(HttpContext Http, Caller Caller, ServiceStore Store, ReviewIndex Index, AgendaBuilder Agenda);
+public sealed record ReviewsServices(HttpContext Http, ServiceStore Store, ReviewIndex Index, AgendaBuilder Agenda)
+{
+    public Caller Caller => Caller.Of(Http);
+}
 
 /// <summary>
 /// Business reviews: opened with the site's red and amber KPIs and what the last review of the kind left

@@ -6,7 +6,7 @@ using ExecutionLayer.Store.Writing;
 
 namespace ExecutionLayer.Approvals.Deciding;
 
-public sealed record DecisionResult(Guid ApprovalId, string Status, int Stage, string Verdict, string DecidedBy, string? OnBehalfOf, long Version);
+public sealed record DecisionResult(Guid ApprovalId, ApprovalStatus Status, int Stage, Verdict Verdict, string DecidedBy, string? OnBehalfOf, long Version);
 
 /// <summary>A decision from a link or a bridge: the token says who decides what; the request's rules say whether they may.</summary>
 public sealed class DecideHandler(ServiceStore store, ApprovalWriter writer, WorldReader world, DecisionTokens tokens)
@@ -24,7 +24,7 @@ public sealed class DecideHandler(ServiceStore store, ApprovalWriter writer, Wor
         var written = await writer.DecideAsync(tx, read.ApprovalId, new Provenance(CausationId: causationId, Actor: read.Approver), ct,
             s => ApprovalDecisions.Decide(s, command, situation));
         await tx.CommitAsync(ct);
-        return new DecisionResult(read.ApprovalId, written.State.Status.ToString(), read.Stage, read.Verdict.ToString(), read.Approver, read.OnBehalfOf, written.Version);
+        return new DecisionResult(read.ApprovalId, written.State.Status, read.Stage, read.Verdict, read.Approver, read.OnBehalfOf, written.Version);
     }
 
     private static string? Trim(string? comment) => string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();

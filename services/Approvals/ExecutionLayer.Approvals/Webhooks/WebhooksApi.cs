@@ -1,14 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
-using ExecutionLayer.Store.Decisions;
-using ExecutionLayer.Store.Metadata;
-using ExecutionLayer.Store.Writing;
+using System.Text.Json;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
-using ExecutionLayer.Store.Postgres;
-using Npgsql;
-using NpgsqlTypes;
+using ExecutionLayer.ServiceDefaults.OpenApi;
+using ExecutionLayer.ServiceDefaults.Problems;
+using ExecutionLayer.Store.Metadata;
+using ExecutionLayer.Store.Writing;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ExecutionLayer.Approvals.Webhooks;
 
@@ -25,133 +25,103 @@ public sealed record DeliverySummary(
 
 public sealed record DeliveryAttempt(int Attempt, DateTimeOffset AttemptedAt, int? StatusCode, string? Error, int DurationMs);
 
-public static class WebhookEndpoints
+/// <summary>A delivery with the body that was (or will be) sent, and every attempt at sending it.</summary>
+public sealed record DeliveryDetail(DeliverySummary Delivery, IReadOnlyList<DeliveryAttempt> Attempts, JsonElement Body);
+
+public sealed record DeliveryRequeued(Guid DeliveryId, string Status);
+
+/// <summary>What the webhook routes need: who asks, the store and the webhook tables.</summary>
+public sealed record WebhooksServices(Caller Caller, ServiceStore Store, WebhookTables Tables);
+
+/// <summary>
+/// Subscriptions of chat bridges and other receivers to approval notices, and the delivery log an
+/// operator reads and re-drives. Receivers verify each notice with the subscription's secret.
+/// </summary>
+public static class WebhooksApi
 {
-    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/webhooks/subscriptions", async (Subscribe body, HttpContext http, Caller caller, ServiceStore store, ApprovalsOptions options, CancellationToken ct) =>
-        {
-            var errors = Validate(body, options);
-            if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid subscription");
-
-            var now = store.Clock.GetUtcNow();
-            var id = Guid.CreateVersion7(now);
-            var secret = body.Secret ?? StandardWebhooks.NewSecret();
-            var types = body.EventTypes is { Count: > 0 } t ? t.Distinct().ToArray() : [.. WebhookEventTypes.All];
-            var sites = body.Sites?.Distinct().ToArray() ?? [];
-            var by = caller.Actor;
-            await using var tx = await store.BeginAsync(ct);
-            await tx.DecideAsync(WebhookSubscription.StreamId(id), null,
-                (WebhookSubscription _) => WebhookSubscription.Subscribe(id, body.Url, types, sites, Fingerprint(secret), by, now),
-                _ => Provenance.Of(caller, http.GetCorrelationId()), ct);
-            await Sql.ExecAsync(tx.Transaction, $"""
-                INSERT INTO {store.Schema}.webhook_subscriptions (subscription_id, url, event_types, sites, secret, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-                """, ct, id, body.Url, types, sites, secret, now);
-            await tx.CommitAsync(ct);
-            return Results.Created($"/webhooks/subscriptions/{id}", new SubscriptionCreated(id, body.Url, types, sites, secret));
-        });
-
-        app.MapGet("/webhooks/subscriptions", async (ServiceStore store, CancellationToken ct) =>
-        {
-            await using var command = store.DataSource.CreateCommand(
-                $"SELECT subscription_id, url, event_types, sites, created_at FROM {store.Schema}.webhook_subscriptions WHERE active ORDER BY created_at");
-            var list = new List<object>();
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-                list.Add(new { subscriptionId = reader.GetGuid(0), url = reader.GetString(1), eventTypes = reader.GetFieldValue<string[]>(2),
-                    sites = reader.GetFieldValue<string[]>(3), createdAt = new DateTimeOffset(reader.GetFieldValue<DateTime>(4)) });
-            return Results.Ok(list);
-        });
-
-        // Unsubscribing stops what was not sent yet; what was sent stays in the log.
-        app.MapDelete("/webhooks/subscriptions/{subscriptionId:guid}", async (Guid subscriptionId, HttpContext http, Caller caller, ServiceStore store, CancellationToken ct) =>
-        {
-            var by = caller.Actor;
-            await using var tx = await store.BeginAsync(ct);
-            if (await Sql.ScalarAsync<Guid?>(tx.Transaction, $"SELECT subscription_id FROM {store.Schema}.webhook_subscriptions WHERE subscription_id = $1", ct, subscriptionId) is null)
-                return Results.Problem(statusCode: 404, title: "Not found", detail: $"No subscription {subscriptionId}.");
-            await tx.DecideAsync(WebhookSubscription.StreamId(subscriptionId), null,
-                (WebhookSubscription s) => WebhookSubscription.Unsubscribe(s, by, store.Clock.GetUtcNow()),
-                _ => Provenance.Of(caller, http.GetCorrelationId()), ct);
-            await Sql.ExecAsync(tx.Transaction, $"UPDATE {store.Schema}.webhook_subscriptions SET active = false WHERE subscription_id = $1", ct, subscriptionId);
-            await Sql.ExecAsync(tx.Transaction, $"UPDATE {store.Schema}.webhook_deliveries SET status = 'cancelled' WHERE subscription_id = $1 AND status = 'pending'", ct, subscriptionId);
-            await tx.CommitAsync(ct);
-            return Results.NoContent();
-        });
-
-        app.MapGet("/webhooks/deliveries", async (Guid? subscriptionId, string? status, Guid? approvalId, int? limit, Caller caller, ServiceStore store, CancellationToken ct) =>
-        {
-            if (status is not null and not ("pending" or "sending" or "delivered" or "dead" or "cancelled"))
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["One of pending, sending, delivered, dead, cancelled."] });
-            if (limit is < 1 or > 1000) return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["Between 1 and 1000."] });
-            await using var command = store.DataSource.CreateCommand($"""
-                SELECT delivery_id, subscription_id, event_type, approval_id, site, status, attempts, created_at, delivered_at, last_error
-                FROM {store.Schema}.webhook_deliveries
-                WHERE ($1::uuid IS NULL OR subscription_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR approval_id = $3)
-                  AND ($5::text[] IS NULL OR site = ANY ($5))
-                ORDER BY created_at DESC, delivery_id LIMIT $4
-                """);
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)subscriptionId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)approvalId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit ?? 100 });
-            command.Parameters.Add(Sql.Texts(caller.SiteFilter));
-            var list = new List<DeliverySummary>();
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) list.Add(ReadSummary(reader));
-            return Results.Ok(list);
-        });
-
-        app.MapGet("/webhooks/deliveries/{deliveryId:guid}", async (Guid deliveryId, Caller caller, ServiceStore store, CancellationToken ct) =>
-        {
-            await using var connection = await store.DataSource.OpenConnectionAsync(ct);
-            DeliverySummary summary;
-            string body;
-            await using (var command = new NpgsqlCommand($"""
-                SELECT delivery_id, subscription_id, event_type, approval_id, site, status, attempts, created_at, delivered_at, last_error, body
-                FROM {store.Schema}.webhook_deliveries WHERE delivery_id = $1
-                """, connection))
-            {
-                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = deliveryId });
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                if (!await reader.ReadAsync(ct) || !caller.Sees(ReadSummary(reader).Site))
-                    return Results.Problem(statusCode: 404, title: "Not found", detail: $"No delivery {deliveryId}.");
-                summary = ReadSummary(reader);
-                body = reader.GetString(10);
-            }
-            var attempts = new List<DeliveryAttempt>();
-            await using (var command = new NpgsqlCommand(
-                $"SELECT attempt, attempted_at, status_code, error, duration_ms FROM {store.Schema}.webhook_attempts WHERE delivery_id = $1 ORDER BY attempt", connection))
-            {
-                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = deliveryId });
-                await using var reader = await command.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                    attempts.Add(new DeliveryAttempt(reader.GetInt32(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1)),
-                        reader.IsDBNull(2) ? null : reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt32(4)));
-            }
-            return Results.Ok(new { delivery = summary, attempts, body = System.Text.Json.JsonDocument.Parse(body).RootElement });
-        });
-
-        // Re-drive a dead-lettered (or already delivered) message: same id and body, fresh signature; its attempts keep counting.
-        app.MapPost("/webhooks/deliveries/{deliveryId:guid}/redeliver", async (Guid deliveryId, ServiceStore store, CancellationToken ct) =>
-        {
-            await using var tx = await store.BeginAsync(ct);
-            var status = await Sql.ScalarAsync<string>(tx.Transaction, $"SELECT status FROM {store.Schema}.webhook_deliveries WHERE delivery_id = $1 FOR UPDATE", ct, deliveryId);
-            if (status is null) return Results.Problem(statusCode: 404, title: "Not found", detail: $"No delivery {deliveryId}.");
-            if (status is "pending" or "sending") return Results.Problem(statusCode: 409, title: "Not allowed in the current state", detail: $"The delivery is {status} already.");
-            await Sql.ExecAsync(tx.Transaction, $"""
-                UPDATE {store.Schema}.webhook_deliveries SET status = 'pending', next_attempt_at = now(), last_error = NULL, delivered_at = NULL, budget_from = attempts
-                WHERE delivery_id = $1
-                """, ct, deliveryId);
-            await tx.CommitAsync(ct);
-            return Results.Accepted($"/webhooks/deliveries/{deliveryId}", new { deliveryId, status = "pending" });
-        });
+        var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks");
+        webhooks.MapPost("/subscriptions", SubscribeAsync).Describe("Subscribe", "Subscribe a receiver to approval notices; the secret is shown once")
+            .Problems(StatusCodes.Status409Conflict);
+        webhooks.MapGet("/subscriptions", ListSubscriptionsAsync).Describe("ListSubscriptions", "The active subscriptions (without their secrets)");
+        webhooks.MapDelete("/subscriptions/{subscriptionId:guid}", UnsubscribeAsync).Describe("Unsubscribe", "Stop a subscription; what was sent stays in the log")
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        webhooks.MapGet("/deliveries", ListDeliveriesAsync).Describe("ListDeliveries", "The delivery log, newest first");
+        webhooks.MapGet("/deliveries/{deliveryId:guid}", GetDeliveryAsync).Describe("GetDelivery", "One delivery with its body and attempts")
+            .Problems(StatusCodes.Status404NotFound);
+        webhooks.MapPost("/deliveries/{deliveryId:guid}/redeliver", RedeliverAsync).Describe("Redeliver", "Send a dead or delivered notice again: same id and body, fresh signature")
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static DeliverySummary ReadSummary(NpgsqlDataReader r) => new(
-        r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetGuid(3), r.GetString(4), r.GetString(5), r.GetInt32(6),
-        new DateTimeOffset(r.GetFieldValue<DateTime>(7)), r.IsDBNull(8) ? null : new DateTimeOffset(r.GetFieldValue<DateTime>(8)), r.IsDBNull(9) ? null : r.GetString(9));
+    public static async Task<Results<Created<SubscriptionCreated>, ValidationProblem>> SubscribeAsync(
+        Subscribe body, HttpContext http, ApprovalsOptions options, [AsParameters] WebhooksServices services, CancellationToken ct)
+    {
+        var errors = Validate(body, options);
+        if (errors.Count > 0) return Problem.Invalid(errors, "Invalid subscription");
+
+        var store = services.Store;
+        var now = store.Clock.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var secret = body.Secret ?? StandardWebhooks.NewSecret();
+        var types = body.EventTypes is { Count: > 0 } t ? t.Distinct().ToArray() : [.. WebhookEventTypes.All];
+        var sites = body.Sites?.Distinct().ToArray() ?? [];
+        var by = services.Caller.Actor;
+        await using var tx = await store.BeginAsync(ct);
+        await tx.DecideAsync(WebhookSubscription.StreamId(id), null,
+            (WebhookSubscription _) => WebhookSubscription.Subscribe(id, body.Url, types, sites, Fingerprint(secret), by, now),
+            _ => Provenance.Of(services.Caller, http.GetCorrelationId()), ct);
+        await services.Tables.AddSubscriptionAsync(tx.Transaction, id, body.Url, types, sites, secret, now, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/webhooks/subscriptions/{id}", new SubscriptionCreated(id, body.Url, types, sites, secret));
+    }
+
+    public static async Task<Ok<List<SubscriptionSummary>>> ListSubscriptionsAsync([AsParameters] WebhooksServices services, CancellationToken ct) =>
+        TypedResults.Ok(await services.Tables.ActiveSubscriptionsAsync(ct));
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> UnsubscribeAsync(
+        Guid subscriptionId, HttpContext http, [AsParameters] WebhooksServices services, CancellationToken ct)
+    {
+        var store = services.Store;
+        var by = services.Caller.Actor;
+        await using var tx = await store.BeginAsync(ct);
+        if (!await services.Tables.SubscriptionExistsAsync(tx.Transaction, subscriptionId, ct)) return Problem.NotFound($"No subscription {subscriptionId}.");
+        await tx.DecideAsync(WebhookSubscription.StreamId(subscriptionId), null,
+            (WebhookSubscription s) => WebhookSubscription.Unsubscribe(s, by, store.Clock.GetUtcNow()),
+            _ => Provenance.Of(services.Caller, http.GetCorrelationId()), ct);
+        await services.Tables.DeactivateAsync(tx.Transaction, subscriptionId, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <param name="status">One of pending, sending, delivered, dead, cancelled.</param>
+    /// <param name="limit">From 1 to 1000; 100 when left out.</param>
+    public static async Task<Results<Ok<List<DeliverySummary>>, ValidationProblem>> ListDeliveriesAsync(
+        Guid? subscriptionId, string? status, Guid? approvalId, int? limit, [AsParameters] WebhooksServices services, CancellationToken ct)
+    {
+        if (status is not null && !WebhookTables.DeliveryStatuses.Contains(status))
+            return Problem.Invalid("status", $"One of {string.Join(", ", WebhookTables.DeliveryStatuses)}.");
+        if (limit is < 1 or > 1000) return Problem.Invalid("limit", "Between 1 and 1000.");
+        return TypedResults.Ok(await services.Tables.DeliveriesAsync(new DeliveryFilter(subscriptionId, status, approvalId, limit ?? 100, services.Caller.SiteFilter), ct));
+    }
+
+    public static async Task<Results<Ok<DeliveryDetail>, ProblemHttpResult>> GetDeliveryAsync(Guid deliveryId, [AsParameters] WebhooksServices services, CancellationToken ct) =>
+        await services.Tables.DeliveryAsync(deliveryId, ct) is { } found && services.Caller.Sees(found.Summary.Site)
+            ? TypedResults.Ok(new DeliveryDetail(found.Summary, found.Attempts, JsonDocument.Parse(found.Body).RootElement))
+            : Problem.NotFound($"No delivery {deliveryId}.");
+
+    public static async Task<Results<Accepted<DeliveryRequeued>, ProblemHttpResult>> RedeliverAsync(
+        Guid deliveryId, [AsParameters] WebhooksServices services, CancellationToken ct)
+    {
+        await using var tx = await services.Store.BeginAsync(ct);
+        var status = await services.Tables.LockDeliveryAsync(tx.Transaction, deliveryId, ct);
+        if (status is null) return Problem.NotFound($"No delivery {deliveryId}.");
+        if (status is "pending" or "sending") return Problem.NotNow($"The delivery is {status} already.");
+        await services.Tables.RequeueAsync(tx.Transaction, deliveryId, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Accepted($"/webhooks/deliveries/{deliveryId}", new DeliveryRequeued(deliveryId, "pending"));
+    }
 
     private static string Fingerprint(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))[..16];
 

@@ -7,6 +7,9 @@ using ExecutionLayer.Store.Writing;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.Input;
+using ExecutionLayer.ServiceDefaults.OpenApi;
+using ExecutionLayer.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ExecutionLayer.Approvals.RequestingApprovals;
 
@@ -24,41 +27,52 @@ public sealed record RequestApprovalBody(
 
 public sealed record StageSummary(int Index, string Name, int Level, IReadOnlyList<string> Approvers, int Required, DateTimeOffset DueAt);
 
-public sealed record ApprovalAccepted(Guid ApprovalId, string Status, string PolicyId, int PolicyVersion, StageSummary? Stage, DateTimeOffset ExpiresAt, long Version);
+public sealed record ApprovalAccepted(Guid ApprovalId, ApprovalStatus Status, string PolicyId, int PolicyVersion, StageSummary? Stage, DateTimeOffset ExpiresAt, long Version);
 
-public static class RequestApprovalEndpoint
+/// <summary>What requesting an approval needs: the request's caller and correlation, the store, the handler and the configured sites.</summary>
+public sealed record RequestApprovalServices(HttpContext Http, ServiceStore Store, RequestApprovalHandler Handler, ApprovalsOptions Options)
+{
+    public Caller Caller => Caller.Of(Http);
+}
+
+public static class RequestApprovalApi
 {
     private static readonly string[] Severities = ["low", "medium", "high", "critical"];
 
-    public static IEndpointRouteBuilder MapRequestApproval(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapRequestApprovalApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/approvals", async (RequestApprovalBody body, HttpContext http, Caller caller, ServiceStore store, RequestApprovalHandler handler, ApprovalsOptions options,
-            CancellationToken ct) =>
-        {
-            var errors = Validate(body, options);
-            if (errors.Count > 0) return Results.ValidationProblem(errors, title: "Invalid approval request");
-            if (!caller.Sees(body.Site))
-                return Results.Problem(statusCode: 403, title: "Forbidden", detail: $"This caller may not request approvals at {body.Site}.");
-
-            var approvalId = body.RequestId is { } requestId ? RequestApproval.IdFor(requestId) : Guid.CreateVersion7(store.Clock.GetUtcNow());
-            var command = new RequestApproval(approvalId, body.Subject, body.Site, body.Amount, body.Currency?.ToUpperInvariant(), body.Severity?.ToLowerInvariant(),
-                caller.Person, body.Reason.Trim(), body.CorrelationId, null, body.DecisionContext.Clone(), body.FollowUps ?? [],
-                RequestedBy: caller.OnBehalfOf is null ? null : caller.Actor);
-            await using var tx = await store.BeginAsync(ct);
-            var written = await handler.HandleAsync(tx, command, Provenance.Of(caller, http.GetCorrelationId()), refuseUnroutable: false, ct);
-            await tx.CommitAsync(ct);
-
-            var accepted = Accepted(written);
-            return written.Events.Count > 0 ? Results.Created($"/approvals/{approvalId}", accepted) : Results.Ok(accepted);
-        }).WithName("RequestApproval");
+        app.MapPost("/approvals", RequestAsync).WithTags("Approvals")
+            .Describe("RequestApproval", "Ask for a decision, routed by the policy in force (idempotent on requestId)")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
         return app;
+    }
+
+    /// <summary>201 with the routed request; 200 with the one already made when the requestId was posted before.</summary>
+    public static async Task<Results<Created<ApprovalAccepted>, Ok<ApprovalAccepted>, ValidationProblem, ProblemHttpResult>> RequestAsync(
+        RequestApprovalBody body, [AsParameters] RequestApprovalServices services, CancellationToken ct)
+    {
+        var (caller, store) = (services.Caller, services.Store);
+        var errors = Validate(body, services.Options);
+        if (errors.Count > 0) return Problem.Invalid(errors, "Invalid approval request");
+        if (!caller.Sees(body.Site)) return Problem.Forbidden($"This caller may not request approvals at {body.Site}.");
+
+        var approvalId = body.RequestId is { } requestId ? RequestApproval.IdFor(requestId) : Guid.CreateVersion7(store.Clock.GetUtcNow());
+        var command = new RequestApproval(approvalId, body.Subject, body.Site, body.Amount, body.Currency?.ToUpperInvariant(), body.Severity?.ToLowerInvariant(),
+            caller.Person, body.Reason.Trim(), body.CorrelationId, null, body.DecisionContext.Clone(), body.FollowUps ?? [],
+            RequestedBy: caller.OnBehalfOf is null ? null : caller.Actor);
+        await using var tx = await store.BeginAsync(ct);
+        var written = await services.Handler.HandleAsync(tx, command, Provenance.Of(caller, services.Http.GetCorrelationId()), refuseUnroutable: false, ct);
+        await tx.CommitAsync(ct);
+
+        var accepted = Accepted(written);
+        return written.Events.Count > 0 ? TypedResults.Created($"/approvals/{approvalId}", accepted) : TypedResults.Ok(accepted);
     }
 
     public static ApprovalAccepted Accepted(Decided<ApprovalRequest, ApprovalRequest.Event> written)
     {
         var s = written.State;
         var stage = s.Stage is { } st ? new StageSummary(st.Index, st.Name, st.Level, st.Approvers, st.Required, st.DueAt) : null;
-        return new ApprovalAccepted(s.Id, s.Status.ToString(), s.PolicyId, s.PolicyVersion, stage, s.ExpiresAt, written.Version);
+        return new ApprovalAccepted(s.Id, s.Status, s.PolicyId, s.PolicyVersion, stage, s.ExpiresAt, written.Version);
     }
 
     private static Dictionary<string, string[]> Validate(RequestApprovalBody body, ApprovalsOptions options)
