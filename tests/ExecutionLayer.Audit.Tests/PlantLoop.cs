@@ -65,7 +65,7 @@ public sealed class PlantLoop : IAsyncLifetime
             web.UseSetting("Audit:Services:case", "http://exceptions.test");
             web.UseSetting("Audit:Services:approval", "http://approvals.test");
             web.UseSetting("Audit:Services:action", "http://actions.test");
-            web.ConfigureServices(services => services.AddHttpClient(PointInTimeEndpoints.HttpClientName)
+            web.ConfigureServices(services => services.AddHttpClient(PointInTimeApi.HttpClientName)
                 .ConfigurePrimaryHttpMessageHandler(() => new ByHost(owners)));
         });
 

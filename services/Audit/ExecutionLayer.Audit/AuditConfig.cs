@@ -32,15 +32,16 @@ public static class AuditConfig
         builder.Services.AddSingleton<LedgerAppender>();
         builder.Services.AddSingleton<ChainVerifier>();
         builder.Services.AddSingleton<Timelines>();
+        builder.Services.AddSingleton<LedgerCompleteness>();
         builder.Services.AddHostedService<CheckpointSigner>();
         builder.Services.AddReadinessCheck<PostgresHealthCheck>("postgres");
         builder.Services.AddExceptionHandler<PostgresProblemHandler>();
-        builder.Services.AddHttpClient(PointInTimeEndpoints.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddHttpClient(PointInTimeApi.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
 
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<LedgerConsumer, LedgerConsumerDefinition>());
         return builder;
     }
 
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app) => app
-        .MapEntries().MapTimelines().MapDecisions().MapPointInTime().MapCompleteness().MapVerifying().MapExporting();
+        .MapEntriesApi().MapTimelineApi().MapAuditedDecisionsApi().MapPointInTimeApi().MapCompletenessApi().MapVerifyingApi().MapExportApi();
 }

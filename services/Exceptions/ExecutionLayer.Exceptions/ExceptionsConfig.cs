@@ -33,6 +33,7 @@ public static class ExceptionsConfig
         builder.Services.AddSingleton<Reassessment>();
         builder.Services.AddSingleton<CaseDetector>();
         builder.Services.AddSingleton<GraphViews>();
+        builder.Services.AddSingleton<CaseList>();
 
         // The graph and the case tables are inline read models: written in the intake's (or the case writer's) transaction.
         builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s))
@@ -45,7 +46,7 @@ public static class ExceptionsConfig
     }
 
     public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => 
-        app.MapReceiveEvents().MapReadingCases().MapGraphViewsApi().MapRequestApproval();
+        app.MapReceiveEventsApi().MapReadingCasesApi().MapGraphViewsApi().MapRequestCaseApprovalApi();
 
     /// <summary>The exceptions service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
     public static EventTypes Types() => new EventTypes()
