@@ -136,4 +136,19 @@ public sealed class CloudEventsIntakeTests(ExceptionsApp app) : IClassFixture<Ex
         Assert.Equal("Not one event", wrappedBody.GetProperty("title").GetString());
         Assert.Empty(await StoredAsync("ce-wrong-mode"));
     }
+
+    [Fact]
+    public async Task An_event_whose_id_is_not_text_is_refused_naming_the_id_without_echoing_it()
+    {
+        // A lone surrogate cannot be written into any answer: echoing it back made the whole batch a 500.
+        var json = "[{\"specversion\":\"1.0\",\"id\":\"ce-\\ud800-bad\",\"source\":\"" + Line5 + "\",\"type\":\"MachineStateChanged\",\"subject\":\"work-center/L5-CNC-8\"," +
+            "\"site\":\"OH-DAYTON\",\"time\":\"2026-11-16T09:00:00Z\",\"data\":{\"workCenter\":\"L5-CNC-8\",\"state\":\"running\"}}]";
+
+        var (status, body) = await PostAsync(new StringContent(json, Encoding.UTF8, "application/cloudevents-batch+json"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        var result = body.GetProperty("results")[0];
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("id").ValueKind);
+        Assert.Equal(("id", "unpaired-surrogate"), (result.GetProperty("problem").GetProperty("field").GetString(), result.GetProperty("problem").GetProperty("rule").GetString()));
+    }
 }

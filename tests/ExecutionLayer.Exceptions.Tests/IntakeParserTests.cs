@@ -126,11 +126,21 @@ public sealed class IntakeParserTests
     [InlineData("source", "\"MES CNC\"", "Invalid source")]
     [InlineData("source", "\"sap|oh\"", "Invalid source")]
     [InlineData("time", "\"yesterday\"", "Not a CloudEvent")]
-    [InlineData("specversion", "\"0.3\"", "Not a CloudEvent")]
-    [InlineData("specversion", "\"2.0\"", "Not a CloudEvent")]
+    [InlineData("specversion", "\"0.3\"", "Unsupported spec version")]
+    [InlineData("specversion", "\"2.0\"", "Unsupported spec version")]
     [InlineData("id", "5", "Not a CloudEvent")]
     [InlineData("Site", "\"OH-DAYTON\"", "Not a CloudEvent")]
     public void Envelope_problems_are_named(string attribute, string json, string title) => Assert.Equal(title, Parse(Running(attribute, json)).Rejection!.Title);
+
+    [Theory]
+    [InlineData("specversion", "\"2.0\"", "unknown-value")]
+    [InlineData("specversion", "1", "wrong-type")]
+    [InlineData("id", "5", "wrong-type")]
+    [InlineData("time", "true", "wrong-type")]
+    [InlineData("type", "\"MachineStopped\"", "unknown-value")]
+    [InlineData("datacontenttype", "\"text/csv\"", "unknown-value")]
+    public void An_envelope_problem_names_its_rule_for_a_clients_code(string attribute, string json, string rule) =>
+        Assert.Equal((attribute, rule), Parse(Running(attribute, json)) is { Rejection: { } r } ? (r.Field, r.Rule) : default);
 
     [Fact]
     public void A_member_naming_who_acts_is_no_attribute_and_is_refused_as_an_unknown_field() =>

@@ -46,11 +46,24 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
                     ? "'occurredAt' is not a CloudEvents attribute: send the occurrence time as 'time' (RFC 3339)."
                     : $"'{Shorten(member.Name)}' is not a CloudEvents attribute name: lower-case letters and digits only.", member.Name, InputPolicy.Rules.UnknownField));
         if (!element.TryGetProperty("specversion", out var version) || version.ValueKind != JsonValueKind.String)
-            return Reject("Missing attribute", "specversion is required: \"1.0\".", "specversion");
+            return Reject("Missing attribute", "specversion is required: \"1.0\".", "specversion", version.ValueKind == JsonValueKind.Undefined ? Required : WrongType);
+        // The SDK refuses another version too, but as a format error; the rule is what a client's code can act on.
+        if (version.GetString() != "1.0")
+            return Reject("Unsupported spec version", $"specversion '{Shorten(version.GetString()!)}': the intake reads CloudEvents 1.0.", "specversion", InputPolicy.Rules.UnknownValue);
+        // The attributes the intake reads are strings in the JSON format (an extension an ERP adds may be a number or a boolean).
+        foreach (var name in (string[])["id", "source", "type", "subject", "site", "time", "datacontenttype", "dataschema"])
+        {
+            if (!element.TryGetProperty(name, out var attribute) || attribute.ValueKind == JsonValueKind.Null) continue;
+            if (attribute.ValueKind != JsonValueKind.String)
+                return Reject("Not a CloudEvent", $"{name} is a string in the CloudEvents JSON format.", name, WrongType);
+            // Before the SDK, which refuses an over-long media type as merely invalid.
+            if (InputPolicy.Check(attribute.GetString()!, InputPolicy.NameMax) is { } tooLong) return Refuse(new InputRefusal(name, tooLong));
+            if (name == "datacontenttype" && UnreadDataType(attribute.GetString()!) is { } unread) return (null, unread);
+        }
         // The SDK refuses these too, but without saying which; the field is what a client needs to fix.
         foreach (var required in (string[])["id", "source", "type"])
             if (!element.TryGetProperty(required, out var value) || value.ValueKind == JsonValueKind.Null)
-                return Reject("Missing attribute", $"{required} is required (CloudEvents 1.0: id, source, specversion, type).", required);
+                return Reject("Missing attribute", $"{required} is required (CloudEvents 1.0: id, source, specversion, type).", required, Required);
 
         CloudEvent cloudEvent;
         try
@@ -68,7 +81,7 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
     public (IntakeEvent? Event, IntakeRejection? Rejection) Parse(PostedEvent.InBinary posted)
     {
         if (!posted.Attributes.TryGetValue("specversion", out var versionId) || CloudEventsSpecVersion.FromVersionId(versionId) is not { } version)
-            return Reject("Missing attribute", "ce-specversion is required: 1.0.", "specversion");
+            return Reject("Missing attribute", "ce-specversion is required: 1.0.", "specversion", Required);
         var cloudEvent = new CloudEvent(version, Extensions);
         try
         {
@@ -97,24 +110,24 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
     private (IntakeEvent?, IntakeRejection?) Judge(CloudEvent cloudEvent, bool dataChecked)
     {
         if (cloudEvent.SpecVersion.RequiredAttributes.FirstOrDefault(a => cloudEvent[a] is null) is { } missing)
-            return Reject("Missing attribute", $"{missing.Name} is required (CloudEvents 1.0: id, source, specversion, type).", missing.Name);
+            return Reject("Missing attribute", $"{missing.Name} is required (CloudEvents 1.0: id, source, specversion, type).", missing.Name, Required);
         var id = cloudEvent.Id!;
         var source = cloudEvent.Source!.OriginalString;
         var type = cloudEvent.Type!;
         if (cloudEvent.Subject is not { Length: > 0 } subject)
-            return Reject("Missing attribute", "subject is required: what the event is about, e.g. work-center/CNC-4.", "subject");
+            return Reject("Missing attribute", "subject is required: what the event is about, e.g. work-center/CNC-4.", "subject", Required);
         if (cloudEvent[Site] is not string { Length: > 0 } site)
-            return Reject("Missing attribute", "The site extension attribute is required: the plant the event happened at, e.g. OH-DAYTON.", "site");
+            return Reject("Missing attribute", "The site extension attribute is required: the plant the event happened at, e.g. OH-DAYTON.", "site", Required);
         foreach (var (name, value) in new[] { ("id", id), ("source", source), ("subject", subject), ("site", site), ("type", type) })
             if (InputPolicy.Check(value, InputPolicy.NameMax) is { } tooLong) return Refuse(new InputRefusal(name, tooLong));
         if (!UriReference().IsMatch(source))
             return Reject("Invalid source", "source is a URI-reference (RFC 3986), e.g. urn:ga-albany:mes:line-5, /ga-albany/mes or sap-oh; characters outside it are percent-encoded.", "source");
         if (!FactTypes.ByName.ContainsKey(type))
-            return Reject("Unknown type", $"'{Shorten(type)}' is not an operational event type; known: {string.Join(", ", FactTypes.ByName.Keys)}.", "type");
+            return Reject("Unknown type", $"'{Shorten(type)}' is not an operational event type; known: {string.Join(", ", FactTypes.ByName.Keys)}.", "type", InputPolicy.Rules.UnknownValue);
         if (!knownSites.Contains(site))
-            return Reject("Unknown site", $"Site '{Shorten(site)}' is not configured.", "site");
+            return Reject("Unknown site", $"Site '{Shorten(site)}' is not configured.", "site", InputPolicy.Rules.UnknownValue);
         if (cloudEvent.Time is not { } time)
-            return Reject("Missing time", "time is required: when the event occurred, an RFC 3339 timestamp with an offset.", "time");
+            return Reject("Missing time", "time is required: when the event occurred, an RFC 3339 timestamp with an offset.", "time", Required);
 
         var (data, refused) = DataOf(cloudEvent, type);
         if (refused is not null) return (null, refused);
@@ -140,10 +153,7 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
     /// <summary>The data as a JSON object, honouring <c>datacontenttype</c>: JSON (application/json or a +json type, the default) is all the intake reads.</summary>
     private static (JsonElement Data, IntakeRejection? Refused) DataOf(CloudEvent cloudEvent, string type)
     {
-        var contentType = cloudEvent.DataContentType ?? "application/json";
-        if (!IsJson(contentType))
-            return (default, new IntakeRejection("Unsupported data content type",
-                $"datacontenttype '{Shorten(contentType)}': the intake reads JSON data (application/json or a +json type).", "datacontenttype"));
+        if (UnreadDataType(cloudEvent.DataContentType ?? "application/json") is { } unread) return (default, unread);
         JsonElement data;
         switch (cloudEvent.Data)
         {
@@ -163,10 +173,14 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
                 }
                 break;
             default:
-                return (default, new IntakeRejection("Missing data", $"A {type} event needs a 'data' object.", "data"));
+                return (default, new IntakeRejection("Missing data", $"A {type} event needs a 'data' object.", "data", Required));
         }
-        return data.ValueKind == JsonValueKind.Object ? (data, null) : (default, new IntakeRejection("Missing data", $"A {type} event needs a 'data' object.", "data"));
+        return data.ValueKind == JsonValueKind.Object ? (data, null) : (default, new IntakeRejection("Missing data", $"A {type} event needs a 'data' object.", "data", WrongType));
     }
+
+    private static IntakeRejection? UnreadDataType(string contentType) => IsJson(contentType) ? null
+        : new IntakeRejection("Unsupported data content type",
+            $"datacontenttype '{Shorten(contentType)}': the intake reads JSON data (application/json or a +json type).", "datacontenttype", InputPolicy.Rules.UnknownValue);
 
     private static bool IsJson(string contentType)
     {
@@ -181,7 +195,10 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
         }
     }
 
-    private static (IntakeEvent?, IntakeRejection?) Reject(string title, string detail, string? field = null) => (null, new IntakeRejection(title, detail, field));
+    private static (IntakeEvent?, IntakeRejection?) Reject(string title, string detail, string? field = null, string? rule = null) => (null, new IntakeRejection(title, detail, field, rule));
+
+    private const string Required = InputPolicy.Rules.Required;
+    private const string WrongType = InputPolicy.Rules.WrongType;
 
     private static (IntakeEvent?, IntakeRejection?) Refuse(InputRefusal refusal, string title = InputRefusal.Title) =>
         (null, new IntakeRejection(title, $"{refusal.Field}: {refusal.Violation.Message}", refusal.Field, refusal.Violation.Rule));
