@@ -7,6 +7,10 @@ source "$(dirname "$0")/env.sh"
 
 el_servers_for_this_run
 
+# The API description's linter (tools/openapi/package.json, pinned by its lock file); the gateway tests run it.
+el_log "installing the OpenAPI linter"
+npm ci --prefix "$EL_ROOT/tools/openapi" --no-audit --no-fund --loglevel=error
+
 el_log "building"
 dotnet build "$EL_ROOT/ExecutionLayer.sln" -nologo -v quiet -clp:ErrorsOnly
 

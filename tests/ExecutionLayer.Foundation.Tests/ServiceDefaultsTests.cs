@@ -75,7 +75,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
     {
         var response = await _client.PostAsJsonAsync("/orders", new { orderId = "SO-1001", quantity = 400, promiseDate = "2026-11-27T12:00:00-05:00", priority = "high" });
         var body = await response.Content.ReadAsStringAsync();
-        Assert.Contains("\"promiseDate\":\"2026-11-27T17:00:00.0000000Z\"", body);
+        Assert.Contains("\"promiseDate\":\"2026-11-27T17:00:00.000000Z\"", body);
         Assert.Contains("\"priority\":\"high\"", body);
     }
 

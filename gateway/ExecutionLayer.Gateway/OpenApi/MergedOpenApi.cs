@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using ExecutionLayer.Gateway.Access;
 using Yarp.ReverseProxy;
 
 namespace ExecutionLayer.Gateway.OpenApi;
@@ -34,25 +35,62 @@ internal sealed class MergedOpenApi(IProxyStateLookup proxy, IHttpClientFactory 
 
     private async Task<JsonObject> BuildAsync(CancellationToken ct)
     {
-        var paths = new JsonObject();
-        var schemas = new JsonObject();
+        var documents = new List<(string Cluster, JsonObject Document)>();
         var unavailable = new JsonArray();
         foreach (var service in configuration.GetSection("Gateway:OpenApi:Clusters").Get<string[]>() ?? [])
         {
-            var document = await FetchAsync(service, ct);
-            if (document is null) { unavailable.Add(service); continue; }
+            if (await FetchAsync(service, ct) is { } document) documents.Add((service, document));
+            else unavailable.Add(service);
+        }
+        var merged = Merge(documents, new GatewayPaths(proxy.GetRoutes().Select(r => r.Config)));
+        merged["x-unavailable"] = unavailable;
+        return merged;
+    }
+
+    /// <summary>
+    /// The services' documents as the gateway serves them: each path at its gateway address (or left out when
+    /// no route reaches it), each operation with the access it needs and the refusals the gateway itself
+    /// answers with, every schema under one name (two services' different schemas of one name are an error:
+    /// a client would get one of them wrong).
+    /// </summary>
+    public static JsonObject Merge(IReadOnlyList<(string Cluster, JsonObject Document)> documents, GatewayPaths gatewayPaths)
+    {
+        var paths = new JsonObject();
+        var schemas = new JsonObject();
+        foreach (var (cluster, document) in documents)
+        {
+            foreach (var (name, schema) in document["components"]?["schemas"]?.AsObject() ?? [])
+            {
+                if (!schemas.TryGetPropertyValue(name, out var existing)) schemas[name] = schema?.DeepClone();
+                else if (!JsonNode.DeepEquals(existing, schema))
+                    throw new InvalidOperationException($"Two services describe different schemas named {name} ({cluster} is one): rename one of the types.");
+            }
             foreach (var (path, item) in document["paths"]?.AsObject() ?? [])
             {
-                if (item is null || path.StartsWith("/health", StringComparison.Ordinal) || path.StartsWith("/openapi", StringComparison.Ordinal)) continue;
+                if (item is null || gatewayPaths.Of(cluster, path) is not { } served) continue;
                 var operations = item.DeepClone().AsObject();
-                foreach (var (_, operation) in operations)
-                    if (operation is JsonObject op && op["tags"] is null) op["tags"] = new JsonArray(service);
-                paths["/api" + path] = operations;
+                foreach (var (method, operation) in operations)
+                    if (operation is JsonObject op)
+                    {
+                        op["tags"] ??= new JsonArray(cluster);
+                        DescribeAccess(op, method, served);
+                    }
+                paths[served] = operations;
             }
-            foreach (var (name, schema) in document["components"]?["schemas"]?.AsObject() ?? [])
-                if (!schemas.ContainsKey(name)) schemas[name] = schema?.DeepClone();
         }
 
+        // The gateway's own refusals are problems whether or not a service declared one.
+        if (!schemas.ContainsKey("ProblemDetails"))
+            schemas["ProblemDetails"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["properties"] = new JsonObject
+                {
+                    ["type"] = new JsonObject { ["type"] = new JsonArray("null", "string") }, ["title"] = new JsonObject { ["type"] = new JsonArray("null", "string") },
+                    ["status"] = new JsonObject { ["type"] = new JsonArray("null", "integer"), ["format"] = "int32" },
+                    ["detail"] = new JsonObject { ["type"] = new JsonArray("null", "string") }, ["instance"] = new JsonObject { ["type"] = new JsonArray("null", "string") },
+                },
+            };
         return new JsonObject
         {
             ["openapi"] = "3.1.1",
@@ -60,7 +98,8 @@ internal sealed class MergedOpenApi(IProxyStateLookup proxy, IHttpClientFactory 
             {
                 ["title"] = "ExecutionLayer API",
                 ["version"] = "v1",
-                ["description"] = "Every service behind the gateway. Authenticate with an API key (X-Api-Key) or a bearer JWT; decision links carry their own token.",
+                ["description"] = "Every service behind the gateway. Authenticate with an API key (X-Api-Key) or a bearer JWT; each operation lists the scopes that admit it. " +
+                    "Decision links carry their own token and need neither. Errors are RFC 7807 problems (application/problem+json); times are UTC with six fractional digits.",
             },
             ["servers"] = new JsonArray(new JsonObject { ["url"] = "/" }),
             ["paths"] = paths,
@@ -69,12 +108,44 @@ internal sealed class MergedOpenApi(IProxyStateLookup proxy, IHttpClientFactory 
                 ["schemas"] = schemas,
                 ["securitySchemes"] = new JsonObject
                 {
-                    ["apiKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "X-Api-Key" },
-                    ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT" },
+                    ["apiKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "X-Api-Key", ["description"] = "A key from `ExecutionLayer.Gateway new-api-key`; its scopes and sites are the caller's." },
+                    ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT", ["description"] = "A token from the plant's identity provider; its scope and site claims are the caller's." },
                 },
             },
             ["security"] = new JsonArray(new JsonObject { ["apiKey"] = new JsonArray() }, new JsonObject { ["bearer"] = new JsonArray() }),
-            ["x-unavailable"] = unavailable,
+        };
+    }
+
+    /// <summary>The access table's rule for the operation as its security (scopes listed), and the gateway's own refusals as its responses.</summary>
+    private static void DescribeAccess(JsonObject operation, string method, string path)
+    {
+        var rule = AccessTable.For(method.ToUpperInvariant(), new PathString(path));
+        var responses = operation["responses"] as JsonObject ?? [];
+        operation["responses"] = responses;
+        if (rule is { Anonymous: true })
+            operation["security"] = new JsonArray();
+        else
+        {
+            // Admin admits everywhere; a rule with no scopes is admin only.
+            var scopes = (rule?.AnyOf ?? []).Append(Scopes.Admin).Distinct().ToArray();
+            operation["security"] = new JsonArray(
+                new JsonObject { ["apiKey"] = new JsonArray([.. scopes.Select(s => (JsonNode)s)]) },
+                new JsonObject { ["bearer"] = new JsonArray([.. scopes.Select(s => (JsonNode)s)]) });
+            Refusal(responses, "401", "No valid API key or bearer token.");
+            Refusal(responses, "403", $"The caller holds none of the scopes {string.Join(", ", scopes)}, or may not see the site.");
+        }
+        Refusal(responses, "429", "Over the client's rate limit; Retry-After says when to try again.");
+        Refusal(responses, "502", "The service could not be reached or broke off.");
+        Refusal(responses, "504", "The service did not answer within the route's time limit.");
+    }
+
+    private static void Refusal(JsonObject responses, string status, string description)
+    {
+        if (responses.ContainsKey(status)) return;
+        responses[status] = new JsonObject
+        {
+            ["description"] = description,
+            ["content"] = new JsonObject { ["application/problem+json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = "#/components/schemas/ProblemDetails" } } },
         };
     }
 

@@ -1,6 +1,9 @@
 using ExecutionLayer.ServiceDefaults.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ExecutionLayer.ServiceDefaults.OpenApi;
+using ExecutionLayer.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,26 +33,35 @@ public static class DevelopmentClock
 
     public static IEndpointRouteBuilder MapDevelopmentClock(this IEndpointRouteBuilder app)
     {
-        if (app.ServiceProvider.GetRequiredService<TimeProvider>() is not ShiftableClock clock) return app;
-
-        app.MapGet("/dev/clock", (Caller caller) => caller.Has(Caller.AdminScope) ? Results.Ok(Reading(clock)) : Refused())
-            .ExcludeFromDescription();
-        app.MapPost("/dev/clock", (MoveClock body, Caller caller) =>
-        {
-            if (!caller.Has(Caller.AdminScope)) return Refused();
-            if (body.To is null == body.By is null)
-                return Results.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["Give either 'to' (an instant) or 'by' (a duration)."] });
-            var to = body.To ?? clock.GetUtcNow() + body.By!.Value;
-            return clock.TryMoveTo(to)
-                ? Results.Ok(Reading(clock))
-                : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The clock only moves forward",
-                    detail: $"It reads {clock.GetUtcNow():O}; {to:O} is in its past.");
-        }).ExcludeFromDescription();
+        if (app.ServiceProvider.GetRequiredService<TimeProvider>() is not ShiftableClock) return app;
+        // Every service has one; the gateway publishes each at /api/dev/{service}/clock, so each operation is named for its service.
+        var service = app.ServiceProvider.GetRequiredService<IHostEnvironment>().ApplicationName.Split('.')[^1];
+        var clock = app.MapGroup("/dev/clock").WithTags("Development");
+        clock.MapGet("", Read).Describe($"Get{service}Clock", $"Read the {service.ToLowerInvariant()} service's development clock (admin)")
+            .Problems(StatusCodes.Status403Forbidden);
+        clock.MapPost("", Move).Describe($"Move{service}Clock", $"Move the {service.ToLowerInvariant()} service's development clock forward (admin)")
+            .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         return app;
     }
 
-    private static object Reading(ShiftableClock clock) => new { now = clock.GetUtcNow(), offset = clock.Offset };
+    public static Results<Ok<ClockReading>, ProblemHttpResult> Read(Caller caller, TimeProvider time) =>
+        !caller.Has(Caller.AdminScope) ? Refused() : TypedResults.Ok(ClockReading.Of((ShiftableClock)time));
 
-    private static IResult Refused() =>
-        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "Moving the development clock needs the admin scope.");
+    public static Results<Ok<ClockReading>, ValidationProblem, ProblemHttpResult> Move(MoveClock body, Caller caller, TimeProvider time)
+    {
+        if (!caller.Has(Caller.AdminScope)) return Refused();
+        var clock = (ShiftableClock)time;
+        if (body.To is null == body.By is null) return Problem.Invalid("to", "Give either 'to' (an instant) or 'by' (a duration).");
+        var to = body.To ?? clock.GetUtcNow() + body.By!.Value;
+        return clock.TryMoveTo(to) ? TypedResults.Ok(ClockReading.Of(clock))
+            : Problem.Of(StatusCodes.Status409Conflict, "The clock only moves forward", $"It reads {clock.GetUtcNow():O}; {to:O} is in its past.");
+    }
+
+    private static ProblemHttpResult Refused() => Problem.Forbidden("Moving the development clock needs the admin scope.");
+}
+
+/// <summary>What the clock reads now, and how far it has been moved from wall time.</summary>
+public sealed record ClockReading(DateTimeOffset Now, TimeSpan Offset)
+{
+    public static ClockReading Of(ShiftableClock clock) => new(clock.GetUtcNow(), clock.Offset);
 }

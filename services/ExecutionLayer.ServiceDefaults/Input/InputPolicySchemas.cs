@@ -19,6 +19,13 @@ internal static class InputPolicySchemas
             schema.Type = type == typeof(DateTimeOffset) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
             schema.Format = "date-time";
         }
+        // An enum's own schema lists its names; the generator adds null to it when it first meets the enum as a
+        // nullable one, which would let every non-nullable use take null. A nullable use says so itself (oneOf null).
+        if ((Nullable.GetUnderlyingType(type) ?? type).IsEnum && schema.Enum is { Count: > 0 } names && names.Any(n => n is null || n.GetValueKind() == System.Text.Json.JsonValueKind.Null))
+        {
+            schema.Enum = [.. names.Where(n => n is not null && n.GetValueKind() != System.Text.Json.JsonValueKind.Null)];
+            schema.Type = JsonSchemaType.String;
+        }
         if (context.JsonPropertyInfo is { IsSetNullable: false } notNull && !notNull.PropertyType.IsValueType && schema.Type is { } declared)
             schema.Type = declared & ~JsonSchemaType.Null;
         if (type != typeof(string) || schema.Type is not { } declaredType || !declaredType.HasFlag(JsonSchemaType.String)) return Task.CompletedTask;

@@ -11,7 +11,8 @@ public sealed record BodyField(string Path, JsonElement Schema, bool Required)
 {
     public string? Type => ApiDescription.TypeOf(Schema);
 
-    public bool IsEnum => Schema.TryGetProperty("enum", out _);
+    /// <summary>One of listed values: an enum, or a constant (a CloudEvent's specversion, an event's type).</summary>
+    public bool IsEnum => Schema.TryGetProperty("enum", out _) || Schema.TryGetProperty("const", out _);
 
     public int? MaxLength => Schema.TryGetProperty("maxLength", out var max) ? max.GetInt32() : null;
 
@@ -19,8 +20,8 @@ public sealed record BodyField(string Path, JsonElement Schema, bool Required)
     public bool IsAnyJson => Type is null && !IsEnum;
 }
 
-/// <summary>One operation of the description: where it is, what it takes, and a body that fits its schema (the base each bad input varies).</summary>
-public sealed record Operation(string Method, string Template, IReadOnlyList<Parameter> Parameters, JsonElement? Body, bool BodyRequired)
+/// <summary>One operation of the description: where it is, what it takes, its body's schema and the example it gives (the base each bad input varies).</summary>
+public sealed record Operation(string Method, string Template, IReadOnlyList<Parameter> Parameters, JsonElement? Body, bool BodyRequired, JsonElement? Example = null)
 {
     public string Key => $"{Method} {Template}";
 
@@ -53,15 +54,16 @@ public sealed class ApiDescription(JsonElement document)
                             schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("maxLength", out var m) ? m.GetInt32() : null);
                     }).ToArray()
                     : [];
-                JsonElement? body = null;
+                JsonElement? body = null, example = null;
                 var required = false;
                 if (operation.Value.TryGetProperty("requestBody", out var requestBody))
                 {
                     required = requestBody.TryGetProperty("required", out var r) && r.GetBoolean();
                     var json = requestBody.GetProperty("content").EnumerateObject().FirstOrDefault(c => c.Name.Contains("json", StringComparison.Ordinal));
-                    if (json.Value.ValueKind == JsonValueKind.Object && json.Value.TryGetProperty("schema", out var schema)) body = Resolve(schema);
+                    if (json.Value.ValueKind == JsonValueKind.Object && json.Value.TryGetProperty("example", out var given)) example = given;
+                    if (json.Value.ValueKind == JsonValueKind.Object && json.Value.TryGetProperty("schema", out var schema)) body = Resolve(Variant(schema, example));
                 }
-                yield return new Operation(operation.Name.ToUpperInvariant(), path.Name, parameters, body, required);
+                yield return new Operation(operation.Name.ToUpperInvariant(), path.Name, parameters, body, required, example);
             }
     }
 
@@ -100,10 +102,21 @@ public sealed class ApiDescription(JsonElement document)
         }
     }
 
+    /// <summary>Of a union told apart by a discriminator (the intake's event types), the member the example is: its fields are the ones to vary.</summary>
+    private JsonElement Variant(JsonElement schema, JsonElement? example)
+    {
+        if (schema.TryGetProperty("$ref", out var reference)) schema = _schemas.GetProperty(reference.GetString()!.Split('/')[^1]);
+        if (example is not { ValueKind: JsonValueKind.Object } given || !schema.TryGetProperty("discriminator", out var discriminator)) return schema;
+        var name = discriminator.GetProperty("propertyName").GetString()!;
+        return given.TryGetProperty(name, out var value) && discriminator.TryGetProperty("mapping", out var mapping) && mapping.TryGetProperty(value.GetString()!, out var member)
+            ? _schemas.GetProperty(member.GetString()!.Split('/')[^1]) : schema;
+    }
+
     /// <summary>A value that fits the schema: required members only, the simplest of each type.</summary>
     public JsonNode? Sample(JsonElement schema, int depth = 0)
     {
         schema = Resolve(schema);
+        if (schema.TryGetProperty("const", out var constant)) return JsonNode.Parse(constant.GetRawText());
         if (schema.TryGetProperty("enum", out var values)) return JsonValue.Create(values.EnumerateArray().First(v => v.ValueKind == JsonValueKind.String).GetString());
         var format = schema.TryGetProperty("format", out var f) ? f.GetString() : null;
         if (format == "date-time") return JsonValue.Create(DateTimeOffset.UtcNow.AddDays(2));

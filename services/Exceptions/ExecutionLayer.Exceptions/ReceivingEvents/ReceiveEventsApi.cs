@@ -14,6 +14,7 @@ public static class ReceiveEventsApi
     public static IEndpointRouteBuilder MapReceiveEventsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/events", ReceiveAsync).WithTags("Intake")
+            .AddOpenApiOperationTransformer(IntakeDescription.TransformAsync)
             .Describe("ReceiveEvents", "Post ERP/MES facts as CloudEvents (structured, batched or binary); each is answered for, in order")
             .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity);
         return app;
