@@ -31,9 +31,9 @@ public static class Saturation
             for (var n = client; clock.Elapsed < window; n += Clients)
             {
                 // Ten orders' slices a post (about 55 events), as an ERP's interface batches them.
-                var batch = Enumerable.Range(0, 10).SelectMany(k => events.OrderSlice(n * 10 + k, PlantSites.All[n % 3], new Random(n * 10 + k), DateTimeOffset.UtcNow)).ToArray();
-                var answer = await run.Floor.Erp.PostAsync("/api/events", batch, ct);
-                Interlocked.Add(ref posted, answer.GetProperty("accepted").GetInt32());
+                var batch = Enumerable.Range(0, 10).SelectMany(k => events.OrderSlice(n * 10 + k, PlantSites.All[n % 3], new Random(n * 10 + k), DateTimeOffset.UtcNow)).ToList();
+                var answer = await run.Floor.Erp.Api.Events.PostAsync(batch, cancellationToken: ct);
+                Interlocked.Add(ref posted, answer!.Accepted!.Value);
             }
         }));
         var gateway = posted / clock.Elapsed.TotalSeconds;

@@ -59,7 +59,9 @@ public sealed class ApiDescription(JsonElement document)
                 if (operation.Value.TryGetProperty("requestBody", out var requestBody))
                 {
                     required = requestBody.TryGetProperty("required", out var r) && r.GetBoolean();
-                    var json = requestBody.GetProperty("content").EnumerateObject().FirstOrDefault(c => c.Name.Contains("json", StringComparison.Ordinal));
+                    // Of several JSON media types (the intake's), the one of a single object: a batch is varied as the event it is made of.
+                    var json = requestBody.GetProperty("content").EnumerateObject().Where(c => c.Name.Contains("json", StringComparison.Ordinal))
+                        .OrderBy(c => c.Value.TryGetProperty("example", out var e) && e.ValueKind == JsonValueKind.Array).FirstOrDefault();
                     if (json.Value.ValueKind == JsonValueKind.Object && json.Value.TryGetProperty("example", out var given)) example = given;
                     if (json.Value.ValueKind == JsonValueKind.Object && json.Value.TryGetProperty("schema", out var schema)) body = Resolve(Variant(schema, example));
                 }

@@ -42,8 +42,8 @@ public sealed class GatewayCalls(HttpClient http)
         return new Answer((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
     }
 
-    public Task<Answer> SendAsync(Caller? caller, HttpMethod method, string path, object body, string? correlationId = null) =>
-        SendAsync(caller, method, path, JsonSerializer.Serialize(body, Demo.Api.GatewayClient.Json), correlationId);
+    public async Task<Answer> SendAsync(Caller? caller, HttpMethod method, string path, object body, string? correlationId = null) =>
+        await SendAsync(caller, method, path, await Demo.Api.GatewayClient.WireAsync(body), correlationId);
 
     /// <summary>A call that must succeed (set-up and reads), answered as JSON.</summary>
     public async Task<JsonElement> OkAsync(Caller caller, HttpMethod method, string path, object? body = null)

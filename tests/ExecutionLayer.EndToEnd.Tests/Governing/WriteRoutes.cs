@@ -34,7 +34,7 @@ public sealed class WriteRoutes(GovernedPlant plant)
             ($"/api/approvals/{await RequestOvertimeAsync()}/escalations", new { reason = "Saturday is close" })),
         new("POST", "/api/approvals/{approvalId}/withdrawal", plant.PlanningDesk, async () =>
             ($"/api/approvals/{await RequestOvertimeAsync()}/withdrawal", new { reason = "CNC-4 is back" })),
-        new("PUT", "/api/policies/{policyId}", plant.AdminAsPerson, () => Body($"/api/policies/expedite-{Id()}",
+        new("PUT", "/api/policies/{policyId}", plant.AdminAsPerson, () => WiredBody($"/api/policies/expedite-{Id()}",
             Demo.Plant.Policies.OneStage("Expedite", $"expedite-{Id()}", "Plant manager", "plant-manager", "PT8H", "operations-director", "P3D"))),
         new("DELETE", "/api/policies/{policyId}", plant.AdminAsPerson, async () =>
         {
@@ -109,6 +109,10 @@ public sealed class WriteRoutes(GovernedPlant plant)
     ];
 
     private static Task<(string, object?)> Body(string path, object body) => Task.FromResult<(string, object?)>((path, body));
+
+    /// <summary>A generated client's model as the JSON it sends, so a test can add a member to it like to any other body.</summary>
+    private static async Task<(string, object?)> WiredBody(string path, object model) =>
+        (path, System.Text.Json.Nodes.JsonNode.Parse(await Demo.Api.GatewayClient.WireAsync(model)));
 
     private static object Overtime() => new
     {

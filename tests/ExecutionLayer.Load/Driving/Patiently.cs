@@ -1,5 +1,5 @@
 using System.Net;
-using ExecutionLayer.Demo.Api;
+using Microsoft.Kiota.Abstractions;
 
 namespace ExecutionLayer.Load.Driving;
 
@@ -10,25 +10,26 @@ namespace ExecutionLayer.Load.Driving;
 /// </summary>
 public sealed class Patiently(Latencies latencies, TimeSpan patience)
 {
-    private static readonly HashSet<HttpStatusCode> Transient =
-        [HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout, HttpStatusCode.TooManyRequests];
+    private static readonly HashSet<int> Transient =
+        [(int)HttpStatusCode.BadGateway, (int)HttpStatusCode.ServiceUnavailable, (int)HttpStatusCode.GatewayTimeout, (int)HttpStatusCode.TooManyRequests];
 
     /// <summary>
-    /// The call's answer, or null once patience runs out. A 409 on a repeat means the first attempt
-    /// landed (the action already moved on, the link was already used): <paramref name="repeatConflict"/> answers for it.
+    /// Whether the call was answered (false once patience runs out). A 409 on a repeat means the first attempt
+    /// landed (the action already moved on, the link was already used): with <paramref name="conflictOnRepeatIsDone"/> it counts as answered.
     /// </summary>
-    public async Task<T?> RunAsync<T>(string operation, Func<Task<T>> call, CancellationToken ct, Func<T>? repeatConflict = null) where T : struct
+    public async Task<bool> RunAsync(string operation, Func<Task> call, CancellationToken ct, bool conflictOnRepeatIsDone = false)
     {
         var giveUpAt = DateTimeOffset.UtcNow + patience;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await latencies.TimeAsync(operation, call);
+                await latencies.TimeAsync(operation, async () => { await call(); return true; });
+                return true;
             }
-            catch (ApiException e) when (e.Status == HttpStatusCode.Conflict && attempt > 1 && repeatConflict is not null)
+            catch (Exception e) when (StatusOf(e) == (int)HttpStatusCode.Conflict && attempt > 1 && conflictOnRepeatIsDone)
             {
-                return repeatConflict();
+                return true;
             }
             catch (Exception e) when (IsTransient(e, ct) && DateTimeOffset.UtcNow < giveUpAt)
             {
@@ -38,14 +39,22 @@ public sealed class Patiently(Latencies latencies, TimeSpan patience)
             catch (Exception e) when (IsTransient(e, ct))
             {
                 latencies.Abandoned(operation);
-                return null;
+                return false;
             }
         }
     }
 
+    /// <summary>The status a refusal came with: the generated client's (a problem or an unmapped answer), or a raw call's (a decision link).</summary>
+    private static int? StatusOf(Exception e) => e switch
+    {
+        ApiException generated => generated.ResponseStatusCode,
+        Demo.Api.ApiException raw => (int)raw.Status,
+        _ => null,
+    };
+
     private static bool IsTransient(Exception e, CancellationToken ct) => e switch
     {
-        ApiException api => Transient.Contains(api.Status),
+        _ when StatusOf(e) is { } status => Transient.Contains(status),
         HttpRequestException => true,
         TaskCanceledException => !ct.IsCancellationRequested, // the client's own timeout
         _ => false,

@@ -28,12 +28,12 @@ public sealed class Reconciler(NpgsqlDataSource db, GatewayClient auditor)
         checks.Add(await CasesAsync(acknowledged, ct));
         checks.Add(await RoutedResponsesAsync(ct));
 
-        var verify = await auditor.GetAsync("/api/audit/verify", ct);
-        var completeness = await auditor.GetAsync("/api/audit/completeness", ct);
+        var verify = await auditor.Api.Audit.Verify.GetAsync(cancellationToken: ct);
+        var completeness = await auditor.Api.Audit.Completeness.GetAsync(cancellationToken: ct);
         var unacknowledged = await ScalarAsync($"""
             SELECT count(*) FROM {ServiceEvents.Table("exceptions")} WHERE stream_id LIKE 'intake-%' AND data->>'sourceEventId' LIKE '{run}-%'
             """, ct) - acknowledged.IntakeEvents.Distinct().LongCount();
-        return new ReconciliationReport(checks, verify.At("ok").GetBoolean(), completeness.At("complete").GetBoolean(), settled,
+        return new ReconciliationReport(checks, verify!.Ok == true, completeness!.Complete == true, settled,
             $"{unacknowledged} intake event(s) stored whose acknowledgement the client never saw (a timeout it gave up on); stored, so not lost");
     }
 

@@ -1,3 +1,4 @@
+using ExecutionLayer.Client.Models;
 using ExecutionLayer.Demo.Api;
 using ExecutionLayer.Demo.Bridge;
 using ExecutionLayer.Demo.Plant;
@@ -45,23 +46,20 @@ public sealed class PlantFloor
     /// <summary>Before the day: who holds which role at each site, the two approval policies, the bridge, action rules and a KPI.</summary>
     public async Task SetUpAsync(CancellationToken ct)
     {
-        await Admin.PutAsync("/api/directory/CORPORATE/roles/operations-director", new { people = new[] { Director } }, ct);
-        await Admin.PutAsync("/api/policies/overtime", Policies.OneStage("Overtime", "overtime", "Plant manager", "plant-manager", "PT4H", "operations-director", "P7D"), ct);
-        await Admin.PutAsync("/api/policies/deviation", Policies.OneStage("Use-as-is deviation", "deviation", "Quality lead", "quality-lead", "P2D", "plant-manager", "P7D"), ct);
-        await Admin.PostAsync("/api/webhooks/subscriptions", new { url = Bridge.Url, secret = Bridge.Secret }, ct);
+        var api = Admin.Api;
+        await api.Directory["CORPORATE"].Roles["operations-director"].PutAsync(new() { People = [Director] }, cancellationToken: ct);
+        await api.Policies["overtime"].PutAsync(Policies.OneStage("Overtime", "overtime", "Plant manager", "plant-manager", "PT4H", "operations-director", "P7D"), cancellationToken: ct);
+        await api.Policies["deviation"].PutAsync(Policies.OneStage("Use-as-is deviation", "deviation", "Quality lead", "quality-lead", "P2D", "plant-manager", "P7D"), cancellationToken: ct);
+        await api.Webhooks.Subscriptions.PostAsync(new() { Url = Bridge.Url, Secret = Bridge.Secret }, cancellationToken: ct);
         foreach (var site in All)
         {
-            await Admin.PutAsync($"/api/directory/{site}/roles/plant-manager", new { people = new[] { PlantManager(site) } }, ct);
-            await Admin.PutAsync($"/api/directory/{site}/roles/quality-lead", new { people = new[] { QualityLead(site) } }, ct);
-            await Admin.PutAsync($"/api/actions/sites/{site}/rules", new
+            await api.Directory[site].Roles["plant-manager"].PutAsync(new() { People = [PlantManager(site)] }, cancellationToken: ct);
+            await api.Directory[site].Roles["quality-lead"].PutAsync(new() { People = [QualityLead(site)] }, cancellationToken: ct);
+            await api.Actions.Sites[site].Rules.PutAsync(Policies.SiteRules(Roles(site)), cancellationToken: ct);
+            await api.Kpis[site]["scrap-rate"].PutAsync(new()
             {
-                roles = Roles(site), managers = new Dictionary<string, string>(), overdueLadder = new[] { new { notify = "owner", after = "PT0S" } },
-                repeatWindowDays = 90, verificationWindowDays = 14, defaultVerifierRole = "quality-lead",
-            }, ct);
-            await Admin.PutAsync($"/api/kpis/{site}/scrap-rate", new
-            {
-                name = "Scrap rate", unit = "%", direction = "LowerIsBetter", target = 1.0m, green = 1.5m, red = 3.0m, perspective = "InternalProcess",
-            }, ct);
+                Name = "Scrap rate", Unit = "%", Direction = Direction.LowerIsBetter, Target = 1.0, Green = 1.5, Red = 3.0, Perspective = Perspective.InternalProcess,
+            }, cancellationToken: ct);
         }
     }
 }

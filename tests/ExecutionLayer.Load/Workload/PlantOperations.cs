@@ -1,5 +1,5 @@
-using System.Text.Json;
-using ExecutionLayer.Demo.Api;
+using ExecutionLayer.Client.Models;
+using Microsoft.Kiota.Abstractions.Serialization;
 using ExecutionLayer.Load.Driving;
 using static ExecutionLayer.Load.Workload.PlantSites;
 
@@ -56,53 +56,57 @@ public sealed class PlantOperations(PlantFloor floor, PlantEvents events, Patien
     }
 
     /// <summary>Posts a batch; every event the intake answers accepted (or already held) is acknowledged.</summary>
-    private async Task<bool> PostAsync(string operation, PlantEvents.IntakeEvent[] batch, CancellationToken ct)
+    private async Task<bool> PostAsync(string operation, List<OperationalEvent> batch, CancellationToken ct)
     {
-        var answer = await patiently.RunAsync(operation, () => floor.Erp.PostAsync("/api/events", batch, ct), ct);
-        if (answer is not { } results) return false;
-        foreach (var result in results.Items("results"))
-            if (result.Text("status") is "accepted" or "duplicate") acknowledged.IntakeEvents.Add((result.Text("source"), result.Text("id")));
-        return results.At("rejected").GetInt32() == 0;
+        IntakeResponse? answer = null;
+        if (!await patiently.RunAsync(operation, async () => answer = await floor.Erp.Api.Events.PostAsync(batch, cancellationToken: ct), ct)) return false;
+        foreach (var result in answer!.Results ?? [])
+            if (result.Status is IntakeStatus.Accepted or IntakeStatus.Duplicate) acknowledged.IntakeEvents.Add((result.Source!, result.Id!));
+        return answer.Rejected == 0;
     }
 
     /// <summary>Planning asks for overtime; the plant manager's notice reaches the bridge; the link is clicked.</summary>
     private async Task OvertimeAsync(int n, string site, Random random, CancellationToken ct)
     {
-        var requestId = RequestId($"{n}");
-        var asked = await patiently.RunAsync("approval.request", () => floor.Person(Planner(site)).PostAsync("/api/approvals", new
+        var ask = new RequestApprovalBody
         {
-            requestId, subject = new { type = "overtime", id = $"{site}/{n}" }, site, amount = random.Next(2, 40) * 1000m, currency = "USD",
-            reason = "Saturday shift to recover a backlog",
-            decisionContext = new { backlogHours = random.Next(4, 60), ordersAtRisk = random.Next(1, 6) },
-        }, ct), ct);
-        if (asked is not { } request) return;
-        var approvalId = request.At("approvalId").GetGuid();
+            RequestId = RequestId($"{n}"), Subject = new() { Type = "overtime", Id = $"{site}/{n}" }, Site = site, Amount = random.Next(2, 40) * 1000, Currency = "USD",
+            Reason = "Saturday shift to recover a backlog",
+            DecisionContext = new UntypedObject(new Dictionary<string, UntypedNode>
+            {
+                ["backlogHours"] = new UntypedInteger(random.Next(4, 60)), ["ordersAtRisk"] = new UntypedInteger(random.Next(1, 6)),
+            }),
+        };
+        ApprovalAccepted? asked = null;
+        if (!await patiently.RunAsync("approval.request", async () => asked = await floor.Person(Planner(site)).Api.Approvals.PostAsync(ask, cancellationToken: ct), ct)) return;
+        var approvalId = asked!.ApprovalId!.Value;
         acknowledged.ApprovalsRequested.Add(approvalId);
 
         var notice = await floor.Bridge.WaitForAsync("approval.requested", x => x.ApprovalId == approvalId, TimeSpan.FromSeconds(120), ct);
         var verdict = random.Next(4) == 0 ? "reject" : "approve";
-        var decided = await patiently.RunAsync("approval.decide",
-            () => floor.Bridge.ClickAsync(floor.DecisionLinks, notice, verdict, "decided from the bridge", ct), ct, repeatConflict: () => default(JsonElement));
-        if (decided is not null) acknowledged.Decisions[approvalId] = verdict;
+        if (await patiently.RunAsync("approval.decide", () => floor.Bridge.ClickAsync(floor.DecisionLinks, notice, verdict, "decided from the bridge", ct), ct, conflictOnRepeatIsDone: true))
+            acknowledged.Decisions[approvalId] = verdict;
     }
 
     /// <summary>An action from a meeting, through start, claim with evidence and the quality lead's verification.</summary>
     private async Task ActionLifecycleAsync(int n, string site, Random random, CancellationToken ct)
     {
         var owner = floor.Person(MaintenanceLead(site));
-        var requestId = RequestId($"{n}-action");
-        var created = await patiently.RunAsync("action.create", () => owner.PostAsync("/api/actions", new
+        var create = new CreateActionBody
         {
-            requestId, title = $"Fix recurring fault {n}", owner = MaintenanceLead(site), due = DateTimeOffset.UtcNow.AddDays(random.Next(1, 14)), site,
-            department = "maintenance", sourceKind = "meeting", sourceReference = $"weekly-{n % 7}", kpis = new[] { "scrap-rate" },
-        }, ct), ct);
-        if (created is not { } action) return;
-        var id = action.At("actionId").GetGuid();
+            RequestId = RequestId($"{n}-action"), Title = $"Fix recurring fault {n}", Owner = MaintenanceLead(site), Due = DateTimeOffset.UtcNow.AddDays(random.Next(1, 14)), Site = site,
+            Department = "maintenance", SourceKind = SourceKind.Meeting, SourceReference = $"weekly-{n % 7}", Kpis = ["scrap-rate"],
+        };
+        ActionView? created = null;
+        if (!await patiently.RunAsync("action.create", async () => created = await owner.Api.Actions.PostAsync(create, cancellationToken: ct), ct)) return;
+        var id = created!.ActionId!.Value;
         acknowledged.ActionsCreated.Add(id);
-        JsonElement Done() => default;
-        if (await patiently.RunAsync("action.start", () => owner.PostAsync($"/api/actions/{id}/start", new { }, ct), ct, Done) is null) return;
-        if (await patiently.RunAsync("action.claim", () => owner.PostAsync($"/api/actions/{id}/claim", new { text = "Done, see work order", documentReference = $"WO-{n}" }, ct), ct, Done) is null) return;
-        if (await patiently.RunAsync("action.verify", () => floor.Person(QualityLead(site)).PostAsync($"/api/actions/{id}/verify", new { }, ct), ct, Done) is null) return;
+        var action = owner.Api.Actions[id];
+        if (!await patiently.RunAsync("action.start", () => action.Start.PostAsync(new ActingBody(), cancellationToken: ct), ct, conflictOnRepeatIsDone: true)) return;
+        if (!await patiently.RunAsync("action.claim", () => action.Claim.PostAsync(new ClaimBody { Text = "Done, see work order", DocumentReference = $"WO-{n}" }, cancellationToken: ct),
+                ct, conflictOnRepeatIsDone: true)) return;
+        if (!await patiently.RunAsync("action.verify", () => floor.Person(QualityLead(site)).Api.Actions[id].Verify.PostAsync(new ActingBody(), cancellationToken: ct),
+                ct, conflictOnRepeatIsDone: true)) return;
         acknowledged.ActionsVerified.Add(id);
     }
 
@@ -112,7 +116,9 @@ public sealed class PlantOperations(PlantFloor floor, PlantEvents events, Patien
     private async Task ReadAsync(string site, Random random, CancellationToken ct)
     {
         var desk = floor.Person(Planner(site));
-        if (random.Next(2) == 0) await patiently.RunAsync("read.cases", () => desk.GetAsync($"/api/exceptions?site={site}&limit=50", ct), ct);
-        else await patiently.RunAsync("read.actions", () => desk.GetAsync($"/api/actions?site={site}&limit=50", ct), ct);
+        if (random.Next(2) == 0)
+            await patiently.RunAsync("read.cases", () => desk.Api.Exceptions.GetAsync(q => { q.QueryParameters.Site = site; q.QueryParameters.Limit = 50; }, ct), ct);
+        else
+            await patiently.RunAsync("read.actions", () => desk.Api.Actions.GetAsync(q => { q.QueryParameters.Site = site; q.QueryParameters.Limit = 50; }, ct), ct);
     }
 }

@@ -1,3 +1,4 @@
+using ExecutionLayer.Client.Models;
 using ExecutionLayer.Demo.Api;
 using static ExecutionLayer.Demo.Plant.Cast;
 
@@ -14,36 +15,29 @@ public sealed partial class PlantDay
         _record.Monday = _monday;
         await MoveToAsync(At(0, 6), $"Setting up {Site} (the services' clocks moved to Monday 06:00)", ct);
 
-        await cast.Admin.PutAsync($"/api/directory/{Site}/roles/plant-manager", new { people = new[] { PlantManager } }, ct);
-        await cast.Admin.PutAsync("/api/directory/CORPORATE/roles/operations-director", new { people = new[] { Director } }, ct);
-        await cast.Admin.PutAsync("/api/policies/overtime", Policies.OneStage("Overtime", "overtime", "Plant manager", "plant-manager", "PT4H", "operations-director", "P2D"), ct);
+        var api = cast.Admin.Api;
+        await api.Directory[Site].Roles["plant-manager"].PutAsync(new() { People = [PlantManager] }, cancellationToken: ct);
+        await api.Directory["CORPORATE"].Roles["operations-director"].PutAsync(new() { People = [Director] }, cancellationToken: ct);
+        await api.Policies["overtime"].PutAsync(Policies.OneStage("Overtime", "overtime", "Plant manager", "plant-manager", "PT4H", "operations-director", "P2D"), cancellationToken: ct);
         narrator.Fact($"policy 'overtime': the plant manager ({PlantManager}) within 4 h, then the operations director ({Director})");
-        await cast.Admin.PutAsync($"/api/directory/{Site}/roles/quality-lead", new { people = new[] { QualityLead } }, ct);
-        await cast.Admin.PutAsync("/api/policies/deviation", Policies.OneStage("Use-as-is deviation", "deviation", "Quality lead", "quality-lead", "P2D", "plant-manager", "P3D"), ct);
+        await api.Directory[Site].Roles["quality-lead"].PutAsync(new() { People = [QualityLead] }, cancellationToken: ct);
+        await api.Policies["deviation"].PutAsync(Policies.OneStage("Use-as-is deviation", "deviation", "Quality lead", "quality-lead", "P2D", "plant-manager", "P3D"), cancellationToken: ct);
         narrator.Fact($"policy 'deviation': the quality lead ({QualityLead}) within 2 days, then the plant manager");
-        await cast.Admin.PostAsync("/api/webhooks/subscriptions", new { url = bridge.Url, secret = bridge.Secret }, ct);
+        await api.Webhooks.Subscriptions.PostAsync(new() { Url = bridge.Url, Secret = bridge.Secret }, cancellationToken: ct);
         narrator.Fact($"approver bridge subscribed at {bridge.Url} (signed webhooks)");
-        await cast.Admin.PutAsync($"/api/actions/sites/{Site}/rules", new
+        await api.Actions.Sites[Site].Rules.PutAsync(Policies.SiteRules(new Dictionary<string, string[]>
         {
-            roles = new Dictionary<string, string[]>
-            {
-                ["maintenance-lead"] = [MaintenanceLead], ["production-planner"] = [Planner], ["customer-service-rep"] = [CustomerService],
-                ["quality-engineer"] = [QualityEngineer], ["logistics-coordinator"] = [Logistics], ["quality-lead"] = [QualityLead], ["site-leader"] = [PlantManager],
-            },
-            managers = new Dictionary<string, string>(),
-            overdueLadder = new[] { new { notify = "owner", after = "PT0S" } },
-            repeatWindowDays = 90,
-            verificationWindowDays = 14,
-            defaultVerifierRole = "quality-lead",
-        }, ct);
-        await cast.Admin.PutAsync($"/api/kpis/{Site}/scrap-rate", new
+            ["maintenance-lead"] = [MaintenanceLead], ["production-planner"] = [Planner], ["customer-service-rep"] = [CustomerService],
+            ["quality-engineer"] = [QualityEngineer], ["logistics-coordinator"] = [Logistics], ["quality-lead"] = [QualityLead], ["site-leader"] = [PlantManager],
+        }), cancellationToken: ct);
+        await api.Kpis[Site]["scrap-rate"].PutAsync(new()
         {
-            name = "Scrap rate", unit = "%", direction = "LowerIsBetter", target = 1.0m, green = 1.5m, red = 3.0m, perspective = "InternalProcess",
-        }, ct);
-        await cast.Admin.PutAsync($"/api/kpis/{Site}/on-time-delivery", new
+            Name = "Scrap rate", Unit = "%", Direction = Direction.LowerIsBetter, Target = 1.0, Green = 1.5, Red = 3.0, Perspective = Perspective.InternalProcess,
+        }, cancellationToken: ct);
+        await api.Kpis[Site]["on-time-delivery"].PutAsync(new()
         {
-            name = "On-time delivery", unit = "%", direction = "HigherIsBetter", target = 98m, green = 95m, red = 90m, perspective = "Customer",
-        }, ct);
+            Name = "On-time delivery", Unit = "%", Direction = Direction.HigherIsBetter, Target = 98, Green = 95, Red = 90, Perspective = Perspective.Customer,
+        }, cancellationToken: ct);
         narrator.Fact("action rules (owners by role, quality lead verifies, 14-day verification window); KPIs scrap-rate and on-time-delivery");
         await PostEventsAsync(ct,
             Event("kpi-scrap-w47", "mes-qms", "KpiMeasured", "kpi/scrap-rate", At(-3, 18), new { kpi = "scrap-rate", value = 3.4m, unit = "%", measuredAt = At(-3, 18) }),

@@ -1,15 +1,28 @@
+using ExecutionLayer.Client.Models;
+using Microsoft.Kiota.Abstractions.Serialization;
+
 namespace ExecutionLayer.Demo.Plant;
 
-/// <summary>Approval policies as the administrator PUTs them to <c>/api/policies/{id}</c>.</summary>
+/// <summary>Approval policies and action rules as the administrator PUTs them, in the generated client's models.</summary>
 public static class Policies
 {
     /// <summary>A corporate policy of one stage: a role decides within the SLA, then it escalates to another.</summary>
-    public static object OneStage(string name, string subjectType, string stage, string role, string sla, string escalateTo, string expiry) => new
+    public static PolicyDefinition OneStage(string name, string subjectType, string stage, string role, string sla, string escalateTo, string expiry) => new()
     {
-        name, site = (string?)null, match = new { subjectTypes = new[] { subjectType } }, expiry,
-        stages = new[]
-        {
-            new { name = stage, approvers = new[] { new { role } }, quorum = new { kind = "any", n = 1 }, sla, escalation = new[] { new { role = escalateTo } } },
-        },
+        Name = name, Match = new() { SubjectTypes = [subjectType] }, Expiry = expiry,
+        Stages =
+        [
+            new() { Name = stage, Approvers = [new() { Role = role }], Quorum = new() { Kind = QuorumKind.Any, N = 1 }, Sla = sla, Escalation = [new() { Role = escalateTo }] },
+        ],
+    };
+
+    /// <summary>A site's action rules: owners by role, the owner told at once when overdue, the quality lead verifies within 14 days.</summary>
+    public static SiteRulesBody SiteRules(IReadOnlyDictionary<string, string[]> roles) => new()
+    {
+        // A map of role → people is additional data to the generated model; untyped nodes say it as JSON arrays.
+        Roles = new() { AdditionalData = roles.ToDictionary(r => r.Key, r => (object)new UntypedArray([.. r.Value.Select(p => new UntypedString(p))])) },
+        Managers = new(),
+        OverdueLadder = [new() { Notify = "owner", After = "PT0S" }],
+        RepeatWindowDays = 90, VerificationWindowDays = 14, DefaultVerifierRole = "quality-lead",
     };
 }

@@ -41,14 +41,14 @@ internal static class IntakeDescription
         {
             Required = true,
             Description = "CloudEvents 1.0 in any HTTP content mode: one event (application/cloudevents+json), a batch of 1–1,000 " +
-                "(application/cloudevents-batch+json), either as application/json, or binary mode (ce-specversion, ce-id, ce-source, " +
+                "(application/cloudevents-batch+json), or a JSON array of them as application/json (which takes one event too), or binary mode (ce-specversion, ce-id, ce-source, " +
                 "ce-type, ce-subject, ce-time, ce-site headers, the data as the body). Idempotent on (source, id).",
+            // A plain JSON array first: what a generated client sends (one media type per operation), a batch of one included.
             Content = new Dictionary<string, OpenApiMediaType>
             {
+                ["application/json"] = new() { Schema = batch, Example = new JsonArray(Example()) },
                 ["application/cloudevents+json"] = new() { Schema = one, Example = Example() },
                 ["application/cloudevents-batch+json"] = new() { Schema = batch, Example = new JsonArray(Example(), Hold()) },
-                // A plain JSON body is read like either CloudEvents mode: one event, or an array of them.
-                ["application/json"] = new() { Schema = new OpenApiSchema { OneOf = [one, batch] }, Example = new JsonArray(Example()) },
             },
         };
     }
