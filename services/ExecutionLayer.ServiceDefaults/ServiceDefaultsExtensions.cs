@@ -37,7 +37,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddExecutionLayerProblemDetails();
         builder.Services.AddSingleton(DevelopmentClock.For(builder));
         builder.Services.AddSingleton<GatewayTrust>();
-        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(InputPolicySchemas.TransformAsync).AddOperationTransformer(InputPolicySchemas.TransformAsync));
+        builder.Services.AddOpenApi(o => o.AddSchemaTransformer(InputPolicySchemas.TransformAsync).AddOperationTransformer(InputPolicySchemas.TransformAsync)
+            .AddDocumentTransformer(OpenApi.AnswerSchemas.TransformAsync));
         return builder;
     }
 

@@ -1,6 +1,7 @@
 using ExecutionLayer.Demo.Api;
 using ExecutionLayer.Demo.Bridge;
 using ExecutionLayer.Demo.Plant;
+using ExecutionLayer.EndToEnd.Tests.Contract;
 
 namespace ExecutionLayer.EndToEnd.Tests;
 
@@ -22,6 +23,9 @@ public sealed class PlantDayRun : IAsyncLifetime
 
     public RunningSystem System => _system;
 
+    /// <summary>Every answer the day and the tests were given through the gateway.</summary>
+    public SeenAnswers Answers { get; } = new();
+
     public async Task InitializeAsync()
     {
         try
@@ -39,7 +43,7 @@ public sealed class PlantDayRun : IAsyncLifetime
     private async Task StartAndPlayAsync()
     {
         await _system.InitializeAsync();
-        _http = new HttpClient { BaseAddress = new Uri(_system.Gateway.BaseAddress), Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient(Answers) { BaseAddress = new Uri(_system.Gateway.BaseAddress), Timeout = TimeSpan.FromSeconds(30) };
         Cast = new Cast(_http, _system.Keys, _system.Tokens);
         _bridge = await ApproverBridge.StartAsync();
         try

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.OpenApi;
 
 namespace ExecutionLayer.ServiceDefaults.OpenApi;
 
@@ -24,4 +25,17 @@ public static class ApiDescription
     /// <summary>Names the operation (its <c>operationId</c>, also the generated client's method) and says in a line what it does.</summary>
     public static RouteHandlerBuilder Describe(this RouteHandlerBuilder route, string name, string summary) =>
         route.WithName(name).WithSummary(summary);
+
+    /// <summary>
+    /// A page as a second answer of the same status (a form post's confirmation beside a bridge's JSON). Said with
+    /// Produces it would replace the typed result's JSON: one status has one entry, and the last one declared wins.
+    /// </summary>
+    public static RouteHandlerBuilder AlsoAPage(this RouteHandlerBuilder route, int status) =>
+        route.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Responses?.TryGetValue(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) == true
+                && response is OpenApiResponse { Content: { } content })
+                content["text/html"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            return Task.CompletedTask;
+        });
 }

@@ -48,7 +48,7 @@ public static class DecidingApi
         // JSON from a bridge or a script; a form post from the confirmation page gets a page back.
         decisions.MapPost("", DecideAsync).Describe("Decide", "Decide with the token from a link (JSON, or the page's form)")
             .Accepts<DecisionBody>("application/json", "application/x-www-form-urlencoded")
-            .Produces<DecisionResult>().Produces<string>(StatusCodes.Status200OK, "text/html")
+            .AlsoAPage(StatusCodes.Status200OK)
             .Problems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType,
                 StatusCodes.Status422UnprocessableEntity);
         decisions.MapPost("/callback", DecideByCallbackAsync).Describe("DecideByCallback", "A chat bridge relays a click, signed with its subscription's secret")
