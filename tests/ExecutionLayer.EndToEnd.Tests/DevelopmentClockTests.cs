@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using ExecutionLayer.Demo.Api;
+using ExecutionLayer.Client.Models;
 
 namespace ExecutionLayer.EndToEnd.Tests;
 
@@ -11,14 +11,15 @@ public sealed class DevelopmentClockTests(PlantDayRun run)
     [Fact]
     public async Task Only_an_admin_may_move_a_services_clock_and_never_backwards()
     {
-        var now = (await run.Cast.Admin.GetAsync("/api/dev/actions/clock")).At("now").GetDateTimeOffset();
-        var refused = await Assert.ThrowsAsync<ApiException>(() => run.Cast.Erp.PostAsync("/api/dev/actions/clock", new { by = "PT1H" }));
-        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
-        var backwards = await Assert.ThrowsAsync<ApiException>(() => run.Cast.Admin.PostAsync("/api/dev/actions/clock", new { to = now.AddHours(-1) }));
-        Assert.Equal(HttpStatusCode.Conflict, backwards.Status);
-        var both = await Assert.ThrowsAsync<ApiException>(() => run.Cast.Admin.PostAsync("/api/dev/actions/clock", new { to = now.AddHours(1), by = "PT1H" }));
-        Assert.Equal(HttpStatusCode.BadRequest, both.Status);
-        Assert.InRange((await run.Cast.Admin.GetAsync("/api/dev/actions/clock")).At("now").GetDateTimeOffset(), now, now.AddMinutes(1));
+        var (asAdmin, asErp) = (run.Cast.Admin.Api.Dev.Actions.Clock, run.Cast.Erp.Api.Dev.Actions.Clock);
+        var now = (await asAdmin.GetAsync())!.Now!.Value;
+        var refused = await Assert.ThrowsAsync<ProblemDetails>(() => asErp.PostAsync(new MoveClock { By = "PT1H" }));
+        Assert.Equal(HttpStatusCode.Forbidden, (HttpStatusCode)refused.ResponseStatusCode);
+        var backwards = await Assert.ThrowsAsync<ProblemDetails>(() => asAdmin.PostAsync(new MoveClock { To = now.AddHours(-1) }));
+        Assert.Equal(HttpStatusCode.Conflict, (HttpStatusCode)backwards.ResponseStatusCode);
+        var both = await Assert.ThrowsAsync<HttpValidationProblemDetails>(() => asAdmin.PostAsync(new MoveClock { To = now.AddHours(1), By = "PT1H" }));
+        Assert.Equal(HttpStatusCode.BadRequest, (HttpStatusCode)both.ResponseStatusCode);
+        Assert.InRange((await asAdmin.GetAsync())!.Now!.Value, now, now.AddMinutes(1));
     }
 
     [Fact]

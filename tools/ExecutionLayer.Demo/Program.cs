@@ -1,8 +1,10 @@
 using System.CommandLine;
+using ExecutionLayer.Client.Models;
 using ExecutionLayer.Demo.Api;
 using ExecutionLayer.Demo.Bridge;
 using ExecutionLayer.Demo.Narration;
 using ExecutionLayer.Demo.Plant;
+using Microsoft.Kiota.Abstractions;
 using Spectre.Console;
 
 // Plays DOMAIN.md's day at a plant through a running system's gateway (infra/run.sh --demo starts one
@@ -48,7 +50,14 @@ root.SetAction(async (parsed, ct) =>
         console.Write(new Rule(verified ? "[green]The auditor's answer is complete and verified[/]" : "[red]The auditor's answer did not verify[/]"));
         return verified ? 0 : 1;
     }
-    catch (Exception e) when (e is ApiException or TimeoutException or InvalidOperationException or HttpRequestException)
+    catch (ApiException e)
+    {
+        // A refusal of the generated client: the problem the gateway or a service answered with says why.
+        var why = e is ProblemDetails problem ? $"{problem.Title}: {problem.Detail}" : e.Message;
+        console.MarkupLine($"[red]The demo stopped: the gateway answered {e.ResponseStatusCode} — {Markup.Escape(why)}[/]");
+        return 1;
+    }
+    catch (Exception e) when (e is TimeoutException or InvalidOperationException or HttpRequestException)
     {
         console.MarkupLine($"[red]The demo stopped: {Markup.Escape(e.Message)}[/]");
         return 1;

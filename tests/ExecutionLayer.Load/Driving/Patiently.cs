@@ -44,13 +44,8 @@ public sealed class Patiently(Latencies latencies, TimeSpan patience)
         }
     }
 
-    /// <summary>The status a refusal came with: the generated client's (a problem or an unmapped answer), or a raw call's (a decision link).</summary>
-    private static int? StatusOf(Exception e) => e switch
-    {
-        ApiException generated => generated.ResponseStatusCode,
-        Demo.Api.ApiException raw => (int)raw.Status,
-        _ => null,
-    };
+    /// <summary>The status a refusal came with: a problem the description maps, or an answer it does not.</summary>
+    private static int? StatusOf(Exception e) => e is ApiException refused ? refused.ResponseStatusCode : null;
 
     private static bool IsTransient(Exception e, CancellationToken ct) => e switch
     {

@@ -14,21 +14,18 @@ namespace ExecutionLayer.Demo.Api;
 /// <summary>
 /// One caller of the public API, through the gateway: an API key (machines), a bearer token (people) or
 /// nothing (a signed decision link carries its own proof). <see cref="Api"/> is the client generated from the
-/// gateway's description (tools/ExecutionLayer.Client); the raw calls remain for what a description cannot
-/// type (a link's URL as the webhook gave it) until every caller has moved. Paths are the gateway's (<c>/api/…</c>).
+/// gateway's description (tools/ExecutionLayer.Client): every call the demo and the load make goes through it.
 /// </summary>
 public sealed class GatewayClient
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly HttpClient _http;
-    private readonly (string Name, string Value)? _credential;
 
     private GatewayClient(HttpClient http, string name, (string Name, string Value)? credential)
     {
         _http = http;
         Name = name;
-        _credential = credential;
         // The caller's HttpClient, not Kiota's own handlers: retrying is the caller's decision (el-load waits patiently, the demo does not).
         var adapter = new HttpClientRequestAdapter(new Credential(credential), httpClient: http) { BaseUrl = http.BaseAddress?.ToString().TrimEnd('/') };
         Api = new GatewayApi(adapter).Api;
@@ -70,42 +67,11 @@ public sealed class GatewayClient
         }
     }
 
-    public Task<JsonElement> GetAsync(string path, CancellationToken ct = default) => SendAsync(HttpMethod.Get, path, null, ct);
-
-    public Task<JsonElement> PostAsync(string path, object body, CancellationToken ct = default) => SendAsync(HttpMethod.Post, path, body, ct);
-
-    public Task<JsonElement> PutAsync(string path, object body, CancellationToken ct = default) => SendAsync(HttpMethod.Put, path, body, ct);
-
-    public async Task<string> GetTextAsync(string path, CancellationToken ct = default)
+    /// <summary>The gateway's API description itself (<c>/openapi.json</c>), which no operation of it describes.</summary>
+    public async Task<string> DescriptionAsync(CancellationToken ct = default)
     {
-        using var response = await RawAsync(HttpMethod.Get, path, null, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
-        return response.IsSuccessStatusCode ? text : throw new ApiException(HttpMethod.Get, path, response.StatusCode, text);
-    }
-
-    /// <summary>The answer as JSON, or <see cref="ApiException"/> for anything but 2xx.</summary>
-    public async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct = default)
-    {
-        using var response = await RawAsync(method, path, body, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
-        if (!response.IsSuccessStatusCode) throw new ApiException(method, path, response.StatusCode, text);
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    /// <summary>The status alone, for reads that may find nothing yet.</summary>
-    public async Task<(HttpStatusCode Status, JsonElement Body)> TryGetAsync(string path, CancellationToken ct = default)
-    {
-        using var response = await RawAsync(HttpMethod.Get, path, null, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
-        return (response.StatusCode, text.Length == 0 || response.Content.Headers.ContentType?.MediaType?.Contains("json") != true
-            ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
-
-    private async Task<HttpResponseMessage> RawAsync(HttpMethod method, string path, object? body, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        if (_credential is { } credential) request.Headers.TryAddWithoutValidation(credential.Name, credential.Value);
-        if (body is not null) request.Content = new StringContent(await WireAsync(body, ct), System.Text.Encoding.UTF8, "application/json");
-        return await _http.SendAsync(request, ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi.json");
+        using var response = await _http.SendAsync(request, ct);
+        return (await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync(ct));
     }
 }

@@ -1,10 +1,25 @@
 using System.Text.Json;
+using Microsoft.Kiota.Abstractions.Serialization;
+using Microsoft.Kiota.Serialization.Json;
 
 namespace ExecutionLayer.Demo.Api;
 
-/// <summary>Reading answers without a type per endpoint: the demo knows the API only as documented JSON.</summary>
+/// <summary>
+/// Reading JSON the description leaves free: a webhook notice's body, and what an answer carries as recorded
+/// (a ledger payload, a decision context, a case's event) — the generated client hands those over untyped.
+/// </summary>
 public static class JsonPaths
 {
+    /// <summary>Free JSON from an answer of the generated client, as the JSON it was.</summary>
+    public static JsonElement AsJson(this UntypedNode? node)
+    {
+        if (node is null) return default;
+        using var writer = new JsonSerializationWriter();
+        writer.WriteObjectValue(null, node);
+        using var document = JsonDocument.Parse(writer.GetSerializedContent());
+        return document.RootElement.Clone();
+    }
+
     /// <summary>A property by dotted path ("state.impact.valueAtRisk"); undefined when any step is missing.</summary>
     public static JsonElement At(this JsonElement element, string path)
     {

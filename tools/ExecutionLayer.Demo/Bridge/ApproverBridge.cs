@@ -1,3 +1,6 @@
+using ExecutionLayer.Client.Models;
+// The description has a schema of that name too (free JSON); here it is always the parsed kind.
+using JsonElement = System.Text.Json.JsonElement;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -81,8 +84,8 @@ public sealed class ApproverBridge : IAsyncDisposable
     }
 
     /// <summary>What a click on the notice's link does: the token goes back through the gateway, with no other credential.</summary>
-    public Task<JsonElement> ClickAsync(GatewayClient links, Notice notice, string verdict, string comment, CancellationToken ct) =>
-        links.PostAsync("/api/decisions", new { token = notice.Token(verdict), comment }, ct);
+    public Task<DecisionResult?> ClickAsync(GatewayClient links, Notice notice, string verdict, string comment, CancellationToken ct) =>
+        links.Api.Decisions.PostAsync(new DecisionBody { Token = notice.Token(verdict), Comment = comment }, cancellationToken: ct);
 
     private async Task ReceiveAsync(HttpContext http)
     {

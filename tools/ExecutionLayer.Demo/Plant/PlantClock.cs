@@ -1,3 +1,4 @@
+using ExecutionLayer.Client.Models;
 using ExecutionLayer.Demo.Api;
 
 namespace ExecutionLayer.Demo.Plant;
@@ -8,18 +9,16 @@ namespace ExecutionLayer.Demo.Plant;
 /// </summary>
 public sealed class PlantClock(GatewayClient admin)
 {
-    public static readonly string[] Services = ["exceptions", "approvals", "actions", "audit"];
-
     /// <summary>The latest of the services' clocks: moving to anything earlier would be refused.</summary>
     public async Task<DateTimeOffset> NowAsync(CancellationToken ct)
     {
-        var readings = await Task.WhenAll(Services.Select(s => admin.GetAsync($"/api/dev/{s}/clock", ct)));
-        return readings.Max(r => r.At("now").GetDateTimeOffset());
+        var readings = await Task.WhenAll(Clocks().Select(c => c.Read(ct)));
+        return readings.Max(r => r!.Now!.Value);
     }
 
     public async Task MoveToAsync(DateTimeOffset to, CancellationToken ct)
     {
-        foreach (var service in Services) await admin.PostAsync($"/api/dev/{service}/clock", new { to }, ct);
+        foreach (var (_, move) in Clocks()) await move(new MoveClock { To = to }, ct);
     }
 
     /// <summary>The next Monday midnight (UTC) from which a whole day still lies ahead of every clock.</summary>
@@ -27,5 +26,18 @@ public sealed class PlantClock(GatewayClient admin)
     {
         var monday = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(((int)DayOfWeek.Monday - (int)now.UtcDateTime.DayOfWeek + 7) % 7);
         return monday.AddHours(6) > now ? monday : monday.AddDays(7);
+    }
+
+    /// <summary>
+    /// Each service's clock, read and moved: the gateway publishes each at its own path, so each is its own
+    /// operation of the description (and its own type in the generated client) with the same shape.
+    /// </summary>
+    private IEnumerable<(Func<CancellationToken, Task<ClockReading?>> Read, Func<MoveClock, CancellationToken, Task<ClockReading?>> Move)> Clocks()
+    {
+        var dev = admin.Api.Dev;
+        yield return (ct => dev.Exceptions.Clock.GetAsync(cancellationToken: ct), (to, ct) => dev.Exceptions.Clock.PostAsync(to, cancellationToken: ct));
+        yield return (ct => dev.Approvals.Clock.GetAsync(cancellationToken: ct), (to, ct) => dev.Approvals.Clock.PostAsync(to, cancellationToken: ct));
+        yield return (ct => dev.Actions.Clock.GetAsync(cancellationToken: ct), (to, ct) => dev.Actions.Clock.PostAsync(to, cancellationToken: ct));
+        yield return (ct => dev.Audit.Clock.GetAsync(cancellationToken: ct), (to, ct) => dev.Audit.Clock.PostAsync(to, cancellationToken: ct));
     }
 }

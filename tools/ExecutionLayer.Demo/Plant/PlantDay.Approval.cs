@@ -1,4 +1,7 @@
 using System.Text.Json;
+using ExecutionLayer.Client.Models;
+// The description has a schema of that name too (free JSON); here it is always the parsed kind.
+using JsonElement = System.Text.Json.JsonElement;
 using ExecutionLayer.Demo.Api;
 using static ExecutionLayer.Demo.Plant.Cast;
 
@@ -10,11 +13,11 @@ public sealed partial class PlantDay
     private async Task AskForOvertimeAsync(CancellationToken ct)
     {
         await MoveToAsync(At(0, 9, 6), "Planning asks for Saturday overtime (USD 18,000) to recover the CNC-4 backlog", ct);
-        await cast.PlanningDesk.PostAsync($"/api/exceptions/{_record.MachineCaseId}/approval-requests", new
+        await cast.PlanningDesk.Api.Exceptions[_record.MachineCaseId].ApprovalRequests.PostAsync(new RequestApproval
         {
-            requestId = Guid.NewGuid(), subjectType = "overtime", subjectId = $"{Site}/{At(5, 0):yyyy-MM-dd}", amount = 18_000m, currency = "USD",
-            reason = "Saturday shift to recover the CNC-4 backlog for SO-1001",
-        }, ct);
+            RequestId = Guid.NewGuid(), SubjectType = "overtime", SubjectId = $"{Site}/{At(5, 0):yyyy-MM-dd}", Amount = 18_000, Currency = "USD",
+            Reason = "Saturday shift to recover the CNC-4 backlog for SO-1001",
+        }, cancellationToken: ct);
         var notice = await narrator.WhileAsync("approvals: resolving the policy, notifying the approver through the bridge",
             () => bridge.WaitForAsync("approval.requested", n => n.Approver == PlantManager, Waiting.Patience, ct));
         _record.RequestedNotice = notice.Data;
@@ -28,13 +31,13 @@ public sealed partial class PlantDay
     /// <summary>12:59 nothing yet; 13:06 the step escalates to the director, who approves at 13:40 on the same context.</summary>
     private async Task EscalateAndApproveAsync(CancellationToken ct)
     {
-        var approval = $"/api/approvals/{_record.OvertimeApprovalId}";
+        var approval = cast.PlanningDesk.Api.Approvals[_record.OvertimeApprovalId];
         await MoveToAsync(At(0, 12, 59), "Nobody has answered the plant manager", ct);
         // Long enough for the deadline poller and the webhook sender to have acted, were anything due.
         await Task.Delay(TimeSpan.FromSeconds(2.5), ct);
-        _record.ApprovalBeforeSla = await cast.PlanningDesk.GetAsync(approval, ct);
+        _record.ApprovalBeforeSla = (await approval.GetAsync(cancellationToken: ct))!;
         _record.NoticesBeforeSla = [.. bridge.Notices.Select(n => $"{n.Type}:{n.Approver}")];
-        narrator.Fact($"still {_record.ApprovalBeforeSla.Text("state.status")} at level {_record.ApprovalBeforeSla.At("state.stage.level")} with {PlantManager}");
+        narrator.Fact($"still {Camel(_record.ApprovalBeforeSla.State?.Status)} at level {_record.ApprovalBeforeSla.State?.Stage?.Level} with {PlantManager}");
 
         await MoveToAsync(At(0, 13, 7), "The 4-hour SLA has passed", ct);
         var escalated = await narrator.WhileAsync("approvals: escalating the stalled step",
@@ -45,14 +48,14 @@ public sealed partial class PlantDay
 
         await MoveToAsync(At(0, 13, 40), $"{Director} approves from the bridge's link", ct);
         await bridge.ClickAsync(cast.DecisionLinks, escalated, "approve", "Approved to protect SO-1001's promise date", ct);
-        _record.DecidedApproval = await cast.PlanningDesk.GetAsync(approval, ct);
-        narrator.Fact($"approval {_record.DecidedApproval.Text("state.status")} by {Director}");
-        _record.MachineCaseAfterDecision = (await narrator.WhileAsync("exceptions: hearing the decision on the case",
+        _record.DecidedApproval = (await approval.GetAsync(cancellationToken: ct))!;
+        narrator.Fact($"approval {Camel(_record.DecidedApproval.State?.Status)} by {Director}");
+        _record.MachineCaseAfterDecision = await narrator.WhileAsync("exceptions: hearing the decision on the case",
             () => Waiting.UntilAsync("the case hearing of the approval", async () =>
             {
                 var found = await CaseAsync(_record.MachineCaseId, ct);
                 return HasEvent(found, "exceptions.approval-decided") ? found : null;
-            }, ct)));
+            }, ct));
         narrator.Fact("the CNC-4 case records the granted overtime");
     }
 

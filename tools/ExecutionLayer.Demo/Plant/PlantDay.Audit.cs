@@ -18,34 +18,32 @@ public sealed partial class PlantDay
     private async Task AnswerTheAuditorAsync(CancellationToken ct)
     {
         narrator.Step(await clock.NowAsync(ct), "An auditor asks: why did SO-1001 ship late, who approved the overtime, on what data?");
-        _record.Timeline = (await narrator.WhileAsync("audit: waiting for every service's part to reach the ledger",
+        var audit = cast.Auditor.Api.Audit;
+        _record.Timeline = await narrator.WhileAsync("audit: waiting for every service's part to reach the ledger",
             () => Waiting.UntilAsync("the whole chain in the ledger", async () =>
             {
-                var timeline = await cast.Auditor.GetAsync("/api/audit/timeline?subject=sales-order/SO-1001", ct);
-                var types = timeline.Items("entries").Select(e => e.Text("eventType")).ToHashSet();
+                var timeline = (await audit.Timeline.GetAsync(q => q.QueryParameters.Subject = "sales-order/SO-1001", ct))!;
+                var types = (timeline.Entries ?? []).Select(e => e.EventType).ToHashSet();
                 return Chain.All(types.Contains) ? timeline : null;
-            }, ct)));
-        narrator.Table(["#", "plant time", "event", "by", "caused by"], _record.Timeline.Items("entries").Select(e => new[]
+            }, ct));
+        narrator.Table(["#", "plant time", "event", "by", "caused by"], _record.Timeline.Entries!.Select(e => new[]
         {
-            e.At("sequence").ToString(), e.At("occurredAt").GetDateTimeOffset().ToString("ddd HH:mm"), e.Text("eventType"), e.Text("actor"),
-            e.At("causedBy").ValueKind == JsonValueKind.Number ? $"#{e.At("causedBy")}" : "",
+            $"{e.Sequence}", $"{e.OccurredAt:ddd HH:mm}", e.EventType ?? "", e.Actor ?? "", e.CausedBy is { } cause ? $"#{cause}" : "",
         }));
-
-        _record.Decisions = await cast.Auditor.GetAsync($"/api/audit/decisions?approvalId={_record.OvertimeApprovalId}", ct);
-        foreach (var decision in _record.Decisions.Items("decisions"))
-            narrator.Fact($"overtime decided by {decision.Text("decidedBy")} ({decision.Text("verdict")}, reached through escalation: {decision.At("reachedThroughEscalation")}) " +
-                          $"under policy {_record.Decisions.Text("policy.id")} v{_record.Decisions.At("policy.version")}, on: {ContextLine(_record.Decisions.At("decisionContext"))}");
-
-        _record.Verification = await cast.Auditor.GetAsync("/api/audit/verify", ct);
-        _record.Completeness = await cast.Auditor.GetAsync("/api/audit/completeness", ct);
-        narrator.Fact($"/audit/verify: ok = {_record.Verification.At("ok")}; /audit/completeness: complete = {_record.Completeness.At("complete")} " +
-                      $"({string.Join(", ", _record.Completeness.Items("sources").Select(s => s.Text("source")))})");
-
+        _record.Decisions = (await audit.Decisions.GetAsync(q => q.QueryParameters.ApprovalId = _record.OvertimeApprovalId, ct))!;
+        foreach (var decision in _record.Decisions.Decisions ?? [])
+            narrator.Fact($"overtime decided by {decision.DecidedBy} ({decision.Verdict}, reached through escalation: {decision.ReachedThroughEscalation}) " +
+                          $"under policy {_record.Decisions.Policy?.Id} v{_record.Decisions.Policy?.Version}, on: {ContextLine(_record.Decisions.DecisionContext.AsJson())}");
+        _record.Verification = (await audit.Verify.GetAsync(cancellationToken: ct))!;
+        _record.Completeness = (await audit.Completeness.GetAsync(cancellationToken: ct))!;
+        narrator.Fact($"/audit/verify: ok = {_record.Verification.Ok}; /audit/completeness: complete = {_record.Completeness.Complete} " +
+                      $"({string.Join(", ", (_record.Completeness.Sources ?? []).Select(s => s.Source))})");
         // The export the auditor takes away, checked offline against the ledger's published keys only.
-        var text = await cast.Auditor.GetTextAsync($"/api/audit/export?correlationId=case-{_record.MachineCaseId}", ct);
-        _record.Export = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var keys = await cast.Auditor.GetAsync("/api/audit/keys", ct);
-        var pem = string.Join("\n", keys.Items("keys").Select(k => k.Text("publicKeyPem")));
+        using (var export = (await audit.Export.GetAsync(q => q.QueryParameters.CorrelationId = $"case-{_record.MachineCaseId}", ct))!)
+        using (var reader = new StreamReader(export))
+            _record.Export = (await reader.ReadToEndAsync(ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var keys = (await audit.Keys.GetAsync(cancellationToken: ct))!;
+        var pem = string.Join("\n", (keys.Keys ?? []).Select(k => k.PublicKeyPem));
         _record.ExportVerification = ExportVerifier.Verify(_record.Export, ExportVerifier.KeysFromPem(pem));
         var result = _record.ExportVerification;
         narrator.Fact(result.Ok
@@ -55,6 +53,6 @@ public sealed partial class PlantDay
 
     /// <summary>Whether the day ended with the verified answer the demo promises.</summary>
     public static bool Verified(PlantDayRecord record) =>
-        record.Verification.At("ok").ValueKind == JsonValueKind.True && record.Completeness.At("complete").ValueKind == JsonValueKind.True
+        record.Verification.Ok == true && record.Completeness.Complete == true
         && record.ExportVerification is { Ok: true };
 }

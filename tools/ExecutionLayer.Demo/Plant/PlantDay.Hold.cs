@@ -1,4 +1,4 @@
-using System.Text.Json;
+using ExecutionLayer.Client.Models;
 using ExecutionLayer.Demo.Api;
 
 namespace ExecutionLayer.Demo.Plant;
@@ -13,10 +13,10 @@ public sealed partial class PlantDay
     {
         await MoveToAsync(At(0, 10, 30), "Quality raises hold QH-1 on bar-stock lot L-5521 (hardness out of spec)", ct);
         var posted = DateTimeOffset.UtcNow;
-        await PostEventsAsync(ct, Event("hold-qh1", "mes-qms", "QualityHoldRaised", "lot/L-5521", At(0, 10, 30),
-            new { holdId = "QH-1", lotId = "L-5521", reason = "hardness out of spec" }));
-        var found = (await narrator.WhileAsync("exceptions: walking the genealogy, blocking orders and shipments",
-            () => RespondingCaseAsync("qualityHold", c => HasEvent(c, "exceptions.hold-propagated"), ct)));
+        await PostEventsAsync(ct, Event("hold-qh1", "mes-qms", "lot/L-5521", At(0, 10, 30),
+            new QualityHoldRaisedEvent { Data = new() { HoldId = "QH-1", LotId = "L-5521", Reason = "hardness out of spec" } }));
+        var found = await narrator.WhileAsync("exceptions: walking the genealogy, blocking orders and shipments",
+            () => RespondingCaseAsync(CaseKind.QualityHold, c => HasEvent(c, "exceptions.hold-propagated"), ct));
         var took = DateTimeOffset.UtcNow - posted;
         _record.HoldCase = found;
         _record.HoldPropagation = TimelineEvent(found, "exceptions.hold-propagated");
@@ -24,26 +24,19 @@ public sealed partial class PlantDay
         narrator.Fact($"blocked production orders: {string.Join(", ", _record.HoldPropagation.Texts("blockedProductionOrders"))}; " +
                       $"blocked shipments: {string.Join(", ", _record.HoldPropagation.Texts("blockedShipments"))} — seen {took.TotalMilliseconds:0} ms after the post");
 
-        foreach (var order in HoldWatched) _record.AfterHold[order] = await cast.PlanningDesk.GetAsync($"/api/graph/orders/{order}", ct);
-        foreach (var shipment in HoldWatchedShipments) _record.AfterHold[shipment] = await cast.PlanningDesk.GetAsync($"/api/graph/shipments/{shipment}", ct);
-        narrator.Table(["order / shipment", "blocked by hold"],
-            _record.AfterHold.Select(v => new[] { v.Key, BlockedBy(v.Value) ?? "—" }));
-
+        var graph = cast.PlanningDesk.Api.Graph;
+        foreach (var order in HoldWatched)
+            _record.BlockedAfterHold[order] = (await graph.Orders[order].GetAsync(cancellationToken: ct))!.ProductionOrder?.BlockedByHold;
+        foreach (var shipment in HoldWatchedShipments)
+            _record.BlockedAfterHold[shipment] = (await graph.Shipments[shipment].GetAsync(cancellationToken: ct))!.BlockedByHold;
+        narrator.Table(["order / shipment", "blocked by hold"], _record.BlockedAfterHold.Select(v => new[] { v.Key, v.Value ?? "—" }));
         var holdActions = await narrator.WhileAsync("actions: creating the routed functions' actions",
-            () => CaseActionsAsync(found.At("caseId").GetGuid(), found.Items("state.routedTo").Count(), ct));
+            () => CaseActionsAsync(found.CaseId!.Value, found.State!.RoutedTo!.Count, ct));
         _record.HoldActions = holdActions;
-        foreach (var action in holdActions) narrator.Fact($"action for {action.Text("owner")}: {action.Text("title")}");
+        foreach (var action in holdActions) narrator.Fact($"action for {action.Owner}: {action.Title}");
         var deviation = await narrator.WhileAsync("approvals: asking for a use-as-is deviation, as the case's rules require",
             () => bridge.WaitForAsync("approval.requested", n => n.Approver == Cast.QualityLead, Waiting.Patience, ct));
         _record.DeviationNotice = deviation.Data;
         narrator.Fact($"the bridge got a signed deviation request for {deviation.Approver}: {deviation.Data.Text("reason")}");
-    }
-
-    /// <summary>The hold blocking a shipment or a production order in a graph view, if any.</summary>
-    public static string? BlockedBy(JsonElement view)
-    {
-        foreach (var candidate in new[] { view.At("blockedByHold"), view.At("productionOrder.blockedByHold") })
-            if (candidate.ValueKind == JsonValueKind.String) return candidate.GetString();
-        return null;
     }
 }

@@ -1,5 +1,7 @@
-using System.Net;
 using System.Text.Json;
+using ExecutionLayer.Client.Models;
+// The description has a schema of that name too (free JSON); here it is always the parsed kind.
+using JsonElement = System.Text.Json.JsonElement;
 using ExecutionLayer.Demo.Api;
 using ExecutionLayer.Demo.Bridge;
 using ExecutionLayer.Demo.Narration;
@@ -42,46 +44,44 @@ public sealed partial class PlantDay(Cast cast, PlantClock clock, ApproverBridge
         narrator.Step(at, headline);
     }
 
-    private static object Event(string id, string source, string type, string subject, DateTimeOffset at, object data) =>
-        new { specversion = "1.0", id, source, type, site = Site, subject, time = at, data };
+    /// <summary>One ERP/MES fact at the plant, as the intake reads it.</summary>
+    private static OperationalEvent Event<TFact>(string id, string source, string subject, DateTimeOffset at, TFact fact) where TFact : IFactEnvelope =>
+        OperationalEvent.Of(fact, id, source, Site, subject, at);
 
-    /// <summary>Posts a batch to the intake as the plant's systems do, and says what it accepted.</summary>
-    private async Task PostEventsAsync(CancellationToken ct, params object[] events)
+    private async Task PostEventsAsync(CancellationToken ct, params OperationalEvent[] events)
     {
-        var answer = await cast.Erp.PostAsync("/api/events", events, ct);
-        if (answer.At("rejected").GetInt32() > 0)
-            throw new InvalidOperationException($"The intake rejected events: {string.Join("; ", answer.Items("results").Where(r => r.Text("status") == "rejected"))}");
-        narrator.Fact($"intake: {answer.At("accepted").GetInt32()} accepted, {answer.At("duplicates").GetInt32()} duplicate(s)");
+        var answer = (await cast.Erp.Api.Events.PostAsync([.. events], cancellationToken: ct))!;
+        if (answer.Rejected > 0)
+            throw new InvalidOperationException($"The intake rejected events: {string.Join("; ", (answer.Results ?? []).Where(r => r.Status == IntakeStatus.Rejected).Select(r => $"{r.Id}: {r.Problem?.Detail}"))}");
+        narrator.Fact($"intake: {answer.Accepted} accepted, {answer.Duplicates} duplicate(s)");
     }
 
-    private async Task<JsonElement> CaseAsync(Guid caseId, CancellationToken ct) => await cast.PlanningDesk.GetAsync($"/api/exceptions/{caseId}", ct);
+    private async Task<CaseView> CaseAsync(Guid caseId, CancellationToken ct) => (await cast.PlanningDesk.Api.Exceptions[caseId].GetAsync(cancellationToken: ct))!;
 
-    /// <summary>The case of this kind at the site, once it is responding (impact assessed, functions routed).</summary>
-    private Task<JsonElement> RespondingCaseAsync(string kind, Func<JsonElement, bool> ready, CancellationToken ct) =>
+    private Task<CaseView> RespondingCaseAsync(CaseKind kind, Func<CaseView, bool> ready, CancellationToken ct) =>
         Waiting.UntilAsync($"a responding {kind} case", async () =>
         {
-            foreach (var summary in (await cast.PlanningDesk.GetAsync($"/api/exceptions?site={Site}&kind={kind}", ct)).Items())
+            var cases = await cast.PlanningDesk.Api.Exceptions.GetAsync(q => { q.QueryParameters.Site = Site; q.QueryParameters.Kind = Camel<CaseKind>(kind); }, ct);
+            foreach (var summary in cases ?? [])
             {
-                var found = await CaseAsync(summary.At("caseId").GetGuid(), ct);
-                if (found.Text("state.status") == "responding" && ready(found)) return found;
+                var found = await CaseAsync(summary.CaseId!.Value, ct);
+                if (found.State?.Status == CaseStatus.Responding && ready(found)) return found;
             }
             return null;
         }, ct);
 
-    private static bool HasEvent(JsonElement caseView, string type) => caseView.Items("timeline").Any(e => e.Text("type") == type);
+    private static bool HasEvent(CaseView caseView, string type) => (caseView.Timeline ?? []).Any(e => e.Type == type);
 
-    private static JsonElement TimelineEvent(JsonElement caseView, string type) =>
-        caseView.Items("timeline").Last(e => e.Text("type") == type).At("event");
+    private static JsonElement TimelineEvent(CaseView caseView, string type) => caseView.Timeline!.Last(e => e.Type == type).Event.AsJson();
 
-    /// <summary>The actions a case's routing created, once there are as many as it routed to.</summary>
-    private async Task<JsonElement[]> CaseActionsAsync(Guid caseId, int expected, CancellationToken ct) =>
-        (await Waiting.UntilAsync($"{expected} actions of case {caseId}", async () =>
+    private async Task<ActionSummary[]> CaseActionsAsync(Guid caseId, int expected, CancellationToken ct) =>
+        await Waiting.UntilAsync($"{expected} actions of case {caseId}", async () =>
         {
-            var actions = (await cast.Manager.GetAsync($"/api/actions?site={Site}&sourceKind=exception&limit=1000", ct)).Items()
-                .Where(a => a.Text("correlationId") == $"case-{caseId}").ToArray();
-            return actions.Length >= expected ? JsonSerializer.SerializeToElement(actions) : null;
-        }, ct)).EnumerateArray().ToArray();
+            var listed = await cast.Manager.Api.Actions.GetAsync(q => { q.QueryParameters.Site = Site; q.QueryParameters.SourceKind = "exception"; q.QueryParameters.Limit = 1000; }, ct);
+            var actions = (listed ?? []).Where(a => a.CorrelationId == $"case-{caseId}").ToArray();
+            return actions.Length >= expected ? actions : null;
+        }, ct);
 
-    private static async Task<bool> ExistsAsync(GatewayClient client, string path, CancellationToken ct) =>
-        (await client.TryGetAsync(path, ct)).Status != HttpStatusCode.NotFound;
+    /// <summary>An enum as the API spells it (camelCase: in a query, and in what the demo narrates), from the generated client's C# name.</summary>
+    private static string Camel<TEnum>(TEnum? value) where TEnum : struct, Enum => value is { } v ? JsonNamingPolicy.CamelCase.ConvertName(v.ToString()) : "";
 }

@@ -1,15 +1,22 @@
 using System.Text.Json;
 using ExecutionLayer.Audit.Ledger;
+using ExecutionLayer.Client.Models;
+// The description has a schema of that name too (free JSON); here it is always the parsed kind.
+using JsonElement = System.Text.Json.JsonElement;
 
 namespace ExecutionLayer.Demo.Plant;
 
-/// <summary>What the system answered at each step of the day, as the public API returned it: the demo prints it, the end-to-end tests judge it.</summary>
+/// <summary>
+/// What the system answered at each step of the day, as the generated client read it: the demo prints it, the
+/// end-to-end tests judge it. Webhook notices are the bridge's JSON (no part of the API description), and what an
+/// answer carries as recorded (a case's event, a decision context) is kept as the JSON it was.
+/// </summary>
 public sealed class PlantDayRecord
 {
     public DateTimeOffset Monday { get; set; }
 
     /// <summary>The CNC-4 case once it was responding: impact and routing.</summary>
-    public JsonElement MachineCase { get; set; }
+    public CaseView MachineCase { get; set; } = null!;
 
     public Guid MachineCaseId { get; set; }
 
@@ -18,7 +25,7 @@ public sealed class PlantDayRecord
     public JsonElement RequestedNotice { get; set; }
 
     /// <summary>The request as the approvals service showed it at 12:59, a few minutes before its SLA ran out.</summary>
-    public JsonElement ApprovalBeforeSla { get; set; }
+    public ApprovalView ApprovalBeforeSla { get; set; } = null!;
 
     /// <summary>Notices the bridge had received by 12:59.</summary>
     public IReadOnlyList<string> NoticesBeforeSla { get; set; } = [];
@@ -26,15 +33,15 @@ public sealed class PlantDayRecord
     public JsonElement EscalatedNotice { get; set; }
 
     /// <summary>The request once decided (its state and event history).</summary>
-    public JsonElement DecidedApproval { get; set; }
+    public ApprovalView DecidedApproval { get; set; } = null!;
 
     /// <summary>The CNC-4 case after it heard the approval was granted.</summary>
-    public JsonElement MachineCaseAfterDecision { get; set; }
+    public CaseView MachineCaseAfterDecision { get; set; } = null!;
 
-    public JsonElement HoldCase { get; set; }
+    public CaseView HoldCase { get; set; } = null!;
 
     /// <summary>The actions the hold case's routing created.</summary>
-    public IReadOnlyList<JsonElement> HoldActions { get; set; } = [];
+    public IReadOnlyList<ActionSummary> HoldActions { get; set; } = [];
 
     /// <summary>The use-as-is deviation the hold case asked the quality lead for.</summary>
     public JsonElement DeviationNotice { get; set; }
@@ -42,34 +49,34 @@ public sealed class PlantDayRecord
     /// <summary>The <c>exceptions.hold-propagated</c> event of the hold case.</summary>
     public JsonElement HoldPropagation { get; set; }
 
-    /// <summary>Graph views (orders and shipments, by id) just after the hold.</summary>
-    public Dictionary<string, JsonElement> AfterHold { get; } = new(StringComparer.Ordinal);
+    /// <summary>The hold blocking each order and shipment (by id) in the graph's views just after the hold, or null.</summary>
+    public Dictionary<string, string?> BlockedAfterHold { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The actions the two cases created, by function's owner, as listed when they existed.</summary>
-    public IReadOnlyList<JsonElement> CaseActions { get; set; } = [];
+    public IReadOnlyList<ActionSummary> CaseActions { get; set; } = [];
 
-    public JsonElement MaintenanceAction { get; set; }
+    public ActionView MaintenanceAction { get; set; } = null!;
 
-    public JsonElement ReviewOpened { get; set; }
+    public Review ReviewOpened { get; set; } = null!;
 
-    public JsonElement Minutes { get; set; }
+    public Minutes Minutes { get; set; } = null!;
 
     public string MinutesMarkdown { get; set; } = "";
 
     /// <summary>The review's action on the scrap-rate KPI (which then falls) and on on-time delivery (which does not rise).</summary>
-    public JsonElement ScrapRateAction { get; set; }
+    public ActionItem ScrapRateAction { get; set; } = null!;
 
-    public JsonElement OnTimeDeliveryAction { get; set; }
+    public ActionItem OnTimeDeliveryAction { get; set; } = null!;
 
-    public JsonElement Metrics { get; set; }
+    public ExecutionMetricsReport Metrics { get; set; } = null!;
 
-    public JsonElement Timeline { get; set; }
+    public Timeline Timeline { get; set; } = null!;
 
-    public JsonElement Decisions { get; set; }
+    public AuditedApproval Decisions { get; set; } = null!;
 
-    public JsonElement Verification { get; set; }
+    public Verification Verification { get; set; } = null!;
 
-    public JsonElement Completeness { get; set; }
+    public CompletenessReport Completeness { get; set; } = null!;
 
     public IReadOnlyList<string> Export { get; set; } = [];
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace ExecutionLayer.Demo.Plant;
 
@@ -10,7 +9,7 @@ public static class Waiting
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    public static async Task<JsonElement> UntilAsync(string what, Func<Task<JsonElement?>> probe, CancellationToken ct)
+    public static async Task<T> UntilAsync<T>(string what, Func<Task<T?>> probe, CancellationToken ct) where T : class
     {
         var deadline = DateTimeOffset.UtcNow + Patience;
         while (true)
