@@ -36,6 +36,12 @@ public sealed class FrontDoor : IAsyncLifetime
     /// <summary>The identity provider's RS256 key; the gateway knows only its public half.</summary>
     public static RSA IdentityProvider { get; } = RSA.Create(2048);
     public Dictionary<string, int> ServicePorts { get; } = [];
+
+    /// <summary>Each service's container (its endpoints, as it serves them), by the cluster name the gateway routes to.</summary>
+    public Dictionary<string, IServiceProvider> ServiceContainers { get; } = [];
+
+    /// <summary>The gateway's container: its routes as YARP holds them.</summary>
+    public IServiceProvider GatewayContainer { get; private set; } = null!;
     public Uri Gateway { get; private set; } = null!;
 
     /// <summary>Keys by name, each the plaintext a client would hold.</summary>
@@ -91,6 +97,7 @@ public sealed class FrontDoor : IAsyncLifetime
         gateway.UseKestrel();
         gateway.StartServer();
         _factories.Add(gateway);
+        GatewayContainer = gateway.Services;
         Gateway = new Uri($"http://127.0.0.1:{gatewayPort}/");
     }
 
@@ -172,6 +179,7 @@ public sealed class FrontDoor : IAsyncLifetime
         factory.StartServer();
         _factories.Add(factory);
         ServicePorts[service] = port;
+        ServiceContainers[service] = factory.Services;
     }
 
     private async Task AcceptAndHoldAsync()
