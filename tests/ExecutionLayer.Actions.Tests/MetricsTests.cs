@@ -121,6 +121,19 @@ public sealed class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_perspective_filter_in_the_apis_spelling_finds_its_actions_and_an_unknown_one_is_refused()
+    {
+        // D is the one Customer action: the filter in camelCase (as the description lists it) or as the enum's name finds it alone.
+        foreach (var spelled in new[] { "customer", "Customer" })
+        {
+            var row = Assert.Single((await _app.GetAsync($"/metrics/execution?perspective={spelled}&from=2026-11-23T00:00:00Z&to=2026-12-07T00:00:00Z")).GetProperty("rows").EnumerateArray());
+            Assert.Equal((1, 1), (row.GetProperty("newInPeriod").GetInt32(), row.GetProperty("open").GetInt32()));
+        }
+        var unknown = await _app.As(PlantManager).GetAsync("/metrics/execution?perspective=happiness");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+    }
+
+    [Fact]
     public async Task A_period_that_ends_before_it_starts_is_refused()
     {
         var response = await _app.As(PlantManager).GetAsync("/metrics/execution?from=2026-12-07T00:00:00Z&to=2026-11-23T00:00:00Z");

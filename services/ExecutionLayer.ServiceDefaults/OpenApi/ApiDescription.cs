@@ -38,4 +38,31 @@ public static class ApiDescription
                 content["text/html"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
             return Task.CompletedTask;
         });
+
+    /// <summary>
+    /// A query parameter read as text and parsed by <see cref="Query.QueryEnum"/> (any casing): the description lists
+    /// the values it takes in the API's own spelling (camelCase), so a client is offered them instead of any string.
+    /// </summary>
+    public static RouteHandlerBuilder QueryValues<TEnum>(this RouteHandlerBuilder route, string parameter, params TEnum[] except) where TEnum : struct, Enum =>
+        route.QueryValues(parameter, [.. Enum.GetValues<TEnum>().Except(except).Select(v => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(v.ToString()))]);
+
+    /// <summary>A query parameter that takes one of these words.</summary>
+    public static RouteHandlerBuilder QueryValues(this RouteHandlerBuilder route, string parameter, params string[] values) =>
+        route.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            var declared = operation.Parameters?.OfType<OpenApiParameter>().SingleOrDefault(p => p.Name == parameter && p.In == ParameterLocation.Query)
+                ?? throw new InvalidOperationException($"{operation.OperationId} has no query parameter {parameter}.");
+            declared.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. values.Select(v => (System.Text.Json.Nodes.JsonNode)v)] };
+            return Task.CompletedTask;
+        });
+
+    /// <summary>A query parameter that takes an ISO-8601 duration (PT4H).</summary>
+    public static RouteHandlerBuilder QueryDuration(this RouteHandlerBuilder route, string parameter) =>
+        route.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            var declared = operation.Parameters?.OfType<OpenApiParameter>().SingleOrDefault(p => p.Name == parameter && p.In == ParameterLocation.Query)
+                ?? throw new InvalidOperationException($"{operation.OperationId} has no query parameter {parameter}.");
+            declared.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "duration", MaxLength = 40 };
+            return Task.CompletedTask;
+        });
 }

@@ -1,3 +1,4 @@
+using ExecutionLayer.Client.Api.Reviews.Item.Minutes;
 using ExecutionLayer.Client.Models;
 using ExecutionLayer.Demo.Api;
 using static ExecutionLayer.Demo.Plant.Cast;
@@ -55,7 +56,7 @@ public sealed partial class PlantDay
 
         await MoveToAsync(At(4, 17), "The review closes and issues its minutes", ct);
         _record.Minutes = (await review.Close.PostAsync(new(), cancellationToken: ct))!;
-        using (var markdown = (await review.Minutes.GetAsync(q => q.QueryParameters.Format = "markdown", ct))!)
+        using (var markdown = (await review.Minutes.GetAsync(q => q.QueryParameters.Format = GetFormatQueryParameterType.Markdown, ct))!)
         using (var reader = new StreamReader(markdown))
             _record.MinutesMarkdown = await reader.ReadToEndAsync(ct);
         narrator.Table(["carried-over action", "owner", "status at the close"],

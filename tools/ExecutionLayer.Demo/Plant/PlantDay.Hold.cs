@@ -1,3 +1,4 @@
+using ExecutionLayer.Client.Api.Exceptions;
 using ExecutionLayer.Client.Models;
 using ExecutionLayer.Demo.Api;
 
@@ -16,7 +17,7 @@ public sealed partial class PlantDay
         await PostEventsAsync(ct, Event("hold-qh1", "mes-qms", "lot/L-5521", At(0, 10, 30),
             new QualityHoldRaisedEvent { Data = new() { HoldId = "QH-1", LotId = "L-5521", Reason = "hardness out of spec" } }));
         var found = await narrator.WhileAsync("exceptions: walking the genealogy, blocking orders and shipments",
-            () => RespondingCaseAsync(CaseKind.QualityHold, c => HasEvent(c, "exceptions.hold-propagated"), ct));
+            () => RespondingCaseAsync(GetKindQueryParameterType.QualityHold, c => HasEvent(c, "exceptions.hold-propagated"), ct));
         var took = DateTimeOffset.UtcNow - posted;
         _record.HoldCase = found;
         _record.HoldPropagation = TimelineEvent(found, "exceptions.hold-propagated");

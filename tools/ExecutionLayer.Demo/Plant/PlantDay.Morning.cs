@@ -1,3 +1,4 @@
+using ExecutionLayer.Client.Api.Exceptions;
 using ExecutionLayer.Client.Models;
 using Microsoft.Kiota.Abstractions;
 using static ExecutionLayer.Demo.Plant.Cast;
@@ -100,7 +101,7 @@ public sealed partial class PlantDay
         await PostEventsAsync(ct, Event("cnc4-down", "mes-cnc", "work-center/CNC-4", At(0, 9, 5), new MachineStateChangedEvent { Data = new()
             { WorkCenter = "CNC-4", State = MachineStateChanged_state.Down, ReasonCode = "SP-101", Reason = "spindle fault" } }));
         var found = await narrator.WhileAsync("exceptions: opening a case, assessing impact, routing",
-            () => RespondingCaseAsync(CaseKind.MachineDown, c => c.State?.RoutedTo?.Count >= 3, ct));
+            () => RespondingCaseAsync(GetKindQueryParameterType.MachineDown, c => c.State?.RoutedTo?.Count >= 3, ct));
         _record.MachineCase = found;
         _record.MachineCaseId = found.CaseId!.Value;
         var impact = found.State!.Impact!;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using ExecutionLayer.Client.Api.Actions;
+using ExecutionLayer.Client.Api.Exceptions;
 using ExecutionLayer.Client.Models;
 // The description has a schema of that name too (free JSON); here it is always the parsed kind.
 using JsonElement = System.Text.Json.JsonElement;
@@ -58,10 +60,10 @@ public sealed partial class PlantDay(Cast cast, PlantClock clock, ApproverBridge
 
     private async Task<CaseView> CaseAsync(Guid caseId, CancellationToken ct) => (await cast.PlanningDesk.Api.Exceptions[caseId].GetAsync(cancellationToken: ct))!;
 
-    private Task<CaseView> RespondingCaseAsync(CaseKind kind, Func<CaseView, bool> ready, CancellationToken ct) =>
-        Waiting.UntilAsync($"a responding {kind} case", async () =>
+    private Task<CaseView> RespondingCaseAsync(GetKindQueryParameterType kind, Func<CaseView, bool> ready, CancellationToken ct) =>
+        Waiting.UntilAsync($"a responding {Camel<GetKindQueryParameterType>(kind)} case", async () =>
         {
-            var cases = await cast.PlanningDesk.Api.Exceptions.GetAsync(q => { q.QueryParameters.Site = Site; q.QueryParameters.Kind = Camel<CaseKind>(kind); }, ct);
+            var cases = await cast.PlanningDesk.Api.Exceptions.GetAsync(q => { q.QueryParameters.Site = Site; q.QueryParameters.Kind = kind; }, ct);
             foreach (var summary in cases ?? [])
             {
                 var found = await CaseAsync(summary.CaseId!.Value, ct);
@@ -77,11 +79,11 @@ public sealed partial class PlantDay(Cast cast, PlantClock clock, ApproverBridge
     private async Task<ActionSummary[]> CaseActionsAsync(Guid caseId, int expected, CancellationToken ct) =>
         await Waiting.UntilAsync($"{expected} actions of case {caseId}", async () =>
         {
-            var listed = await cast.Manager.Api.Actions.GetAsync(q => { q.QueryParameters.Site = Site; q.QueryParameters.SourceKind = "exception"; q.QueryParameters.Limit = 1000; }, ct);
+            var listed = await cast.Manager.Api.Actions.GetAsync(q => { q.QueryParameters.Site = Site; q.QueryParameters.SourceKind = GetSourceKindQueryParameterType.Exception; q.QueryParameters.Limit = 1000; }, ct);
             var actions = (listed ?? []).Where(a => a.CorrelationId == $"case-{caseId}").ToArray();
             return actions.Length >= expected ? actions : null;
         }, ct);
 
-    /// <summary>An enum as the API spells it (camelCase: in a query, and in what the demo narrates), from the generated client's C# name.</summary>
+    /// <summary>An enum as the API spells it (camelCase), from the generated client's C# name: what the demo narrates.</summary>
     private static string Camel<TEnum>(TEnum? value) where TEnum : struct, Enum => value is { } v ? JsonNamingPolicy.CamelCase.ConvertName(v.ToString()) : "";
 }

@@ -41,7 +41,7 @@ public static class KpisApi
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict);
         kpis.MapPost("/{site}/{kpi}/readings", RecordReadingAsync).Describe("RecordKpiReading", "Record a reading (idempotent on sourceEventId)")
             .Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
-        kpis.MapGet("", ListAsync).Describe("ListKpis", "KPIs with their latest reading, status and trend");
+        kpis.MapGet("", ListAsync).Describe("ListKpis", "KPIs with their latest reading, status and trend").QueryValues<KpiStatus>("status");
         kpis.MapGet("/{site}/{kpi}", GetAsync).Describe("GetKpi", "One KPI with its latest readings").Problems(StatusCodes.Status404NotFound);
         return app;
     }

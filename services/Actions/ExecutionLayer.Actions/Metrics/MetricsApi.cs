@@ -1,3 +1,4 @@
+using ExecutionLayer.Actions.Items;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.OpenApi;
 using ExecutionLayer.ServiceDefaults.Problems;
@@ -15,7 +16,8 @@ public static class MetricsApi
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/metrics/execution", GetExecutionMetricsAsync).WithTags("Metrics")
-            .Describe("GetExecutionMetrics", "Execution metrics for a period [from, to), by site, department, owner, KPI or perspective");
+            .Describe("GetExecutionMetrics", "Execution metrics for a period [from, to), by site, department, owner, KPI or perspective")
+            .QueryValues<MetricsGrouping>("groupBy").QueryValues<Perspective>("perspective");
         return app;
     }
 
@@ -28,11 +30,18 @@ public static class MetricsApi
         var grouping = MetricsGrouping.Site;
         if (groupBy is not null && !QueryEnum.TryParse(groupBy, out grouping))
             return Problem.Invalid("groupBy", $"One of {string.Join(", ", Enum.GetNames<MetricsGrouping>())}.");
+        // The index keeps a perspective by its name; a filter in the API's spelling (internalProcess) must find it too.
+        Perspective? filteredPerspective = null;
+        if (perspective is not null)
+        {
+            if (!QueryEnum.TryParse<Perspective>(perspective, out var parsed)) return Problem.Invalid("perspective", $"One of {string.Join(", ", Enum.GetNames<Perspective>())}.");
+            filteredPerspective = parsed;
+        }
         var end = to ?? clock.GetUtcNow();
         var start = from ?? end.AddDays(-30);
         if (start >= end) return Problem.Invalid("from", "The period's start comes before its end.");
         if (end - start > TimeSpan.FromDays(3660)) return Problem.Invalid("from", "At most ten years at a time.");
-        var rows = await metrics.QueryAsync(grouping, new MetricsFilter(site, department, owner, kpi?.ToLowerInvariant(), perspective, start, end, caller.SiteFilter), ct);
+        var rows = await metrics.QueryAsync(grouping, new MetricsFilter(site, department, owner, kpi?.ToLowerInvariant(), filteredPerspective?.ToString(), start, end, caller.SiteFilter), ct);
         return TypedResults.Ok(new ExecutionMetricsReport(grouping, start, end, rows));
     }
 }

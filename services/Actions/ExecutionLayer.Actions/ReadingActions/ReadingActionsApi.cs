@@ -26,7 +26,8 @@ public static class ReadingActionsApi
     public static IEndpointRouteBuilder MapReadingActionsApi(this IEndpointRouteBuilder app)
     {
         var actions = app.MapGroup("/actions").WithTags("Actions");
-        actions.MapGet("", ListAsync).Describe("ListActions", "Actions by site, owner, status, KPI or source, a keyset page at a time");
+        actions.MapGet("", ListAsync).Describe("ListActions", "Actions by site, owner, status, KPI or source, a keyset page at a time")
+            .QueryValues("status", ActionStatus.None).QueryValues<SourceKind>("sourceKind");
         actions.MapGet("/{actionId:guid}", GetAsync).Describe("GetAction", "One action with its history; the ETag is its version")
             .Problems(StatusCodes.Status404NotFound);
         actions.MapGet("/{actionId:guid}/history", GetAsOfAsync).Describe("GetActionAsOf", "The action as it stood at a moment, from its own stream")

@@ -51,6 +51,7 @@ public static class ReviewsApi
         reviews.MapPost("/{reviewId:guid}/close", CloseAsync).Describe("CloseReview", "Close the review and write its minutes").CommandProblems();
         reviews.MapGet("/{reviewId:guid}", GetAsync).Describe("GetReview", "One review with its agenda and decisions").Problems(StatusCodes.Status404NotFound);
         reviews.MapGet("/{reviewId:guid}/minutes", GetMinutesAsync).Describe("GetReviewMinutes", "The minutes as stored at the close, as JSON or Markdown")
+            .QueryValues("format", "json", "markdown")
             .Produces<string>(StatusCodes.Status200OK, "text/markdown").Problems(StatusCodes.Status404NotFound);
         reviews.MapGet("", ListAsync).Describe("ListReviews", "The latest 200 reviews, newest first");
         return app;

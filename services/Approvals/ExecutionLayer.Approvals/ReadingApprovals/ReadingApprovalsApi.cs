@@ -26,7 +26,8 @@ public static class ReadingApprovalsApi
     public static IEndpointRouteBuilder MapReadingApprovalsApi(this IEndpointRouteBuilder app)
     {
         var approvals = app.MapGroup("/approvals").WithTags("Approvals");
-        approvals.MapGet("", ListAsync).Describe("ListApprovals", "Approval requests by site, status or subject type, latest first");
+        approvals.MapGet("", ListAsync).Describe("ListApprovals", "Approval requests by site, status or subject type, latest first")
+            .QueryValues("status", ApprovalStatus.None);
         approvals.MapGet("/{approvalId:guid}", GetAsync).Describe("GetApproval", "One request with its history").Problems(StatusCodes.Status404NotFound);
         approvals.MapGet("/{approvalId:guid}/history", GetAsOfAsync).Describe("GetApprovalAsOf", "The request as it stood at a moment")
             .Problems(StatusCodes.Status404NotFound);

@@ -47,7 +47,7 @@ public static class WebhooksApi
         webhooks.MapGet("/subscriptions", ListSubscriptionsAsync).Describe("ListSubscriptions", "The active subscriptions (without their secrets)");
         webhooks.MapDelete("/subscriptions/{subscriptionId:guid}", UnsubscribeAsync).Describe("Unsubscribe", "Stop a subscription; what was sent stays in the log")
             .Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        webhooks.MapGet("/deliveries", ListDeliveriesAsync).Describe("ListDeliveries", "The delivery log, newest first");
+        webhooks.MapGet("/deliveries", ListDeliveriesAsync).Describe("ListDeliveries", "The delivery log, newest first").QueryValues("status", WebhookTables.DeliveryStatuses);
         webhooks.MapGet("/deliveries/{deliveryId:guid}", GetDeliveryAsync).Describe("GetDelivery", "One delivery with its body and attempts")
             .Problems(StatusCodes.Status404NotFound);
         webhooks.MapPost("/deliveries/{deliveryId:guid}/redeliver", RedeliverAsync).Describe("Redeliver", "Send a dead or delivered notice again: same id and body, fresh signature")

@@ -22,6 +22,7 @@ internal static class EntriesApi
     {
         var entries = app.MapGroup("/audit/entries").WithTags("Audit");
         entries.MapGet("", ListAsync).Describe("ListLedgerEntries", "Entries a keyset page at a time (after=), or every match as NDJSON")
+            .QueryValues("format", "json", "ndjson")
             .Produces<EntryView>(StatusCodes.Status200OK, NdJson).WithParameterLimit("subject", EntryFilter.MaxSubjectLength);
         entries.MapGet("/{sequence:long}", GetAsync).Describe("GetLedgerEntry", "One entry with its hashes").Problems(StatusCodes.Status404NotFound);
         return app;

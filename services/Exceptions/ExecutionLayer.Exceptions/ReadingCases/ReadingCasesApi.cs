@@ -26,7 +26,8 @@ public static class ReadingCasesApi
     public static IEndpointRouteBuilder MapReadingCasesApi(this IEndpointRouteBuilder app)
     {
         var cases = app.MapGroup("/exceptions").WithTags("Exception cases");
-        cases.MapGet("", ListAsync).Describe("ListCases", "Exception cases by site, status, kind, severity and age, newest first");
+        cases.MapGet("", ListAsync).Describe("ListCases", "Exception cases by site, status, kind, severity and age, newest first")
+            .QueryValues<CaseStatus>("status").QueryValues<CaseKind>("kind").QueryValues<Severity>("severity").QueryDuration("minAge");
         cases.MapGet("/{caseId:guid}", GetAsync).Describe("GetCase", "One case with its impact, routing and timeline").Problems(StatusCodes.Status404NotFound);
         cases.MapGet("/{caseId:guid}/history", GetAsOfAsync).Describe("GetCaseAsOf", "The case as it stood at a moment").Problems(StatusCodes.Status404NotFound);
         return app;

@@ -27,7 +27,7 @@ public static class GraphViewsApi
     public static IEndpointRouteBuilder MapGraphViewsApi(this IEndpointRouteBuilder app)
     {
         var graph = app.MapGroup("/graph").WithTags("Operational graph");
-        graph.MapGet("/lots/{lotId}", GetLotGenealogyAsync).Describe("GetLotGenealogy", "A lot's genealogy: every lot made from it, or every lot it was made from").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        graph.MapGet("/lots/{lotId}", GetLotGenealogyAsync).QueryValues("direction", "down", "up").Describe("GetLotGenealogy", "A lot's genealogy: every lot made from it, or every lot it was made from").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         graph.MapGet("/orders/{orderId}", GetOrderAsync).Describe("GetOrder", "A production or sales order with its orders, lots and shipments").ProducesProblem(StatusCodes.Status404NotFound);
         graph.MapGet("/shipments/{shipmentId}", GetShipmentAsync).Describe("GetShipment", "A shipment with its sales orders and lots").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
