@@ -13,11 +13,12 @@ public sealed class DevelopmentClockTests(PlantDayRun run)
     {
         var (asAdmin, asErp) = (run.Cast.Admin.Api.Dev.Actions.Clock, run.Cast.Erp.Api.Dev.Actions.Clock);
         var now = (await asAdmin.GetAsync())!.Now!.Value;
-        var refused = await Assert.ThrowsAsync<ProblemDetails>(() => asErp.PostAsync(new MoveClock { By = "PT1H" }));
+        // The generated client writes the duration as ISO-8601 (PT1H): read, then refused for the caller, not for the body.
+        var refused = await Assert.ThrowsAsync<ProblemDetails>(() => asErp.PostAsync(new MoveClock { By = TimeSpan.FromHours(1) }));
         Assert.Equal(HttpStatusCode.Forbidden, (HttpStatusCode)refused.ResponseStatusCode);
         var backwards = await Assert.ThrowsAsync<ProblemDetails>(() => asAdmin.PostAsync(new MoveClock { To = now.AddHours(-1) }));
         Assert.Equal(HttpStatusCode.Conflict, (HttpStatusCode)backwards.ResponseStatusCode);
-        var both = await Assert.ThrowsAsync<HttpValidationProblemDetails>(() => asAdmin.PostAsync(new MoveClock { To = now.AddHours(1), By = "PT1H" }));
+        var both = await Assert.ThrowsAsync<HttpValidationProblemDetails>(() => asAdmin.PostAsync(new MoveClock { To = now.AddHours(1), By = TimeSpan.FromHours(1) }));
         Assert.Equal(HttpStatusCode.BadRequest, (HttpStatusCode)both.ResponseStatusCode);
         Assert.InRange((await asAdmin.GetAsync())!.Now!.Value, now, now.AddMinutes(1));
     }

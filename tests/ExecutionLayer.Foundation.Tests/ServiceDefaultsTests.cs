@@ -13,6 +13,8 @@ namespace ExecutionLayer.Foundation.Tests;
 
 public sealed record PlaceOrder(string OrderId, int Quantity, DateTimeOffset PromiseDate, Priority Priority);
 
+public sealed record HoldFor(TimeSpan Duration);
+
 public enum Priority { Low, High }
 
 public sealed class ServiceDefaultsTests : IAsyncLifetime
@@ -29,6 +31,7 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         _app.UseServiceDefaults();
         _app.MapDefaultEndpoints();
         _app.MapPost("/orders", (PlaceOrder order) => Results.Ok(order));
+        _app.MapPost("/holds", (HoldFor hold) => Results.Ok(hold));
         _app.MapGet("/boom", string () => throw new InvalidOperationException("secret internals"));
         await _app.StartAsync();
         _client = _app.GetTestClient();
@@ -77,6 +80,26 @@ public sealed class ServiceDefaultsTests : IAsyncLifetime
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("\"promiseDate\":\"2026-11-27T17:00:00.000000Z\"", body);
         Assert.Contains("\"priority\":\"high\"", body);
+    }
+
+    [Theory]
+    [InlineData("PT4H", "PT4H")]
+    [InlineData("P1DT30M", "P1DT30M")]
+    [InlineData("-PT15M", "-PT15M")]
+    [InlineData("04:00:00", "PT4H")] // .NET's own form, as clients written before the API settled on ISO-8601 send it
+    public async Task A_duration_is_read_as_iso_8601_or_dotnets_form_and_written_as_iso_8601(string sent, string written)
+    {
+        var response = await _client.PostAsJsonAsync("/holds", new { duration = sent });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"\"duration\":\"{written}\"", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_duration_in_words_is_a_400_problem_naming_the_field()
+    {
+        var response = await _client.PostAsJsonAsync("/holds", new { duration = "four hours" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("duration", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

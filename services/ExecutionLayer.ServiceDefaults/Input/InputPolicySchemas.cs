@@ -19,6 +19,13 @@ internal static class InputPolicySchemas
             schema.Type = type == typeof(DateTimeOffset) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
             schema.Format = "date-time";
         }
+        // Durations likewise (IsoDurationConverter): ISO-8601, not the generator's pattern for .NET's own form.
+        if ((Nullable.GetUnderlyingType(type) ?? type) == typeof(TimeSpan))
+        {
+            schema.Type = type == typeof(TimeSpan) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+            schema.Format = "duration";
+            schema.Pattern = null;
+        }
         // An enum's own schema lists its names; the generator adds null to it when it first meets the enum as a
         // nullable one, which would let every non-nullable use take null. A nullable use says so itself (oneOf null).
         if ((Nullable.GetUnderlyingType(type) ?? type).IsEnum && schema.Enum is { Count: > 0 } names && names.Any(n => n is null || n.GetValueKind() == System.Text.Json.JsonValueKind.Null))
