@@ -13,7 +13,7 @@ namespace ExecutionLayer.Approvals.Tests;
 /// </summary>
 public sealed class WebhookCircuitTests : IAsyncLifetime
 {
-    private readonly ApprovalsApp _app = new(("Approvals:Webhooks:BreakDuration", "00:05:00"));
+    private readonly ApprovalsApp _app = new(("Approvals:Webhooks:BreakDuration", "00:05:00"), ("Approvals:Webhooks:FirstBreak", "00:05:00"));
     private OwnReceiver _broken = null!;
 
     public async Task InitializeAsync()

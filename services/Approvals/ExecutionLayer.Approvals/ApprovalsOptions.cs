@@ -36,8 +36,15 @@ public sealed record WebhookOptions
 
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>A failing endpoint's circuit opens for this long; deliveries to it wait instead of piling attempts on it.</summary>
+    /// <summary>
+    /// A failing endpoint's circuit opens for <see cref="FirstBreak"/>, then one delivery probes it (half-open): a receiver back
+    /// by then gets its notices at once; one still failing keeps it open twice as long each time, up to this.
+    /// Deliveries to an open circuit wait instead of piling attempts on it.
+    /// </summary>
     public TimeSpan BreakDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a failing endpoint's circuit first stays open before a probe (see <see cref="BreakDuration"/>).</summary>
+    public TimeSpan FirstBreak { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How far a signed callback's timestamp may be from our clock (replay window).</summary>
     public TimeSpan TimestampTolerance { get; init; } = TimeSpan.FromMinutes(5);

@@ -54,6 +54,10 @@ public static class DeliveryClient
             MinimumThroughput = Math.Max(2, o.MaxAttempts),
             SamplingDuration = TimeSpan.FromSeconds(Math.Max(o.BreakDuration.TotalSeconds * 2, 1)),
             BreakDuration = o.BreakDuration,
+            // Short first, doubling after each failed probe up to BreakDuration: a receiver that was down for a
+            // moment is probed again within seconds (it waited the whole 30 s before), one that stays down is left alone.
+            BreakDurationGenerator = args => ValueTask.FromResult(TimeSpan.FromTicks(
+                Math.Min(o.BreakDuration.Ticks, o.FirstBreak.Ticks << Math.Min(args.HalfOpenAttempts, 20)))),
         });
         pipeline.AddTimeout(o.AttemptTimeout);
     }

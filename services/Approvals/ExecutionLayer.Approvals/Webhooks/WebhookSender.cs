@@ -173,9 +173,10 @@ public sealed class WebhookSender(ServiceStore store, IHttpClientFactory http, A
         {
             await FinishAsync(delivery.Id, delivery.Attempts, "dead", "All attempts failed; the endpoint's circuit is open.", ct);
         }
-        catch (BrokenCircuitException)
+        catch (BrokenCircuitException e)
         {
-            await DeferAsync(delivery.Id, delivery.Attempts, options.Webhooks.BreakDuration, "The endpoint's circuit is open; waiting for it to close.", ct);
+            // Until the circuit lets a probe through, not a whole BreakDuration: the probe may be this very delivery.
+            await DeferAsync(delivery.Id, delivery.Attempts, e.RetryAfter ?? options.Webhooks.BreakDuration, "The endpoint's circuit is open; waiting for it to close.", ct);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
