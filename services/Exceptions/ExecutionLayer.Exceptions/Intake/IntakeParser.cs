@@ -74,7 +74,7 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
         {
             return Reject("Not a CloudEvent", e.Message);
         }
-        return Judge(cloudEvent, dataChecked: true);
+        return Judge(cloudEvent, jsonChecked: true);
     }
 
     /// <summary>A binary-mode event: the attributes from its <c>ce-*</c> headers, the data from the body in its Content-Type.</summary>
@@ -103,11 +103,14 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
         {
             return Reject("Not a CloudEvent", e.Message);
         }
-        return Judge(cloudEvent, dataChecked: false);
+        return Judge(cloudEvent, jsonChecked: false);
     }
 
-    /// <param name="dataChecked">Whether the input policy has already been held to the data (with the rest of a JSON-format event).</param>
-    private (IntakeEvent?, IntakeRejection?) Judge(CloudEvent cloudEvent, bool dataChecked)
+    /// <param name="jsonChecked">
+    /// Whether the input policy has already been held to the event as posted (a JSON-format event: its attributes to a
+    /// name's length and its data, before the SDK read it); a binary-mode event's headers and body are checked here.
+    /// </param>
+    private (IntakeEvent?, IntakeRejection?) Judge(CloudEvent cloudEvent, bool jsonChecked)
     {
         if (cloudEvent.SpecVersion.RequiredAttributes.FirstOrDefault(a => cloudEvent[a] is null) is { } missing)
             return Reject("Missing attribute", $"{missing.Name} is required (CloudEvents 1.0: id, source, specversion, type).", missing.Name, Required);
@@ -118,8 +121,9 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
             return Reject("Missing attribute", "subject is required: what the event is about, e.g. work-center/CNC-4.", "subject", Required);
         if (cloudEvent[Site] is not string { Length: > 0 } site)
             return Reject("Missing attribute", "The site extension attribute is required: the plant the event happened at, e.g. OH-DAYTON.", "site", Required);
-        foreach (var (name, value) in new[] { ("id", id), ("source", source), ("subject", subject), ("site", site), ("type", type) })
-            if (InputPolicy.Check(value, InputPolicy.NameMax) is { } tooLong) return Refuse(new InputRefusal(name, tooLong));
+        if (!jsonChecked)
+            foreach (var (name, value) in new[] { ("id", id), ("source", source), ("subject", subject), ("site", site), ("type", type) })
+                if (InputPolicy.Check(value, InputPolicy.NameMax) is { } tooLong) return Refuse(new InputRefusal(name, tooLong));
         if (!UriReference().IsMatch(source))
             return Reject("Invalid source", "source is a URI-reference (RFC 3986), e.g. urn:ga-albany:mes:line-5, /ga-albany/mes or sap-oh; characters outside it are percent-encoded.", "source");
         if (!FactTypes.ByName.ContainsKey(type))
@@ -131,7 +135,7 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
 
         var (data, refused) = DataOf(cloudEvent, type);
         if (refused is not null) return (null, refused);
-        if (!dataChecked && InputPolicy.Check(data, InputPolicy.FreeTextMax) is { } bad)
+        if (!jsonChecked && InputPolicy.Check(data, InputPolicy.FreeTextMax) is { } bad)
             return Refuse(new InputRefusal($"data{bad.Path}", bad.Violation));
 
         object fact;
