@@ -14,14 +14,63 @@ el_default_data_dir() {
   fi
 }
 
+# What this file derives it exports with a note of what from: EL_DERIVED_FROM="checkout|data dir|base
+# port". A shell that sourced another checkout's env.sh, or this one before EL_DATA_DIR or EL_BASE_PORT
+# changed, gets those values derived again instead of silently sharing the other copy's ports and
+# files; values a caller chose itself are kept (the fault tests' private servers set EL_DERIVED_FROM
+# empty for that).
+if [ -n "${EL_DERIVED_FROM:-}" ]; then
+  IFS='|' read -r el_from_root el_from_data el_from_base <<< "$EL_DERIVED_FROM"
+  if [ "$el_from_root" != "$EL_ROOT" ] && [ "${EL_DATA_DIR:-}" = "$el_from_data" ]; then unset EL_DATA_DIR; fi
+  if [ "${EL_DATA_DIR:-$(el_default_data_dir)}" != "$el_from_data" ]; then
+    unset Audit__Signing__PrivateKeyFile Gateway__ApiKeyFile EL_DEV_CREDENTIALS
+  fi
+  if [ "${EL_BASE_PORT:-8080}" != "$el_from_base" ]; then
+    unset EL_PG_PORT EL_RABBITMQ_PORT EL_RABBITMQ_DIST_PORT EL_EPMD_PORT EL_RABBITMQ_MGMT_PORT EL_RABBITMQ_NODE
+  fi
+  unset el_from_root el_from_data el_from_base EL_DERIVED_FROM EL_GATEWAY_PORT
+fi
+
 export EL_DATA_DIR="${EL_DATA_DIR:-$(el_default_data_dir)}"
-export EL_PG_PORT="${EL_PG_PORT:-55432}"
-export EL_RABBITMQ_PORT="${EL_RABBITMQ_PORT:-55672}"
+
+# Every port comes from one setting. The gateway listens on EL_BASE_PORT and the services on the offsets
+# infra/processes.conf gives them; PostgreSQL and RabbitMQ move from 55432 and 55672 by as much as the
+# base moves from 8080. A second copy on the same machine sets a base at least 10 away, nothing else.
+export EL_BASE_PORT="${EL_BASE_PORT:-8080}"
+if ! [[ "$EL_BASE_PORT" =~ ^[0-9]+$ ]] || [ "$EL_BASE_PORT" -lt 1024 ] || [ "$EL_BASE_PORT" -gt 17940 ]; then
+  printf '[infra] error: EL_BASE_PORT=%s is not a port from 1024 to 17940 (the servers sit 47352 above it)\n' "$EL_BASE_PORT" >&2
+  return 1 2>/dev/null || exit 1
+fi
+el_port_shift=$((EL_BASE_PORT - 8080))
+export EL_PG_PORT="${EL_PG_PORT:-$((55432 + el_port_shift))}"
+export EL_RABBITMQ_PORT="${EL_RABBITMQ_PORT:-$((55672 + el_port_shift))}"
 export EL_RABBITMQ_DIST_PORT="${EL_RABBITMQ_DIST_PORT:-$((EL_RABBITMQ_PORT + 1))}"
 export EL_EPMD_PORT="${EL_EPMD_PORT:-$((EL_RABBITMQ_PORT + 2))}"
 export EL_RABBITMQ_MGMT_PORT="${EL_RABBITMQ_MGMT_PORT:-$((EL_RABBITMQ_PORT + 3))}"
 export EL_RABBITMQ_NODE="${EL_RABBITMQ_NODE:-el-$EL_RABBITMQ_PORT@localhost}"
-export EL_GATEWAY_PORT="${EL_GATEWAY_PORT:-8080}"
+
+# Where each process listens, for every process that needs to know (ServiceAddresses in .NET reads
+# Services__{name}): the gateway's clusters, the audit service's point-in-time calls, decision links.
+el_port_of() { # name -> its port, from infra/processes.conf
+  local name project offset
+  while read -r name project offset; do
+    [ "$name" = "$1" ] && { echo $((EL_BASE_PORT + offset)); return 0; }
+  done < "$EL_ROOT/infra/processes.conf"
+  return 1
+}
+while read -r el_name _ el_offset; do
+  case "$el_name" in ''|'#'*) continue ;; esac
+  export "Services__$el_name=http://127.0.0.1:$((EL_BASE_PORT + el_offset))/"
+done < "$EL_ROOT/infra/processes.conf"
+unset el_name el_offset
+# The gateway's port is derived like the rest; one set by hand (as before EL_BASE_PORT) would leave the
+# printed address and every decision link pointing elsewhere, so a different one stops here.
+if [ -n "${EL_GATEWAY_PORT:-}" ] && [ -z "${EL_DERIVED_FROM+set}" ] && [ "$EL_GATEWAY_PORT" != "$(el_port_of gateway)" ]; then
+  printf '[infra] error: EL_GATEWAY_PORT is derived from EL_BASE_PORT now; set EL_BASE_PORT=%s instead\n' "$EL_GATEWAY_PORT" >&2
+  return 1 2>/dev/null || exit 1
+fi
+EL_GATEWAY_PORT="$(el_port_of gateway)"
+export EL_GATEWAY_PORT
 
 # Development credentials: loopback only, printed by run.sh.
 export EL_PG_USER="${EL_PG_USER:-executionlayer}"
@@ -39,6 +88,9 @@ export EL_PG_DIR="$EL_DATA_DIR/postgres"
 export EL_PG_SOCKET_DIR="$EL_PG_DIR/socket"
 export EL_RABBITMQ_DIR="$EL_DATA_DIR/rabbitmq"
 export EL_RUN_DIR="$EL_DATA_DIR/run"
+# The development clocks' offsets (Development:ClockFile), kept with the database whose events they dated:
+# a restarted service resumes at the others' time, and a fresh database starts at wall time.
+export EL_CLOCK_DIR="$EL_RUN_DIR/clocks/$EL_PG_DATABASE"
 
 # What .NET reads (double underscore = configuration section separator).
 export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$EL_PG_PORT;Database=$EL_PG_DATABASE;Username=$EL_PG_USER;Password=$EL_PG_PASSWORD"
@@ -50,6 +102,8 @@ export Gateway__SigningKey="${Gateway__SigningKey:-el-dev-gateway-signing-key-no
 # Development API keys (infra/run.sh makes them once): the gateway reads the hashes, the developer the keys.
 export Gateway__ApiKeyFile="${Gateway__ApiKeyFile:-$EL_DATA_DIR/gateway-keys.json}"
 export EL_DEV_CREDENTIALS="${EL_DEV_CREDENTIALS:-$EL_DATA_DIR/dev-credentials.txt}"
+# The note that lets the next sourcing tell derived values from chosen ones (see the top of this file).
+export EL_DERIVED_FROM="${EL_DERIVED_FROM-$EL_ROOT|$EL_DATA_DIR|$EL_BASE_PORT}"
 # People's development tokens: infra/run.sh has the gateway accept HS256 tokens with this secret, and the
 # demo signs its people's tokens with it. Production configures its identity provider's keys instead.
 export EL_DEV_JWT_SECRET="${EL_DEV_JWT_SECRET:-el-dev-people-token-secret-not-for-production}"

@@ -54,7 +54,8 @@ start() {
   if pg_ready; then echo reused; return; fi
   init_cluster
   el_log "starting PostgreSQL on 127.0.0.1:$EL_PG_PORT"
-  el_as postgres "$PG_BIN/pg_ctl" -D "$EL_PG_DIR/data" -l "$EL_PG_DIR/server.log" -w -t 60 start >/dev/null \
+  # The port on the command line: a data directory started before EL_BASE_PORT moved listens where it is told now.
+  el_as postgres "$PG_BIN/pg_ctl" -D "$EL_PG_DIR/data" -l "$EL_PG_DIR/server.log" -o "-p $EL_PG_PORT" -w -t 60 start >/dev/null \
     || { tail -20 "$EL_PG_DIR/server.log" >&2; el_die "PostgreSQL did not start"; }
   # After a crash the server replays its WAL first, and under load a first answer can still be the
   # refusal of a backend forked before recovery ended: ready means a real query has been answered,
@@ -100,6 +101,8 @@ fresh_database() {
 DROP DATABASE IF EXISTS "$EL_PG_DATABASE" WITH (FORCE);
 CREATE DATABASE "$EL_PG_DATABASE" OWNER "$EL_PG_USER";
 SQL
+  # The development clocks dated that database's events; a fresh one starts at wall time.
+  rm -rf "$EL_CLOCK_DIR"
 }
 
 # The event store before Marten (ADR 0001) kept a service's events in <schema>.events beside

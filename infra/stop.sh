@@ -16,7 +16,7 @@ if [ -f "$EL_RUN_DIR/processes.pid" ]; then
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -KILL "$pid" 2>/dev/null && el_log "$name did not stop in 10 s; killed" || true
   done < "$EL_RUN_DIR/processes.pid"
-  rm -f "$EL_RUN_DIR/processes.pid"
+  rm -f "$EL_RUN_DIR/processes.pid" "$EL_RUN_DIR/run.env" "$EL_RUN_DIR"/*.restarting
 fi
 
 if [ -f "$EL_RUN_DIR/infra.started" ]; then

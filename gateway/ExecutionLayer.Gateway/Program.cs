@@ -5,6 +5,7 @@ using ExecutionLayer.Gateway.Forwarding;
 using ExecutionLayer.Gateway.Limits;
 using ExecutionLayer.Gateway.OpenApi;
 using ExecutionLayer.ServiceDefaults;
+using ExecutionLayer.ServiceDefaults.Addresses;
 using ExecutionLayer.ServiceDefaults.Identity;
 using Yarp.ReverseProxy.Transforms;
 
@@ -22,14 +23,16 @@ builder.Services.AddSingleton<MergedOpenApi>();
 var connectTimeout = builder.Configuration.GetValue("Gateway:ConnectTimeout", TimeSpan.FromSeconds(2));
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+    .AddConfigFilter<ServiceDestinations>()
     .AddTransforms(transforms => transforms.AddRequestTransform(IdentityForwarding.ApplyAsync))
     // A stopped service refuses at once; one that is unreachable must not hold the client longer than this.
     .ConfigureHttpClient((_, handler) => handler.ConnectTimeout = connectTimeout);
 
 var app = builder.Build();
-// Bad keys or a missing signing secret stop the start, not the first request.
+// Bad keys, a missing signing secret or a service without an address stop the start, not the first request.
 _ = app.Services.GetRequiredService<GatewayTrust>();
 _ = app.Services.GetRequiredService<ApiKeys>();
+ServiceDestinations.RequireAll(app.Configuration, app.Services.GetRequiredService<ServiceAddresses>());
 
 app.UseServiceDefaults();
 app.UseMiddleware<RefusedTargetMiddleware>();

@@ -1,3 +1,4 @@
+using ExecutionLayer.ServiceDefaults.Addresses;
 using ExecutionLayer.ServiceDefaults.Clock;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
@@ -36,6 +37,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpJsonOptions(o => RequestJson.Apply(o.SerializerOptions));
         builder.Services.AddExecutionLayerProblemDetails();
         builder.Services.AddSingleton(DevelopmentClock.For(builder));
+        // Where the other processes listen (the "Services" section): read once, a malformed address stops the start.
+        builder.Services.AddSingleton(ServiceAddresses.From(builder.Configuration));
         builder.Services.AddSingleton<GatewayTrust>();
         builder.Services.AddOpenApi(o => o.AddSchemaTransformer(InputPolicySchemas.TransformAsync).AddOperationTransformer(InputPolicySchemas.TransformAsync)
             .AddDocumentTransformer(OpenApi.AnswerSchemas.TransformAsync));

@@ -62,9 +62,9 @@ public sealed class PlantLoop : IAsyncLifetime
         {
             web.UseSetting("ConnectionStrings:AuditLedger", TestInfrastructure.AuditLedgerOn(Database.ConnectionString));
             web.UseSetting("Audit:Signing:PrivateKeyPem", SigningKey.ExportPkcs8PrivateKeyPem());
-            web.UseSetting("Audit:Services:case", "http://exceptions.test");
-            web.UseSetting("Audit:Services:approval", "http://approvals.test");
-            web.UseSetting("Audit:Services:action", "http://actions.test");
+            web.UseSetting("Services:exceptions", "http://exceptions.test");
+            web.UseSetting("Services:approvals", "http://approvals.test");
+            web.UseSetting("Services:actions", "http://actions.test");
             web.ConfigureServices(services => services.AddHttpClient(PointInTimeApi.HttpClientName)
                 .ConfigurePrimaryHttpMessageHandler(() => new ByHost(owners)));
         });

@@ -36,8 +36,11 @@ internal sealed class GatewayBenchmark(string connectionString, bool quick)
         await using var gateway = Start<GatewayMarker>(gatewayPort, vhost, web =>
         {
             web.UseSetting("Gateway:ApiKeyFile", "");
-            web.UseSetting("ReverseProxy:Clusters:exceptions:Destinations:d1:Address", $"http://127.0.0.1:{exceptionsPort}/");
-            web.UseSetting("ReverseProxy:Clusters:actions:Destinations:d1:Address", $"http://127.0.0.1:{actionsPort}/");
+            web.UseSetting("Services:exceptions", $"http://127.0.0.1:{exceptionsPort}/");
+            web.UseSetting("Services:actions", $"http://127.0.0.1:{actionsPort}/");
+            // Not measured: addresses nothing listens on, as the gateway needs one for every cluster it routes to.
+            web.UseSetting("Services:approvals", $"http://127.0.0.1:{LoopbackPort.Free()}/");
+            web.UseSetting("Services:audit", $"http://127.0.0.1:{LoopbackPort.Free()}/");
             web.UseSetting("Gateway:ApiKeys:0:Id", record.Id);
             web.UseSetting("Gateway:ApiKeys:0:Salt", record.Salt);
             web.UseSetting("Gateway:ApiKeys:0:Hash", record.Hash);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ExecutionLayer.Harness;
 using ExecutionLayer.Testing;
 
@@ -31,15 +30,7 @@ public sealed class OldDataDirectoryTests(FreshDatabase database) : IClassFixtur
     /// <summary>The check infra/run.sh makes before it builds and starts anything, against this test's database.</summary>
     private async Task<(int ExitCode, string Errors)> CheckStoreAsync()
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(Build.Root, "infra", "postgres.sh"));
-        start.ArgumentList.Add("check-store");
-        start.Environment["EL_PG_DATABASE"] = database.Name;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        await output;
-        return (process.ExitCode, (await errors).Trim());
+        var run = await InfraScript.RunAsync("postgres.sh", ["check-store"], new Dictionary<string, string> { ["EL_PG_DATABASE"] = database.Name });
+        return (run.ExitCode, run.Errors.Trim());
     }
 }

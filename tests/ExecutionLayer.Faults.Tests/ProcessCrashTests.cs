@@ -6,7 +6,7 @@ namespace ExecutionLayer.Faults.Tests;
 
 [Collection(FaultsCollection.Name)]
 [Trait("Category", "Faults")]
-public sealed class ProcessCrashTests(FaultyPlant plant)
+public sealed class ProcessCrashTests(FaultyPlant plant, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task A_service_killed_between_commit_and_publish_publishes_the_same_messages_once_restarted()
@@ -54,6 +54,43 @@ public sealed class ProcessCrashTests(FaultyPlant plant)
             Assert.Equal(DeterministicId.For("exceptions", reader.GetGuid(0), 0), reader.GetGuid(1));
         }
         Assert.True(rows > 0);
+    }
+
+    /// <summary>How soon after a restart a service's subscriptions — its outbox among them — must have passed what was stored before it.</summary>
+    private static readonly TimeSpan CatchUp = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_service_killed_hard_mid_burst_has_its_outbox_and_projections_caught_up_within_seconds_of_its_restart()
+    {
+        var caughtUp = new Dictionary<string, TimeSpan>();
+        var (outcome, report) = await plant.UnderLoadAsync(TimeSpan.FromSeconds(4), async () =>
+        {
+            foreach (var service in new[] { "exceptions", "approvals" })
+            {
+                await plant.System.KillAndRestartAsync(plant.System.Instance(service));
+                caughtUp[service] = await CaughtUpAsync(service);
+            }
+        });
+
+        Assert.True(report.Holds, plant.Explain(outcome, report));
+        foreach (var (service, after) in caughtUp) output.WriteLine($"{service}: caught up {after.TotalSeconds:F1} s after its restart");
+        foreach (var (service, after) in caughtUp)
+            Assert.True(after < CatchUp, $"The {service} service's subscriptions passed what was stored before its restart {after.TotalSeconds:F1} s after it was ready.\n{plant.System.Logs()}");
+    }
+
+    /// <summary>From the moment the restarted service is ready: how long until every one of its subscriptions has passed the last event stored by then.</summary>
+    private async Task<TimeSpan> CaughtUpAsync(string service)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var stored = await Database.ScalarAsync(plant.System, $"SELECT coalesce(max(seq_id), 0) FROM {service}.mt_events");
+        while (clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            var behind = await Database.ScalarAsync(plant.System,
+                $"SELECT count(*) FROM {service}.mt_event_progression WHERE name NOT LIKE 'HighWater%' AND last_seq_id < {stored}");
+            if (behind == 0) return clock.Elapsed;
+            await Task.Delay(100);
+        }
+        return clock.Elapsed;
     }
 
     [Fact]

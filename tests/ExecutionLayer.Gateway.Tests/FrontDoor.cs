@@ -84,7 +84,7 @@ public sealed class FrontDoor : IAsyncLifetime
             web.UseUrls($"http://127.0.0.1:{gatewayPort}");
             web.UseSetting("Gateway:ApiKeyFile", ""); // not the development key file infra/env.sh names
             foreach (var (service, port) in ServicePorts)
-                web.UseSetting($"ReverseProxy:Clusters:{service}:Destinations:d1:Address", $"http://127.0.0.1:{port}/");
+                web.UseSetting($"Services:{service}", $"http://127.0.0.1:{port}/");
             for (var i = 0; i < _records.Count; i++) Record(web, $"Gateway:ApiKeys:{i}", _records[i]);
             web.UseSetting("Gateway:Jwt:Issuer", Issuer);
             web.UseSetting("Gateway:Jwt:Audience", Audience);
@@ -160,7 +160,8 @@ public sealed class FrontDoor : IAsyncLifetime
         web.UseSetting($"ReverseProxy:Routes:{name}:ClusterId", name);
         web.UseSetting($"ReverseProxy:Routes:{name}:Match:Path", $"/api/metrics/{name}/{{**rest}}");
         web.UseSetting($"ReverseProxy:Routes:{name}:Timeout", timeout);
-        web.UseSetting($"ReverseProxy:Clusters:{name}:Destinations:d1:Address", address);
+        web.UseSetting($"ReverseProxy:Clusters:{name}:LoadBalancingPolicy", "FirstAlphabetical");
+        web.UseSetting($"Services:{name}", address);
     }
 
     private void Start<T>(string service, Action<IWebHostBuilder> configure) where T : class

@@ -9,7 +9,7 @@ public static class Build
     public static string Root { get; } = FindRoot();
 
     /// <summary>bin/{Configuration}/{TargetFramework}/ of this assembly.</summary>
-    private static string Configuration => TestOutput.Parent!.Name;
+    public static string Configuration => TestOutput.Parent!.Name;
 
     private static string TargetFramework => TestOutput.Name;
 

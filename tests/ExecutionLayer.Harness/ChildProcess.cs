@@ -11,7 +11,7 @@ public sealed class ChildProcess : IAsyncDisposable
 {
     /// <summary>Configuration a developer's shell may carry (infra/env.sh exports it) that must not leak into a test's process.</summary>
     private static readonly string[] InheritedPrefixes =
-        ["ConnectionStrings__", "RabbitMq__", "Gateway__", "Audit__", "Approvals__", "Exceptions__", "Actions__", "Development__", "ReverseProxy__", "ASPNETCORE_"];
+        ["ConnectionStrings__", "RabbitMq__", "Gateway__", "Audit__", "Approvals__", "Exceptions__", "Actions__", "Development__", "ReverseProxy__", "Services__", "ASPNETCORE_"];
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();

@@ -26,6 +26,8 @@ public sealed class PrivateServers : IAsyncDisposable
             ["EL_EPMD_PORT"] = Text(rabbitPort + 2),
             ["EL_RABBITMQ_MGMT_PORT"] = Text(rabbitPort + 3),
             ["EL_RABBITMQ_NODE"] = $"el-{rabbitPort}@localhost",
+            // Ports chosen here, not derived from EL_BASE_PORT: env.sh keeps chosen values when this note is empty.
+            ["EL_DERIVED_FROM"] = "",
         };
     }
 

@@ -74,16 +74,16 @@ public sealed class RunningSystem(SystemShape shape) : IAsyncLifetime
             ["Gateway__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(36)),
         };
         foreach (var (key, value) in _vhost.Configuration) shared[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
+        // One list of addresses, as infra/env.sh exports it: every instance of a service, and the gateway.
+        foreach (var name in SystemShape.ServiceNames)
+            shared[$"Services__{name}"] = string.Join(' ', Enumerable.Range(1, shape.Instances).Select(n => $"http://127.0.0.1:{ports[InstanceName(name, n)]}/"));
+        shared["Services__gateway"] = $"http://127.0.0.1:{gatewayPort}/";
 
         var services = new Dictionary<string, string>(shared)
         {
             ["Development__ShiftableClock"] = shape.ShiftableClock ? "true" : "false",
             ["ConnectionStrings__AuditLedger"] = TestInfrastructure.AuditLedgerOn(_database.ConnectionString),
             ["Audit__Signing__PrivateKeyPem"] = LedgerKey.ExportPkcs8PrivateKeyPem(),
-            ["Audit__Services__case"] = $"http://127.0.0.1:{ports["exceptions"]}",
-            ["Audit__Services__approval"] = $"http://127.0.0.1:{ports["approvals"]}",
-            ["Audit__Services__action"] = $"http://127.0.0.1:{ports["actions"]}",
-            ["Approvals__PublicBaseUrl"] = $"http://127.0.0.1:{gatewayPort}/api",
         };
         // The ledger's queue must exist before the other services' outboxes publish what it records.
         await StartAsync("audit", ports["audit"], services);
@@ -96,9 +96,6 @@ public sealed class RunningSystem(SystemShape shape) : IAsyncLifetime
             ["Gateway__Jwt__Audience"] = JwtAudience,
             ["Gateway__Jwt__HmacSecrets__0"] = JwtSecret,
         };
-        foreach (var name in SystemShape.ServiceNames)
-            for (var n = 1; n <= shape.Instances; n++)
-                gateway[$"ReverseProxy__Clusters__{name}__Destinations__d{n}__Address"] = $"http://127.0.0.1:{ports[InstanceName(name, n)]}/";
         foreach (var (key, value) in shape.Gateway ?? new Dictionary<string, string>()) gateway[key] = value;
         Gateway = await StartAsync("gateway", gatewayPort, gateway);
     }

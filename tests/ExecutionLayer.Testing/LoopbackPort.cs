@@ -38,7 +38,7 @@ public static class LoopbackPort
         return Math.Max(low, Lowest + 1_000);
     }
 
-    private static bool IsFree(int port)
+    public static bool IsFree(int port)
     {
         try
         {

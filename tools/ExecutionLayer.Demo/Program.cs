@@ -12,7 +12,7 @@ using Spectre.Console;
 // ledger, its completeness and the offline export check all verify.
 static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
 
-var gateway = new Option<string>("--gateway") { Description = "The gateway's base address", DefaultValueFactory = _ => $"http://127.0.0.1:{Env("EL_GATEWAY_PORT", "8080")}" };
+var gateway = new Option<string>("--gateway") { Description = "The gateway's base address", DefaultValueFactory = _ => Env("Services__gateway", "http://127.0.0.1:8080/").TrimEnd('/') };
 var credentials = new Option<FileInfo>("--credentials") { Description = "The development API keys infra/run.sh printed (one 'id key' per line)", DefaultValueFactory = _ => new FileInfo(Env("EL_DEV_CREDENTIALS", ".data/dev-credentials.txt")) };
 var jwtSecret = new Option<string>("--jwt-secret") { Description = "The HS256 secret the gateway accepts people's development tokens with", DefaultValueFactory = _ => Env("EL_DEV_JWT_SECRET", "") };
 var jwtIssuer = new Option<string>("--jwt-issuer") { DefaultValueFactory = _ => Env("EL_DEV_JWT_ISSUER", "executionlayer-dev") };

@@ -13,6 +13,8 @@ using Marten;
 using ExecutionLayer.Messaging;
 using ExecutionLayer.Messaging.Outbox;
 
+using ExecutionLayer.ServiceDefaults.Addresses;
+
 namespace ExecutionLayer.Approvals;
 
 /// <summary>Everything the approvals service registers, in one place.</summary>
@@ -21,6 +23,9 @@ public static class ApprovalsConfig
     public static WebApplicationBuilder AddApprovalsService(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection("Approvals").Get<ApprovalsOptions>() ?? new ApprovalsOptions();
+        // Decision links point at the gateway: where it listens (Services:gateway) unless the public address differs.
+        if (string.IsNullOrWhiteSpace(options.PublicBaseUrl))
+            options = options with { PublicBaseUrl = ServiceAddresses.From(builder.Configuration).First(ServiceAddresses.Gateway).ToString().TrimEnd('/') + "/api" };
         builder.Services.AddSingleton(options);
         // Built now, so a missing token key stops the service at start rather than at the first notice.
         builder.Services.AddSingleton(new DecisionTokens(options));

@@ -6,8 +6,11 @@ public sealed record ApprovalsOptions
     /// <summary>Sites a request, a directory entry or a policy override may name; <see cref="CorporateSite"/> is always allowed in the directory.</summary>
     public IReadOnlyList<string> Sites { get; init; } = ["OH-DAYTON", "TN-SMYRNA", "MI-FLINT"];
 
-    /// <summary>Where approvers' links point: the gateway's public address, so a link works from a phone as well as a desk.</summary>
-    public string PublicBaseUrl { get; init; } = "http://127.0.0.1:8080/api";
+    /// <summary>
+    /// Where approvers' links point: the gateway's public address, so a link works from a phone as well as a desk.
+    /// Left empty, it is the gateway's address in <c>Services:gateway</c> + <c>/api</c>.
+    /// </summary>
+    public string PublicBaseUrl { get; init; } = "";
 
     /// <summary>Largest request body accepted (413 beyond it); the decision context is most of it.</summary>
     public long MaxBodyBytes { get; init; } = 256 * 1024;

@@ -5,12 +5,6 @@ public sealed record AuditOptions
     public CheckpointOptions Checkpoints { get; init; } = new();
     public SigningOptions Signing { get; init; } = new();
 
-    /// <summary>
-    /// Where each owning service answers <c>GET …/{id}/history?asOf=</c>, by subject kind
-    /// ("approval", "action", "case"), for point-in-time state.
-    /// </summary>
-    public Dictionary<string, string> Services { get; init; } = [];
-
     /// <summary>Messages appended per transaction from the audit feed.</summary>
     public int BatchSize { get; init; } = 200;
 

@@ -23,12 +23,16 @@ public static class DevelopmentClock
 {
     public const string Setting = "Development:ShiftableClock";
 
+    /// <summary>Where the clock keeps its offset across restarts (infra/run.sh gives each service one); unset, a restart is back at wall time.</summary>
+    public const string FileSetting = "Development:ClockFile";
+
     public static TimeProvider For(IHostApplicationBuilder builder)
     {
         if (!builder.Configuration.GetValue<bool>(Setting)) return TimeProvider.System;
         if (!builder.Environment.IsDevelopment())
             throw new InvalidOperationException($"{Setting} is for development runs only (the environment is {builder.Environment.EnvironmentName}).");
-        return new ShiftableClock(TimeProvider.System);
+        var file = builder.Configuration[FileSetting];
+        return new ShiftableClock(TimeProvider.System, string.IsNullOrWhiteSpace(file) ? null : file);
     }
 
     public static IEndpointRouteBuilder MapDevelopmentClock(this IEndpointRouteBuilder app)

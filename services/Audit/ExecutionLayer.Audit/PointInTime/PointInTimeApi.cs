@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ExecutionLayer.Audit.Ledger;
 using ExecutionLayer.Audit.Reading;
+using ExecutionLayer.ServiceDefaults.Addresses;
 using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.OpenApi;
@@ -25,11 +26,12 @@ internal static class PointInTimeApi
 {
     public const string HttpClientName = "owning-services";
 
-    private static readonly Dictionary<string, (string Path, string Stream)> Kinds = new(StringComparer.Ordinal)
+    /// <summary>Each kind's owning service (its name in <see cref="ServiceAddresses"/>), the path it serves history under, and its stream prefix.</summary>
+    private static readonly Dictionary<string, (string Service, string Path, string Stream)> Kinds = new(StringComparer.Ordinal)
     {
-        ["approval"] = ("approvals", "approval"),
-        ["action"] = ("actions", "action"),
-        ["case"] = ("exceptions", "case"),
+        ["approval"] = ("approvals", "approvals", "approval"),
+        ["action"] = ("actions", "actions", "action"),
+        ["case"] = ("exceptions", "exceptions", "case"),
     };
 
     public static IEndpointRouteBuilder MapPointInTimeApi(this IEndpointRouteBuilder app)
@@ -43,7 +45,7 @@ internal static class PointInTimeApi
     /// <param name="kind">approval, action or case.</param>
     /// <param name="asOf">The moment; now when left out.</param>
     public static async Task<Results<Ok<StateAsOf>, ProblemHttpResult>> GetStateAsync(
-        string kind, Guid id, DateTimeOffset? asOf, HttpContext http, Caller caller, NpgsqlDataSource db, IHttpClientFactory clients, AuditOptions options,
+        string kind, Guid id, DateTimeOffset? asOf, HttpContext http, Caller caller, NpgsqlDataSource db, IHttpClientFactory clients, ServiceAddresses addresses,
         TimeProvider clock, GatewayTrust trust, CancellationToken ct)
     {
         if (!Kinds.TryGetValue(kind, out var owner))
@@ -52,7 +54,7 @@ internal static class PointInTimeApi
 
         var rows = (await LedgerRows.QueryAsync(db, "WHERE stream_id = $1 AND source_recorded_at <= $2 ORDER BY sequence", ct,
             new NpgsqlParameter { Value = $"{owner.Stream}-{id}" }, new NpgsqlParameter { Value = at.UtcDateTime })).Where(r => r.VisibleTo(caller)).ToList();
-        var state = await OwnerStateAsync(clients, options, kind, $"/{owner.Path}/{id}/history?asOf={Uri.EscapeDataString(at.ToString("O"))}",
+        var state = await OwnerStateAsync(clients, addresses, owner.Service, $"/{owner.Path}/{id}/history?asOf={Uri.EscapeDataString(at.ToString("O"))}",
             http.GetCorrelationId(), caller, trust, ct);
         if (rows.Count == 0 && state.Status == 404)
             return Problem.NotFound($"No {kind} {id} existed at {at:O}, by the ledger or by its owning service.");
@@ -61,12 +63,13 @@ internal static class PointInTimeApi
     }
 
     private static async Task<(int? Status, JsonElement? Body, string? Error)> OwnerStateAsync(
-        IHttpClientFactory clients, AuditOptions options, string kind, string path, string correlationId, Caller caller, GatewayTrust trust, CancellationToken ct)
+        IHttpClientFactory clients, ServiceAddresses addresses, string service, string path, string correlationId, Caller caller, GatewayTrust trust, CancellationToken ct)
     {
-        if (!options.Services.TryGetValue(kind, out var baseUrl)) return (null, null, $"Audit:Services:{kind} is not configured.");
+        if (!addresses.Has(service)) return (null, null, $"Where the {service} service listens is not configured ({ServiceAddresses.Setting(service)}).");
+        var baseUrl = addresses.First(service);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(baseUrl), path));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, path));
             request.Headers.Add(CorrelationId.HeaderName, correlationId);
             // The owning service sees the auditor's own identity and sites, so it filters as it would for them.
             GatewaySignature.Sign(request.Headers, trust.Key, "GET", GatewaySignature.PathOf(request.RequestUri!), caller, trust.WallClock.GetUtcNow());
