@@ -11,10 +11,12 @@
 #   infra/run.sh restart NAME    stop one process (a service or the gateway) and start it again as the run did,
 #                                its development clock where it was; the pid file follows
 #   infra/run.sh logs NAME [-f]  the last lines of its log (-f: and follow it)
+#   eval "$(infra/run.sh env)"   GATEWAY, the development keys (ADMIN_KEY, ERP_KEY, BRIDGE_KEY, AUDITOR_KEY) and
+#                                EL_CONFIGURATION (the build it runs) in your shell, as the README's examples use them
 # Every port derives from EL_BASE_PORT (default 8080; see infra/env.sh).
 set -euo pipefail
 
-usage() { echo "usage: infra/run.sh [--detach] [--demo] [--configuration Debug|Release] [--no-build] | status | restart NAME | logs NAME [-f]" >&2; exit 2; }
+usage() { echo "usage: infra/run.sh [--detach] [--demo] [--configuration Debug|Release] [--no-build] | status | restart NAME | logs NAME [-f] | env" >&2; exit 2; }
 
 command=run
 detach=false
@@ -23,6 +25,7 @@ build=true
 configuration=Release
 case "${1:-}" in
   status) command=status; shift ;;
+  env) command=env; shift ;;
   restart) command=restart; target="${2:-}"; [ -n "$target" ] || usage; shift 2 ;;
   logs) command=logs; target="${2:-}"; [ -n "$target" ] || usage; follow="${3:-}"; shift $(( $# < 3 ? $# : 3 )) ;;
 esac
@@ -111,6 +114,12 @@ stop_pid() { # pid name: TERM, then KILL after 10 s
 }
 
 case "$command" in
+  env)
+    key_of() { awk -v id="$1" '$1 == id { print $2 }' "$EL_DEV_CREDENTIALS"; }
+    printf 'export GATEWAY=%q EL_CONFIGURATION=%q\n' "http://127.0.0.1:$EL_GATEWAY_PORT" "$EL_RUN_CONFIGURATION"
+    printf 'export ADMIN_KEY=%q ERP_KEY=%q BRIDGE_KEY=%q AUDITOR_KEY=%q\n' \
+      "$(key_of dev-admin)" "$(key_of dev-erp)" "$(key_of dev-bridge)" "$(key_of dev-auditor)"
+    exit 0 ;;
   status)
     down=0
     printf '%-12s %-8s %-6s %s\n' NAME PID PORT STATE

@@ -1,3 +1,4 @@
+using ExecutionLayer.Messaging.Sites;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,8 +8,9 @@ namespace ExecutionLayer.Messaging;
 /// <summary>The one place the bus is wired: transport, topology, retry and dead-lettering for every service.</summary>
 public static class BusExtensions
 {
+    /// <param name="siteReplicaOf">The service whose copy of the site registry this bus keeps (every service but the registry's owner).</param>
     public static IServiceCollection AddExecutionLayerBus(
-        this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator>? configure = null)
+        this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator>? configure = null, string? siteReplicaOf = null)
     {
         var settings = RabbitMqSettings.From(configuration);
         services.AddSingleton(settings);
@@ -27,6 +29,7 @@ public static class BusExtensions
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConfigureEndpointsCallback((_, queueName, endpoint) => ConfigureEndpoint(queueName, endpoint, settings));
             configure?.Invoke(bus);
+            if (siteReplicaOf is not null) bus.AddSiteReplicaConsumer(siteReplicaOf);
 
             bus.UsingRabbitMq((context, rabbit) =>
             {
@@ -43,6 +46,7 @@ public static class BusExtensions
                 rabbit.ConfigureEndpoints(context);
             });
         });
+        if (siteReplicaOf is not null) services.AddSiteReplicaRequest(siteReplicaOf);
         return services;
     }
 

@@ -50,6 +50,8 @@ public sealed class ActionsApp : IAsyncLifetime
             foreach (var (key, value) in _vhost.Configuration) web.UseSetting(key, value);
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         });
+        _ = _factory.Server; // started: its replica of the site registry takes what the registry publishes
+        await PlantRegistry.PublishAsync(Bus, Database.ConnectionString, "actions");
         await SendAsync(HttpMethod.Put, $"/actions/sites/{Site}/rules", new
         {
             roles = new Dictionary<string, string[]>

@@ -29,6 +29,8 @@ public sealed class ApprovalsApp(params (string Key, string Value)[] settings) :
     public FreshDatabase Database { get; } = new();
     public HttpClient Client { get; private set; } = null!;
     public BusProbe Bus { get; private set; } = null!;
+
+    public IServiceProvider Services => _factory.Services;
     public WebhookReceiver Bridge { get; private set; } = null!;
     public Guid BridgeSubscription { get; private set; }
 
@@ -45,6 +47,7 @@ public sealed class ApprovalsApp(params (string Key, string Value)[] settings) :
         _factory = Instance();
         Client = _factory.CreateDefaultClient(new GatewaySigningHandler());
         _people = new SignedClients(handler => _factory.CreateDefaultClient(handler));
+        await PlantRegistry.PublishAsync(Bus, Database.ConnectionString, "approvals");
         await SetUpPlantAsync();
     }
 

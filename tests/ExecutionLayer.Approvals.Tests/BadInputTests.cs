@@ -39,9 +39,10 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(["reason", "subject"], missing.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray());
 
         var wrong = await ProblemAsync(await PostRawAsync("/approvals",
-            "{\"subject\": {\"type\": \"\", \"id\": \"x\"}, \"reason\": \" \", \"site\": \"NOWHERE\", \"amount\": -5, \"decisionContext\": [1]}"), HttpStatusCode.BadRequest);
+            "{\"subject\": {\"type\": \"\", \"id\": \"x\"}, \"reason\": \" \", \"site\": \"NOWHERE\", \"amount\": -5, \"currency\": \"dollars\", \"decisionContext\": [1]}"), HttpStatusCode.BadRequest);
         var errors = wrong.GetProperty("errors").EnumerateObject().Select(p => p.Name).Order().ToArray();
         Assert.Equal(["amount", "currency", "decisionContext", "reason", "site", "subject"], errors);
+        Assert.Contains("PUT /api/sites/NOWHERE", wrong.GetProperty("errors").GetProperty("site")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(before, await EventCountAsync());
     }
 

@@ -118,7 +118,7 @@ public class RoutingTests
     {
         var broken = new PolicyDefinition("", new PolicyMatch([], MinAmount: 5), [new StageRule("", [new ApproverRef("r", "p")], new Quorum(QuorumKind.NOfM, 3), "4 hours", [])], "never", "NOWHERE");
 
-        var errors = broken.Validate(["OH-DAYTON"]);
+        var errors = broken.Validate(ExecutionLayer.Store.Sites.SiteCatalog.Unknown("NOWHERE", ["OH-DAYTON"]));
 
         Assert.Equal(["expiry", "match.currency", "match.subjectTypes", "name", "site", "stages[0].approvers", "stages[0].name", "stages[0].sla"],
             errors.Keys.Order(StringComparer.Ordinal));

@@ -75,6 +75,9 @@ public sealed class PlantLoop : IAsyncLifetime
         Approvals = approvals.CreateDefaultClient(new GatewaySigningHandler());
         Actions = actions.CreateDefaultClient(new GatewaySigningHandler());
         Actions.DefaultRequestHeaders.Add("X-Actor", PlantManager);
+        // The registry (exceptions) seeds the plant's sites; approvals and actions know them once their replicas have them.
+        await PlantRegistry.ReplicatedAsync(Database.ConnectionString, "approvals");
+        await PlantRegistry.ReplicatedAsync(Database.ConnectionString, "actions");
         await SetUpPlantAsync();
     }
 

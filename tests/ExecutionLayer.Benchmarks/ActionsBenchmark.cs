@@ -48,6 +48,7 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
             .Discard<ExecutionLayer.Contracts.Actions.ActionItemCreated>().StartAsync();
         using var client = factory.CreateDefaultClient(new GatewaySigningHandler());
         client.DefaultRequestHeaders.Add("X-Actor", "bench.lead");
+        await PlantRegistry.PublishAsync(audit, connectionString, "actions");
         await SetUpAsync(client);
 
         var store = factory.Services.GetRequiredService<ServiceStore>();

@@ -46,6 +46,7 @@ internal sealed class ApprovalsBenchmark(string connectionString, bool quick)
         });
         await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
         using var client = factory.CreateDefaultClient(new GatewaySigningHandler());
+        await PlantRegistry.PublishAsync(audit, connectionString, "approvals");
         await SetUpAsync(client, bridge.Url, secret);
 
         var notices = new ConcurrentDictionary<Guid, ReceivedWebhook>();

@@ -54,6 +54,8 @@ internal sealed class GatewayBenchmark(string connectionString, bool quick)
         using var directIntake = new HttpClient(new GatewaySigningHandler { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = new Uri($"http://127.0.0.1:{exceptionsPort}/") };
         using var viaGateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}/") };
         viaGateway.DefaultRequestHeaders.Add("X-Api-Key", key);
+        // The exceptions service seeds the registry; actions knows the sites once its replica has them.
+        await PlantRegistry.ReplicatedAsync(connectionString, "actions");
 
         using var creation = await viaGateway.PostAsJsonAsync("/api/actions", new
         {

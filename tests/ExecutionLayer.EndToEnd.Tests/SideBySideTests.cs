@@ -11,10 +11,11 @@ namespace ExecutionLayer.EndToEnd.Tests;
 /// apart by one setting each: EL_BASE_PORT (and the data directory a second checkout has anyway). Each
 /// gateway forwards to its own services, and one service restarts by one command with its clock.
 /// </summary>
+[Collection(SystemCopies.Name)]
 public sealed class SideBySideTests(SideBySideTests.TwoCopies copies) : IClassFixture<SideBySideTests.TwoCopies>
 {
-    private readonly Copy _first = copies.First;
-    private readonly Copy _second = copies.Second;
+    private readonly SystemCopy _first = copies.First;
+    private readonly SystemCopy _second = copies.Second;
 
     [Fact]
     public async Task Two_copies_on_different_base_ports_each_answer_through_their_own_gateway()
@@ -72,32 +73,19 @@ public sealed class SideBySideTests(SideBySideTests.TwoCopies copies) : IClassFi
         }
     }
 
-    /// <summary>A base port whose whole set is free: the five processes above it and the servers 47352 higher.</summary>
-    private static int FreeBase(int? avoid)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var candidate = Random.Shared.Next(10_000, 17_900);
-            if (avoid is { } other && Math.Abs(candidate - other) < 10) continue;
-            int[] ports = [.. Enumerable.Range(candidate, 5), candidate + 47_352, .. Enumerable.Range(candidate + 47_592, 4)];
-            if (ports.All(LoopbackPort.IsFree)) return candidate;
-        }
-        throw new InvalidOperationException("No free base port for a copy of the system.");
-    }
-
     /// <summary>Both copies, started one after the other (each starts its own PostgreSQL and RabbitMQ), stopped together.</summary>
     public sealed class TwoCopies : IAsyncLifetime
     {
-        public Copy First { get; } = new(FreeBase(avoid: null));
+        public SystemCopy First { get; } = new(SystemCopy.FreeBase(avoid: null));
 
-        public Copy Second { get; private set; } = null!;
+        public SystemCopy Second { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
             try
             {
                 await First.StartAsync();
-                Second = new Copy(FreeBase(avoid: First.BasePort));
+                Second = new SystemCopy(SystemCopy.FreeBase(avoid: First.BasePort));
                 await Second.StartAsync();
             }
             catch
@@ -111,65 +99,11 @@ public sealed class SideBySideTests(SideBySideTests.TwoCopies copies) : IClassFi
         public async Task DisposeAsync() => await Task.WhenAll(First.StopAsync(), Second is null ? Task.CompletedTask : Second.StopAsync());
     }
 
-    /// <summary>One copy: its base port and a data directory of its own, as a second checkout would have.</summary>
-    public sealed class Copy(int basePort)
-    {
-        // Root's checkout may be closed to the server users, so the data lives under /var/tmp as env.sh does it.
-        private readonly string _dataDirectory = $"/var/tmp/executionlayer-copy-{Guid.NewGuid():N}"[..44];
+}
 
-        public int BasePort => basePort;
-
-        public HttpClient Http { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{basePort}"), Timeout = TimeSpan.FromSeconds(30) };
-
-        public ScriptRun Started { get; private set; } = null!;
-
-        public string AdminKey { get; private set; } = "";
-
-        private Dictionary<string, string> Environment => new() { ["EL_BASE_PORT"] = basePort.ToString(System.Globalization.CultureInfo.InvariantCulture), ["EL_DATA_DIR"] = _dataDirectory };
-
-        public async Task StartAsync()
-        {
-            // What the tests built, not a Release build of its own: the command a developer runs after `dotnet build`.
-            Started = await InfraScript.RunAsync("run.sh", ["--detach", "--configuration", Build.Configuration, "--no-build"], Environment);
-            Assert.True(Started.ExitCode == 0, Started.ToString());
-            AdminKey = (await File.ReadAllLinesAsync(Path.Combine(_dataDirectory, "dev-credentials.txt")))
-                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Single(parts => parts[0] == "dev-admin")[1];
-        }
-
-        public Task<ScriptRun> RunAsync(params string[] arguments) => InfraScript.RunAsync("run.sh", arguments, Environment);
-
-        public async Task<Dictionary<string, int>> PidsAsync() =>
-            (await File.ReadAllLinesAsync(Path.Combine(_dataDirectory, "run", "processes.pid")))
-            .Select(line => line.Split(' ')).ToDictionary(parts => parts[1], parts => int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture));
-
-        public async Task MoveClockAsync(string service, string by)
-        {
-            using var move = new HttpRequestMessage(HttpMethod.Post, $"/api/dev/{service}/clock") { Content = JsonContent.Create(new { by }), Headers = { { "X-Api-Key", AdminKey } } };
-            using var answer = await Http.SendAsync(move);
-            Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync());
-        }
-
-        public async Task<TimeSpan> ClockOffsetAsync(string service)
-        {
-            using var read = new HttpRequestMessage(HttpMethod.Get, $"/api/dev/{service}/clock") { Headers = { { "X-Api-Key", AdminKey } } };
-            using var answer = await Http.SendAsync(read);
-            Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync());
-            var offset = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("offset").GetString()!;
-            return System.Xml.XmlConvert.ToTimeSpan(offset);
-        }
-
-        public async Task StopAsync()
-        {
-            Http.Dispose();
-            await InfraScript.RunAsync("stop.sh", [], Environment);
-            try
-            {
-                Directory.Delete(_dataDirectory, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // A server still closing a file; /var/tmp is cleaned by the system.
-            }
-        }
-    }
+/// <summary>The tests that start copies of the system by infra/run.sh take turns: each copy has servers of its own, and two cores.</summary>
+[CollectionDefinition(Name)]
+public sealed class SystemCopies
+{
+    public const string Name = "system copies";
 }

@@ -25,6 +25,9 @@ public sealed class ExceptionsApp : IAsyncLifetime
     /// <summary>A client signed as this person, as the gateway would sign them.</summary>
     public HttpClient As(string person) => _people.As(person);
 
+    /// <summary>A client the gateway signed with only these scopes (the default client is an admin).</summary>
+    public HttpClient WithScopes(params string[] scopes) => _factory.CreateDefaultClient(new GatewaySigningHandler(null, scopes));
+
     /// <summary>The service's clock: the plant day's morning until a test moves it (SLA and delayed rules run on it).</summary>
     public ManualClock Clock { get; } = new(PlantDay.Monday.AddHours(9).AddMinutes(5));
 

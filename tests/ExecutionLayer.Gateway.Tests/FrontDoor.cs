@@ -99,6 +99,9 @@ public sealed class FrontDoor : IAsyncLifetime
         _factories.Add(gateway);
         GatewayContainer = gateway.Services;
         Gateway = new Uri($"http://127.0.0.1:{gatewayPort}/");
+        // The registry (exceptions) seeds the plant's sites; approvals and actions know them once their replicas have them.
+        await PlantRegistry.ReplicatedAsync(Database.ConnectionString, "approvals");
+        await PlantRegistry.ReplicatedAsync(Database.ConnectionString, "actions");
     }
 
     /// <summary>A client of the gateway holding the named API key (or none).</summary>

@@ -12,11 +12,16 @@ public sealed record ScriptRun(int ExitCode, string Output, string Errors)
 /// <summary>Runs infra/'s scripts as a developer would, with the environment a test gives them on top of its own.</summary>
 public static class InfraScript
 {
-    public static async Task<ScriptRun> RunAsync(string script, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
-        TimeSpan? timeout = null)
+    public static Task<ScriptRun> RunAsync(string script, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+        TimeSpan? timeout = null) => BashAsync([Path.Combine(Build.Root, "infra", script), .. arguments], environment, timeout);
+
+    /// <summary>Commands as a shell at the repository root runs them (bash -c, failing on the first error).</summary>
+    public static Task<ScriptRun> CommandsAsync(string commands, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
+        BashAsync(["-euo", "pipefail", "-c", commands], environment, timeout);
+
+    private static async Task<ScriptRun> BashAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan? timeout)
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(Build.Root, "infra", script));
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Build.Root };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         using var process = Process.Start(start)!;
@@ -30,7 +35,7 @@ public static class InfraScript
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"infra/{script} {string.Join(' ', arguments)} did not finish in {timeout ?? TimeSpan.FromMinutes(3)}.");
+            throw new TimeoutException($"bash {string.Join(' ', arguments)} did not finish in {timeout ?? TimeSpan.FromMinutes(3)}.");
         }
         return new ScriptRun(process.ExitCode, await output, await errors);
     }

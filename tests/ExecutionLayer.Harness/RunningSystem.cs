@@ -98,6 +98,9 @@ public sealed class RunningSystem(SystemShape shape) : IAsyncLifetime
         };
         foreach (var (key, value) in shape.Gateway ?? new Dictionary<string, string>()) gateway[key] = value;
         Gateway = await StartAsync("gateway", gatewayPort, gateway);
+        // The registry (exceptions) seeds the plant's sites; approvals and actions know them once their replicas have them.
+        await PlantRegistry.ReplicatedAsync(_database.ConnectionString, "approvals");
+        await PlantRegistry.ReplicatedAsync(_database.ConnectionString, "actions");
     }
 
     private static string InstanceName(string service, int n) => n == 1 ? service : $"{service}#{n}";

@@ -32,6 +32,9 @@ public static class AccessTable
         new("/api/exceptions", Reads, [ExceptionsRead]),
         new("/api/exceptions", Writes, [ApprovalsWrite]),
         new("/api/graph", Reads, [ExceptionsRead]),
+        // Every client names sites, so any of them may read the registry; adding a plant is an admin's.
+        new("/api/sites", Reads, [EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide, ActionsRead, ActionsWrite, AuditRead]),
+        new("/api/sites", Writes, [Admin]),
         new("/api/approvals", Reads, [ApprovalsWrite, ApprovalsDecide]),
         new("/api/approvals", Writes, [ApprovalsWrite]),
         new("/api/policies", Reads, [ApprovalsWrite, ApprovalsDecide]),

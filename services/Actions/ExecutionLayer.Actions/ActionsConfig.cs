@@ -13,6 +13,7 @@ using ExecutionLayer.Messaging;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.Store.Hosting;
 using ExecutionLayer.Store.Types;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Actions;
 
@@ -24,6 +25,7 @@ public static class ActionsConfig
         var options = builder.Configuration.GetSection("Actions").Get<ActionsOptions>() ?? new ActionsOptions();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<SiteDirectory>();
+        builder.Services.AddSingleton<SiteCatalog>();
         builder.Services.AddSingleton<ActionWriter>();
         builder.Services.AddSingleton<CreateActionHandler>();
         builder.Services.AddSingleton<ActionCommandRunner>();
@@ -34,7 +36,7 @@ public static class ActionsConfig
         builder.Services.AddSingleton<ActionRisks>();
         builder.Services.AddSingleton<ReviewIndex>();
 
-        builder.Services.AddServiceStore(builder.Configuration, "actions", Types(), ActionsSchema.Create).AddEventOutbox("actions");
+        builder.Services.AddServiceStore(builder.Configuration, "actions", Types(), s => ActionsSchema.Create(s) + SiteCatalog.Create(s)).AddEventOutbox("actions");
         builder.Services.AddDeadlineHandler<OverdueHandler>().AddDeadlineHandler<ClosureWindowHandler>();
         builder.Services.AddSingleton<IEventMapper, ActionsEventMapper>();
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus =>
@@ -42,7 +44,7 @@ public static class ActionsConfig
             bus.AddConsumer<ActionRequestedConsumer>();
             bus.AddConsumer<ApprovalFollowUpsConsumer>();
             bus.AddConsumer<KpiMeasurementConsumer>();
-        });
+        }, siteReplicaOf: "actions");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         return builder;
     }

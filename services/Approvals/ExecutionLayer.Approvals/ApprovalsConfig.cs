@@ -14,6 +14,7 @@ using ExecutionLayer.Messaging;
 using ExecutionLayer.Messaging.Outbox;
 
 using ExecutionLayer.ServiceDefaults.Addresses;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Approvals;
 
@@ -40,13 +41,14 @@ public static class ApprovalsConfig
         builder.Services.AddSingleton<WebhookTables>();
         builder.Services.AddWebhookDelivery(options.Webhooks);
 
-        builder.Services.AddServiceStore(builder.Configuration, "approvals", Types(), ApprovalsSchema.Create)
+        builder.Services.AddServiceStore(builder.Configuration, "approvals", Types(), s => ApprovalsSchema.Create(s) + SiteCatalog.Create(s))
             .AddEventOutbox("approvals")
             .AddSubscriptionWithServices<NotificationProjection>(ServiceLifetime.Singleton, subscription => subscription.Name = NotificationProjection.SubscriptionName);
         builder.Services.AddDeadlineHandler<StageSlaHandler>().AddDeadlineHandler<ApprovalExpiryHandler>();
         builder.Services.AddHostedService<WebhookSender>();
         builder.Services.AddSingleton<IEventMapper, ApprovalsEventMapper>();
-        builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<ApprovalNeededConsumer>());
+        builder.Services.AddSingleton<SiteCatalog>();
+        builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<ApprovalNeededConsumer>(), siteReplicaOf: "approvals");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         return builder;
     }

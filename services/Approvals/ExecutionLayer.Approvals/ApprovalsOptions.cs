@@ -3,9 +3,6 @@ namespace ExecutionLayer.Approvals;
 /// <summary>The "Approvals" configuration section.</summary>
 public sealed record ApprovalsOptions
 {
-    /// <summary>Sites a request, a directory entry or a policy override may name; <see cref="CorporateSite"/> is always allowed in the directory.</summary>
-    public IReadOnlyList<string> Sites { get; init; } = ["OH-DAYTON", "TN-SMYRNA", "MI-FLINT"];
-
     /// <summary>
     /// Where approvers' links point: the gateway's public address, so a link works from a phone as well as a desk.
     /// Left empty, it is the gateway's address in <c>Services:gateway</c> + <c>/api</c>.

@@ -9,9 +9,12 @@ using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Exceptions.ReadingCases;
 using ExecutionLayer.Exceptions.ReadingGraph;
 using ExecutionLayer.Exceptions.ReceivingEvents;
+using ExecutionLayer.Exceptions.RegisteringSites;
 using ExecutionLayer.Exceptions.RequestingApprovals;
+using ExecutionLayer.Exceptions.Sites;
 using ExecutionLayer.Messaging;
 using ExecutionLayer.Messaging.Outbox;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Exceptions;
 
@@ -22,7 +25,7 @@ public static class ExceptionsConfig
     {
         var options = builder.Configuration.GetSection("Exceptions").Get<ExceptionsOptions>() ?? new ExceptionsOptions();
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(new IntakeParser(options.Sites.ToHashSet(StringComparer.Ordinal)));
+        builder.Services.AddSingleton<SiteCatalog>();
         builder.Services.AddSingleton<ReceiveEventsHandler>();
         builder.Services.AddSingleton(RoutingTable.From(options));
         builder.Services.AddSingleton<CaseWriter>();
@@ -36,22 +39,29 @@ public static class ExceptionsConfig
         builder.Services.AddSingleton<CaseList>();
 
         // The graph and the case tables are inline read models: written in the intake's (or the case writer's) transaction.
-        builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s))
+        builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s) + SiteCatalog.Create(s))
             .AddEventOutbox("exceptions");
+        // After the store's schema host: the seed writes to it, and must be in before the first request names a site.
+        builder.Services.AddHostedService<SiteSeed>();
         builder.Services.AddDeadlineHandler<CaseSlaHandler>().AddDeadlineHandler<MachineDownConfirmationHandler>();
         builder.Services.AddSingleton<IEventMapper, ExceptionsEventMapper>();
-        builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<CaseResponsesConsumer>());
+        builder.Services.AddExecutionLayerBus(builder.Configuration, bus =>
+        {
+            bus.AddConsumer<CaseResponsesConsumer>();
+            bus.AddConsumer<SiteRegistryRequestedConsumer>();
+        });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         return builder;
     }
 
     public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => 
-        app.MapReceiveEventsApi().MapReadingCasesApi().MapGraphViewsApi().MapRequestCaseApprovalApi();
+        app.MapReceiveEventsApi().MapReadingCasesApi().MapGraphViewsApi().MapRequestCaseApprovalApi().MapSiteRegistryApi();
 
     /// <summary>The exceptions service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
     public static EventTypes Types() => new EventTypes()
         .Stream(ReceiveEventsHandler.StreamType, ReceiveEventsHandler.StreamPrefix)
         .Stream<ExceptionCase>("case-")
+        .Stream<Site>(Site.StreamPrefix)
         .Register<OperationalEventReceived>(ReceiveEventsHandler.IntakeEventType)
         .Register<ExceptionCase.Event.Opened>("exceptions.case-opened")
         .Register<ExceptionCase.Event.ImpactAssessed>("exceptions.impact-assessed")
@@ -63,5 +73,7 @@ public static class ExceptionsConfig
         .Register<ExceptionCase.Event.ApprovalDecided>("exceptions.approval-decided")
         .Register<ExceptionCase.Event.Escalated>("exceptions.case-escalated")
         .Register<ExceptionCase.Event.Resolved>("exceptions.case-resolved")
-        .Register<ExceptionCase.Event.Closed>("exceptions.case-closed");
+        .Register<ExceptionCase.Event.Closed>("exceptions.case-closed")
+        .Register<Site.Event.Registered>("exceptions.site-registered")
+        .Register<Site.Event.Changed>("exceptions.site-changed");
 }

@@ -1,4 +1,6 @@
 using ExecutionLayer.Contracts.Exceptions;
+using ExecutionLayer.Contracts.Sites;
+using ExecutionLayer.Exceptions.Sites;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Store.Metadata;
@@ -8,7 +10,7 @@ using ExecutionLayer.Exceptions.Graph;
 
 namespace ExecutionLayer.Exceptions;
 
-/// <summary>What the exceptions service promises others — from its intake (KPI readings) and its cases; its domain events stay its own.</summary>
+/// <summary>What the exceptions service promises others — from its intake (KPI readings), its cases and its site registry; its domain events stay its own.</summary>
 internal sealed class ExceptionsEventMapper : IEventMapper
 {
     public IEnumerable<object> Map(IEvent stored)
@@ -23,6 +25,12 @@ internal sealed class ExceptionsEventMapper : IEventMapper
         var site = Provenance.Of(stored).Site ?? "";
         switch (stored.Data)
         {
+            case Site.Event.Registered e:
+                yield return new SitePublished(e.Code, e.Name, e.TimeZone, e.Currency, stored.Version, e.RegisteredAt);
+                break;
+            case Site.Event.Changed e:
+                yield return new SitePublished(e.Code, e.Name, e.TimeZone, e.Currency, stored.Version, e.ChangedAt);
+                break;
             case ExceptionCase.Event.Opened e:
                 yield return new ExceptionCaseOpened(e.CaseId, e.Kind.ToString(), e.Site, e.Summary, e.TriggerSubject, e.OpenedAt);
                 break;

@@ -1,4 +1,5 @@
 using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.Exceptions.RegisteringSites;
 
 namespace ExecutionLayer.Exceptions;
 
@@ -10,7 +11,11 @@ public sealed record ExceptionsOptions
     /// <summary>Largest intake body accepted before parsing (413 beyond it).</summary>
     public long MaxBodyBytes { get; init; } = 8 * 1024 * 1024;
 
-    public IReadOnlyList<string> Sites { get; init; } = ["OH-DAYTON", "TN-SMYRNA", "MI-FLINT"];
+    /// <summary>
+    /// The sites a fresh registry starts with (registered at start when not registered yet; never overwritten).
+    /// After that the registry is changed through <c>PUT /api/sites/{code}</c> only.
+    /// </summary>
+    public IReadOnlyList<SeedSite> SeedSites { get; init; } = [];
 
     /// <summary>Corporate detection rules.</summary>
     public DetectionRules Detection { get; init; } = new();

@@ -61,6 +61,9 @@ public static class Sql
     /// <summary>A text[] that may be null: the site filters' "every site" is a null array.</summary>
     public static NpgsqlParameter Texts(string[]? values) => new() { Value = (object?)values ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
+    public static NpgsqlParameter Timestamps(IEnumerable<DateTimeOffset> at) =>
+        new() { Value = at.Select(a => a.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
+
     public static NpgsqlParameter Timestamp(DateTimeOffset? at) => new() { Value = (object?)at?.UtcDateTime ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     /// <summary>A timestamptz column as the UTC instant it holds.</summary>

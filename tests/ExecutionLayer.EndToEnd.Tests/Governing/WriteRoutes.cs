@@ -81,6 +81,7 @@ public sealed class WriteRoutes(GovernedPlant plant)
             defaultVerifierRole = "quality-lead",
             repeatWindowDays = Random.Shared.Next(30, 120),
         })),
+        new("PUT", "/api/sites/{code}", plant.AdminAsPerson, () => Body($"/api/sites/XX-{Id().ToUpperInvariant()}", new { name = "A plant of the sweep", timeZone = "Europe/Berlin" })),
         new("PUT", "/api/kpis/{site}/{kpi}", plant.Quality, () => Body($"/api/kpis/{Site}/first-pass-{Id()}", new
         {
             name = "First-pass yield", unit = "%", direction = "HigherIsBetter", target = 98m, green = 96m, red = 92m, perspective = "InternalProcess",

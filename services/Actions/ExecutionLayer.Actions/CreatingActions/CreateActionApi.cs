@@ -13,6 +13,7 @@ using ExecutionLayer.Store.Hosting;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Writing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Actions.CreatingActions;
 
@@ -26,7 +27,7 @@ public sealed record CreateActionBody(
     [MaxLength(128)] string? CorrelationId = null, string? OnBehalfOf = null) : IMayActOnBehalf;
 
 /// <summary>What creating an action needs: who asks (and for the correlation), the store, the handler, the sites' rules and the configured sites.</summary>
-public sealed record CreateActionServices(HttpContext Http, ServiceStore Store, CreateActionHandler Handler, SiteDirectory Sites, ActionsOptions Options)
+public sealed record CreateActionServices(HttpContext Http, ServiceStore Store, CreateActionHandler Handler, SiteDirectory Sites, SiteCatalog Registry)
 {
     public Caller Caller => Caller.Of(Http);
 }
@@ -47,7 +48,7 @@ public static partial class CreateActionApi
     {
         var (caller, store) = (services.Caller, services.Store);
         var actor = caller.Person;
-        var errors = Validate(body, services.Options);
+        var errors = Validate(body, await services.Registry.UnknownAsync([body.Site], ct));
         if (errors.Count > 0) return Problem.Invalid(errors, "Invalid action");
         if (!caller.Sees(body.Site)) return Problem.Forbidden($"This caller may not create actions at {body.Site}.");
 
@@ -72,13 +73,13 @@ public static partial class CreateActionApi
     public static IReadOnlyList<string> Normalized(IReadOnlyList<string>? values) =>
         values is null ? [] : [.. values.Select(v => v.Trim().ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)];
 
-    private static Dictionary<string, string[]> Validate(CreateActionBody body, ActionsOptions options)
+    private static Dictionary<string, string[]> Validate(CreateActionBody body, string? siteProblem)
     {
         var errors = new Dictionary<string, string[]>();
         if (body.RequestId == Guid.Empty) errors["requestId"] = ["Leave it out or give a UUID you keep, so a retry is recognised."];
         if (string.IsNullOrWhiteSpace(body.Title)) errors["title"] = ["Say what is to be done."];
         if (string.IsNullOrWhiteSpace(body.Owner)) errors["owner"] = ["Name the one person who owns it."];
-        if (!options.Sites.Contains(body.Site)) errors["site"] = [$"One of {string.Join(", ", options.Sites)}."];
+        if (siteProblem is not null) errors["site"] = [siteProblem];
         if (body.Kpis is { } kpis && (kpis.Count > 20 || kpis.Any(k => k is null || !Code().IsMatch(k.Trim().ToLowerInvariant()))))
             errors["kpis"] = ["At most 20 KPI codes at the action's site (lower-case letters, digits, '-', e.g. scrap-rate)."];
         if (body.RootCauseTags is { } tags && (tags.Count > 20 || tags.Any(t => t is null || !Code().IsMatch(t.Trim().ToLowerInvariant()))))

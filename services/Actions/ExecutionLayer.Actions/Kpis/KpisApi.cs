@@ -8,6 +8,7 @@ using ExecutionLayer.ServiceDefaults.Query;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Writing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Actions.Kpis;
 
@@ -26,7 +27,7 @@ public sealed record KpiView(
 public sealed record KpiDefined(string Site, string Kpi, int Version, bool Changed);
 
 /// <summary>What the KPI routes need: who asks, the store, the registry and the configured sites.</summary>
-public sealed record KpisServices(HttpContext Http, ServiceStore Store, KpiRegistry Registry, ActionsOptions Options)
+public sealed record KpisServices(HttpContext Http, ServiceStore Store, KpiRegistry Registry, SiteCatalog Sites)
 {
     public Caller Caller => Caller.Of(Http);
 }
@@ -51,7 +52,7 @@ public static class KpisApi
     {
         var caller = services.Caller;
         if (!caller.Sees(site)) return Problem.Forbidden($"This caller may not define KPIs at {site}.");
-        var errors = Where(site, kpi, services.Options);
+        var errors = Where(kpi, await services.Sites.UnknownAsync([site], ct));
         var definition = errors.Count == 0
             ? new KpiDefinition(body.Name.Trim(), body.Unit.Trim(), body.Direction, body.Target, body.Green, body.Red, body.Perspective) : null;
         if (definition?.Validate() is { Count: > 0 } problems) errors["definition"] = [.. problems];
@@ -70,7 +71,7 @@ public static class KpisApi
         var (caller, store, registry) = (services.Caller, services.Store, services.Registry);
         var actor = caller.Person;
         if (!caller.Sees(site)) return Problem.Forbidden($"This caller may not record readings at {site}.");
-        var errors = Where(site, kpi, services.Options);
+        var errors = Where(kpi, await services.Sites.UnknownAsync([site], ct));
         if (body.SourceEventId is { Length: 0 }) errors["sourceEventId"] = ["Leave it out, or give the reading's id at its source."];
         if (errors.Count > 0) return Problem.Invalid(errors, "Invalid reading");
 
@@ -108,10 +109,10 @@ public static class KpisApi
         return views.Count == 1 ? TypedResults.Ok(views[0]) : Problem.NotFound($"No KPI {kpi} at {site}.");
     }
 
-    private static Dictionary<string, string[]> Where(string site, string kpi, ActionsOptions options)
+    private static Dictionary<string, string[]> Where(string kpi, string? siteProblem)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!options.Sites.Contains(site)) errors["site"] = [$"One of {string.Join(", ", options.Sites)}."];
+        if (siteProblem is not null) errors["site"] = [siteProblem];
         if (!CreateActionApi.Code().IsMatch(kpi)) errors["kpi"] = ["A KPI code: lower-case letters, digits and '-' (scrap-rate), at most 63."];
         return errors;
     }

@@ -6,22 +6,25 @@ namespace ExecutionLayer.Actions.Reviews;
 /// <summary>The minutes of a review as data and as Markdown, from the review and its actions' status at the close.</summary>
 public static class MinutesWriter
 {
-    public static Minutes Write(Review review, IReadOnlyDictionary<Guid, AgendaAction> actionsNow, DateTimeOffset closedAt)
+    public static Minutes Write(Review review, IReadOnlyDictionary<Guid, AgendaAction> actionsNow, DateTimeOffset closedAt, TimeZoneInfo zone)
     {
         AgendaAction Now(AgendaAction a) => actionsNow.GetValueOrDefault(a.ActionId, a);
         var carried = review.CarriedOver.Select(Now).ToArray();
         var created = review.Decisions.Select(d => actionsNow.GetValueOrDefault(d.ActionId, new AgendaAction(d.ActionId, d.Text, d.Owner, d.Due, Items.ActionStatus.Open))).ToArray();
         var minutes = new Minutes(review.Id, review.Kind, review.Site, review.Title, review.OpenedAt, closedAt, review.Attendees, review.Kpis, review.Decisions,
-            created, carried, "");
-        return minutes with { Markdown = Markdown(minutes) };
+            created, carried, "", zone.Id);
+        return minutes with { Markdown = Markdown(minutes, zone) };
     }
 
-    public static string Markdown(Minutes m)
+    public static string Markdown(Minutes m, TimeZoneInfo zone)
     {
+        DateTimeOffset Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, zone);
         var md = new StringBuilder();
+        var utc = zone == TimeZoneInfo.Utc || zone.Id == "UTC";
         md.AppendLine(Inv($"# {m.Title}"))
             .AppendLine()
-            .AppendLine(Inv($"{m.Kind} review at {m.Site}, {m.OpenedAt:yyyy-MM-dd HH:mm} to {m.ClosedAt:yyyy-MM-dd HH:mm} UTC."))
+            .AppendLine(utc ? Inv($"{m.Kind} review at {m.Site}, {m.OpenedAt:yyyy-MM-dd HH:mm} to {m.ClosedAt:yyyy-MM-dd HH:mm} UTC.")
+                : Inv($"{m.Kind} review at {m.Site}, {Local(m.OpenedAt):yyyy-MM-dd HH:mm} to {Local(m.ClosedAt):yyyy-MM-dd HH:mm} {zone.Id} ({m.OpenedAt:yyyy-MM-dd HH:mm} to {m.ClosedAt:yyyy-MM-dd HH:mm} UTC)."))
             .AppendLine()
             .AppendLine("## Attendees")
             .AppendLine();
@@ -38,14 +41,14 @@ public static class MinutesWriter
 
         md.AppendLine().AppendLine("## Decisions").AppendLine();
         if (m.Decisions.Count == 0) md.AppendLine("No decision was recorded.");
-        foreach (var d in m.Decisions) md.AppendLine(Inv($"- {d.Text} — action {d.ActionId} for {d.Owner}, due {d.Due:yyyy-MM-dd}"));
+        foreach (var d in m.Decisions) md.AppendLine(Inv($"- {d.Text} — action {d.ActionId} for {d.Owner}, due {Local(d.Due):yyyy-MM-dd}"));
 
-        Table(md, "New actions", m.NewActions);
-        Table(md, "Carried-over actions", m.CarriedOver);
+        Table(md, "New actions", m.NewActions, zone);
+        Table(md, "Carried-over actions", m.CarriedOver, zone);
         return md.ToString();
     }
 
-    private static void Table(StringBuilder md, string heading, IReadOnlyList<AgendaAction> actions)
+    private static void Table(StringBuilder md, string heading, IReadOnlyList<AgendaAction> actions, TimeZoneInfo zone)
     {
         md.AppendLine().AppendLine(Inv($"## {heading}")).AppendLine();
         if (actions.Count == 0)
@@ -54,7 +57,7 @@ public static class MinutesWriter
             return;
         }
         md.AppendLine("| Action | Owner | Due | Status |").AppendLine("|---|---|---|---|");
-        foreach (var a in actions) md.AppendLine(Inv($"| {Cell(a.Title)} ({a.ActionId}) | {Cell(a.Owner)} | {a.Due:yyyy-MM-dd} | {a.Status} |"));
+        foreach (var a in actions) md.AppendLine(Inv($"| {Cell(a.Title)} ({a.ActionId}) | {Cell(a.Owner)} | {TimeZoneInfo.ConvertTime(a.Due, zone):yyyy-MM-dd} | {a.Status} |"));
     }
 
     /// <summary>A pipe or a line break in a title would end a table cell early.</summary>

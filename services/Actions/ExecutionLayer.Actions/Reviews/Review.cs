@@ -17,11 +17,13 @@ public sealed record ReviewDecision(Guid DecisionId, string Text, Guid ActionId,
 /// <summary>
 /// What the meeting produced, generated when it closes: who attended, the KPIs reviewed, the decisions
 /// with the actions they became, and the carried-over actions with their status at the close.
+/// <see cref="TimeZone"/> is the site's, which the Markdown's dates are read in (minutes closed before sites had
+/// time zones are UTC).
 /// </summary>
 public sealed record Minutes(
     Guid ReviewId, ReviewKind Kind, string Site, string Title, DateTimeOffset OpenedAt, DateTimeOffset ClosedAt, IReadOnlyList<string> Attendees,
     IReadOnlyList<AgendaKpi> KpisReviewed, IReadOnlyList<ReviewDecision> Decisions, IReadOnlyList<AgendaAction> NewActions,
-    IReadOnlyList<AgendaAction> CarriedOver, string Markdown);
+    IReadOnlyList<AgendaAction> CarriedOver, string Markdown, string TimeZone = "UTC");
 
 public sealed record Review(
     Guid Id, ReviewStatus Status, ReviewKind Kind, string Site, string Title, IReadOnlyList<string> Attendees, Guid? PreviousReviewId,

@@ -19,10 +19,11 @@ public static class ReviewDecisions
             : [new Review.Event.DecisionRecorded(state.Id, decision.DecisionId, decision.Text, decision.ActionId, decision.Owner, decision.Due, decision.RecordedBy, decision.RecordedAt)];
     }
 
-    public static IReadOnlyList<Review.Event> Close(Review state, IReadOnlyDictionary<Guid, AgendaAction> actionsNow, string by, DateTimeOffset now)
+    /// <param name="zone">The site's time zone: the minutes' dates are the plant's, not the server's.</param>
+    public static IReadOnlyList<Review.Event> Close(Review state, IReadOnlyDictionary<Guid, AgendaAction> actionsNow, string by, DateTimeOffset now, TimeZoneInfo? zone = null)
     {
         RequireOpen(state, "close");
-        return [new Review.Event.Closed(state.Id, MinutesWriter.Write(state, actionsNow, now), by, now)];
+        return [new Review.Event.Closed(state.Id, MinutesWriter.Write(state, actionsNow, now, zone ?? TimeZoneInfo.Utc), by, now)];
     }
 
     private static void RequireOpen(Review state, string what)

@@ -13,6 +13,7 @@ using ExecutionLayer.Store.Hosting;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Writing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Actions.Reviews;
 
@@ -59,12 +60,12 @@ public static class ReviewsApi
 
     /// <summary>201 with the opened review; 200 with it when its reviewId was opened before.</summary>
     public static async Task<Results<Created<Review>, Ok<Review>, ValidationProblem, ProblemHttpResult>> OpenAsync(
-        OpenReviewBody body, ActionsOptions options, [AsParameters] ReviewsServices services, CancellationToken ct)
+        OpenReviewBody body, SiteCatalog sites, [AsParameters] ReviewsServices services, CancellationToken ct)
     {
         var (caller, store) = (services.Caller, services.Store);
         var errors = new Dictionary<string, string[]>();
         if (body.ReviewId == Guid.Empty) errors["reviewId"] = ["Leave it out or give a UUID you keep."];
-        if (!options.Sites.Contains(body.Site)) errors["site"] = [$"One of {string.Join(", ", options.Sites)}."];
+        if (await sites.UnknownAsync([body.Site], ct) is { } unknown) errors["site"] = [unknown];
         if (!caller.Sees(body.Site)) return Problem.Forbidden($"This caller may not hold reviews at {body.Site}.");
         if (body.Attendees is not { Count: > 0 and <= 100 } attendees || attendees.Any(string.IsNullOrWhiteSpace))
             errors["attendees"] = ["From 1 to 100 people."];
@@ -118,7 +119,7 @@ public static class ReviewsApi
     }
 
     public static async Task<Results<Ok<Minutes>, ProblemHttpResult>> CloseAsync(
-        Guid reviewId, [AsParameters] ReviewsServices services, CancellationToken ct, ActingBody? body = null)
+        Guid reviewId, SiteCatalog sites, [AsParameters] ReviewsServices services, CancellationToken ct, ActingBody? body = null)
     {
         var (caller, store) = (services.Caller, services.Store);
         var now = store.Clock.GetUtcNow();
@@ -127,8 +128,9 @@ public static class ReviewsApi
         if (review.Site is not { } site || !caller.Sees(site)) return Problem.NotFound($"No review {reviewId}.");
         var ids = review.CarriedOver.Select(a => a.ActionId).Concat(review.Decisions.Select(d => d.ActionId)).ToArray();
         var actionsNow = await services.Agenda.ActionsAsync(tx.Transaction, ids, ct);
+        var zone = (await sites.FindAsync(site, ct))?.Zone ?? TimeZoneInfo.Utc;
         var written = await tx.DecideAsync(Review.StreamId(reviewId), IfMatch.ExpectedVersion(services.Http.Request),
-            (Review s) => ReviewDecisions.Close(s, actionsNow, caller.Person, now), _ => Metadata(services, review.Site, reviewId), ct);
+            (Review s) => ReviewDecisions.Close(s, actionsNow, caller.Person, now, zone), _ => Metadata(services, review.Site, reviewId), ct);
         await services.Index.ClosedAsync(tx.Transaction, reviewId, now, ct);
         await tx.CommitAsync(ct);
         return TypedResults.Ok(written.State.Minutes!);

@@ -5,6 +5,7 @@ using ExecutionLayer.ServiceDefaults.Problems;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Writing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Actions.Sites;
 
@@ -19,7 +20,7 @@ public sealed record SiteRulesView(string Site, SiteRules Rules);
 public sealed record SiteRulesPut(string Site, SiteRules Rules, bool Changed);
 
 /// <summary>What the site-rules routes need: who asks, the store, the rules and the configured sites.</summary>
-public sealed record SitesServices(Caller Caller, ServiceStore Store, SiteDirectory Sites, ActionsOptions Options);
+public sealed record SitesServices(Caller Caller, ServiceStore Store, SiteDirectory Sites, SiteCatalog Registry);
 
 /// <summary>Each site's roles, managers, overdue ladder and windows: who owns, verifies and is escalated to.</summary>
 public static class SitesApi
@@ -39,7 +40,7 @@ public static class SitesApi
         var (caller, store) = (services.Caller, services.Store);
         var actor = caller.Person;
         if (!caller.Sees(site)) return Problem.Forbidden($"This caller may not change the rules of {site}.");
-        if (!services.Options.Sites.Contains(site)) return Problem.Invalid("site", $"One of {string.Join(", ", services.Options.Sites)}.");
+        if (await services.Registry.UnknownAsync([site], ct) is { } unknown) return Problem.Invalid("site", unknown);
         var d = SiteRules.Default;
         var rules = new SiteRules(body.Roles, body.Managers ?? new(), body.OverdueLadder ?? d.OverdueLadder,
             body.RepeatWindowDays ?? d.RepeatWindowDays, body.VerificationWindowDays ?? d.VerificationWindowDays, body.DefaultVerifierRole ?? d.DefaultVerifierRole);
@@ -55,6 +56,6 @@ public static class SitesApi
     }
 
     public static async Task<Results<Ok<SiteRulesView>, ProblemHttpResult>> GetRulesAsync(string site, [AsParameters] SitesServices services, CancellationToken ct) =>
-        services.Options.Sites.Contains(site) && services.Caller.Sees(site) ? TypedResults.Ok(new SiteRulesView(site, await services.Sites.RulesAsync(site, ct)))
+        services.Caller.Sees(site) && await services.Registry.FindAsync(site, ct) is not null ? TypedResults.Ok(new SiteRulesView(site, await services.Sites.RulesAsync(site, ct)))
         : Problem.NotFound($"No site {site}.");
 }

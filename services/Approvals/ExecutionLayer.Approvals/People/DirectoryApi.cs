@@ -6,6 +6,7 @@ using ExecutionLayer.ServiceDefaults.Problems;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Writing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Approvals.People;
 
@@ -30,15 +31,15 @@ public static partial class DirectoryApi
     }
 
     public static async Task<Results<Ok<RoleHoldersPut>, ValidationProblem, ProblemHttpResult>> SetHoldersAsync(
-        string site, string role, SetRoleHolders body, HttpContext http, Caller caller, ServiceStore store, RoleHolderTable holders, ApprovalsOptions options,
+        string site, string role, SetRoleHolders body, HttpContext http, Caller caller, ServiceStore store, RoleHolderTable holders, SiteCatalog sites,
         CancellationToken ct)
     {
         // Corporate roles span every site, so only a caller who sees every site may set them.
         if (!caller.Sees(site) || site == ApprovalsOptions.CorporateSite && caller.Sites is not null)
             return Problem.Forbidden($"This caller may not manage the directory of {site}.");
         var errors = new Dictionary<string, string[]>();
-        if (site != ApprovalsOptions.CorporateSite && !options.Sites.Contains(site))
-            errors["site"] = [$"One of {string.Join(", ", options.Sites)}, or {ApprovalsOptions.CorporateSite} for a role that spans every site."];
+        if (site != ApprovalsOptions.CorporateSite && await sites.UnknownAsync([site], ct) is { } unknown)
+            errors["site"] = [$"{unknown} Or {ApprovalsOptions.CorporateSite} for a role that spans every site."];
         if (!Role().IsMatch(role)) errors["role"] = ["Lower-case letters, digits and '-' (plant-manager), at most 63."];
         if (body.People.Count > 50 || body.People.Any(string.IsNullOrWhiteSpace))
             errors["people"] = ["A list (at most 50) of people's ids; empty vacates the role."];

@@ -6,6 +6,7 @@ using ExecutionLayer.ServiceDefaults.Problems;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Writing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Approvals.Policies;
 
@@ -35,10 +36,10 @@ public static partial class PoliciesApi
     }
 
     public static async Task<Results<Ok<PolicyPublished>, ValidationProblem>> PublishAsync(
-        string policyId, PolicyDefinition definition, ApprovalsOptions options, [AsParameters] PoliciesServices services, CancellationToken ct)
+        string policyId, PolicyDefinition definition, SiteCatalog sites, [AsParameters] PoliciesServices services, CancellationToken ct)
     {
         if (!Id().IsMatch(policyId)) return Problem.Invalid("policyId", "Lower-case letters, digits and '-', at most 63.");
-        var errors = definition.Validate(options.Sites);
+        var errors = definition.Validate(definition.Site is { } site ? await sites.UnknownAsync([site], ct) : null);
         if (errors.Count > 0) return Problem.Invalid(errors, "Invalid policy");
 
         var (caller, store) = (services.Caller, services.Store);

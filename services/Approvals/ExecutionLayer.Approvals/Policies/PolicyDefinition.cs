@@ -46,11 +46,12 @@ public sealed record PolicyDefinition(string Name, PolicyMatch Match, IReadOnlyL
     public static TimeSpan Duration(string iso) => XmlConvert.ToTimeSpan(iso);
 
     /// <summary>Everything wrong with the definition, by field, so one response lists it all.</summary>
-    public Dictionary<string, string[]> Validate(IReadOnlyCollection<string> sites)
+    /// <param name="siteProblem">What is wrong with <see cref="Site"/> by the site registry (null when it is registered or left out).</param>
+    public Dictionary<string, string[]> Validate(string? siteProblem)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(Name)) errors["name"] = ["Give the policy a name."];
-        if (Site is not null && !sites.Contains(Site)) errors["site"] = [$"Unknown site; one of {string.Join(", ", sites)}, or leave it out for a corporate default."];
+        if (siteProblem is not null) errors["site"] = [$"{siteProblem} Or leave it out for a corporate default."];
         if (Match is null || Match.SubjectTypes is not { Count: > 0 } || Match.SubjectTypes.Any(string.IsNullOrWhiteSpace))
             errors["match.subjectTypes"] = ["Name at least one subject type (overtime, expedite, deviation…)."];
         if (Match is { MinAmount: { } min, MaxAmount: { } max } && max <= min) errors["match.maxAmount"] = ["Must be above minAmount."];

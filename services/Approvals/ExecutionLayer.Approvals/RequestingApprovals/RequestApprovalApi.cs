@@ -10,6 +10,7 @@ using ExecutionLayer.ServiceDefaults.Input;
 using ExecutionLayer.ServiceDefaults.OpenApi;
 using ExecutionLayer.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Approvals.RequestingApprovals;
 
@@ -30,7 +31,7 @@ public sealed record StageSummary(int Index, string Name, int Level, IReadOnlyLi
 public sealed record ApprovalAccepted(Guid ApprovalId, ApprovalStatus Status, string PolicyId, int PolicyVersion, StageSummary? Stage, DateTimeOffset ExpiresAt, long Version);
 
 /// <summary>What requesting an approval needs: the request's caller and correlation, the store, the handler and the configured sites.</summary>
-public sealed record RequestApprovalServices(HttpContext Http, ServiceStore Store, RequestApprovalHandler Handler, ApprovalsOptions Options)
+public sealed record RequestApprovalServices(HttpContext Http, ServiceStore Store, RequestApprovalHandler Handler, SiteCatalog Sites)
 {
     public Caller Caller => Caller.Of(Http);
 }
@@ -52,12 +53,15 @@ public static class RequestApprovalApi
         RequestApprovalBody body, [AsParameters] RequestApprovalServices services, CancellationToken ct)
     {
         var (caller, store) = (services.Caller, services.Store);
-        var errors = Validate(body, services.Options);
+        var site = await services.Sites.FindAsync(body.Site, ct);
+        var errors = Validate(body, site is null ? await services.Sites.UnknownAsync([body.Site], ct) : null);
         if (errors.Count > 0) return Problem.Invalid(errors, "Invalid approval request");
         if (!caller.Sees(body.Site)) return Problem.Forbidden($"This caller may not request approvals at {body.Site}.");
+        // An amount without a currency is in the site's (the registry's default for it).
+        var currency = body.Amount is null ? body.Currency?.ToUpperInvariant() : body.Currency?.ToUpperInvariant() ?? site!.Currency;
 
         var approvalId = body.RequestId is { } requestId ? RequestApproval.IdFor(requestId) : Guid.CreateVersion7(store.Clock.GetUtcNow());
-        var command = new RequestApproval(approvalId, body.Subject, body.Site, body.Amount, body.Currency?.ToUpperInvariant(), body.Severity?.ToLowerInvariant(),
+        var command = new RequestApproval(approvalId, body.Subject, body.Site, body.Amount, currency, body.Severity?.ToLowerInvariant(),
             caller.Person, body.Reason.Trim(), body.CorrelationId, null, body.DecisionContext.Clone(), body.FollowUps ?? [],
             RequestedBy: caller.OnBehalfOf is null ? null : caller.Actor);
         await using var tx = await store.BeginAsync(ct);
@@ -75,17 +79,17 @@ public static class RequestApprovalApi
         return new ApprovalAccepted(s.Id, s.Status, s.PolicyId, s.PolicyVersion, stage, s.ExpiresAt, written.Version);
     }
 
-    private static Dictionary<string, string[]> Validate(RequestApprovalBody body, ApprovalsOptions options)
+    private static Dictionary<string, string[]> Validate(RequestApprovalBody body, string? siteProblem)
     {
         var errors = new Dictionary<string, string[]>();
         if (body.RequestId == Guid.Empty) errors["requestId"] = ["Leave it out or give a UUID you keep, so a retry is recognised."];
         if (string.IsNullOrWhiteSpace(body.Subject.Type) || string.IsNullOrWhiteSpace(body.Subject.Id))
             errors["subject"] = ["Give the subject's type and id, e.g. {\"type\": \"overtime\", \"id\": \"OH-DAYTON/2026-11-28\"}."];
         else if (body.Subject.Type.Length > 100) errors["subject.type"] = ["At most 100 characters."];
-        if (!options.Sites.Contains(body.Site)) errors["site"] = [$"One of {string.Join(", ", options.Sites)}."];
+        if (siteProblem is not null) errors["site"] = [siteProblem];
         if (body.Amount is null && body.Severity is null) errors["amount"] = ["Give an amount with its currency, or a severity."];
         if (body.Amount is <= 0) errors["amount"] = ["Must be positive."];
-        if (body.Amount is not null && body.Currency is not { Length: 3 }) errors["currency"] = ["Use an ISO 4217 code such as USD."];
+        if (body.Currency is not null && body.Currency.Length != 3) errors["currency"] = ["Use an ISO 4217 code such as USD, or leave it out for the site's currency."];
         if (body.Severity is not null && !Severities.Contains(body.Severity.ToLowerInvariant())) errors["severity"] = [$"One of {string.Join(", ", Severities)}."];
         if (string.IsNullOrWhiteSpace(body.Reason)) errors["reason"] = ["Say why."];
         if (body.DecisionContext.ValueKind != JsonValueKind.Object)

@@ -9,6 +9,7 @@ using ExecutionLayer.ServiceDefaults.Problems;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Writing;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Approvals.Webhooks;
 
@@ -56,9 +57,9 @@ public static class WebhooksApi
     }
 
     public static async Task<Results<Created<SubscriptionCreated>, ValidationProblem>> SubscribeAsync(
-        Subscribe body, HttpContext http, ApprovalsOptions options, [AsParameters] WebhooksServices services, CancellationToken ct)
+        Subscribe body, HttpContext http, SiteCatalog registry, [AsParameters] WebhooksServices services, CancellationToken ct)
     {
-        var errors = Validate(body, options);
+        var errors = Validate(body, await registry.UnknownAsync(body.Sites ?? [], ct));
         if (errors.Count > 0) return Problem.Invalid(errors, "Invalid subscription");
 
         var store = services.Store;
@@ -125,7 +126,7 @@ public static class WebhooksApi
 
     private static string Fingerprint(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)))[..16];
 
-    private static Dictionary<string, string[]> Validate(Subscribe body, ApprovalsOptions options)
+    private static Dictionary<string, string[]> Validate(Subscribe body, string? siteProblem)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
@@ -134,7 +135,7 @@ public static class WebhooksApi
             errors["secret"] = ["A Standard Webhooks secret: whsec_ followed by base64 of 16 to 64 bytes; or leave it out to get one."];
         if (body.EventTypes is { } types && types.Any(t => !WebhookEventTypes.All.Contains(t)))
             errors["eventTypes"] = [$"Any of {string.Join(", ", WebhookEventTypes.All)}."];
-        if (body.Sites is { } sites && sites.Any(s => !options.Sites.Contains(s))) errors["sites"] = [$"Any of {string.Join(", ", options.Sites)}."];
+        if (siteProblem is not null) errors["sites"] = [siteProblem];
         return errors;
     }
 }

@@ -5,6 +5,7 @@ using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Http;
 using CloudNative.CloudEvents.SystemTextJson;
 using ExecutionLayer.ServiceDefaults.Input;
+using ExecutionLayer.Store.Sites;
 
 namespace ExecutionLayer.Exceptions.Intake;
 
@@ -13,7 +14,7 @@ namespace ExecutionLayer.Exceptions.Intake;
 /// CloudEvents 1.0, read by the CloudNative.CloudEvents SDK; on top of it the intake needs
 /// <c>subject</c>, <c>time</c> (the occurrence time) and the <c>site</c> extension attribute, a known
 /// <c>type</c>, and JSON data that fits the type. Each event is judged alone, so one bad event never
-/// costs the others.
+/// costs the others. Made per batch, with the sites registered by then.
 /// </summary>
 public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
 {
@@ -129,7 +130,7 @@ public sealed partial class IntakeParser(IReadOnlySet<string> knownSites)
         if (!FactTypes.ByName.ContainsKey(type))
             return Reject("Unknown type", $"'{Shorten(type)}' is not an operational event type; known: {string.Join(", ", FactTypes.ByName.Keys)}.", "type", InputPolicy.Rules.UnknownValue);
         if (!knownSites.Contains(site))
-            return Reject("Unknown site", $"Site '{Shorten(site)}' is not configured.", "site", InputPolicy.Rules.UnknownValue);
+            return Reject("Unknown site", SiteCatalog.Unknown(Shorten(site), knownSites), "site", InputPolicy.Rules.UnknownValue);
         if (cloudEvent.Time is not { } time)
             return Reject("Missing time", "time is required: when the event occurred, an RFC 3339 timestamp with an offset.", "time", Required);
 

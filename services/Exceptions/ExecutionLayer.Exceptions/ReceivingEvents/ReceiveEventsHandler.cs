@@ -5,6 +5,7 @@ using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.Store.Intake;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Postgres;
+using ExecutionLayer.Store.Sites;
 using ExecutionLayer.Store.Writing;
 using JasperFx.Events;
 
@@ -18,7 +19,7 @@ namespace ExecutionLayer.Exceptions.ReceivingEvents;
 /// claimed as a key of its own in the transaction that stores its event, so a repeat is refused even
 /// when two posts of it race.
 /// </summary>
-internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, IntakeParser parser, CaseDetector detector)
+internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, SiteCatalog sites, CaseDetector detector)
 {
     /// <summary>The kind of stream the accepted events are kept in, one per source: intake-{source}.</summary>
     public const string StreamType = "intake";
@@ -36,6 +37,7 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
         var results = new IntakeResult[batch.Count];
         var candidates = new List<(int Index, IntakeEvent Event, Guid EventId)>();
         var seen = new HashSet<Guid>();
+        var parser = new IntakeParser(await sites.CodesAsync(ct));
         for (var i = 0; i < batch.Count; i++)
         {
             var (accepted, rejection) = parser.Parse(batch[i]);
