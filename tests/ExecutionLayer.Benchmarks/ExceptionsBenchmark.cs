@@ -99,6 +99,7 @@ internal sealed class ExceptionsBenchmark(string connectionString, bool quick)
             web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
             foreach (var (key, value) in vhost.Configuration) web.UseSetting(key, value);
             web.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in PlantRegistry.SeedSettings()) web.UseSetting(key, value);
         });
         // The audit service is not part of this run; its queue must exist, as the audit feed is published mandatory.
         await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();

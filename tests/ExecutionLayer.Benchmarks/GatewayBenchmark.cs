@@ -30,7 +30,8 @@ internal sealed class GatewayBenchmark(string connectionString, bool quick)
         await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
 
         var (exceptionsPort, actionsPort, gatewayPort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
-        await using var exceptions = Start<ExecutionLayer.Exceptions.ExceptionsOptions>(exceptionsPort, vhost, _ => { });
+        await using var exceptions = Start<ExecutionLayer.Exceptions.ExceptionsOptions>(exceptionsPort, vhost,
+            web => { foreach (var (key, value) in PlantRegistry.SeedSettings()) web.UseSetting(key, value); });
         await using var actions = Start<ExecutionLayer.Actions.ActionsOptions>(actionsPort, vhost, _ => { });
         var (key, record) = ApiKeys.Create("bench", ["admin"], ["*"], requestsPerSecond: 1e9, burst: 1_000_000_000);
         await using var gateway = Start<GatewayMarker>(gatewayPort, vhost, web =>

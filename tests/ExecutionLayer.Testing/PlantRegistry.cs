@@ -17,6 +17,16 @@ public static class PlantRegistry
         new("MI-FLINT", "Flint, Michigan", "America/Detroit", "USD", 1, DateTimeOffset.UnixEpoch),
     ];
 
+    /// <summary>
+    /// The settings that seed a registry with the plant's sites, for an exceptions service started where its own
+    /// appsettings.json (which seeds them) is not the content root — the benchmarks' output.
+    /// </summary>
+    public static IEnumerable<(string Key, string Value)> SeedSettings() => All.SelectMany((s, i) => new[]
+    {
+        ($"Exceptions:SeedSites:{i}:Code", s.Code), ($"Exceptions:SeedSites:{i}:Name", s.Name),
+        ($"Exceptions:SeedSites:{i}:TimeZone", s.TimeZone), ($"Exceptions:SeedSites:{i}:Currency", s.Currency),
+    });
+
     /// <summary>Publishes every site and waits until <paramref name="schema"/>'s replica has them all.</summary>
     public static async Task PublishAsync(BusProbe bus, string connectionString, string schema, IEnumerable<SitePublished>? sites = null)
     {
