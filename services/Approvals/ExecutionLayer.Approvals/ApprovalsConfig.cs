@@ -1,6 +1,7 @@
 using ExecutionLayer.Approvals.Deciding;
 using ExecutionLayer.Approvals.Delegating;
 using ExecutionLayer.Approvals.EscalatingStages;
+using ExecutionLayer.Approvals.LiveContext;
 using ExecutionLayer.Approvals.People;
 using ExecutionLayer.Approvals.Policies;
 using ExecutionLayer.Approvals.ReadingApprovals;
@@ -39,6 +40,9 @@ public static class ApprovalsConfig
         builder.Services.AddSingleton<RoleHolderTable>();
         builder.Services.AddSingleton<DelegationIndex>();
         builder.Services.AddSingleton<WebhookTables>();
+        builder.Services.AddSingleton<LiveContexts>();
+        // An approver's page must not wait on an owner that is down: past this, the frozen context stands.
+        builder.Services.AddHttpClient(LiveContexts.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(2));
         builder.Services.AddWebhookDelivery(options.Webhooks);
 
         builder.Services.AddServiceStore(builder.Configuration, "approvals", Types(), s => ApprovalsSchema.Create(s) + SiteCatalog.Create(s))
@@ -54,7 +58,7 @@ public static class ApprovalsConfig
     }
 
     public static IEndpointRouteBuilder MapApprovalsApi(this IEndpointRouteBuilder app) => app
-        .MapRequestApprovalApi().MapReadingApprovalsApi().MapDecidingApi().MapEscalateAndWithdrawApi()
+        .MapRequestApprovalApi().MapReadingApprovalsApi().MapLiveContextApi().MapDecidingApi().MapEscalateAndWithdrawApi()
         .MapPoliciesApi().MapDirectoryApi().MapDelegationsApi().MapWebhooksApi();
 
     /// <summary>The approvals service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>

@@ -61,8 +61,5 @@ internal sealed class ExceptionsEventMapper : IEventMapper
         }
     }
 
-    private static DecisionContext ContextOf(ExceptionCase.Event.ApprovalRequested e) => new(
-        e.CaseSummary, e.Context.ProductionOrders, e.Context.Lots, e.Context.Shipments,
-        [.. e.Context.Commitments.Select(c => new CommitmentAtRisk(c.SalesOrderId, c.Customer, c.PromiseDate, c.Value, c.Currency))],
-        e.Context.ValueAtRisk, e.RequestedAt);
+    private static DecisionContext ContextOf(ExceptionCase.Event.ApprovalRequested e) => CaseContext.Of(e.CaseSummary, e.Context, e.RequestedAt);
 }

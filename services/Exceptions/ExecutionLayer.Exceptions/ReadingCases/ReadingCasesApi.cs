@@ -1,3 +1,4 @@
+using ExecutionLayer.Contracts.Exceptions;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.OpenApi;
@@ -17,6 +18,13 @@ public sealed record CaseTimelineEntry(long Version, string Type, DateTimeOffset
 /// <summary>A case as it stood at a moment (<see cref="AsOf"/>), at the version it had then.</summary>
 public sealed record CaseAsOf(Guid CaseId, DateTimeOffset AsOf, long Version, ExceptionCase State);
 
+/// <summary>
+/// A case's impact now, in the shape a decision context is published in (<see cref="ApprovalNeeded.Context"/>): what an approver
+/// deciding on a request the case made compares with the context the request was made on. <see cref="Cleared"/> when the deviation
+/// no longer stands (the case is resolved or closed).
+/// </summary>
+public sealed record LiveDecisionContext(Guid CaseId, CaseStatus Status, bool Cleared, DecisionContext Context, long Version);
+
 /// <summary>What reading cases needs: who asks, and the store with the case list.</summary>
 public sealed record ReadingCasesServices(Caller Caller, ServiceStore Store, CaseList Cases);
 
@@ -29,6 +37,9 @@ public static class ReadingCasesApi
         cases.MapGet("", ListAsync).Describe("ListCases", "Exception cases by site, status, kind, severity and age, newest first")
             .QueryValues<CaseStatus>("status").QueryValues<CaseKind>("kind").QueryValues<Severity>("severity").QueryDuration("minAge");
         cases.MapGet("/{caseId:guid}", GetAsync).Describe("GetCase", "One case with its impact, routing and timeline").Problems(StatusCodes.Status404NotFound);
+        cases.MapGet("/{caseId:guid}/decision-context", GetDecisionContextAsync)
+            .Describe("GetCaseDecisionContext", "The case's impact now, as a decision context (what an approver compares with the one a request was made on)")
+            .Problems(StatusCodes.Status404NotFound);
         cases.MapGet("/{caseId:guid}/history", GetAsOfAsync).Describe("GetCaseAsOf", "The case as it stood at a moment").Problems(StatusCodes.Status404NotFound);
         return app;
     }
@@ -64,6 +75,16 @@ public static class ReadingCasesApi
         if (events.Count == 0 || !services.Caller.Sees(state.Site)) return Problem.NotFound($"No exception case {caseId}.");
         return TypedResults.Ok(new CaseView(caseId, events[^1].Version, state,
             [.. events.Select(e => new CaseTimelineEntry(e.Version, types.NameOf(e.Data.GetType()).Name, e.Timestamp, Provenance.Of(e).Actor, e.Data))]));
+    }
+
+    public static async Task<Results<Ok<LiveDecisionContext>, ProblemHttpResult>> GetDecisionContextAsync(
+        Guid caseId, [AsParameters] ReadingCasesServices services, CancellationToken ct)
+    {
+        var loaded = await services.Store.LoadAsync<ExceptionCase>(ExceptionCase.StreamId(caseId), ct);
+        var state = loaded.State;
+        if (loaded.Version == 0 || !services.Caller.Sees(state.Site)) return Problem.NotFound($"No exception case {caseId}.");
+        var context = CaseContext.Of(state.Summary, state.Impact, services.Store.Clock.GetUtcNow());
+        return TypedResults.Ok(new LiveDecisionContext(caseId, state.Status, !state.IsOpen, context, loaded.Version));
     }
 
     public static async Task<Results<Ok<CaseAsOf>, ProblemHttpResult>> GetAsOfAsync(
