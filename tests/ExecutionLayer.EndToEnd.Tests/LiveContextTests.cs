@@ -43,4 +43,20 @@ public sealed class LiveContextTests(PlantDayRun run)
             await run.System.RestartAsync(exceptions);
         }
     }
+
+    [Fact]
+    public async Task The_decision_on_the_overtime_keeps_what_the_approver_decided_on()
+    {
+        var decisions = (await run.Cast.Auditor.Api.Audit.Decisions.GetAsync(q => q.QueryParameters.ApprovalId = run.Day.OvertimeApprovalId))!.Decisions!;
+        Assert.NotEmpty(decisions);
+        foreach (var decision in decisions)
+        {
+            var seen = JsonPaths.AsJson(decision.ContextSeen!);
+            // The case was live when it was decided: both digests, and what had changed by then.
+            Assert.True(seen.GetProperty("live").GetBoolean(), seen.ToString());
+            Assert.StartsWith("sha256:", seen.GetProperty("requestedDigest").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith("sha256:", seen.GetProperty("liveDigest").GetString(), StringComparison.Ordinal);
+            Assert.Equal(System.Text.Json.JsonValueKind.Object, seen.GetProperty("drift").ValueKind);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using ExecutionLayer.Approvals.LiveContext;
 using ExecutionLayer.Approvals.People;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.Store.Decisions;
@@ -9,7 +10,7 @@ namespace ExecutionLayer.Approvals.Deciding;
 public sealed record DecisionResult(Guid ApprovalId, ApprovalStatus Status, int Stage, Verdict Verdict, string DecidedBy, string? OnBehalfOf, long Version);
 
 /// <summary>A decision from a link or a bridge: the token says who decides what; the request's rules say whether they may.</summary>
-public sealed class DecideHandler(ServiceStore store, ApprovalWriter writer, WorldReader world, DecisionTokens tokens)
+public sealed class DecideHandler(ServiceStore store, ApprovalWriter writer, WorldReader world, DecisionTokens tokens, LiveContexts owners)
 {
     public const int MaxCommentLength = ServiceDefaults.Input.InputPolicy.FreeTextMax;
 
@@ -17,10 +18,13 @@ public sealed class DecideHandler(ServiceStore store, ApprovalWriter writer, Wor
     public async Task<DecisionResult?> DecideAsync(string? token, string? comment, DecisionChannel via, string? causationId, CancellationToken ct)
     {
         var read = tokens.Read(token, store.Clock.GetUtcNow());
+        // The owner is asked before the transaction: a slow owner must not hold the request's turn.
+        var asked = (await store.LoadAsync<ApprovalRequest>(ApprovalRequest.StreamId(read.ApprovalId), ct)).State;
+        var seen = asked.Status == ApprovalStatus.None ? null : ContextSeen.Of(asked, await owners.NowAsync(asked, ct));
         await using var tx = await store.BeginAsync(ct);
         if (await world.SiteOfAsync(tx.Transaction, read.ApprovalId, ct) is not { } site) return null;
         var situation = await world.SituationAsync(tx.Transaction, site, ct);
-        var command = new DecideStage(read.Stage, read.Level, read.Approver, read.OnBehalfOf, read.Verdict, Trim(comment), via, read.TokenId);
+        var command = new DecideStage(read.Stage, read.Level, read.Approver, read.OnBehalfOf, read.Verdict, Trim(comment), via, read.TokenId, seen);
         var written = await writer.DecideAsync(tx, read.ApprovalId, new Provenance(CausationId: causationId, Actor: read.Approver), ct,
             s => ApprovalDecisions.Decide(s, command, situation));
         await tx.CommitAsync(ct);

@@ -33,9 +33,10 @@ public sealed partial record ApprovalRequest
         /// <summary>One person was sent the request with their decision links.</summary>
         public sealed record ApproverNotified(Guid ApprovalId, int Stage, int Level, string Approver, string? OnBehalfOf, bool Escalation, DateTimeOffset NotifiedAt) : Event;
 
+        /// <param name="Context">What the approver decided on: the requested and live contexts' digests and the drift (null on decisions recorded before it was kept).</param>
         public sealed record DecisionRecorded(
             Guid ApprovalId, int Stage, int Level, string DecidedBy, string? OnBehalfOf, Verdict Verdict, string? Comment, DecisionChannel Via, Guid? TokenId,
-            DateTimeOffset DecidedAt) : Event;
+            DateTimeOffset DecidedAt, LiveContext.ContextSeen? Context = null) : Event;
 
         /// <summary>The stage ran out of time (<see cref="EscalationTrigger.Timer"/>) or someone pushed it up: reassigned to the next level.</summary>
         public sealed record StageEscalated(

@@ -11,9 +11,11 @@ namespace ExecutionLayer.Audit.Reading;
 internal sealed record PolicyReference(string? Id, int Version);
 
 /// <summary>A decision as recorded, with when its approver was notified and whether the notice came by escalation.</summary>
+/// <param name="ContextSeen">What the approver decided on, as the decision recorded it: digests of the context as requested and as it stood
+/// then, what changed, or that the owner could not be asked (absent on decisions recorded before it was kept).</param>
 internal sealed record AuditedDecision(
     long Sequence, string? DecidedBy, string? OnBehalfOf, string? Verdict, string? Comment, string? Via, int Stage, int Level, DateTimeOffset DecidedAt,
-    DateTimeOffset RecordedAt, DateTimeOffset? NotifiedAt, bool ReachedThroughEscalation, string Hash);
+    DateTimeOffset RecordedAt, DateTimeOffset? NotifiedAt, bool ReachedThroughEscalation, string Hash, JsonElement? ContextSeen = null);
 
 internal sealed record AuditedOutcome(string EventType, string? By, DateTimeOffset At, long Sequence);
 
@@ -73,7 +75,8 @@ internal static class AuditedDecisionsApi
             return new AuditedDecision(x.Entry.Sequence, by, Text(d, "onBehalfOf"), Text(d, "verdict"), Text(d, "comment"), Text(d, "via"),
                 d.GetProperty("stage").GetInt32(), d.GetProperty("level").GetInt32(), d.GetProperty("decidedAt").GetDateTimeOffset(), x.Entry.RecordedAt,
                 notice.Entry is null ? null : notice.Payload.GetProperty("notifiedAt").GetDateTimeOffset(),
-                notice.Entry is not null && notice.Payload.GetProperty("escalation").GetBoolean(), Chain.Hex(x.Hash));
+                notice.Entry is not null && notice.Payload.GetProperty("escalation").GetBoolean(), Chain.Hex(x.Hash),
+                d.TryGetProperty("context", out var seen) && seen.ValueKind == JsonValueKind.Object ? seen.Clone() : null);
         }).ToList();
         var outcome = rows.LastOrDefault(x => Outcomes.Contains(x.Entry.EventType));
 
