@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using ExecutionLayer.Approvals.LiveContext;
 using ExecutionLayer.Approvals.Requests;
 
 namespace ExecutionLayer.Approvals.Deciding;
@@ -11,7 +12,8 @@ namespace ExecutionLayer.Approvals.Deciding;
 /// </summary>
 internal static class ConfirmationPage
 {
-    public static string Render(ApprovalRequest request, DecisionToken token, string rawToken)
+    /// <param name="contexts">The context as requested, now and what changed, for a request whose context has an owner (null: none has).</param>
+    public static string Render(ApprovalRequest request, DecisionToken token, string rawToken, DecisionContexts? contexts = null)
     {
         var verb = token.Verdict == Verdict.Approve ? "Approve" : "Reject";
         var amount = request.Amount is { } a ? $"{a:N2} {request.Currency}" : request.Severity ?? "";
@@ -27,7 +29,8 @@ internal static class ConfirmationPage
               <dt>Stage</dt><dd>{E(request.Stage?.Name ?? "")}</dd>
               <dt>Deciding as</dt><dd>{seat}</dd>
             </dl>
-            <h2>The data this decision relies on</h2>
+            {Drift(contexts)}
+            <h2>The data this decision {(contexts is { Live: true } ? "was requested on" : "relies on")}</h2>
             <pre>{E(context)}</pre>
             <form method="post" action="../decisions">
               <input type="hidden" name="token" value="{E(rawToken)}">
@@ -36,6 +39,29 @@ internal static class ConfirmationPage
             </form>
             """;
         return Page($"{verb} {request.Subject}", body);
+    }
+
+    /// <summary>What changed since the request, said before the data: an approver must not decide on a picture that no longer holds without knowing.</summary>
+    private static string Drift(DecisionContexts? contexts)
+    {
+        if (contexts is null) return "";
+        if (!contexts.Live)
+            return $"<h2>The data now could not be had</h2><p>{E(contexts.Unavailable ?? "")} You decide on the data as it was requested; the decision records that.</p>";
+        var d = contexts.Drift!;
+        if (!d.Any) return "<h2>Nothing has changed since it was requested</h2><p>Checked now with its owner.</p>";
+        var changes = new List<string>();
+        if (d.Cleared) changes.Add("<strong>The deviation has cleared</strong>: what this decision was asked for may no longer be needed.");
+        if (d.ValueAtRiskThen != d.ValueAtRiskNow)
+            changes.Add(E(FormattableString.Invariant($"Value at risk: {d.ValueAtRiskThen:N0} then, {d.ValueAtRiskNow:N0} now{(d.ValueAtRiskChangePercent is { } p ? $" ({p:+0.#;-0.#} %)" : "")}.")));
+        void Listed(string what, IReadOnlyList<string> items) { if (items.Count > 0) changes.Add(E($"{what}: {string.Join(", ", items)}.")); }
+        Listed("Customers now affected", d.CustomersAdded);
+        Listed("Customers no longer affected", d.CustomersGone);
+        Listed("Orders added", d.OrdersAdded);
+        Listed("Orders no longer affected", d.OrdersGone);
+        Listed("Shipments added", d.ShipmentsAdded);
+        Listed("Shipments no longer affected", d.ShipmentsGone);
+        var now = JsonSerializer.Serialize(contexts.Now, new JsonSerializerOptions { WriteIndented = true });
+        return $"<h2>What changed since it was requested</h2><ul>{string.Concat(changes.Select(c => $"<li>{c}</li>"))}</ul><h2>The data now</h2><pre>{E(now)}</pre>";
     }
 
     public static string Message(string title, string detail) => Page(title, $"<h1>{E(title)}</h1><p>{E(detail)}</p>");

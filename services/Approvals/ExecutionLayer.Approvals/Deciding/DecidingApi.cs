@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 using System.Text.Json;
+using ExecutionLayer.Approvals.LiveContext;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.Approvals.Webhooks;
 using ExecutionLayer.Store.Decisions;
@@ -58,7 +59,8 @@ public static class DecidingApi
         return app;
     }
 
-    public static async Task<ContentHttpResult> ShowDecisionPageAsync(string token, HttpContext http, ServiceStore store, DecisionTokens tokens, CancellationToken ct)
+    public static async Task<ContentHttpResult> ShowDecisionPageAsync(
+        string token, HttpContext http, ServiceStore store, DecisionTokens tokens, LiveContexts owners, CancellationToken ct)
     {
         NoStore(http);
         DecisionToken read;
@@ -71,7 +73,9 @@ public static class DecidingApi
             return Html(409, ConfirmationPage.Message("This link has been overtaken", "The stage was already decided or passed to the next level."));
         if (stage.Votes.Any(v => string.Equals(v.DecidedBy, read.Approver, StringComparison.OrdinalIgnoreCase)))
             return Html(409, ConfirmationPage.Message("Already decided", "You have already decided this stage."));
-        return Html(200, ConfirmationPage.Render(request, read, token));
+        // The data now, from the context's owner, beside the data as requested: what changed is said before the button.
+        var contexts = LiveContexts.CaseOf(request) is null ? null : LiveContextApi.Of(request, await owners.NowAsync(request, ct));
+        return Html(200, ConfirmationPage.Render(request, read, token, contexts));
     }
 
     /// <summary>The body is read here, not bound: it may be a form or JSON, and a form's refusal is a page.</summary>
