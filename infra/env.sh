@@ -51,13 +51,14 @@ export EL_RABBITMQ_NODE="${EL_RABBITMQ_NODE:-el-$EL_RABBITMQ_PORT@localhost}"
 
 # Where each process listens, for every process that needs to know (ServiceAddresses in .NET reads
 # Services__{name}): the gateway's clusters, the audit service's point-in-time calls, decision links.
-el_port_of() { # name -> its port, from infra/processes.conf
+el_process() { # name -> "project offset", its line of infra/processes.conf (fails for a name it does not list)
   local name project offset
   while read -r name project offset; do
-    [ "$name" = "$1" ] && { echo $((EL_BASE_PORT + offset)); return 0; }
+    [ "$name" = "$1" ] && { echo "$project $offset"; return 0; }
   done < "$EL_ROOT/infra/processes.conf"
   return 1
 }
+el_port_of() { local line; line="$(el_process "$1")" || return 1; echo $((EL_BASE_PORT + ${line#* })); }
 while read -r el_name _ el_offset; do
   case "$el_name" in ''|'#'*) continue ;; esac
   export "Services__$el_name=http://127.0.0.1:$((EL_BASE_PORT + el_offset))/"

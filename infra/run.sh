@@ -63,8 +63,8 @@ fi
 export Gateway__Jwt__Issuer="$EL_DEV_JWT_ISSUER" Gateway__Jwt__Audience="$EL_DEV_JWT_AUDIENCE" Gateway__Jwt__HmacSecrets__0="$EL_DEV_JWT_SECRET"
 
 project_of() { # name -> project, from infra/processes.conf
-  local name project offset
-  while read -r name project offset; do [ "$name" = "$1" ] && { echo "$project"; return 0; }; done < "$EL_ROOT/infra/processes.conf"
+  local line
+  line="$(el_process "$1")" && { echo "${line%% *}"; return 0; }
   el_die "no process is named '$1' (infra/processes.conf has: $(grep -v '^#' "$EL_ROOT/infra/processes.conf" | cut -d' ' -f1 | xargs))"
 }
 

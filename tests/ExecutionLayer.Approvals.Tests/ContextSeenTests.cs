@@ -25,8 +25,8 @@ public sealed class ContextSeenTests
     [Fact]
     public void The_decision_records_the_contexts_the_approver_was_shown_and_what_changed()
     {
-        var seen = ContextSeen.Of(Asked, new LiveContextAnswer(Worse, false, null));
-        var recorded = ApprovalDecisions.Decide(Asked, new DecideStage(0, 0, PlantManager, null, Verdict.Approve, null, DecisionChannel.Link, null, seen), At(AskedAt.AddHours(1)))
+        var live = new LiveContextAnswer(Worse, false, null);
+        var recorded = ApprovalDecisions.Decide(Asked, new DecideStage(0, 0, PlantManager, null, Verdict.Approve, null, DecisionChannel.Link, null, live), At(AskedAt.AddHours(1)))
             .Single<ApprovalRequest.Event.DecisionRecorded>();
 
         Assert.Equal(ContextSeen.Digest(Asked.DecisionContext), recorded.Context!.RequestedDigest);

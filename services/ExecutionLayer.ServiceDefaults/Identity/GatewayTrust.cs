@@ -24,6 +24,14 @@ public sealed class GatewayTrust
 
     public byte[] Key { get; }
 
+    /// <summary>A GET to another service, signed as <paramref name="caller"/>: how a service asks an owner for its data.</summary>
+    public HttpRequestMessage SignedGet(Uri uri, Caller caller)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        GatewaySignature.Sign(request.Headers, Key, "GET", GatewaySignature.PathOf(uri), caller, WallClock.GetUtcNow());
+        return request;
+    }
+
     /// <summary>
     /// Freshness is judged by the real wall clock, never by the service's business clock: tests and
     /// demos move that one hours ahead.

@@ -18,13 +18,13 @@ public sealed class DecideHandler(ServiceStore store, ApprovalWriter writer, Wor
     public async Task<DecisionResult?> DecideAsync(string? token, string? comment, DecisionChannel via, string? causationId, CancellationToken ct)
     {
         var read = tokens.Read(token, store.Clock.GetUtcNow());
-        // The owner is asked before the transaction: a slow owner must not hold the request's turn.
-        var asked = (await store.LoadAsync<ApprovalRequest>(ApprovalRequest.StreamId(read.ApprovalId), ct)).State;
-        var seen = asked.Status == ApprovalStatus.None ? null : ContextSeen.Of(asked, await owners.NowAsync(asked, ct));
+        // The owner is asked before the transaction, from one index row: a slow owner must not hold the request's turn, and
+        // the request itself is folded once, under the turn, where its requested context is digested beside the answer.
+        var live = await world.OwnerOfAsync(read.ApprovalId, ct) is { } owner ? await owners.NowAsync(owner.CorrelationId, owner.Site, ct) : null;
         await using var tx = await store.BeginAsync(ct);
         if (await world.SiteOfAsync(tx.Transaction, read.ApprovalId, ct) is not { } site) return null;
         var situation = await world.SituationAsync(tx.Transaction, site, ct);
-        var command = new DecideStage(read.Stage, read.Level, read.Approver, read.OnBehalfOf, read.Verdict, Trim(comment), via, read.TokenId, seen);
+        var command = new DecideStage(read.Stage, read.Level, read.Approver, read.OnBehalfOf, read.Verdict, Trim(comment), via, read.TokenId, live);
         var written = await writer.DecideAsync(tx, read.ApprovalId, new Provenance(CausationId: causationId, Actor: read.Approver), ct,
             s => ApprovalDecisions.Decide(s, command, situation));
         await tx.CommitAsync(ct);

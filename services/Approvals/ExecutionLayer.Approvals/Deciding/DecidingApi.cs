@@ -74,7 +74,7 @@ public static class DecidingApi
         if (stage.Votes.Any(v => string.Equals(v.DecidedBy, read.Approver, StringComparison.OrdinalIgnoreCase)))
             return Html(409, ConfirmationPage.Message("Already decided", "You have already decided this stage."));
         // The data now, from the context's owner, beside the data as requested: what changed is said before the button.
-        var contexts = LiveContexts.CaseOf(request) is null ? null : LiveContextApi.Of(request, await owners.NowAsync(request, ct));
+        var contexts = LiveContexts.CaseOf(request.CorrelationId) is null ? null : LiveContextApi.Of(request, await owners.NowAsync(request, ct));
         return Html(200, ConfirmationPage.Render(request, read, token, contexts));
     }
 

@@ -23,16 +23,18 @@ public sealed class LiveContexts(IHttpClientFactory clients, ServiceAddresses ad
     public const string HttpClientName = "live-context";
     public const string Actor = "approvals:live-context";
 
-    public async Task<LiveContextAnswer> NowAsync(ApprovalRequest request, CancellationToken ct)
+    public Task<LiveContextAnswer> NowAsync(ApprovalRequest request, CancellationToken ct) => NowAsync(request.CorrelationId, request.Site, ct);
+
+    /// <param name="correlationId">The request's correlation: a case's (<c>case-{id}</c>) names the owner; any other, none.</param>
+    public async Task<LiveContextAnswer> NowAsync(string? correlationId, string site, CancellationToken ct)
     {
-        if (CaseOf(request) is not { } caseId) return LiveContextAnswer.None("The request names no owner of its context (it was not made by an exception case).");
+        if (CaseOf(correlationId) is not { } caseId) return LiveContextAnswer.None("The request names no owner of its context (it was not made by an exception case).");
         if (!addresses.Has("exceptions")) return LiveContextAnswer.None($"Where the exceptions service listens is not configured ({ServiceAddresses.Setting("exceptions")}).");
         var uri = new Uri(addresses.First("exceptions"), $"exceptions/{caseId}/decision-context");
         try
         {
-            using var ask = new HttpRequestMessage(HttpMethod.Get, uri);
-            GatewaySignature.Sign(ask.Headers, trust.Key, "GET", GatewaySignature.PathOf(uri),
-                new Caller(Actor, new HashSet<string>(StringComparer.Ordinal) { "exceptions:read" }, [request.Site]), trust.WallClock.GetUtcNow());
+            // Not the approver (a link's holder has no gateway identity): this service, reading only the request's site.
+            using var ask = trust.SignedGet(uri, new Caller(Actor, new HashSet<string>(StringComparer.Ordinal) { "exceptions:read" }, [site]));
             using var answer = await clients.CreateClient(HttpClientName).SendAsync(ask, ct);
             if (!answer.IsSuccessStatusCode) return LiveContextAnswer.None($"The exceptions service answered {(int)answer.StatusCode} for case {caseId}.");
             var live = await answer.Content.ReadFromJsonAsync<JsonElement>(ct);
@@ -45,6 +47,6 @@ public sealed class LiveContexts(IHttpClientFactory clients, ServiceAddresses ad
     }
 
     /// <summary>The case a request was made for: its correlation is the case's (<c>case-{id}</c>).</summary>
-    public static Guid? CaseOf(ApprovalRequest request) =>
-        request.CorrelationId is { } correlation && correlation.StartsWith("case-", StringComparison.Ordinal) && Guid.TryParse(correlation.AsSpan(5), out var id) ? id : null;
+    public static Guid? CaseOf(string? correlationId) =>
+        correlationId is { } correlation && correlation.StartsWith("case-", StringComparison.Ordinal) && Guid.TryParse(correlation.AsSpan(5), out var id) ? id : null;
 }

@@ -19,9 +19,9 @@ public sealed record RequestApproval(
 }
 
 /// <summary>A decision as a token (or a bridge's callback) states it: for one stage at one level, by one person, perhaps in another's seat.</summary>
-/// <param name="Context">The contexts the approver was shown, read at the edge (the owner's answer is I/O).</param>
+/// <param name="Live">The owner's answer for the context now, asked at the edge (it is I/O); the decision keeps it beside the requested one.</param>
 public sealed record DecideStage(int Stage, int Level, string Actor, string? OnBehalfOf, Verdict Verdict, string? Comment, DecisionChannel Via, Guid? TokenId,
-    LiveContext.ContextSeen? Context = null);
+    LiveContext.LiveContextAnswer? Live = null);
 
 /// <summary>The world as read at the edge — who holds which role, which delegations exist, what time it is — so decisions stay pure.</summary>
 public sealed record Situation(RoleHolders Holders, IReadOnlyList<ActiveDelegation> Delegations, DateTimeOffset Now);
@@ -67,7 +67,7 @@ public static class ApprovalDecisions
             throw new InvalidStateException($"{command.Actor} has already decided stage '{stage.Name}' (in their own or a delegated seat).");
 
         var recorded = new ApprovalRequest.Event.DecisionRecorded(state.Id, stage.Index, stage.Level, command.Actor, command.OnBehalfOf, command.Verdict, command.Comment,
-            command.Via, command.TokenId, world.Now, command.Context);
+            command.Via, command.TokenId, world.Now, command.Live is { } live ? LiveContext.ContextSeen.Of(state, live) : null);
         var after = state.Apply(recorded).Stage!;
         if (after.Approvals >= after.Required)
         {

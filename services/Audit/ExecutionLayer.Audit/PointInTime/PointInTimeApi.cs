@@ -69,10 +69,9 @@ internal static class PointInTimeApi
         var baseUrl = addresses.First(service);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, path));
-            request.Headers.Add(CorrelationId.HeaderName, correlationId);
             // The owning service sees the auditor's own identity and sites, so it filters as it would for them.
-            GatewaySignature.Sign(request.Headers, trust.Key, "GET", GatewaySignature.PathOf(request.RequestUri!), caller, trust.WallClock.GetUtcNow());
+            using var request = trust.SignedGet(new Uri(baseUrl, path), caller);
+            request.Headers.Add(CorrelationId.HeaderName, correlationId);
             using var response = await clients.CreateClient(HttpClientName).SendAsync(request, ct);
             if (!response.IsSuccessStatusCode) return ((int)response.StatusCode, null, $"{baseUrl} answered {(int)response.StatusCode}.");
             return ((int)response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>(ct), null);
