@@ -23,7 +23,7 @@ public sealed class DecisionPageDriftTests
     private static string Page(JsonElement now, bool cleared)
     {
         var then = Context(52_000m, "Acme Axles");
-        var contexts = new DecisionContexts(Asked.Id, then, now, ContextDrift.Between(then, now, cleared), true, null);
+        var contexts = new DecisionContexts(Asked.Id, then, now, ContextDrift.Between(then, now, cleared), true, null, ContextSeen.Digest(now), []);
         return ConfirmationPage.Render(Asked, Approve, "token", contexts);
     }
 
@@ -51,7 +51,7 @@ public sealed class DecisionPageDriftTests
     {
         Assert.Contains("Nothing has changed since it was requested", Page(Context(52_000m, "Acme Axles"), cleared: false));
         var frozen = ConfirmationPage.Render(Asked, Approve, "token",
-            new DecisionContexts(Asked.Id, Asked.DecisionContext, null, null, false, "The exceptions service did not answer for case 42."));
+            new DecisionContexts(Asked.Id, Asked.DecisionContext, null, null, false, "The exceptions service did not answer for case 42.", null, []));
         Assert.Contains("The data now could not be had", frozen);
         Assert.Contains("The exceptions service did not answer for case 42.", frozen);
     }

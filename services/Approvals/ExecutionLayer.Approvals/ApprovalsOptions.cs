@@ -16,6 +16,18 @@ public sealed record ApprovalsOptions
 
     public WebhookOptions Webhooks { get; init; } = new();
 
+    /// <summary>
+    /// Origins (scheme, host and port) a requester may register a live-context link under, for a request no exception case made.
+    /// The service GETs that link when a notice is sent, a decision page opens and a decision is posted, so only origins the
+    /// operator trusts are accepted: none by default (a request naming one elsewhere is refused with 422).
+    /// </summary>
+    public string[] LiveContextOrigins { get; init; } = [];
+
+    public bool AllowsLiveContextAt(Uri url) =>
+        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp) && string.IsNullOrEmpty(url.UserInfo)
+        && LiveContextOrigins.Any(o => Uri.TryCreate(o, UriKind.Absolute, out var origin)
+            && Uri.Compare(origin, url, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0);
+
     /// <summary>Directory entries under this "site" hold roles for every site (an operations director, say).</summary>
     public const string CorporateSite = "CORPORATE";
 }

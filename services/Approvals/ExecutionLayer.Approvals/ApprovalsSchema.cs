@@ -14,6 +14,7 @@ internal static class ApprovalsSchema
             policy_id text NOT NULL, policy_version int NOT NULL, requester text NOT NULL, correlation_id text NULL, external_reference uuid NULL,
             amount numeric NULL, currency text NULL, current_stage int NULL, stage_name text NULL, stage_level int NULL,
             stage_opened_at timestamptz NULL, stage_due_at timestamptz NULL, requested_at timestamptz NOT NULL, updated_at timestamptz NOT NULL);
+        ALTER TABLE {s}.approval_index ADD COLUMN IF NOT EXISTS live_context_url text NULL;
         CREATE INDEX IF NOT EXISTS approval_index_due ON {s}.approval_index (stage_due_at) WHERE status = 'Pending';
         CREATE INDEX IF NOT EXISTS approval_index_site ON {s}.approval_index (site, status, requested_at DESC);
         CREATE TABLE IF NOT EXISTS {s}.stage_seats (

@@ -30,6 +30,11 @@ public sealed class StoreProblemHandler(IProblemDetailsService problems) : IExce
         var problem = new ProblemDetails { Status = status, Title = title, Detail = Detail(exception) };
         if (exception is StreamConflictException conflict) problem.Extensions["currentVersion"] = conflict.ActualVersion;
         if (exception is RuleViolationException rule) problem.Extensions["rule"] = rule.Rule;
+        if (exception is InvalidStateException { Rule: { } stateRule } state)
+        {
+            problem.Extensions["rule"] = stateRule;
+            foreach (var (name, value) in state.Facts) problem.Extensions[name] = value;
+        }
         context.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = problem });
     }

@@ -19,6 +19,13 @@ internal static class ConfirmationPage
         var amount = request.Amount is { } a ? $"{a:N2} {request.Currency}" : request.Severity ?? "";
         var seat = token.OnBehalfOf is null ? E(token.Approver) : $"{E(token.Approver)} for {E(token.OnBehalfOf)}";
         var context = JsonSerializer.Serialize(request.DecisionContext, new JsonSerializerOptions { WriteIndented = true });
+        // Past the policy's drift rule, the button confirms on the data now — the digest of exactly what this page shows.
+        var confirming = contexts is { NeedsConfirming.Count: > 0, LiveDigest: { } digest } ? digest : null;
+        var reconfirm = confirming is null ? "" : $"""
+            <h2>Confirm on the data now</h2>
+            <p>The policy asks you to confirm on the data as it stands now, not as it was requested:</p>
+            <ul>{string.Concat(contexts!.NeedsConfirming.Select(r => $"<li>{E(r)}</li>"))}</ul>
+            """;
         var body = $"""
             <h1>{verb} {E(request.Subject.ToString())}?</h1>
             <dl>
@@ -32,10 +39,14 @@ internal static class ConfirmationPage
             {Drift(contexts)}
             <h2>The data this decision {(contexts is { Live: true } ? "was requested on" : "relies on")}</h2>
             <pre>{E(context)}</pre>
+            {reconfirm}
             <form method="post" action="../decisions">
-              <input type="hidden" name="token" value="{E(rawToken)}">
+              <input type="hidden" name="token" value="{E(rawToken)}">{(confirming is null ? "" : $"""
+
+              <input type="hidden" name="confirmedContext" value="{E(confirming)}">
+            """)}
               <label>Comment <textarea name="comment" maxlength="{DecideHandler.MaxCommentLength}"></textarea></label>
-              <button type="submit">{verb}</button>
+              <button type="submit">{(confirming is null ? verb : $"Confirm on the data now and {verb.ToLowerInvariant()}")}</button>
             </form>
             """;
         return Page($"{verb} {request.Subject}", body);

@@ -15,16 +15,17 @@ public sealed class DecideHandler(ServiceStore store, ApprovalWriter writer, Wor
     public const int MaxCommentLength = ServiceDefaults.Input.InputPolicy.FreeTextMax;
 
     /// <exception cref="TokenRejectedException">The token is not valid (401).</exception>
-    public async Task<DecisionResult?> DecideAsync(string? token, string? comment, DecisionChannel via, string? causationId, CancellationToken ct)
+    /// <exception cref="Store.Decisions.InvalidStateException">With rule <c>context-changed</c>: the policy asks the approver to confirm on the context now.</exception>
+    public async Task<DecisionResult?> DecideAsync(string? token, string? comment, string? confirmedContext, DecisionChannel via, string? causationId, CancellationToken ct)
     {
         var read = tokens.Read(token, store.Clock.GetUtcNow());
         // The owner is asked before the transaction, from one index row: a slow owner must not hold the request's turn, and
         // the request itself is folded once, under the turn, where its requested context is digested beside the answer.
-        var live = await world.OwnerOfAsync(read.ApprovalId, ct) is { } owner ? await owners.NowAsync(owner.CorrelationId, owner.Site, ct) : null;
+        var live = await world.OwnerOfAsync(read.ApprovalId, ct) is { Exists: true } owner ? await owners.NowAsync(read.ApprovalId, owner, ct) : null;
         await using var tx = await store.BeginAsync(ct);
         if (await world.SiteOfAsync(tx.Transaction, read.ApprovalId, ct) is not { } site) return null;
         var situation = await world.SituationAsync(tx.Transaction, site, ct);
-        var command = new DecideStage(read.Stage, read.Level, read.Approver, read.OnBehalfOf, read.Verdict, Trim(comment), via, read.TokenId, live);
+        var command = new DecideStage(read.Stage, read.Level, read.Approver, read.OnBehalfOf, read.Verdict, Trim(comment), via, read.TokenId, live, confirmedContext?.Trim());
         var written = await writer.DecideAsync(tx, read.ApprovalId, new Provenance(CausationId: causationId, Actor: read.Approver), ct,
             s => ApprovalDecisions.Decide(s, command, situation));
         await tx.CommitAsync(ct);

@@ -18,11 +18,17 @@ using Microsoft.Extensions.Options;
 
 namespace ExecutionLayer.Approvals.Deciding;
 
-/// <summary>A decision: the token from the link names who decides and what; the comment is theirs.</summary>
-public sealed record DecisionBody([MaxLength(DecidingApi.MaxTokenLength)] string Token, [FreeText] string? Comment = null);
+/// <summary>
+/// A decision: the token from the link names who decides and what; the comment is theirs. <see cref="ConfirmedContext"/> is the
+/// <c>liveDigest</c> of the context now, sent when a decision was refused with <c>context-changed</c>: the approver confirms on it.
+/// </summary>
+public sealed record DecisionBody(
+    [MaxLength(DecidingApi.MaxTokenLength)] string Token, [FreeText] string? Comment = null, [MaxLength(DecidingApi.MaxDigestLength)] string? ConfirmedContext = null);
 
-/// <summary>A bridge's callback: which subscription's secret signed it, and the token the person clicked.</summary>
-public sealed record CallbackBody(Guid SubscriptionId, [MaxLength(DecidingApi.MaxTokenLength)] string Token, [FreeText] string? Comment = null);
+/// <summary>A bridge's callback: which subscription's secret signed it, the token the person clicked, and what they confirmed on.</summary>
+public sealed record CallbackBody(
+    Guid SubscriptionId, [MaxLength(DecidingApi.MaxTokenLength)] string Token, [FreeText] string? Comment = null,
+    [MaxLength(DecidingApi.MaxDigestLength)] string? ConfirmedContext = null);
 
 /// <summary>What deciding needs: the request (its body, its correlation), the store and the handler.</summary>
 public sealed record DecidingServices(HttpContext Http, ServiceStore Store, DecideHandler Handler);
@@ -39,6 +45,9 @@ public static class DecidingApi
     /// <summary>A token is base64url of its claims and a MAC: a few hundred characters, never this many.</summary>
     public const int MaxTokenLength = 2_048;
 
+    /// <summary>"sha256:" and 64 hex digits.</summary>
+    public const int MaxDigestLength = 80;
+
     public static IEndpointRouteBuilder MapDecidingApi(this IEndpointRouteBuilder app)
     {
         var decisions = app.MapGroup("/decisions").WithTags("Decisions").AllowWithoutGatewaySignature();
@@ -50,7 +59,7 @@ public static class DecidingApi
         decisions.MapPost("", DecideAsync).Describe("Decide", "Decide with the token from a link (JSON, or the page's form)")
             .Accepts<DecisionBody>("application/json", "application/x-www-form-urlencoded")
             .AlsoAPage(StatusCodes.Status200OK)
-            .Problems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType,
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType,
                 StatusCodes.Status422UnprocessableEntity);
         decisions.MapPost("/callback", DecideByCallbackAsync).Describe("DecideByCallback", "A chat bridge relays a click, signed with its subscription's secret")
             .Accepts<CallbackBody>("application/json").Produces<DecisionResult>()
@@ -74,7 +83,7 @@ public static class DecidingApi
         if (stage.Votes.Any(v => string.Equals(v.DecidedBy, read.Approver, StringComparison.OrdinalIgnoreCase)))
             return Html(409, ConfirmationPage.Message("Already decided", "You have already decided this stage."));
         // The data now, from the context's owner, beside the data as requested: what changed is said before the button.
-        var contexts = LiveContexts.CaseOf(request.CorrelationId) is null ? null : LiveContextApi.Of(request, await owners.NowAsync(request, ct));
+        var contexts = ContextOwner.Of(request).Exists ? LiveContextApi.Of(request, await owners.NowAsync(request, ct)) : null;
         return Html(200, ConfirmationPage.Render(request, read, token, contexts));
     }
 
@@ -83,13 +92,13 @@ public static class DecidingApi
     {
         var http = services.Http;
         var isForm = http.Request.HasFormContentType;
-        string? token, comment;
+        string? token, comment, confirmed;
         if (isForm)
         {
             var form = await http.Request.ReadFormAsync(ct);
-            (token, comment) = (form["token"].FirstOrDefault(), form["comment"].FirstOrDefault());
+            (token, comment, confirmed) = (form["token"].FirstOrDefault(), form["comment"].FirstOrDefault(), form["confirmedContext"].FirstOrDefault());
             // The form is read here, not bound, so the input policy is applied here.
-            if (FormRefusal(("token", token, MaxTokenLength), ("comment", comment, InputPolicy.FreeTextMax)) is { } refused)
+            if (FormRefusal(("token", token, MaxTokenLength), ("comment", comment, InputPolicy.FreeTextMax), ("confirmedContext", confirmed, MaxDigestLength)) is { } refused)
                 return Html(400, ConfirmationPage.Message("Not accepted", refused.ToProblem().Detail!));
         }
         else if (!http.Request.HasJsonContentType())
@@ -99,9 +108,9 @@ public static class DecidingApi
             DecisionBody? body;
             try { body = await http.Request.ReadFromJsonAsync<DecisionBody>(ct); }
             catch (JsonException e) { return TypedResults.Problem(InputRefusal.FromJson(e, typeof(DecisionBody), RequestOptions(http)).ToProblem()); }
-            (token, comment) = (body?.Token, body?.Comment);
+            (token, comment, confirmed) = (body?.Token, body?.Comment, body?.ConfirmedContext);
         }
-        return await RecordAsync(services, token, comment, DecisionChannel.Link, isForm, ct);
+        return await RecordAsync(services, new(token, comment, confirmed), DecisionChannel.Link, isForm, ct);
     }
 
     public static async Task<Results<Ok<DecisionResult>, ContentHttpResult, ProblemHttpResult>> DecideByCallbackAsync([AsParameters] DecidingServices services, WebhookTables webhooks, ApprovalsOptions options, CancellationToken ct)
@@ -120,24 +129,33 @@ public static class DecidingApi
             : StandardWebhooks.Verify(secret, http.Request.Headers[StandardWebhooks.IdHeader], http.Request.Headers[StandardWebhooks.TimestampHeader],
                 http.Request.Headers[StandardWebhooks.SignatureHeader], raw, TimeProvider.System.GetUtcNow(), options.Webhooks.TimestampTolerance);
         if (failure is not null) return Problem.Of(StatusCodes.Status401Unauthorized, "Signature not accepted", failure);
-        return await RecordAsync(services, body.Token, body.Comment, DecisionChannel.Callback, asPage: false, ct);
+        return await RecordAsync(services, new(body.Token, body.Comment, body.ConfirmedContext), DecisionChannel.Callback, asPage: false, ct);
 
         static ProblemHttpResult TooLarge() => Problem.Of(StatusCodes.Status413PayloadTooLarge, "Too large", $"At most {MaxCallbackBytes} bytes.");
     }
 
-    private static async Task<Results<Ok<DecisionResult>, ContentHttpResult, ProblemHttpResult>> RecordAsync(DecidingServices services, string? token, string? comment, DecisionChannel via, bool asPage, CancellationToken ct)
+    /// <summary>What a decision says, however it came: the link's token, the comment, and the context now it was confirmed on.</summary>
+    private sealed record Said(string? Token, string? Comment, string? ConfirmedContext);
+
+    private static async Task<Results<Ok<DecisionResult>, ContentHttpResult, ProblemHttpResult>> RecordAsync(DecidingServices services, Said said, DecisionChannel via, bool asPage, CancellationToken ct)
     {
-        if (comment is { Length: > DecideHandler.MaxCommentLength })
+        if (said.Comment is { Length: > DecideHandler.MaxCommentLength })
             return Fail(400, "Comment too long", $"At most {DecideHandler.MaxCommentLength} characters.");
-        if (string.IsNullOrWhiteSpace(token)) return Fail(400, "Token missing", "Send the decision token from the link.");
+        if (string.IsNullOrWhiteSpace(said.Token)) return Fail(400, "Token missing", "Send the decision token from the link.");
         try
         {
-            var result = await services.Handler.DecideAsync(token, comment, via, services.Http.GetCorrelationId(), ct);
+            var result = await services.Handler.DecideAsync(said.Token, said.Comment, said.ConfirmedContext, via, services.Http.GetCorrelationId(), ct);
             if (result is null) return Fail(404, "Not found", "There is no such request.");
             if (!asPage) return TypedResults.Ok(result);
             return Html(200, ConfirmationPage.Message("Recorded", $"Your decision ({result.Verdict.ToString().ToLowerInvariant()}) is recorded. The request is now {result.Status.ToString().ToLowerInvariant()}."));
         }
         catch (TokenRejectedException e) { return Fail(401, "Token not accepted", e.Message); }
+        catch (InvalidStateException e) when (asPage && e.Rule == ApprovalDecisions.ContextChanged)
+        {
+            var reasons = e.Facts.TryGetValue("reasons", out var given) && given is IEnumerable<string> list ? string.Join(" ", list) : "";
+            return Html(409, ConfirmationPage.Message("The data changed before you decided",
+                $"The policy asks you to confirm on the data as it stands now. {reasons} Open the link again to see it, and confirm there."));
+        }
         catch (InvalidStateException e) when (asPage) { return Fail(409, "Not allowed in the current state", e.Message); }
         catch (RuleViolationException e) when (asPage) { return Fail(422, "Rule violated", e.Message); }
 

@@ -11,8 +11,12 @@ namespace ExecutionLayer.Approvals.LiveContext;
 /// <summary>
 /// Three things an approver decides on: the context as requested, the context now, and what changed. <see cref="Live"/> is
 /// false (with <see cref="Unavailable"/> saying why) when the owner could not be asked: then only the frozen context stands.
+/// <see cref="NeedsConfirming"/> says why the request's policy wants a decision confirmed on the context now — by sending
+/// <see cref="LiveDigest"/> as <c>confirmedContext</c> — and is empty when it does not.
 /// </summary>
-public sealed record DecisionContexts(Guid ApprovalId, JsonElement AsRequested, JsonElement? Now, ContextDrift? Drift, bool Live, string? Unavailable);
+public sealed record DecisionContexts(
+    Guid ApprovalId, JsonElement AsRequested, JsonElement? Now, ContextDrift? Drift, bool Live, string? Unavailable, string? LiveDigest,
+    IReadOnlyList<string> NeedsConfirming);
 
 /// <summary>What reading a request's contexts needs: who asks, the store and the owners.</summary>
 public sealed record LiveContextServices(Caller Caller, ServiceStore Store, LiveContexts Owners);
@@ -34,7 +38,9 @@ public static class LiveContextApi
         return TypedResults.Ok(Of(request, await services.Owners.NowAsync(request, ct)));
     }
 
-    public static DecisionContexts Of(ApprovalRequest request, LiveContextAnswer live) => live.Context is { } now
-        ? new DecisionContexts(request.Id, request.DecisionContext, now, ContextDrift.Between(request.DecisionContext, now, live.Cleared), true, null)
-        : new DecisionContexts(request.Id, request.DecisionContext, null, null, false, live.Unavailable);
+    public static DecisionContexts Of(ApprovalRequest request, LiveContextAnswer live)
+    {
+        var seen = ContextSeen.Of(request, live);
+        return new DecisionContexts(request.Id, request.DecisionContext, live.Context, seen.Drift, seen.Live, seen.Unavailable, seen.LiveDigest, seen.NeedsConfirming(request));
+    }
 }

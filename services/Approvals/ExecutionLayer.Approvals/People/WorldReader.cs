@@ -22,12 +22,14 @@ public sealed class WorldReader(ServiceStore store)
         Sql.ScalarAsync<string>(tx, $"SELECT site FROM {_s}.approval_index WHERE approval_id = $1", ct, approvalId);
 
     /// <summary>The request's site and correlation (which names the owner of its context), or null when there is no such request. One indexed row.</summary>
-    public async Task<(string Site, string? CorrelationId)?> OwnerOfAsync(Guid approvalId, CancellationToken ct)
+    public async Task<LiveContext.ContextOwner?> OwnerOfAsync(Guid approvalId, CancellationToken ct)
     {
-        await using var command = store.DataSource.CreateCommand($"SELECT site, correlation_id FROM {_s}.approval_index WHERE approval_id = $1");
+        await using var command = store.DataSource.CreateCommand($"SELECT site, correlation_id, live_context_url FROM {_s}.approval_index WHERE approval_id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = approvalId });
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : null;
+        return await reader.ReadAsync(ct)
+            ? new LiveContext.ContextOwner(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : new Uri(reader.GetString(2)))
+            : null;
     }
 
     public async Task<IReadOnlyList<PolicyVersion>> PoliciesAsync(NpgsqlTransaction tx, CancellationToken ct)

@@ -38,10 +38,33 @@ public sealed record PolicyMatch(
     IReadOnlyList<string> SubjectTypes, decimal? MinAmount = null, decimal? MaxAmount = null, string? Currency = null, IReadOnlyList<string>? Severities = null);
 
 /// <summary>
+/// How far the data may move between a request and a decision before the approver must confirm on the data as it stands now:
+/// value at risk up by more than <see cref="ValueAtRiskUpPercent"/>, a customer affected who was not, or the deviation cleared
+/// (what was asked for may no longer be needed). Unset triggers never ask.
+/// </summary>
+public sealed record ReconfirmRule(decimal? ValueAtRiskUpPercent = null, bool NewCustomer = false, bool Cleared = false)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool AsksAnything => ValueAtRiskUpPercent is not null || NewCustomer || Cleared;
+
+    /// <summary>Why this drift needs re-confirmation, one plain sentence per trigger it passed; none when it does not.</summary>
+    public IReadOnlyList<string> PassedBy(LiveContext.ContextDrift drift)
+    {
+        var why = new List<string>();
+        if (Cleared && drift.Cleared) why.Add("The deviation has cleared since the request.");
+        if (ValueAtRiskUpPercent is { } limit && drift.ValueAtRiskChangePercent is { } up && up > limit)
+            why.Add(FormattableString.Invariant($"Value at risk is up {up:0.#} % since the request (the policy allows {limit:0.#} %)."));
+        if (NewCustomer && drift.CustomersAdded.Count > 0) why.Add($"Customers affected since the request: {string.Join(", ", drift.CustomersAdded)}.");
+        return why;
+    }
+}
+
+/// <summary>
 /// A policy as published. <see cref="Site"/> null is a corporate default; a site's policy matching the
 /// same request overrides it there. <see cref="Expiry"/> is how long a request may stay undecided.
+/// <see cref="Reconfirm"/>, when set, is carried on each request it routes: the drift its decisions must be confirmed past.
 /// </summary>
-public sealed record PolicyDefinition(string Name, PolicyMatch Match, IReadOnlyList<StageRule> Stages, string Expiry, string? Site = null)
+public sealed record PolicyDefinition(string Name, PolicyMatch Match, IReadOnlyList<StageRule> Stages, string Expiry, string? Site = null, ReconfirmRule? Reconfirm = null)
 {
     public static TimeSpan Duration(string iso) => XmlConvert.ToTimeSpan(iso);
 
@@ -58,6 +81,9 @@ public sealed record PolicyDefinition(string Name, PolicyMatch Match, IReadOnlyL
         if (Match is { MinAmount: not null } or { MaxAmount: not null } && Match.Currency is not { Length: 3 })
             errors["match.currency"] = ["Amount thresholds need an ISO 4217 currency such as USD."];
         if (!IsDuration(Expiry)) errors["expiry"] = ["Use an ISO-8601 duration such as P3D."];
+        if (Reconfirm is { ValueAtRiskUpPercent: < 0 }) errors["reconfirm.valueAtRiskUpPercent"] = ["A percentage of 0 or more (0: any rise)."];
+        if (Reconfirm is { AsksAnything: false })
+            errors["reconfirm"] = ["Set at least one trigger (valueAtRiskUpPercent, newCustomer, cleared), or leave reconfirm out."];
         if (Stages is not { Count: > 0 }) errors["stages"] = ["At least one stage."];
         for (var i = 0; i < (Stages?.Count ?? 0); i++)
         {

@@ -19,19 +19,20 @@ namespace ExecutionLayer.Approvals.RequestingApprovals;
 /// ERP posting a buyer's request), the person in <see cref="OnBehalfOf"/> — and is never among the
 /// approvers. <see cref="RequestId"/> is the caller's idempotency key: posting it again returns the
 /// request already made. <see cref="DecisionContext"/> is stored with the request, as given; its size is
-/// bounded by the route's body limit.
+/// bounded by the route's body limit. <see cref="LiveContextUrl"/> is where the context now can be read, so an approver sees what
+/// changed since (a case's request needs none: the case answers); its origin must be one the operator allows.
 /// </summary>
 public sealed record RequestApprovalBody(
     Subject Subject, string Site, [FreeText] string Reason, JsonElement DecisionContext, Guid? RequestId = null, decimal? Amount = null,
     string? Currency = null, string? Severity = null, [MaxLength(128)] string? CorrelationId = null, IReadOnlyList<FollowUp>? FollowUps = null,
-    string? OnBehalfOf = null) : IMayActOnBehalf;
+    string? OnBehalfOf = null, [MaxLength(2048)] string? LiveContextUrl = null) : IMayActOnBehalf;
 
 public sealed record StageSummary(int Index, string Name, int Level, IReadOnlyList<string> Approvers, int Required, DateTimeOffset DueAt);
 
 public sealed record ApprovalAccepted(Guid ApprovalId, ApprovalStatus Status, string PolicyId, int PolicyVersion, StageSummary? Stage, DateTimeOffset ExpiresAt, long Version);
 
 /// <summary>What requesting an approval needs: the request's caller and correlation, the store, the handler and the configured sites.</summary>
-public sealed record RequestApprovalServices(HttpContext Http, ServiceStore Store, RequestApprovalHandler Handler, SiteCatalog Sites)
+public sealed record RequestApprovalServices(HttpContext Http, ServiceStore Store, RequestApprovalHandler Handler, SiteCatalog Sites, ApprovalsOptions Options)
 {
     public Caller Caller => Caller.Of(Http);
 }
@@ -54,7 +55,7 @@ public static class RequestApprovalApi
     {
         var (caller, store) = (services.Caller, services.Store);
         var site = await services.Sites.FindAsync(body.Site, ct);
-        var errors = Validate(body, site is null ? await services.Sites.UnknownAsync([body.Site], ct) : null);
+        var errors = Validate(body, site is null ? await services.Sites.UnknownAsync([body.Site], ct) : null, services.Options);
         if (errors.Count > 0) return Problem.Invalid(errors, "Invalid approval request");
         if (!caller.Sees(body.Site)) return Problem.Forbidden($"This caller may not request approvals at {body.Site}.");
         // An amount without a currency is in the site's (the registry's default for it).
@@ -63,7 +64,7 @@ public static class RequestApprovalApi
         var approvalId = body.RequestId is { } requestId ? RequestApproval.IdFor(requestId) : Guid.CreateVersion7(store.Clock.GetUtcNow());
         var command = new RequestApproval(approvalId, body.Subject, body.Site, body.Amount, currency, body.Severity?.ToLowerInvariant(),
             caller.Person, body.Reason.Trim(), body.CorrelationId, null, body.DecisionContext.Clone(), body.FollowUps ?? [],
-            RequestedBy: caller.OnBehalfOf is null ? null : caller.Actor);
+            RequestedBy: caller.OnBehalfOf is null ? null : caller.Actor, LiveContextUrl: body.LiveContextUrl is { } url ? new Uri(url) : null);
         await using var tx = await store.BeginAsync(ct);
         var written = await services.Handler.HandleAsync(tx, command, Provenance.Of(caller, services.Http.GetCorrelationId()), refuseUnroutable: false, ct);
         await tx.CommitAsync(ct);
@@ -79,7 +80,7 @@ public static class RequestApprovalApi
         return new ApprovalAccepted(s.Id, s.Status, s.PolicyId, s.PolicyVersion, stage, s.ExpiresAt, written.Version);
     }
 
-    private static Dictionary<string, string[]> Validate(RequestApprovalBody body, string? siteProblem)
+    private static Dictionary<string, string[]> Validate(RequestApprovalBody body, string? siteProblem, ApprovalsOptions options)
     {
         var errors = new Dictionary<string, string[]>();
         if (body.RequestId == Guid.Empty) errors["requestId"] = ["Leave it out or give a UUID you keep, so a retry is recognised."];
@@ -96,6 +97,10 @@ public static class RequestApprovalApi
             errors["decisionContext"] = ["Give the data the decision relies on as an object (impact, inventory position, supplier commitment…)."];
         if (body.FollowUps is { } followUps && (followUps.Count > 20 || followUps.Any(f => f is null || string.IsNullOrWhiteSpace(f.Title) || string.IsNullOrWhiteSpace(f.Owner) || f.DueInDays is < 1 or > 365)))
             errors["followUps"] = ["At most 20, each with a title, an owner and dueInDays between 1 and 365."];
+        if (body.LiveContextUrl is { } link && !(Uri.TryCreate(link, UriKind.Absolute, out var url) && options.AllowsLiveContextAt(url)))
+            errors["liveContextUrl"] = [options.LiveContextOrigins.Length == 0
+                ? "This deployment accepts no live-context links (Approvals:LiveContextOrigins is empty); leave it out."
+                : $"An absolute http(s) URL under one of the allowed origins: {string.Join(", ", options.LiveContextOrigins)}."];
         return errors;
     }
 }

@@ -10,7 +10,8 @@ namespace ExecutionLayer.Approvals.Requests;
 /// <param name="RequestedBy">The client that sent it for the requester, when one did; it may not approve it either.</param>
 public sealed record RequestApproval(
     Guid ApprovalId, Subject Subject, string Site, decimal? Amount, string? Currency, string? Severity, string Requester, string Reason,
-    string? CorrelationId, Guid? ExternalReference, JsonElement DecisionContext, IReadOnlyList<FollowUp> FollowUps, string? RequestedBy = null)
+    string? CorrelationId, Guid? ExternalReference, JsonElement DecisionContext, IReadOnlyList<FollowUp> FollowUps, string? RequestedBy = null,
+    Uri? LiveContextUrl = null)
 {
     public RequestTerms Terms => new(Subject.Type, Site, Amount, Currency, Severity);
 
@@ -20,8 +21,9 @@ public sealed record RequestApproval(
 
 /// <summary>A decision as a token (or a bridge's callback) states it: for one stage at one level, by one person, perhaps in another's seat.</summary>
 /// <param name="Live">The owner's answer for the context now, asked at the edge (it is I/O); the decision keeps it beside the requested one.</param>
+/// <param name="ConfirmedContext">The digest of the context now that the approver confirms deciding on, when the policy asked them to.</param>
 public sealed record DecideStage(int Stage, int Level, string Actor, string? OnBehalfOf, Verdict Verdict, string? Comment, DecisionChannel Via, Guid? TokenId,
-    LiveContext.LiveContextAnswer? Live = null);
+    LiveContext.LiveContextAnswer? Live = null, string? ConfirmedContext = null);
 
 /// <summary>The world as read at the edge — who holds which role, which delegations exist, what time it is — so decisions stay pure.</summary>
 public sealed record Situation(RoleHolders Holders, IReadOnlyList<ActiveDelegation> Delegations, DateTimeOffset Now);
@@ -40,7 +42,8 @@ public static class ApprovalDecisions
         var plan = stages.Select((s, i) => new PlannedStage(i, s.Name, s.Approvers, s.Quorum, PolicyDefinition.Duration(s.Sla), s.Escalation)).ToArray();
         var requested = new ApprovalRequest.Event.Requested(command.ApprovalId, command.Subject, command.Site, command.Amount, command.Currency, command.Severity,
             command.Requester, command.Reason, command.CorrelationId, command.ExternalReference, command.DecisionContext, policy.PolicyId, policy.Version,
-            plan, world.Now + PolicyDefinition.Duration(policy.Definition.Expiry), command.FollowUps, world.Now, command.RequestedBy);
+            plan, world.Now + PolicyDefinition.Duration(policy.Definition.Expiry), command.FollowUps, world.Now, command.RequestedBy,
+            policy.Definition.Reconfirm, command.LiveContextUrl);
         var state1 = state.Apply(requested);
         return [requested, .. OpenStage(state1, plan[0], world)];
     }
@@ -66,8 +69,9 @@ public static class ApprovalDecisions
         if (stage.Votes.Any(v => Same(v.Seat, seat) || Same(v.DecidedBy, command.Actor)))
             throw new InvalidStateException($"{command.Actor} has already decided stage '{stage.Name}' (in their own or a delegated seat).");
 
+        var seen = command.Live is { } live ? Confirmed(state, LiveContext.ContextSeen.Of(state, live), command.ConfirmedContext) : null;
         var recorded = new ApprovalRequest.Event.DecisionRecorded(state.Id, stage.Index, stage.Level, command.Actor, command.OnBehalfOf, command.Verdict, command.Comment,
-            command.Via, command.TokenId, world.Now, command.Live is { } live ? LiveContext.ContextSeen.Of(state, live) : null);
+            command.Via, command.TokenId, world.Now, seen);
         var after = state.Apply(recorded).Stage!;
         if (after.Approvals >= after.Required)
         {
@@ -82,6 +86,25 @@ public static class ApprovalDecisions
                 new ApprovalRequest.Event.Rejected(state.Id, state.Subject, state.Site, state.PolicyId, state.PolicyVersion, command.Actor, command.Comment,
                     state.ExternalReference, world.Now)];
         return [recorded];
+    }
+
+    public const string ContextChanged = "context-changed";
+
+    /// <summary>
+    /// A decision on a context that drifted past the policy's re-confirmation rule stands only when the approver confirmed on the
+    /// context now — by its digest, so a confirmation given on an earlier "now" does not carry over to a later one. Without a
+    /// live context (the owner down) there is nothing to confirm on: the decision proceeds on the frozen one and records that.
+    /// </summary>
+    private static LiveContext.ContextSeen Confirmed(ApprovalRequest state, LiveContext.ContextSeen seen, string? confirmedContext)
+    {
+        var reasons = seen.NeedsConfirming(state);
+        if (reasons.Count == 0) return seen;
+        if (!string.Equals(confirmedContext, seen.LiveDigest, StringComparison.Ordinal))
+            throw new InvalidStateException(
+                $"The data changed since the request and the policy asks you to confirm on the data now: {string.Join(" ", reasons)} "
+                + "Read it (the decision page or GET /approvals/{id}/context), then decide again with confirmedContext set to liveDigest.",
+                ContextChanged, new Dictionary<string, object?> { ["liveDigest"] = seen.LiveDigest, ["reasons"] = reasons, ["drift"] = seen.Drift });
+        return seen with { ConfirmedPast = reasons };
     }
 
     /// <summary>

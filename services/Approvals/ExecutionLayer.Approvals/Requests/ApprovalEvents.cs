@@ -13,12 +13,14 @@ public sealed partial record ApprovalRequest
         /// The request, resolved to a policy version and a plan. <see cref="DecisionContext"/> is the data the
         /// decision relies on, frozen here so every approver — and later the auditor — sees exactly it.
         /// <see cref="Requester"/> is whose request it is; <see cref="RequestedBy"/> the client that sent it for
-        /// them, when one did. Neither may approve it.
+        /// them, when one did. Neither may approve it. <see cref="Reconfirm"/> is the policy version's drift rule, fixed with the
+        /// plan; <see cref="LiveContextUrl"/> where the requester said the context now is read, for a request no case made.
         /// </summary>
         public sealed record Requested(
             Guid ApprovalId, Subject Subject, string Site, decimal? Amount, string? Currency, string? Severity, string Requester, string Reason,
             string? CorrelationId, Guid? ExternalReference, JsonElement DecisionContext, string PolicyId, int PolicyVersion,
-            IReadOnlyList<PlannedStage> Plan, DateTimeOffset ExpiresAt, IReadOnlyList<FollowUp> FollowUps, DateTimeOffset RequestedAt, string? RequestedBy = null) : Event;
+            IReadOnlyList<PlannedStage> Plan, DateTimeOffset ExpiresAt, IReadOnlyList<FollowUp> FollowUps, DateTimeOffset RequestedAt, string? RequestedBy = null,
+            Policies.ReconfirmRule? Reconfirm = null, Uri? LiveContextUrl = null) : Event;
 
         /// <summary>A request no policy could route (none matches, or nobody holds the roles): refused on arrival, never left hanging.</summary>
         public sealed record Refused(

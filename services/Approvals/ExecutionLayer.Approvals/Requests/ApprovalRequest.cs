@@ -48,7 +48,8 @@ public sealed record StageState(
 public sealed partial record ApprovalRequest(
     Guid Id, ApprovalStatus Status, Subject Subject, string Site, decimal? Amount, string? Currency, string? Severity, string Requester, string Reason,
     string? CorrelationId, Guid? ExternalReference, JsonElement DecisionContext, string PolicyId, int PolicyVersion, IReadOnlyList<PlannedStage> Plan,
-    DateTimeOffset ExpiresAt, IReadOnlyList<FollowUp> FollowUps, StageState? Stage, DateTimeOffset RequestedAt, string? Outcome, string? RequestedBy = null)
+    DateTimeOffset ExpiresAt, IReadOnlyList<FollowUp> FollowUps, StageState? Stage, DateTimeOffset RequestedAt, string? Outcome, string? RequestedBy = null,
+    ReconfirmRule? Reconfirm = null, Uri? LiveContextUrl = null)
     : IAggregate<ApprovalRequest, ApprovalRequest.Event>
 {
     public static string StreamType => "approval";
@@ -67,7 +68,7 @@ public sealed partial record ApprovalRequest(
             Id = e.ApprovalId, Status = ApprovalStatus.Pending, Subject = e.Subject, Site = e.Site, Amount = e.Amount, Currency = e.Currency,
             Severity = e.Severity, Requester = e.Requester, Reason = e.Reason, CorrelationId = e.CorrelationId, ExternalReference = e.ExternalReference,
             DecisionContext = e.DecisionContext, PolicyId = e.PolicyId, PolicyVersion = e.PolicyVersion, Plan = e.Plan, ExpiresAt = e.ExpiresAt,
-            FollowUps = e.FollowUps, RequestedAt = e.RequestedAt, RequestedBy = e.RequestedBy,
+            FollowUps = e.FollowUps, RequestedAt = e.RequestedAt, RequestedBy = e.RequestedBy, Reconfirm = e.Reconfirm, LiveContextUrl = e.LiveContextUrl,
         },
         Event.Refused e => this with
         {

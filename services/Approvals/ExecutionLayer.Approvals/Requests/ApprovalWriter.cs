@@ -43,13 +43,13 @@ public sealed class ApprovalWriter(ServiceStore store, Deadlines deadlines)
         var stage = state.Stage;
         await Sql.ExecAsync(tx, $"""
             INSERT INTO {_s}.approval_index AS a (approval_id, site, subject_type, subject_id, status, policy_id, policy_version, requester, correlation_id,
-                external_reference, amount, currency, current_stage, stage_name, stage_level, stage_opened_at, stage_due_at, requested_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid, $11::numeric, $12, $13::int, $14, $15::int, $16::timestamptz, $17::timestamptz, $18, now())
+                external_reference, amount, currency, current_stage, stage_name, stage_level, stage_opened_at, stage_due_at, requested_at, updated_at, live_context_url)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid, $11::numeric, $12, $13::int, $14, $15::int, $16::timestamptz, $17::timestamptz, $18, now(), $19)
             ON CONFLICT (approval_id) DO UPDATE SET status = EXCLUDED.status, current_stage = EXCLUDED.current_stage, stage_name = EXCLUDED.stage_name,
                 stage_level = EXCLUDED.stage_level, stage_opened_at = EXCLUDED.stage_opened_at, stage_due_at = EXCLUDED.stage_due_at, updated_at = now()
             """, ct, state.Id, state.Site, state.Subject.Type, state.Subject.Id, state.Status.ToString(), state.PolicyId, state.PolicyVersion, state.Requester,
             state.CorrelationId, state.ExternalReference, state.Amount, state.Currency, stage?.Index, stage?.Name, stage?.Level, stage?.OpenedAt, stage?.DueAt,
-            state.RequestedAt);
+            state.RequestedAt, state.LiveContextUrl?.ToString());
 
         foreach (var e in decided)
         {

@@ -18,11 +18,21 @@ public sealed record DecisionLink(string Token, string Url);
 
 public sealed record NoticeActions(DecisionLink Approve, DecisionLink Reject);
 
-/// <summary>"Please decide": to one approver (or delegate), with the decision context exactly as stored with the request.</summary>
+/// <summary>
+/// The context as its owner had it when the notice was sent, beside the frozen one: what changed, whether the policy will ask the
+/// approver to confirm on the data now (and why), or why it could not be had. <see cref="Url"/> reads it again at any time.
+/// </summary>
+public sealed record NoticeContextNow(
+    bool Live, JsonElement? Now, LiveContext.ContextDrift? Drift, string? Unavailable, IReadOnlyList<string> NeedsConfirming, string Url);
+
+/// <summary>
+/// "Please decide": to one approver (or delegate), with the decision context exactly as stored with the request, and — for a
+/// request whose context has an owner — <see cref="ContextNow"/>.
+/// </summary>
 public sealed record ApprovalNotice(
     Guid ApprovalId, string Site, Subject Subject, decimal? Amount, string? Currency, string? Severity, string Requester, string Reason,
     string? CorrelationId, PolicyRef Policy, NoticeStage Stage, Recipient Recipient, JsonElement DecisionContext, NoticeActions Actions,
-    DateTimeOffset ExpiresAt);
+    DateTimeOffset ExpiresAt, NoticeContextNow? ContextNow = null);
 
 /// <summary>How a request ended: granted, rejected, expired, withdrawn or refused.</summary>
 public sealed record OutcomeNotice(

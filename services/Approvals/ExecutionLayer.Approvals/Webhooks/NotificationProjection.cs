@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ExecutionLayer.Approvals.Deciding;
+using ExecutionLayer.Approvals.LiveContext;
 using ExecutionLayer.Approvals.Requests;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.ServiceDefaults.Json;
@@ -20,7 +21,9 @@ namespace ExecutionLayer.Approvals.Webhooks;
 /// subscription, queued in the daemon's transaction with the subscription's progress: a notification
 /// exists exactly when its event committed, once (the delivery id is derived from event and
 /// subscription, so a page handed over again re-inserts nothing). The body is fixed here; the sender
-/// only signs and sends it.
+/// only signs and sends it. A notice for a request whose context has an owner carries the context now: the
+/// owner is asked once per request and page, after the page's reads and before its writes are queued, with
+/// the short timeout of <see cref="LiveContexts"/> — an owner down costs a page that long, and the notice says so.
 /// </summary>
 public sealed class NotificationProjection : ReportedSubscription
 {
@@ -29,15 +32,16 @@ public sealed class NotificationProjection : ReportedSubscription
     private readonly NpgsqlDataSource _dataSource;
     private readonly DecisionTokens _tokens;
     private readonly ApprovalsOptions _options;
+    private readonly LiveContexts _owners;
 
     /// <remarks>
     /// Not given the store: Marten builds its subscriptions while it builds the store, so a subscription
     /// that needs the store waits on itself. It reads through the page's own session instead.
     /// </remarks>
-    public NotificationProjection(NpgsqlDataSource dataSource, DecisionTokens tokens, ApprovalsOptions options, SubscriptionFailures failures)
+    public NotificationProjection(NpgsqlDataSource dataSource, DecisionTokens tokens, ApprovalsOptions options, LiveContexts owners, SubscriptionFailures failures)
         : base(failures)
     {
-        (_dataSource, _tokens, _options) = (dataSource, tokens, options);
+        (_dataSource, _tokens, _options, _owners) = (dataSource, tokens, options, owners);
         Name = SubscriptionName;
     }
 
@@ -50,16 +54,24 @@ public sealed class NotificationProjection : ReportedSubscription
         var subscriptions = await SubscriptionsAsync(schema, ct);
         if (subscriptions.Count == 0) return NullChangeListener.Instance;
 
+        var due = new List<(IEvent Stored, string Type, string Site, List<Target> Targets, ApprovalRequest State)>();
         foreach (var stored in relevant)
         {
             var type = stored.Data is ApprovalRequest.Event.ApproverNotified n ? (n.Escalation ? WebhookEventTypes.Escalated : WebhookEventTypes.Requested) : WebhookEventTypes.Decided;
             var site = Provenance.Of(stored).Site ?? "";
             var targets = subscriptions.Where(s => s.EventTypes.Contains(type) && (s.Sites.Length == 0 || s.Sites.Contains(site))).ToList();
             if (targets.Count == 0) continue;
-
             // The request as it stood when this event was recorded: a notice shows the stage it was sent for.
-            var state = Loaded<ApprovalRequest>.Of(await operations.Events.FetchStreamAsync(stored.StreamKey!, stored.Version, token: ct)).State;
-            var data = Notice(stored, state);
+            due.Add((stored, type, site, targets, Loaded<ApprovalRequest>.Of(await operations.Events.FetchStreamAsync(stored.StreamKey!, stored.Version, token: ct)).State));
+        }
+
+        var now = new Dictionary<Guid, NoticeContextNow>();
+        foreach (var (_, _, _, _, state) in due.Where(d => d.Stored.Data is ApprovalRequest.Event.ApproverNotified && ContextOwner.Of(d.State).Exists))
+            if (!now.ContainsKey(state.Id)) now[state.Id] = ContextNow(state, await _owners.NowAsync(state, ct));
+
+        foreach (var (stored, type, site, targets, state) in due)
+        {
+            var data = Notice(stored, state, now.GetValueOrDefault(state.Id));
             if (data is null) continue;
             var body = JsonSerializer.Serialize(new WebhookMessage(type, stored.Timestamp, data), JsonDefaults.Options);
             foreach (var target in targets)
@@ -71,9 +83,16 @@ public sealed class NotificationProjection : ReportedSubscription
         return NullChangeListener.Instance;
     }
 
-    private object? Notice(IEvent stored, ApprovalRequest state) => stored.Data switch
+    private NoticeContextNow ContextNow(ApprovalRequest state, LiveContextAnswer live)
     {
-        ApprovalRequest.Event.ApproverNotified e => ForApprover(e, state),
+        var contexts = LiveContextApi.Of(state, live);
+        return new NoticeContextNow(contexts.Live, contexts.Now, contexts.Drift, contexts.Unavailable, contexts.NeedsConfirming,
+            $"{_options.PublicBaseUrl.TrimEnd('/')}/approvals/{state.Id}/context");
+    }
+
+    private object? Notice(IEvent stored, ApprovalRequest state, NoticeContextNow? contextNow) => stored.Data switch
+    {
+        ApprovalRequest.Event.ApproverNotified e => ForApprover(e, state, contextNow),
         ApprovalRequest.Event.Granted e => Outcome(state, "granted", e.DecidedBy, null, e.GrantedAt),
         ApprovalRequest.Event.Rejected e => Outcome(state, "rejected", e.DecidedBy, e.Comment, e.RejectedAt),
         ApprovalRequest.Event.Expired e => Outcome(state, "expired", null, null, e.ExpiredAt),
@@ -82,7 +101,7 @@ public sealed class NotificationProjection : ReportedSubscription
         _ => null,
     };
 
-    private ApprovalNotice ForApprover(ApprovalRequest.Event.ApproverNotified e, ApprovalRequest state)
+    private ApprovalNotice ForApprover(ApprovalRequest.Event.ApproverNotified e, ApprovalRequest state, NoticeContextNow? contextNow)
     {
         var stage = state.Stage!;
         DecisionLink Link(Verdict verdict)
@@ -92,7 +111,8 @@ public sealed class NotificationProjection : ReportedSubscription
         }
         return new ApprovalNotice(state.Id, state.Site, state.Subject, state.Amount, state.Currency, state.Severity, state.Requester, state.Reason,
             state.CorrelationId, new PolicyRef(state.PolicyId, state.PolicyVersion), new NoticeStage(stage.Index, stage.Name, stage.Level, stage.DueAt),
-            new Recipient(e.Approver, e.OnBehalfOf), state.DecisionContext, new NoticeActions(Link(Verdict.Approve), Link(Verdict.Reject)), state.ExpiresAt);
+            new Recipient(e.Approver, e.OnBehalfOf), state.DecisionContext, new NoticeActions(Link(Verdict.Approve), Link(Verdict.Reject)), state.ExpiresAt,
+            contextNow);
     }
 
     private static OutcomeNotice Outcome(ApprovalRequest state, string outcome, string? by, string? comment, DateTimeOffset at) =>
