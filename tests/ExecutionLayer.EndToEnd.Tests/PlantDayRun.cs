@@ -23,6 +23,9 @@ public sealed class PlantDayRun : IAsyncLifetime
 
     public RunningSystem System => _system;
 
+    /// <summary>The approver bridge the day's notices reached: tests that ask for more decisions click its links too.</summary>
+    public ApproverBridge Bridge => _bridge!;
+
     /// <summary>Every answer the day and the tests were given through the gateway.</summary>
     public SeenAnswers Answers { get; } = new();
 

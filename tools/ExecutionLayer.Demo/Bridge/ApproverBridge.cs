@@ -27,6 +27,33 @@ public sealed record Notice(string Type, JsonElement Data, DateTimeOffset Receiv
 }
 
 /// <summary>
+/// A click the request's policy held back because the data changed since the request: why (as the approver is shown it),
+/// and the digest of the data now, which their confirmation names.
+/// </summary>
+public sealed record HeldClick(IReadOnlyList<string> Reasons, string LiveDigest)
+{
+    public const string Rule = "context-changed";
+
+    /// <summary>The hold in a 409 problem, or null when the problem is another.</summary>
+    public static HeldClick? From(ProblemDetails problem) =>
+        problem.ResponseStatusCode == 409 && Member(problem, "rule") is JsonElement { ValueKind: JsonValueKind.String } rule && rule.GetString() == Rule
+        && Member(problem, "liveDigest") is JsonElement { ValueKind: JsonValueKind.String } digest
+            ? new HeldClick(Member(problem, "reasons") is JsonElement { ValueKind: JsonValueKind.Array } reasons ? [.. reasons.EnumerateArray().Select(r => r.GetString()!)] : [],
+                digest.GetString()!)
+            : null;
+
+    /// <summary>A problem member the client model does not name, as JSON whichever form the parser kept it in.</summary>
+    private static JsonElement? Member(ProblemDetails problem, string name) =>
+        problem.AdditionalData.TryGetValue(name, out var value) ? value switch
+        {
+            JsonElement element => element,
+            Microsoft.Kiota.Abstractions.Serialization.UntypedNode node => node.AsJson(),
+            string text => JsonSerializer.SerializeToElement(text),
+            _ => null,
+        } : null;
+}
+
+/// <summary>
 /// Stands in for the Teams/Slack/e-mail bridge: a real HTTP endpoint on loopback that approvals'
 /// webhooks reach, which checks every signature, keeps each notice for the person it names, and acts on
 /// a notice by posting its signed link's token back through the gateway, as a click would.
@@ -86,6 +113,37 @@ public sealed class ApproverBridge : IAsyncDisposable
     /// <summary>What a click on the notice's link does: the token goes back through the gateway, with no other credential.</summary>
     public Task<DecisionResult?> ClickAsync(GatewayClient links, Notice notice, string verdict, string comment, CancellationToken ct) =>
         links.Api.Decisions.PostAsync(new DecisionBody { Token = notice.Token(verdict), Comment = comment }, cancellationToken: ct);
+
+    /// <summary>A click, or — when the policy holds it because the data changed — what the bridge then shows the approver.</summary>
+    public async Task<(DecisionResult? Decided, HeldClick? Held)> ClickOrHeldAsync(GatewayClient links, Notice notice, string verdict, string comment, CancellationToken ct)
+    {
+        try
+        {
+            return (await ClickAsync(links, notice, verdict, comment, ct), null);
+        }
+        catch (ProblemDetails problem)
+        {
+            return HeldClick.From(problem) is { } held ? (null, held) : throw Refused(verdict, problem);
+        }
+    }
+
+    /// <summary>The approver, shown the data now, confirms the same click on it.</summary>
+    public async Task<DecisionResult?> ConfirmAsync(GatewayClient links, Notice notice, string verdict, string comment, HeldClick held, CancellationToken ct)
+    {
+        try
+        {
+            return await links.Api.Decisions.PostAsync(
+                new DecisionBody { Token = notice.Token(verdict), Comment = comment, ConfirmedContext = held.LiveDigest }, cancellationToken: ct);
+        }
+        catch (ProblemDetails problem)
+        {
+            throw Refused(verdict, problem);
+        }
+    }
+
+    // The client's exception says nothing of the problem: a refusal is raised with what the service said.
+    private static InvalidOperationException Refused(string verdict, ProblemDetails problem) =>
+        new($"The {verdict} click was refused: {problem.ResponseStatusCode} {problem.Title}: {problem.Detail}", problem);
 
     private async Task ReceiveAsync(HttpContext http)
     {

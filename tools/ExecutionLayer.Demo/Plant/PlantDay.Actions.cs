@@ -7,17 +7,29 @@ namespace ExecutionLayer.Demo.Plant;
 
 public sealed partial class PlantDay
 {
-    /// <summary>Tuesday–Wednesday: the hold is released after a retest; maintenance fixes CNC-4 and the quality lead verifies it.</summary>
+    /// <summary>
+    /// Tuesday–Wednesday: the hold is released after a retest before the quality lead decided the use-as-is deviation — her click is
+    /// held until she confirms on the data now; maintenance fixes CNC-4 and the quality lead verifies it.
+    /// </summary>
     private async Task RepairAndReleaseAsync(CancellationToken ct)
     {
-        await MoveToAsync(At(1, 14, 45), $"{QualityLead} rejects the use-as-is deviation from the bridge's link: the lot is retested instead", ct);
-        var deviation = bridge.Notices.First(n => n.Type == "approval.requested" && n.Approver == QualityLead);
-        await bridge.ClickAsync(cast.DecisionLinks, deviation, "reject", "No use-as-is: retest the lot's hardness", ct);
-        var decided = await cast.PlanningDesk.Api.Approvals[deviation.ApprovalId].GetAsync(cancellationToken: ct);
-        narrator.Fact($"deviation {Camel(decided!.State?.Status)}");
+        await MoveToAsync(At(1, 14, 45), "Retest passes: quality releases hold QH-1", ct);
+        await PostEventsAsync(ct, Event("hold-qh1-released", "mes-qms", "lot/L-5521", At(1, 14, 45), new QualityHoldReleasedEvent { Data = new() { HoldId = "QH-1", LotId = "L-5521" } }));
+        await narrator.WhileAsync("exceptions: the hold case sees its deviation cleared", () => Waiting.UntilAsync("the hold case resolved", async () =>
+        {
+            var found = await CaseAsync(_record.HoldCase.CaseId!.Value, ct);
+            return found.State?.Status is CaseStatus.Resolved or CaseStatus.Closed ? found : null;
+        }, ct));
 
-        await MoveToAsync(At(1, 15), "Retest passes: quality releases hold QH-1", ct);
-        await PostEventsAsync(ct, Event("hold-qh1-released", "mes-qms", "lot/L-5521", At(1, 15), new QualityHoldReleasedEvent { Data = new() { HoldId = "QH-1", LotId = "L-5521" } }));
+        await MoveToAsync(At(1, 15), $"{QualityLead} rejects the use-as-is deviation from the bridge's link, not knowing the hold is gone", ct);
+        var deviation = bridge.Notices.First(n => n.Type == "approval.requested" && n.Approver == QualityLead);
+        const string comment = "No use-as-is: the lot passed its retest";
+        var (_, held) = await bridge.ClickOrHeldAsync(cast.DecisionLinks, deviation, "reject", comment, ct);
+        _record.DeviationHeld = held ?? throw new InvalidOperationException("The deviation's decision was not held, though the hold it was asked for is released.");
+        narrator.Fact($"held (409 context-changed): {string.Join(" ", held.Reasons)}");
+        await bridge.ConfirmAsync(cast.DecisionLinks, deviation, "reject", comment, held, ct);
+        _record.DeviationDecided = (await cast.PlanningDesk.Api.Approvals[deviation.ApprovalId].GetAsync(cancellationToken: ct))!;
+        narrator.Fact($"{QualityLead} confirms on the data now: deviation {Camel(_record.DeviationDecided.State?.Status)}");
 
         await MoveToAsync(At(2, 10), "Maintenance replaces the spindle bearing and claims its action", ct);
         var caseActions = await CaseActionsAsync(_record.MachineCaseId, _record.MachineCase.State!.RoutedTo!.Count, ct);

@@ -28,7 +28,34 @@ public sealed partial class PlantDay
                       $"{ContextLine(notice.Data.At("decisionContext"))}");
     }
 
-    /// <summary>12:59 nothing yet; 13:06 the step escalates to the director, who approves at 13:40 on the same context.</summary>
+    /// <summary>
+    /// 11:15: sales books a rush order for Birch Brakes on the stopped CNC-4 — the case now holds up twice the value, for a customer
+    /// the overtime request did not name.
+    /// </summary>
+    private async Task BookARushOrderAsync(CancellationToken ct)
+    {
+        await MoveToAsync(At(0, 11, 15), "Sales books a rush order: SO-1002 for Birch Brakes (USD 52,000), PR-79 on the stopped CNC-4", ct);
+        await PostEventsAsync(ct,
+            Event("so-1002", "sap-oh", "sales-order/SO-1002", At(0, 11, 15), new SalesOrderConfirmedEvent { Data = new()
+                { OrderId = "SO-1002", Customer = "Birch Brakes", Item = "AXLE-40", Quantity = 400, PromiseDate = Friday, Value = 52_000, Currency = "USD" } }),
+            Event("pr-79", "sap-oh", "production-order/PR-79", At(0, 11, 16), new ProductionOrderReleasedEvent { Data = new()
+                { OrderId = "PR-79", SalesOrderId = "SO-1002", Item = "AXLE-BLANK", Quantity = 400, WorkCenter = "CNC-4", Due = At(2, 17), Materials = [] } }));
+        var reassessed = await narrator.WhileAsync("exceptions: re-assessing what the CNC-4 stop holds up",
+            () => Waiting.UntilAsync("the CNC-4 case holding up SO-1002", async () =>
+            {
+                var found = await CaseAsync(_record.MachineCaseId, ct);
+                return found.State?.Impact?.Commitments?.Any(c => c.SalesOrderId == "SO-1002") == true ? found : null;
+            }, ct));
+        _record.MachineCaseAfterRushOrder = reassessed;
+        var impact = reassessed.State!.Impact!;
+        narrator.Fact($"the CNC-4 case now holds up {impact.ValueAtRisk} USD for {string.Join(", ", impact.Commitments!.Select(c => c.Customer))} " +
+                      "— the overtime request still shows what it was asked on");
+    }
+
+    /// <summary>
+    /// 12:59 nothing yet; 13:06 the step escalates to the director, with the data now beside the frozen context. At 13:40 her click is
+    /// held — the data moved past the policy's rule — until she confirms on the data now.
+    /// </summary>
     private async Task EscalateAndApproveAsync(CancellationToken ct)
     {
         var approval = cast.PlanningDesk.Api.Approvals[_record.OvertimeApprovalId];
@@ -45,9 +72,19 @@ public sealed partial class PlantDay
         _record.EscalatedNotice = escalated.Data;
         var same = JsonElement.DeepEquals(escalated.Data.At("decisionContext"), _record.RequestedNotice.At("decisionContext"));
         narrator.Fact($"escalated to {Director} (operations director); same decision context as the plant manager was sent: {(same ? "yes" : "NO")}");
+        narrator.Fact($"the notice also carries the data now: value at risk {escalated.Data.At("contextNow.drift.valueAtRiskThen")} then, " +
+                      $"{escalated.Data.At("contextNow.drift.valueAtRiskNow")} now; to confirm: {string.Join(" ", escalated.Data.Texts("contextNow.needsConfirming"))}");
 
         await MoveToAsync(At(0, 13, 40), $"{Director} approves from the bridge's link", ct);
-        await bridge.ClickAsync(cast.DecisionLinks, escalated, "approve", "Approved to protect SO-1001's promise date", ct);
+        const string comment = "Approved to protect SO-1001's and SO-1002's promise dates";
+        var (_, held) = await bridge.ClickOrHeldAsync(cast.DecisionLinks, escalated, "approve", comment, ct);
+        _record.OvertimeHeld = held;
+        if (held is not null)
+        {
+            narrator.Fact($"held (409 context-changed): {string.Join(" ", held.Reasons)}");
+            narrator.Fact($"the bridge shows {Director} the data now; she confirms on it ({held.LiveDigest[..19]}…)");
+            await bridge.ConfirmAsync(cast.DecisionLinks, escalated, "approve", comment, held, ct);
+        }
         _record.DecidedApproval = (await approval.GetAsync(cancellationToken: ct))!;
         narrator.Fact($"approval {Camel(_record.DecidedApproval.State?.Status)} by {Director}");
         _record.MachineCaseAfterDecision = await narrator.WhileAsync("exceptions: hearing the decision on the case",

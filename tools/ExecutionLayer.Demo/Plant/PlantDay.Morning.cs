@@ -19,11 +19,14 @@ public sealed partial class PlantDay
         var api = cast.Admin.Api;
         await api.Directory[Site].Roles["plant-manager"].PutAsync(new() { People = [PlantManager] }, cancellationToken: ct);
         await api.Directory["CORPORATE"].Roles["operations-director"].PutAsync(new() { People = [Director] }, cancellationToken: ct);
-        await api.Policies["overtime"].PutAsync(Policies.OneStage("Overtime", "overtime", "Plant manager", "plant-manager", "PT4H", "operations-director", "P2D"), cancellationToken: ct);
-        narrator.Fact($"policy 'overtime': the plant manager ({PlantManager}) within 4 h, then the operations director ({Director})");
+        await api.Policies["overtime"].PutAsync(Policies.OneStage("Overtime", "overtime", "Plant manager", "plant-manager", "PT4H", "operations-director", "P2D",
+            new() { ValueAtRiskUpPercent = 50, NewCustomer = true, Cleared = true }), cancellationToken: ct);
+        narrator.Fact($"policy 'overtime': the plant manager ({PlantManager}) within 4 h, then the operations director ({Director}); " +
+                      "confirmed on the data now if value at risk rose over 50 %, a new customer is hit, or the stop is over");
         await api.Directory[Site].Roles["quality-lead"].PutAsync(new() { People = [QualityLead] }, cancellationToken: ct);
-        await api.Policies["deviation"].PutAsync(Policies.OneStage("Use-as-is deviation", "deviation", "Quality lead", "quality-lead", "P2D", "plant-manager", "P3D"), cancellationToken: ct);
-        narrator.Fact($"policy 'deviation': the quality lead ({QualityLead}) within 2 days, then the plant manager");
+        await api.Policies["deviation"].PutAsync(Policies.OneStage("Use-as-is deviation", "deviation", "Quality lead", "quality-lead", "P2D", "plant-manager", "P3D",
+            new() { Cleared = true }), cancellationToken: ct);
+        narrator.Fact($"policy 'deviation': the quality lead ({QualityLead}) within 2 days, then the plant manager; confirmed on the data now if the hold is gone");
         await api.Webhooks.Subscriptions.PostAsync(new() { Url = bridge.Url, Secret = bridge.Secret }, cancellationToken: ct);
         narrator.Fact($"approver bridge subscribed at {bridge.Url} (signed webhooks)");
         await api.Actions.Sites[Site].Rules.PutAsync(Policies.SiteRules(new Dictionary<string, string[]>

@@ -32,6 +32,18 @@ public sealed class PlantDayRecord
 
     public JsonElement EscalatedNotice { get; set; }
 
+    /// <summary>The CNC-4 case once it held up the rush order SO-1002 too (11:15).</summary>
+    public CaseView MachineCaseAfterRushOrder { get; set; } = null!;
+
+    /// <summary>Why the director's 13:40 click was held for confirmation on the data now (null: it was not).</summary>
+    public Bridge.HeldClick? OvertimeHeld { get; set; }
+
+    /// <summary>Why the quality lead's click on the deviation was held: the hold was released before she decided.</summary>
+    public Bridge.HeldClick DeviationHeld { get; set; } = null!;
+
+    /// <summary>The deviation request once decided on the data now.</summary>
+    public ApprovalView DeviationDecided { get; set; } = null!;
+
     /// <summary>The request once decided (its state and event history).</summary>
     public ApprovalView DecidedApproval { get; set; } = null!;
 

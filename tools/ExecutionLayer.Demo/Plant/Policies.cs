@@ -6,10 +6,14 @@ namespace ExecutionLayer.Demo.Plant;
 /// <summary>Approval policies and action rules as the administrator PUTs them, in the generated client's models.</summary>
 public static class Policies
 {
-    /// <summary>A corporate policy of one stage: a role decides within the SLA, then it escalates to another.</summary>
-    public static PolicyDefinition OneStage(string name, string subjectType, string stage, string role, string sla, string escalateTo, string expiry) => new()
+    /// <summary>
+    /// A corporate policy of one stage: a role decides within the SLA, then it escalates to another. <paramref name="reconfirm"/>: how far the
+    /// data may move before the approver must confirm on the data now.
+    /// </summary>
+    public static PolicyDefinition OneStage(
+        string name, string subjectType, string stage, string role, string sla, string escalateTo, string expiry, ReconfirmRule? reconfirm = null) => new()
     {
-        Name = name, Match = new() { SubjectTypes = [subjectType] }, Expiry = expiry,
+        Name = name, Match = new() { SubjectTypes = [subjectType] }, Expiry = expiry, Reconfirm = reconfirm,
         Stages =
         [
             new() { Name = stage, Approvers = [new() { Role = role }], Quorum = new() { Kind = QuorumKind.Any, N = 1 }, Sla = sla, Escalation = [new() { Role = escalateTo }] },

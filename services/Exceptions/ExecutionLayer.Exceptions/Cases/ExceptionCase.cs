@@ -26,11 +26,14 @@ public sealed record CaseAction(Guid RequestId, string Function, string OwnerRol
 
 public sealed record CaseApproval(Guid RequestId, string SubjectType, string SubjectId, decimal? Amount, string? Currency, ApprovalOutcome Outcome);
 
-/// <summary>An exception case: a deviation from the plan, its assessed impact, who was routed to act and how far they got.</summary>
+/// <summary>
+/// An exception case: a deviation from the plan, its assessed impact (as of <see cref="AssessedAt"/>), who was routed to act and how
+/// far they got.
+/// </summary>
 public sealed partial record ExceptionCase(
     Guid Id, CaseStatus Status, CaseKind Kind, string Site, string TriggerKey, string TriggerSubject, string Summary, Impact Impact,
     Severity Severity, IReadOnlyList<RoutedFunction> RoutedTo, IReadOnlyList<CaseAction> Actions, IReadOnlyList<CaseApproval> Approvals,
-    int EscalationLevel) : IAggregate<ExceptionCase, ExceptionCase.Event>
+    int EscalationLevel, DateTimeOffset? AssessedAt = null) : IAggregate<ExceptionCase, ExceptionCase.Event>
 {
     public static string StreamType => "exception-case";
 
@@ -44,7 +47,10 @@ public sealed partial record ExceptionCase(
         {
             Id = e.CaseId, Status = CaseStatus.Open, Kind = e.Kind, Site = e.Site, TriggerKey = e.TriggerKey, TriggerSubject = e.TriggerSubject, Summary = e.Summary,
         },
-        Event.ImpactAssessed e => this with { Status = Status == CaseStatus.Open ? CaseStatus.Assessed : Status, Impact = e.Impact, Severity = e.Severity },
+        Event.ImpactAssessed e => this with
+        {
+            Status = Status == CaseStatus.Open ? CaseStatus.Assessed : Status, Impact = e.Impact, Severity = e.Severity, AssessedAt = e.AssessedAt,
+        },
         Event.Routed e => this with
         {
             Status = CaseStatus.Responding, RoutedTo = [.. RoutedTo, .. e.Functions], Severity = e.Severity,

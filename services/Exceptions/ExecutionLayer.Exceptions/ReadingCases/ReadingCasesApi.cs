@@ -83,7 +83,9 @@ public static class ReadingCasesApi
         var loaded = await services.Store.LoadAsync<ExceptionCase>(ExceptionCase.StreamId(caseId), ct);
         var state = loaded.State;
         if (loaded.Version == 0 || !services.Caller.Sees(state.Site)) return Problem.NotFound($"No exception case {caseId}.");
-        var context = CaseContext.Of(state.Summary, state.Impact, services.Store.Clock.GetUtcNow());
+        // As of the case's last assessment, not of this read: the same impact reads the same, so an approver's confirmation on it
+        // (by its digest) still holds when they post it a moment later.
+        var context = CaseContext.Of(state.Summary, state.Impact, state.AssessedAt ?? services.Store.Clock.GetUtcNow());
         return TypedResults.Ok(new LiveDecisionContext(caseId, state.Status, !state.IsOpen, context, loaded.Version));
     }
 
