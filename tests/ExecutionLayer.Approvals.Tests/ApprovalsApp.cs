@@ -123,13 +123,13 @@ public sealed class ApprovalsApp(params (string Key, string Value)[] settings) :
         Bridge.WaitForAsync(w => w.Type == type && w.Data.GetProperty("approvalId").GetGuid() == approvalId
             && w.Data.GetProperty("recipient").GetProperty("approver").GetString() == approver, $"the {type} notice for {approver}");
 
-    /// <summary>A receiver of the test's own, subscribed to approval requests (of these sites only); stopped with the app.</summary>
-    public async Task<OwnReceiver> OwnReceiverAsync(string[]? sites = null)
+    /// <summary>A receiver of the test's own, subscribed to approval requests (or these event types; of these sites only); stopped with the app.</summary>
+    public async Task<OwnReceiver> OwnReceiverAsync(string[]? sites = null, string[]? eventTypes = null)
     {
         var secret = StandardWebhooks.NewSecret();
         var receiver = await WebhookReceiver.StartAsync(secret);
         _receivers.Add(receiver);
-        var subscribed = await PostAsync("/webhooks/subscriptions", new { url = receiver.Url, secret, eventTypes = new[] { "approval.requested" }, sites },
+        var subscribed = await PostAsync("/webhooks/subscriptions", new { url = receiver.Url, secret, eventTypes = eventTypes ?? ["approval.requested"], sites },
             HttpStatusCode.Created);
         return new OwnReceiver(this, receiver, subscribed.GetProperty("subscriptionId").GetGuid());
     }

@@ -35,6 +35,11 @@ public static class AccessTable
         // Every client names sites, so any of them may read the registry; adding a plant is an admin's.
         new("/api/sites", Reads, [EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide, ActionsRead, ActionsWrite, AuditRead]),
         new("/api/sites", Writes, [Admin]),
+        // A change to a governed field is asked like an approval; which fields are governed is any client's to read, an admin's to set.
+        new("/api/changes", Reads, [ExceptionsRead, ApprovalsWrite, ApprovalsDecide]),
+        new("/api/changes", Writes, [ApprovalsWrite]),
+        new("/api/governed-fields", Reads, [EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide]),
+        new("/api/governed-fields", Writes, [Admin]),
         new("/api/approvals", Reads, [ApprovalsWrite, ApprovalsDecide]),
         new("/api/approvals", Writes, [ApprovalsWrite]),
         new("/api/policies", Reads, [ApprovalsWrite, ApprovalsDecide]),

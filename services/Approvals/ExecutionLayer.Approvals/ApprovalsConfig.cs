@@ -52,7 +52,12 @@ public static class ApprovalsConfig
         builder.Services.AddHostedService<WebhookSender>();
         builder.Services.AddSingleton<IEventMapper, ApprovalsEventMapper>();
         builder.Services.AddSingleton<SiteCatalog>();
-        builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<ApprovalNeededConsumer>(), siteReplicaOf: "approvals");
+        builder.Services.AddExecutionLayerBus(builder.Configuration, bus =>
+        {
+            bus.AddConsumer<ApprovalNeededConsumer>();
+            bus.AddConsumer<ChangeApprovalNeededConsumer>();
+            bus.AddConsumer<ChangeApprovedConsumer>();
+        }, siteReplicaOf: "approvals");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         return builder;
     }

@@ -1,6 +1,8 @@
 using ExecutionLayer.Store.Hosting;
 using ExecutionLayer.Store.Types;
 using ExecutionLayer.Exceptions.Cases;
+using ExecutionLayer.Exceptions.Changes;
+using ExecutionLayer.Exceptions.Governing;
 using ExecutionLayer.Exceptions.Detecting;
 using ExecutionLayer.Exceptions.EscalatingCases;
 using ExecutionLayer.Exceptions.FollowingResponses;
@@ -37,9 +39,13 @@ public static class ExceptionsConfig
         builder.Services.AddSingleton<CaseDetector>();
         builder.Services.AddSingleton<GraphViews>();
         builder.Services.AddSingleton<CaseList>();
+        builder.Services.AddSingleton<GovernanceTables>();
+        builder.Services.AddSingleton<UngovernedChangeRule>();
+        builder.Services.AddSingleton<ChangeWriter>();
+        builder.Services.AddSingleton<ChangeGrants>();
 
         // The graph and the case tables are inline read models: written in the intake's (or the case writer's) transaction.
-        builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s) + SiteCatalog.Create(s))
+        builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s) + SiteCatalog.Create(s) + GovernanceTables.Create(s))
             .AddEventOutbox("exceptions");
         // After the store's schema host: the seed writes to it, and must be in before the first request names a site.
         builder.Services.AddHostedService<SiteSeed>();
@@ -48,6 +54,7 @@ public static class ExceptionsConfig
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus =>
         {
             bus.AddConsumer<CaseResponsesConsumer>();
+            bus.AddConsumer<ChangeResponsesConsumer>();
             bus.AddConsumer<SiteRegistryRequestedConsumer>();
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
@@ -55,13 +62,16 @@ public static class ExceptionsConfig
     }
 
     public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => 
-        app.MapReceiveEventsApi().MapReadingCasesApi().MapGraphViewsApi().MapRequestCaseApprovalApi().MapSiteRegistryApi();
+        app.MapReceiveEventsApi().MapReadingCasesApi().MapGraphViewsApi().MapRequestCaseApprovalApi().MapSiteRegistryApi()
+            .MapGovernedFieldsApi().MapChangesApi();
 
     /// <summary>The exceptions service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
     public static EventTypes Types() => new EventTypes()
         .Stream(ReceiveEventsHandler.StreamType, ReceiveEventsHandler.StreamPrefix)
         .Stream<ExceptionCase>("case-")
         .Stream<Site>(Site.StreamPrefix)
+        .Stream<FieldGovernance>(FieldGovernance.StreamPrefix)
+        .Stream<ChangeRequest>(ChangeRequest.StreamPrefix)
         .Register<OperationalEventReceived>(ReceiveEventsHandler.IntakeEventType)
         .Register<ExceptionCase.Event.Opened>("exceptions.case-opened")
         .Register<ExceptionCase.Event.ImpactAssessed>("exceptions.impact-assessed")
@@ -75,5 +85,11 @@ public static class ExceptionsConfig
         .Register<ExceptionCase.Event.Resolved>("exceptions.case-resolved")
         .Register<ExceptionCase.Event.Closed>("exceptions.case-closed")
         .Register<Site.Event.Registered>("exceptions.site-registered")
-        .Register<Site.Event.Changed>("exceptions.site-changed");
+        .Register<Site.Event.Changed>("exceptions.site-changed")
+        .Register<FieldGovernance.Event.Governed>("exceptions.field-governed")
+        .Register<FieldGovernance.Event.Released>("exceptions.field-released")
+        .Register<ChangeRequest.Event.Requested>("exceptions.change-requested")
+        .Register<ChangeRequest.Event.Granted>("exceptions.change-granted")
+        .Register<ChangeRequest.Event.NotGranted>("exceptions.change-not-granted")
+        .Register<ChangeRequest.Event.Applied>("exceptions.change-applied");
 }

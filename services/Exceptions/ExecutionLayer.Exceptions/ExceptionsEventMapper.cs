@@ -1,4 +1,6 @@
+using ExecutionLayer.Contracts.Changes;
 using ExecutionLayer.Contracts.Exceptions;
+using ExecutionLayer.Exceptions.Changes;
 using ExecutionLayer.Contracts.Sites;
 using ExecutionLayer.Exceptions.Sites;
 using ExecutionLayer.Exceptions.Cases;
@@ -58,8 +60,21 @@ internal sealed class ExceptionsEventMapper : IEventMapper
             case ExceptionCase.Event.Closed e:
                 yield return new ExceptionCaseClosed(e.CaseId, site, e.ClosedAt);
                 break;
+            case ChangeRequest.Event.Requested { ApprovalRequestId: { } requestId, SubjectType: { } subjectType } e:
+                yield return new ChangeApprovalNeeded(requestId, e.ChangeId, site, subjectType, $"{e.Entity}/{e.EntityId}/{e.Field}",
+                    CaseDecisions.SeverityOf(CaseKind.UngovernedChange, e.Impact, e.RequestedAt).ToString(), e.Requester, e.Reason, ChangeContextOf(e), e.RequestedAt,
+                    e.RequestedBy);
+                break;
+            case ChangeRequest.Event.Granted e:
+                yield return new ChangeApproved(e.ChangeId, e.Site, e.Entity, e.EntityId, e.Field, e.From, e.To, e.Reason, e.Requester, e.ApprovedBy, e.ApprovalId,
+                    e.GrantedAt);
+                break;
         }
     }
+
+    private static ChangeContext ChangeContextOf(ChangeRequest.Event.Requested e) => new(
+        e.Entity, e.EntityId, e.Field, e.From, e.To, e.Size, e.SizeUnit, e.Impact.ProductionOrders, e.Impact.Shipments,
+        [.. e.Impact.Commitments.Select(c => new CommitmentAtRisk(c.SalesOrderId, c.Customer, c.PromiseDate, c.Value, c.Currency))], e.Impact.ValueAtRisk, e.RequestedAt);
 
     private static DecisionContext ContextOf(ExceptionCase.Event.ApprovalRequested e) => CaseContext.Of(e.CaseSummary, e.Context, e.RequestedAt);
 }

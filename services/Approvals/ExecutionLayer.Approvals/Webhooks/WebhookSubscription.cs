@@ -9,7 +9,13 @@ public static class WebhookEventTypes
     public const string Escalated = "approval.escalated";
     public const string Decided = "approval.decided";
 
-    public static readonly IReadOnlyList<string> All = [Requested, Escalated, Decided];
+    /// <summary>A change to a governed field was granted: the ERP's cue to apply it.</summary>
+    public const string ChangeApproved = "change.approved";
+
+    /// <summary>What a subscription naming no types gets: the approval notices (an approver's bridge).</summary>
+    public static readonly IReadOnlyList<string> Approvals = [Requested, Escalated, Decided];
+
+    public static readonly IReadOnlyList<string> All = [.. Approvals, ChangeApproved];
 }
 
 public sealed record WebhookSubscription(Guid Id, string Url, IReadOnlyList<string> EventTypes, IReadOnlyList<string> Sites, bool Active)

@@ -38,6 +38,27 @@ public sealed class WebhookTables(ServiceStore store)
         $"SELECT subscription_id, url, event_types, sites, created_at FROM {store.Schema}.webhook_subscriptions WHERE active ORDER BY created_at",
         r => new SubscriptionSummary(r.GetGuid(0), r.GetString(1), r.GetFieldValue<string[]>(2), r.GetFieldValue<string[]>(3), Sql.TimeAt(r, 4)), ct);
 
+    /// <summary>
+    /// Queues one delivery of <paramref name="body"/> per active subscription asking for <paramref name="eventType"/> at
+    /// <paramref name="site"/>, in the caller's transaction; a delivery id already queued is left as it is.
+    /// </summary>
+    /// <param name="approvalId">What the log files the delivery under: the approval it is about.</param>
+    public async Task QueueAsync(NpgsqlTransaction tx, string eventType, string site, Guid approvalId, string body, Func<Guid, Guid> deliveryIdFor, CancellationToken ct)
+    {
+        var targets = new List<Guid>();
+        await using (var command = Sql.Command(tx, $"""
+            SELECT subscription_id FROM {store.Schema}.webhook_subscriptions
+            WHERE active AND $1 = ANY(event_types) AND (cardinality(sites) = 0 OR $2 = ANY(sites))
+            """, [eventType, site]))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) targets.Add(reader.GetGuid(0));
+        foreach (var target in targets)
+            await Sql.ExecAsync(tx, $"""
+                INSERT INTO {store.Schema}.webhook_deliveries (delivery_id, subscription_id, event_type, approval_id, site, body) VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (delivery_id) DO NOTHING
+                """, ct, deliveryIdFor(target), target, eventType, approvalId, site, body);
+    }
+
     /// <summary>The secret a callback's signature is checked with; null for a subscription that is unknown or removed.</summary>
     public async Task<string?> SecretAsync(Guid subscriptionId, CancellationToken ct)
     {

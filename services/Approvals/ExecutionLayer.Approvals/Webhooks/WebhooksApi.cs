@@ -14,7 +14,10 @@ using ExecutionLayer.Store.Sites;
 namespace ExecutionLayer.Approvals.Webhooks;
 
 /// <param name="Secret">A Standard Webhooks secret (<c>whsec_</c> + base64); leave it out and one is made and returned once.</param>
-/// <param name="EventTypes">Any of approval.requested, approval.escalated, approval.decided; all when left out.</param>
+/// <param name="EventTypes">
+/// Any of approval.requested, approval.escalated, approval.decided (an approver's bridge: the three when left out), and
+/// change.approved (an ERP applying granted changes to governed fields).
+/// </param>
 /// <param name="Sites">Only these sites' requests; all when left out.</param>
 public sealed record Subscribe([MaxLength(2000)] string Url, string? Secret = null, IReadOnlyList<string>? EventTypes = null, IReadOnlyList<string>? Sites = null);
 
@@ -66,7 +69,7 @@ public static class WebhooksApi
         var now = store.Clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var secret = body.Secret ?? StandardWebhooks.NewSecret();
-        var types = body.EventTypes is { Count: > 0 } t ? t.Distinct().ToArray() : [.. WebhookEventTypes.All];
+        var types = body.EventTypes is { Count: > 0 } t ? t.Distinct().ToArray() : [.. WebhookEventTypes.Approvals];
         var sites = body.Sites?.Distinct().ToArray() ?? [];
         var by = services.Caller.Actor;
         await using var tx = await store.BeginAsync(ct);

@@ -41,6 +41,14 @@ public static class CaseDecisions
         return decided;
     }
 
+    /// <summary>Routes to the functions named (a governed field's owner), those not already acting on the case.</summary>
+    public static IReadOnlyList<ExceptionCase.Event> RouteTo(ExceptionCase state, IReadOnlyList<RoutedFunction> functions, DateTimeOffset now)
+    {
+        if (!state.IsOpen) throw new InvalidStateException($"Case {state.Id} is {state.Status}; it cannot be routed.");
+        var fresh = functions.Where(f => state.RoutedTo.All(r => r.Function != f.Function)).ToArray();
+        return fresh.Length > 0 ? [new ExceptionCase.Event.Routed(state.Id, fresh, state.Severity, state.Impact, now)] : [];
+    }
+
     public static IReadOnlyList<ExceptionCase.Event> RecordHold(ExceptionCase state, string holdId, string lotId, IReadOnlyList<string> lots,
         IReadOnlyList<string> blockedOrders, IReadOnlyList<string> blockedShipments, DateTimeOffset raisedAt, DateTimeOffset now) =>
         state.Kind == CaseKind.QualityHold && state.IsOpen

@@ -27,6 +27,7 @@ internal sealed class CaseWatch(string s)
                 CaseKind.MachineDown => $"wc:{state.TriggerKey}",
                 CaseKind.QualityHold => $"hold:{state.TriggerKey}",
                 CaseKind.Shortage => $"po:{state.TriggerKey}",
+                CaseKind.UngovernedChange => Governing.UngovernedChangeRule.WatchKeyOf(state.TriggerKey),
                 _ => $"so:{state.TriggerKey}",
             },
         };

@@ -4,7 +4,8 @@ using ExecutionLayer.Exceptions.Graph;
 
 namespace ExecutionLayer.Exceptions.Cases;
 
-public enum CaseKind { MachineDown, QualityHold, Shortage, PromiseAtRisk }
+/// <summary><see cref="UngovernedChange"/>: the ERP reported a governed field changed with no granted change behind it.</summary>
+public enum CaseKind { MachineDown, QualityHold, Shortage, PromiseAtRisk, UngovernedChange }
 
 public enum Severity { Low, Medium, High, Critical }
 

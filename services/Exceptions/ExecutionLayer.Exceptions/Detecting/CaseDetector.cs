@@ -13,15 +13,18 @@ internal delegate Task Rule(StoreTransaction tx, CancellationToken ct);
 /// then the re-assessment of the open cases the fact touches.
 /// </summary>
 internal sealed class CaseDetector(ExceptionsOptions options, MachineDownRule machineDown, QualityHoldRule holds, ShortageRule shortage,
-    PromiseAtRiskRule promises, Reassessment reassessment, CaseWriter cases, ServiceStore store)
+    PromiseAtRiskRule promises, Governing.UngovernedChangeRule ungoverned, Reassessment reassessment, CaseWriter cases, ServiceStore store)
 {
     private readonly CaseWatch _watch = new(store.Schema);
 
     /// <summary>The rules this fact is for at its site, besides re-assessing the cases that watch it: none, for most facts.</summary>
-    public IReadOnlyList<Rule> RulesFor(Observation seen)
+    /// <param name="governed">The fields governed at the fact's site, as the batch read them.</param>
+    public IReadOnlyList<Rule> RulesFor(Observation seen, IReadOnlyList<Governing.GovernedFieldEntry> governed)
     {
         var detection = options.DetectionFor(seen.Site);
         var rules = new List<Rule>(2);
+        // First: a change nobody granted is judged on the governed value, before the picture it moves is.
+        if (Governing.UngovernedChangeRule.Reports(seen.Fact, governed)) rules.Add((tx, ct) => ungoverned.ObserveAsync(tx, seen, governed, ct));
         switch (seen.Fact)
         {
             case MachineStateChanged change:

@@ -17,13 +17,19 @@ internal sealed record Picture(Impact Impact, string? Cleared = null, HoldStep? 
 /// recording only real changes, and resolved when its deviation has cleared.
 /// </summary>
 internal sealed class Reassessment(ServiceStore store, CaseWriter cases, RoutingTable routing, MachineDownRule machineDown, ShortageRule shortage,
-    PromiseAtRiskRule promises, QualityHoldRule holds)
+    PromiseAtRiskRule promises, QualityHoldRule holds, Governing.UngovernedChangeRule ungoverned)
 {
     private readonly CaseWatch _watch = new(store.Schema);
 
-    public async Task ObserveAsync(StoreTransaction tx, Observation seen, CancellationToken ct)
+    public async Task ObserveAsync(StoreTransaction tx, Observation seen, CancellationToken ct) =>
+        await ReassessAsync(tx, await _watch.KeysOfAsync(tx.Transaction, seen.Site, seen.Fact, ct), seen.Cause, seen.Received.OccurredAt, ct);
+
+    /// <summary>
+    /// Re-assesses the open cases watching any of <paramref name="keys"/>: after a fact, or after a granted change moved a governed
+    /// field (<paramref name="asOf"/>: when what moved them happened).
+    /// </summary>
+    public async Task ReassessAsync(StoreTransaction tx, IReadOnlyList<string> keys, Provenance cause, DateTimeOffset asOf, CancellationToken ct)
     {
-        var keys = await _watch.KeysOfAsync(tx.Transaction, seen.Site, seen.Fact, ct);
         foreach (var (caseId, kind, key, site) in await _watch.CasesWatchingAsync(tx.Transaction, keys, ct))
         {
             var now = store.Clock.GetUtcNow();
@@ -32,14 +38,15 @@ internal sealed class Reassessment(ServiceStore store, CaseWriter cases, Routing
                 CaseKind.QualityHold => await holds.PictureAsync(tx, key, ct),
                 CaseKind.MachineDown => await machineDown.PictureAsync(tx, site, key, ct),
                 CaseKind.Shortage => await shortage.PictureAsync(tx, key, ct),
-                _ => await promises.PictureAsync(tx, site, key, seen.Received.OccurredAt, ct),
+                CaseKind.UngovernedChange => await ungoverned.PictureAsync(tx, key, ct),
+                _ => await promises.PictureAsync(tx, site, key, asOf, ct),
             };
             if (picture.Cleared is { } cleared)
             {
-                await cases.DecideAsync(tx, caseId, seen.Cause, ct, s => CaseDecisions.Assess(s, picture.Impact, now), s => CaseDecisions.Resolve(s, cleared, now));
+                await cases.DecideAsync(tx, caseId, cause, ct, s => CaseDecisions.Assess(s, picture.Impact, now), s => CaseDecisions.Resolve(s, cleared, now));
                 continue;
             }
-            await cases.DecideAsync(tx, caseId, seen.Cause, ct,
+            await cases.DecideAsync(tx, caseId, cause, ct,
                 s => picture.Propagated?.Invoke(s, now) ?? [],
                 s => CaseDecisions.Assess(s, picture.Impact, now),
                 s => CaseDecisions.Route(s, routing, now));

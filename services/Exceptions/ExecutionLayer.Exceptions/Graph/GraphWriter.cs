@@ -2,6 +2,7 @@ using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Store.Postgres;
+using Npgsql;
 
 namespace ExecutionLayer.Exceptions.Graph;
 
@@ -76,6 +77,19 @@ internal sealed class GraphWriter(string s)
             // Holds are applied by the detector (they block); KPIs are not graph facts.
         }
     }
+
+    /// <summary>
+    /// A governed field set to the value a change request was granted: the plan of record moves now, before the ERP reports it, so
+    /// the cases watching the entity are re-assessed with it. Its as-of stays: the ERP's next report of the entity still lands.
+    /// </summary>
+    public Task SetGovernedAsync(NpgsqlTransaction tx, Governing.GovernableField field, string entityId, string value, CancellationToken ct) => field.Key switch
+    {
+        "sales-order.promise-date" => Sql.ExecAsync(tx, $"UPDATE {s}.sales_orders SET promise_date = $2::timestamptz WHERE order_id = $1", ct, entityId, value),
+        "production-order.due-date" => Sql.ExecAsync(tx, $"UPDATE {s}.production_orders SET due = $2::timestamptz WHERE order_id = $1", ct, entityId, value),
+        "shipment.carrier" => Sql.ExecAsync(tx, $"UPDATE {s}.shipments SET carrier = $2 WHERE shipment_id = $1", ct, entityId, value),
+        "shipment.planned-date" => Sql.ExecAsync(tx, $"UPDATE {s}.shipments SET planned_date = $2::timestamptz WHERE shipment_id = $1", ct, entityId, value),
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field.Key, "Not a governable field."),
+    };
 
     private void Release(SqlBatch b, string site, DateTimeOffset at, ProductionOrderReleased f)
     {

@@ -86,6 +86,30 @@ internal sealed class ImpactQueries(string s)
             $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = ANY($1) ORDER BY lot_id", ct, orders), ct);
     }
 
+    /// <summary>
+    /// What a governed field's entity touches: a sales order's production, lots and shipments; a production order's lots, shipments
+    /// and customers; a shipment's orders and the commitments behind them (the shipment itself always among them).
+    /// </summary>
+    public async Task<Impact> OfEntityAsync(NpgsqlTransaction tx, Governing.GovernableField field, string entityId, CancellationToken ct)
+    {
+        switch (field.Entity)
+        {
+            case "sales-order":
+                return await OfSalesOrderAsync(tx, entityId, ct);
+            case "production-order":
+                return await AroundOrdersAsync(tx, [entityId],
+                    await Sql.StringsAsync(tx, $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = $1 ORDER BY lot_id", ct, entityId), ct);
+            default:
+                var orders = await Sql.StringsAsync(tx, $"""
+                    SELECT po.order_id FROM {s}.production_orders po JOIN {s}.shipment_orders so ON so.sales_order_id = po.sales_order_id
+                    WHERE so.shipment_id = $1 AND po.status <> 'completed' ORDER BY 1
+                    """, ct, entityId);
+                var around = await AroundOrdersAsync(tx, orders,
+                    await Sql.StringsAsync(tx, $"SELECT lot_id FROM {s}.shipment_lots WHERE shipment_id = $1 ORDER BY lot_id", ct, entityId), ct);
+                return around.Shipments.Contains(entityId) ? around : around with { Shipments = [.. around.Shipments.Append(entityId).Order(StringComparer.Ordinal)] };
+        }
+    }
+
     /// <summary>The held lot and every descendant, at any depth.</summary>
     public Task<List<string>> LotTreeAsync(NpgsqlTransaction tx, string lotId, CancellationToken ct) =>
         Sql.StringsAsync(tx, $"{Descendants} SELECT lot_id FROM tree ORDER BY lot_id", ct, lotId);

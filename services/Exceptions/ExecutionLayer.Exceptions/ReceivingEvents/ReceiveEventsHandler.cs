@@ -19,7 +19,7 @@ namespace ExecutionLayer.Exceptions.ReceivingEvents;
 /// claimed as a key of its own in the transaction that stores its event, so a repeat is refused even
 /// when two posts of it race.
 /// </summary>
-internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, SiteCatalog sites, CaseDetector detector)
+internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, SiteCatalog sites, CaseDetector detector, Governing.GovernanceTables governance)
 {
     /// <summary>The kind of stream the accepted events are kept in, one per source: intake-{source}.</summary>
     public const string StreamType = "intake";
@@ -114,11 +114,12 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
         // The graph's statements wait in one batch until a detection has to read the graph they build.
         var pending = new SqlBatch();
         var watched = detector.Watching(received.Select(r => (r.Event.Site, r.Event.Fact)));
+        var governed = await governance.AllAsync(ct);
         foreach (var (posted, eventId, stored) in received)
         {
             _graph.Add(pending, posted.Site, posted.OccurredAt, posted.Fact);
             var seen = new Observation(eventId, DateTimeOffset.UtcNow, stored, posted.Fact);
-            var rules = detector.RulesFor(seen);
+            var rules = detector.RulesFor(seen, governed.GetValueOrDefault(posted.Site) ?? []);
             if (rules.Count == 0 && !await watched.AnyAsync(tx, posted.Site, posted.Fact, ct)) continue;
             await pending.ExecuteAsync(tx.Transaction, ct);
             await detector.DetectAsync(tx, seen, rules, watched, ct);
