@@ -16,6 +16,7 @@ public sealed class PlantDayRun : IAsyncLifetime
     private readonly RecordingNarrator _narration = new();
     private HttpClient? _http;
     private ApproverBridge? _bridge;
+    private ApproverBridge? _erp;
 
     public PlantDayRecord Day { get; private set; } = null!;
 
@@ -49,9 +50,10 @@ public sealed class PlantDayRun : IAsyncLifetime
         _http = new HttpClient(Answers) { BaseAddress = new Uri(_system.Gateway.BaseAddress), Timeout = TimeSpan.FromSeconds(30) };
         Cast = new Cast(_http, _system.Keys, _system.Tokens);
         _bridge = await ApproverBridge.StartAsync();
+        _erp = await ApproverBridge.StartAsync();
         try
         {
-            Day = await new PlantDay(Cast, new PlantClock(Cast.Admin), _bridge, _narration).PlayAsync(CancellationToken.None);
+            Day = await new PlantDay(Cast, new PlantClock(Cast.Admin), _bridge, _erp, _narration).PlayAsync(CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -62,6 +64,7 @@ public sealed class PlantDayRun : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_bridge is not null) await _bridge.DisposeAsync();
+        if (_erp is not null) await _erp.DisposeAsync();
         _http?.Dispose();
         await _system.DisposeAsync();
     }

@@ -40,7 +40,8 @@ root.SetAction(async (parsed, ct) =>
     using var http = new HttpClient { BaseAddress = new Uri(parsed.GetValue(gateway)!), Timeout = TimeSpan.FromSeconds(30) };
     var cast = new Cast(http, keys, new DevelopmentTokens(secret, parsed.GetValue(jwtIssuer)!, parsed.GetValue(jwtAudience)!));
     await using var bridge = await ApproverBridge.StartAsync();
-    var day = new PlantDay(cast, new PlantClock(cast.Admin), bridge, new ConsoleNarrator(console));
+    await using var erp = await ApproverBridge.StartAsync();
+    var day = new PlantDay(cast, new PlantClock(cast.Admin), bridge, erp, new ConsoleNarrator(console));
     console.Write(new Rule("[bold]A day at the Dayton plant, through ExecutionLayer[/]"));
     try
     {

@@ -85,6 +85,8 @@ public sealed class GovernedPlant : IAsyncLifetime
         await Calls.OkAsync(Admin, HttpMethod.Put, "/api/policies/overtime",
             Demo.Plant.Policies.OneStage("Overtime", "overtime", "Plant manager", "plant-manager", "PT4H", "operations-director", "P2D"));
         await Calls.OkAsync(Admin, HttpMethod.Post, "/api/webhooks/subscriptions", new { url = Bridge.Url, secret = Bridge.Secret });
+        await Calls.OkAsync(Admin, HttpMethod.Put, $"/api/governed-fields/{Site}/sales-order/promise-date",
+            new { ownerRole = "customer-service-rep", subjectType = "promise-date-change" });
         await Calls.OkAsync(Admin, HttpMethod.Put, $"/api/actions/sites/{Site}/rules", new
         {
             roles = new Dictionary<string, string[]>

@@ -81,6 +81,29 @@ public sealed class WriteRoutes(GovernedPlant plant)
             defaultVerifierRole = "quality-lead",
             repeatWindowDays = Random.Shared.Next(30, 120),
         })),
+        new("POST", "/api/changes", plant.CustomerServiceDesk, async () =>
+        {
+            // A fresh order each time: one change waits on an entity at a time, asked from the date it has.
+            var (order, promise) = ($"SO-{Id()}", DateTimeOffset.UtcNow.AddDays(5));
+            await Calls.OkAsync(plant.Erp, HttpMethod.Post, "/api/events", new[]
+            {
+                Event($"so-{order}", "sap-oh", "SalesOrderConfirmed", $"sales-order/{order}", DateTimeOffset.UtcNow,
+                    new { orderId = order, customer = "Acme Axles", item = "AXLE-40", quantity = 10, promiseDate = promise, value = 1000, currency = "USD" }),
+            });
+            return ("/api/changes", new
+            {
+                requestId = Guid.NewGuid(), site = Site, entity = "sales-order", entityId = order, field = "promise-date",
+                from = Stamp(promise), to = Stamp(promise.AddDays(3)), reason = "The customer asked for Monday",
+            });
+        }),
+        new("PUT", "/api/governed-fields/{site}/{entity}/{field}", plant.AdminAsPerson, () => Body($"/api/governed-fields/{Site}/shipment/carrier",
+            new { ownerRole = "logistics-coordinator", subjectType = $"carrier-change-{Id()}" })),
+        new("DELETE", "/api/governed-fields/{site}/{entity}/{field}", plant.AdminAsPerson, async () =>
+        {
+            await Calls.OkAsync(plant.Admin, HttpMethod.Put, $"/api/governed-fields/{Site}/shipment/planned-date",
+                new { ownerRole = "logistics-coordinator", subjectType = $"ship-date-change-{Id()}" });
+            return ($"/api/governed-fields/{Site}/shipment/planned-date", null);
+        }),
         new("PUT", "/api/sites/{code}", plant.AdminAsPerson, () => Body($"/api/sites/XX-{Id().ToUpperInvariant()}", new { name = "A plant of the sweep", timeZone = "Europe/Berlin" })),
         new("PUT", "/api/kpis/{site}/{kpi}", plant.Quality, () => Body($"/api/kpis/{Site}/first-pass-{Id()}", new
         {
@@ -108,6 +131,9 @@ public sealed class WriteRoutes(GovernedPlant plant)
         new("POST", "/api/actions/{actionId}/reopen", plant.Quality, async () =>
             ($"/api/actions/{await ActionAsync("start", "claim", "verify")}/reopen", new { reason = "Scrap is back" })),
     ];
+
+    /// <summary>An instant as governed values are kept: UTC, to the second.</summary>
+    private static string Stamp(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static Task<(string, object?)> Body(string path, object body) => Task.FromResult<(string, object?)>((path, body));
 
@@ -149,19 +175,23 @@ public sealed class WriteRoutes(GovernedPlant plant)
     private async Task<Guid> OpenReviewAsync() =>
         (await Calls.OkAsync(plant.Manager, HttpMethod.Post, "/api/reviews", new { kind = "WeeklyOps", site = Site, attendees = new[] { PlantManager } })).At("id").GetGuid();
 
-    /// <summary>The write routes of the gateway's own API description: whether each takes a described body, and whether that body may name a person acted for.</summary>
-    public static async Task<IReadOnlyDictionary<string, (bool HasBody, bool ActsFor)>> PublishedAsync(GatewayCalls calls)
+    /// <summary>
+    /// The write routes of the gateway's own API description: whether each takes a described body, whether that body may name a
+    /// person acted for, and the members it declares (a change's <c>from</c> is the value it changes from, not a person).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, (bool HasBody, bool ActsFor, IReadOnlySet<string> Members)>> PublishedAsync(GatewayCalls calls)
     {
         using var document = JsonDocument.Parse((await calls.SendAsync(null, HttpMethod.Get, "/openapi.json")).Text);
         var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
-        var routes = new Dictionary<string, (bool, bool)>();
+        var routes = new Dictionary<string, (bool, bool, IReadOnlySet<string>)>();
         foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
             foreach (var operation in path.Value.EnumerateObject().Where(o => o.Name is "post" or "put" or "patch" or "delete"))
             {
-                var actsFor = operation.Value.TryGetProperty("requestBody", out var body) && References(body)
-                    .Any(name => schemas.TryGetProperty(name, out var schema) && schema.TryGetProperty("properties", out var properties)
-                        && properties.TryGetProperty("onBehalfOf", out _));
-                routes[$"{operation.Name.ToUpperInvariant()} {path.Name}"] = (operation.Value.TryGetProperty("requestBody", out _), actsFor);
+                var members = operation.Value.TryGetProperty("requestBody", out var body)
+                    ? References(body).SelectMany(name => schemas.TryGetProperty(name, out var schema) && schema.TryGetProperty("properties", out var properties)
+                        ? properties.EnumerateObject().Select(p => p.Name) : []).ToHashSet(StringComparer.Ordinal)
+                    : [];
+                routes[$"{operation.Name.ToUpperInvariant()} {path.Name}"] = (operation.Value.TryGetProperty("requestBody", out _), members.Contains("onBehalfOf"), members);
             }
         return routes;
     }

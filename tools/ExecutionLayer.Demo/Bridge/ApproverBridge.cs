@@ -54,7 +54,8 @@ public sealed record HeldClick(IReadOnlyList<string> Reasons, string LiveDigest)
 }
 
 /// <summary>
-/// Stands in for the Teams/Slack/e-mail bridge: a real HTTP endpoint on loopback that approvals'
+/// Stands in for the Teams/Slack/e-mail bridge (and, subscribed to change.approved, for the ERP's endpoint for
+/// granted changes): a real HTTP endpoint on loopback that approvals'
 /// webhooks reach, which checks every signature, keeps each notice for the person it names, and acts on
 /// a notice by posting its signed link's token back through the gateway, as a click would.
 /// </summary>

@@ -29,6 +29,15 @@ public sealed partial class PlantDay
         narrator.Fact($"policy 'deviation': the quality lead ({QualityLead}) within 2 days, then the plant manager; confirmed on the data now if the hold is gone");
         await api.Webhooks.Subscriptions.PostAsync(new() { Url = bridge.Url, Secret = bridge.Secret }, cancellationToken: ct);
         narrator.Fact($"approver bridge subscribed at {bridge.Url} (signed webhooks)");
+        await api.Directory[Site].Roles["customer-service-lead"].PutAsync(new() { People = [CustomerService] }, cancellationToken: ct);
+        await api.Policies["promise-date-change"].PutAsync(Policies.TwoStages("Promise date moved", "promise-date-change",
+            ("Customer service", "customer-service-lead"), ("Plant manager", "plant-manager"), "PT8H", "operations-director", "P2D"), cancellationToken: ct);
+        await api.GovernedFields[Site]["sales-order"]["promise-date"].PutAsync(new()
+            { OwnerRole = "customer-service-rep", SubjectType = "promise-date-change", FreeUpTo = 1 }, cancellationToken: ct);
+        narrator.Fact($"governed: a sales order's promise date — a day later is planning's to make; later needs the customer-service lead ({CustomerService}) " +
+                      $"and the plant manager; a date SAP moves with no grant goes to customer service");
+        await api.Webhooks.Subscriptions.PostAsync(new() { Url = erp.Url, Secret = erp.Secret, EventTypes = ["change.approved"] }, cancellationToken: ct);
+        narrator.Fact($"the ERP's endpoint for granted changes subscribed at {erp.Url} (change.approved)");
         await api.Actions.Sites[Site].Rules.PutAsync(Policies.SiteRules(new Dictionary<string, string[]>
         {
             ["maintenance-lead"] = [MaintenanceLead], ["production-planner"] = [Planner], ["customer-service-rep"] = [CustomerService],

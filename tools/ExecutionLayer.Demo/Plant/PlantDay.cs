@@ -15,8 +15,9 @@ namespace ExecutionLayer.Demo.Plant;
 /// The day at a plant from DOMAIN.md, played through the gateway as the ERP/MES, the people, the approver
 /// bridge and the auditor would: each step posts what happened, waits for the system's reaction and
 /// keeps what it answered. Steps run in the plant's time order because the clock only moves forward.
+/// <paramref name="erp"/> is the ERP's own webhook endpoint, where granted changes to governed fields arrive.
 /// </summary>
-public sealed partial class PlantDay(Cast cast, PlantClock clock, ApproverBridge bridge, INarrator narrator)
+public sealed partial class PlantDay(Cast cast, PlantClock clock, ApproverBridge bridge, ApproverBridge erp, INarrator narrator)
 {
     private readonly PlantDayRecord _record = new();
     private DateTimeOffset _monday;
@@ -30,6 +31,8 @@ public sealed partial class PlantDay(Cast cast, PlantClock clock, ApproverBridge
         await HoldTheBarStockAsync(ct);
         await BookARushOrderAsync(ct);
         await EscalateAndApproveAsync(ct);
+        await MoveAPromiseDateAsync(ct);
+        await CatchAnUngovernedChangeAsync(ct);
         await RepairAndReleaseAsync(ct);
         await RunTheWeeklyReviewAsync(ct);
         await ShipAndMeasureAsync(ct);

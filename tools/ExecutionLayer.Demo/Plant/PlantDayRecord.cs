@@ -41,6 +41,20 @@ public sealed class PlantDayRecord
     /// <summary>Why the quality lead's click on the deviation was held: the hold was released before she decided.</summary>
     public Bridge.HeldClick DeviationHeld { get; set; } = null!;
 
+    /// <summary>SO-1002's promise moved four days later, as asked (pending its decision).</summary>
+    public ChangeView PromiseChangeAsked { get; set; } = null!;
+
+    /// <summary>What the ERP's endpoint received when the change was granted (change.approved).</summary>
+    public JsonElement PromiseChangeNotice { get; set; }
+
+    /// <summary>The change once SAP reported the granted date back.</summary>
+    public ChangeView PromiseChange { get; set; } = null!;
+
+    /// <summary>The case SAP's unasked move of SO-1001's promise opened, and the same case once the date was put back.</summary>
+    public CaseView UngovernedCase { get; set; } = null!;
+
+    public CaseView UngovernedResolved { get; set; } = null!;
+
     /// <summary>The deviation request once decided on the data now.</summary>
     public ApprovalView DeviationDecided { get; set; } = null!;
 

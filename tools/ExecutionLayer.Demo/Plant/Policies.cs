@@ -20,6 +20,18 @@ public static class Policies
         ],
     };
 
+    /// <summary>A corporate policy of two stages, each a role deciding within the SLA (the second escalating to <paramref name="escalateTo"/>).</summary>
+    public static PolicyDefinition TwoStages(string name, string subjectType, (string Stage, string Role) first, (string Stage, string Role) second, string sla,
+        string escalateTo, string expiry) => new()
+    {
+        Name = name, Match = new() { SubjectTypes = [subjectType] }, Expiry = expiry,
+        Stages =
+        [
+            new() { Name = first.Stage, Approvers = [new() { Role = first.Role }], Quorum = new() { Kind = QuorumKind.Any, N = 1 }, Sla = sla, Escalation = [] },
+            new() { Name = second.Stage, Approvers = [new() { Role = second.Role }], Quorum = new() { Kind = QuorumKind.Any, N = 1 }, Sla = sla, Escalation = [new() { Role = escalateTo }] },
+        ],
+    };
+
     /// <summary>A site's action rules: owners by role, the owner told at once when overdue, the quality lead verifies within 14 days.</summary>
     public static SiteRulesBody SiteRules(IReadOnlyDictionary<string, string[]> roles) => new()
     {
