@@ -49,6 +49,9 @@ public sealed class GovernedChangeTests(ExceptionsApp app) : IClassFixture<Excep
     {
         const string s = "-slip3";
         await app.PostEventsAsync(PlantDay.Plan(s));
+        // CNC-4 is down: its case watches SO-1001 and holds up its promise.
+        await app.PostEventsAsync(PlantDay.CncDown(s));
+        var machineCase = (await app.WaitForCaseAsync("MachineDown", s, "responding")).GetProperty("caseId").GetString()!;
         var later = PlantDay.Friday.AddDays(3);
 
         var asked = await AskAsync(s, PlantDay.Friday, later);
@@ -69,9 +72,11 @@ public sealed class GovernedChangeTests(ExceptionsApp app) : IClassFixture<Excep
         var approved = await _probe.WaitForAsync<ChangeApproved>(a => a.ChangeId == changeId, "the ERP is told to apply the change");
         Assert.Equal((Date(PlantDay.Friday), Date(later), "pat.plant", approvalId), (approved.From, approved.To, approved.ApprovedBy, approved.ApprovalId));
 
-        // The plan of record moved at once: the order's promise in the graph is the granted one.
+        // The plan of record moved at once: the order's promise in the graph is the granted one, and the case watching it re-assessed with it.
         var order = await app.Client.GetFromJsonAsync<JsonElement>($"/graph/orders/SO-1001{s}");
         Assert.Equal(later, order.GetProperty("salesOrder").GetProperty("promiseDate").GetDateTimeOffset());
+        await Eventually.TrueAsync(async () => (await app.CaseAsync(machineCase)).GetProperty("state").GetProperty("impact").GetProperty("commitments")[0]
+            .GetProperty("promiseDate").GetDateTimeOffset() == later, "the CNC-4 case holds up the new promise");
 
         // The ERP applies it and reports it: the change is done, and nothing is an exception.
         await app.PostEventsAsync(PromiseMoved(s, "applied", later));
