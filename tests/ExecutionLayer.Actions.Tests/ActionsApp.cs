@@ -85,6 +85,14 @@ public sealed class ActionsApp : IAsyncLifetime
         return _clients[key] = client;
     }
 
+    /// <summary>A client the gateway signed as <paramref name="actor"/> with only these scopes, at only these sites (not cached).</summary>
+    public HttpClient WithScopes(string actor, string[] sites, params string[] scopes)
+    {
+        var client = _factory.CreateDefaultClient(new GatewaySigningHandler(sites, scopes));
+        client.DefaultRequestHeaders.Add("X-Actor", actor);
+        return client;
+    }
+
     public static object NewAction(string title = "Replace CNC-4 spindle bearing", string owner = MaintLead, DateTimeOffset? due = null, string[]? kpis = null,
         string[]? tags = null, string evidence = "Document", string priority = "P2", string department = "maintenance", Guid? requestId = null) => new
     {

@@ -4,6 +4,7 @@ using ExecutionLayer.Actions.EscalatingOverdue;
 using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Actions.Kpis;
 using ExecutionLayer.Actions.Metrics;
+using ExecutionLayer.Actions.Objectives;
 using ExecutionLayer.Actions.ReadingActions;
 using ExecutionLayer.Actions.Reviews;
 using ExecutionLayer.Actions.Risk;
@@ -35,8 +36,10 @@ public static class ActionsConfig
         builder.Services.AddSingleton<ActionIndex>();
         builder.Services.AddSingleton<ActionRisks>();
         builder.Services.AddSingleton<ReviewIndex>();
+        builder.Services.AddSingleton<ObjectiveRegistry>();
+        builder.Services.AddSingleton<ScorecardQuery>();
 
-        builder.Services.AddServiceStore(builder.Configuration, "actions", Types(), s => ActionsSchema.Create(s) + SiteCatalog.Create(s)).AddEventOutbox("actions");
+        builder.Services.AddServiceStore(builder.Configuration, "actions", Types(), s => ActionsSchema.Create(s) + SiteCatalog.Create(s) + ObjectiveRegistry.Create(s)).AddEventOutbox("actions");
         builder.Services.AddDeadlineHandler<OverdueHandler>().AddDeadlineHandler<ClosureWindowHandler>();
         builder.Services.AddSingleton<IEventMapper, ActionsEventMapper>();
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus =>
@@ -50,7 +53,8 @@ public static class ActionsConfig
     }
 
     public static IEndpointRouteBuilder MapActionsApi(this IEndpointRouteBuilder app) => app
-        .MapCreateActionApi().MapWorkingActionsApi().MapReadingActionsApi().MapRiskApi().MapSitesApi().MapKpisApi().MapReviewsApi().MapMetricsApi();
+        .MapCreateActionApi().MapWorkingActionsApi().MapReadingActionsApi().MapRiskApi().MapSitesApi().MapKpisApi().MapReviewsApi().MapMetricsApi()
+        .MapObjectivesApi().MapScorecardApi();
 
     /// <summary>The actions service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
     public static EventTypes Types() => new EventTypes()
@@ -58,6 +62,7 @@ public static class ActionsConfig
         .Stream<Kpi>("kpi-")
         .Stream(KpiRegistry.ReadingsStreamType, "readings-")
         .Stream<Review>("review-")
+        .Stream<Objective>(Objective.StreamPrefix)
         .Stream<SiteSettings>("site-settings-")
         .Register<ActionItem.Event.Created>("actions.action-created")
         .Register<ActionItem.Event.RepeatFlagged>("actions.repeat-flagged")
@@ -79,5 +84,7 @@ public static class ActionsConfig
         .Register<KpiReadingRecorded>("actions.kpi-reading-recorded")
         .Register<Review.Event.Opened>("actions.review-opened")
         .Register<Review.Event.DecisionRecorded>("actions.review-decision-recorded")
-        .Register<Review.Event.Closed>("actions.review-closed");
+        .Register<Review.Event.Closed>("actions.review-closed")
+        .Register<Objective.Event.Defined>("actions.objective-defined")
+        .Register<Objective.Event.Retired>("actions.objective-retired");
 }

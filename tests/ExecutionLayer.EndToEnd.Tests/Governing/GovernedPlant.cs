@@ -18,6 +18,9 @@ public sealed class GovernedPlant : IAsyncLifetime
     public const string Buyer = "bea.buyer";
     public const string AdminPerson = "ada.admin";
 
+    /// <summary>The company's objective the plant's objectives serve.</summary>
+    public const string CompanyObjective = "company-quality";
+
     /// <summary>The services that keep events.</summary>
     private static readonly string[] Services = ["exceptions", "approvals", "actions"];
 
@@ -99,6 +102,11 @@ public sealed class GovernedPlant : IAsyncLifetime
         await Calls.OkAsync(Admin, HttpMethod.Put, $"/api/kpis/{Site}/scrap-rate", new
         {
             name = "Scrap rate", unit = "%", direction = "LowerIsBetter", target = 1.0m, green = 1.5m, red = 3.0m, perspective = "InternalProcess",
+        });
+        await Calls.OkAsync(Admin, HttpMethod.Put, $"/api/objectives/{CompanyObjective}", new
+        {
+            name = "Make it right first time", level = "corporate", perspective = "InternalProcess", owner = "ceo.carla", period = "2026",
+            kpis = new[] { new { site = Site, kpi = "scrap-rate", weight = 1m } },
         });
         var now = DateTimeOffset.UtcNow;
         await Calls.OkAsync(Erp, HttpMethod.Post, "/api/events", new object[]

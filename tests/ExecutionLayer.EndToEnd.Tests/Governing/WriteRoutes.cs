@@ -104,6 +104,13 @@ public sealed class WriteRoutes(GovernedPlant plant)
                 new { ownerRole = "logistics-coordinator", subjectType = $"ship-date-change-{Id()}" });
             return ($"/api/governed-fields/{Site}/shipment/planned-date", null);
         }),
+        new("PUT", "/api/objectives/{objectiveId}", plant.Manager, () => Body($"/api/objectives/dayton-scrap-{Id()}", SiteObjective())),
+        new("DELETE", "/api/objectives/{objectiveId}", plant.Manager, async () =>
+        {
+            var id = $"retired-{Id()}";
+            await Calls.OkAsync(plant.Manager, HttpMethod.Put, $"/api/objectives/{id}", SiteObjective());
+            return ($"/api/objectives/{id}", null);
+        }),
         new("PUT", "/api/sites/{code}", plant.AdminAsPerson, () => Body($"/api/sites/XX-{Id().ToUpperInvariant()}", new { name = "A plant of the sweep", timeZone = "Europe/Berlin" })),
         new("PUT", "/api/kpis/{site}/{kpi}", plant.Quality, () => Body($"/api/kpis/{Site}/first-pass-{Id()}", new
         {
@@ -131,6 +138,13 @@ public sealed class WriteRoutes(GovernedPlant plant)
         new("POST", "/api/actions/{actionId}/reopen", plant.Quality, async () =>
             ($"/api/actions/{await ActionAsync("start", "claim", "verify")}/reopen", new { reason = "Scrap is back" })),
     ];
+
+    /// <summary>A Dayton objective under the company's quality objective the plant was set up with, measured by scrap.</summary>
+    private static object SiteObjective() => new
+    {
+        name = "Dayton scrap down", level = "site", site = Site, parent = GovernedPlant.CompanyObjective, perspective = "InternalProcess", owner = PlantManager,
+        period = "2026-Q4", kpis = new[] { new { site = Site, kpi = "scrap-rate", weight = 1m } },
+    };
 
     /// <summary>An instant as governed values are kept: UTC, to the second.</summary>
     private static string Stamp(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);

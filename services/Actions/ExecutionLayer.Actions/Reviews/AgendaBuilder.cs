@@ -6,12 +6,22 @@ using Npgsql;
 namespace ExecutionLayer.Actions.Reviews;
 
 /// <summary>
-/// What a review opens with. KPIs: the site's KPIs in red or amber. Actions: every action of the
+/// What a review opens with. Objectives: the scorecard's red ones at the site. KPIs: the site's KPIs in red or amber. Actions: every action of the
 /// previous review of the same kind at the site (carried over or decided there) that is still open;
 /// for the first review of its kind, every open action at the site, so nothing starts off the table.
 /// </summary>
-public sealed class AgendaBuilder(ServiceStore store, KpiRegistry kpis)
+public sealed class AgendaBuilder(ServiceStore store, KpiRegistry kpis, Objectives.ScorecardQuery scorecard)
 {
+    /// <summary>The site's objectives the scorecard has in red this quarter (the company's above it included), worst first.</summary>
+    public async Task<IReadOnlyList<AgendaObjective>> RedObjectivesAsync(string site, CancellationToken ct)
+    {
+        var now = store.Clock.GetUtcNow();
+        var card = await scorecard.ForAsync(site, [site], Objectives.ObjectivePeriod.Parse($"{now.Year}-Q{(now.Month - 1) / 3 + 1}")!, ct);
+        return [.. card.Perspectives.SelectMany(p => p.Objectives).Where(o => o.Status == Objectives.ScoreStatus.Red)
+            .OrderBy(o => o.RolledScore).ThenBy(o => o.ObjectiveId, StringComparer.Ordinal)
+            .Select(o => new AgendaObjective(o.ObjectiveId, o.Name, o.RolledScore, o.Flags))];
+    }
+
     public async Task<(Guid? Previous, IReadOnlyList<AgendaAction> CarriedOver)> CarriedOverAsync(NpgsqlTransaction tx, OpenReview review, CancellationToken ct)
     {
         Guid? previous = null;

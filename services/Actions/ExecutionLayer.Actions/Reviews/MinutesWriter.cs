@@ -12,7 +12,7 @@ public static class MinutesWriter
         var carried = review.CarriedOver.Select(Now).ToArray();
         var created = review.Decisions.Select(d => actionsNow.GetValueOrDefault(d.ActionId, new AgendaAction(d.ActionId, d.Text, d.Owner, d.Due, Items.ActionStatus.Open))).ToArray();
         var minutes = new Minutes(review.Id, review.Kind, review.Site, review.Title, review.OpenedAt, closedAt, review.Attendees, review.Kpis, review.Decisions,
-            created, carried, "", zone.Id);
+            created, carried, "", zone.Id, review.RedObjectives ?? []);
         return minutes with { Markdown = Markdown(minutes, zone) };
     }
 
@@ -29,6 +29,13 @@ public static class MinutesWriter
             .AppendLine("## Attendees")
             .AppendLine();
         foreach (var a in m.Attendees) md.AppendLine(Inv($"- {a}"));
+
+        if (m.RedObjectives is { Count: > 0 } red)
+        {
+            md.AppendLine().AppendLine("## Objectives in red").AppendLine();
+            foreach (var o in red)
+                md.AppendLine(Inv($"- {Cell(o.Name)} ({o.ObjectiveId}): score {(o.Score is { } score ? score.ToString("0.00", CultureInfo.InvariantCulture) : "none")}{(o.Flags.Count > 0 ? $" — {string.Join(", ", o.Flags)}" : "")}"));
+        }
 
         md.AppendLine().AppendLine("## KPIs reviewed").AppendLine();
         if (m.KpisReviewed.Count == 0) md.AppendLine("No KPI was red or amber.");

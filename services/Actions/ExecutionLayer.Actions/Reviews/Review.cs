@@ -12,6 +12,9 @@ public sealed record AgendaKpi(string Kpi, string Name, decimal? Latest, string 
 
 public sealed record AgendaAction(Guid ActionId, string Title, string Owner, DateTimeOffset Due, ActionStatus Status);
 
+/// <summary>An objective the scorecard had in red when the review opened: its rolled score and what was flagged on it.</summary>
+public sealed record AgendaObjective(string ObjectiveId, string Name, decimal? Score, IReadOnlyList<string> Flags);
+
 public sealed record ReviewDecision(Guid DecisionId, string Text, Guid ActionId, string Owner, DateTimeOffset Due, string RecordedBy, DateTimeOffset RecordedAt);
 
 /// <summary>
@@ -23,11 +26,12 @@ public sealed record ReviewDecision(Guid DecisionId, string Text, Guid ActionId,
 public sealed record Minutes(
     Guid ReviewId, ReviewKind Kind, string Site, string Title, DateTimeOffset OpenedAt, DateTimeOffset ClosedAt, IReadOnlyList<string> Attendees,
     IReadOnlyList<AgendaKpi> KpisReviewed, IReadOnlyList<ReviewDecision> Decisions, IReadOnlyList<AgendaAction> NewActions,
-    IReadOnlyList<AgendaAction> CarriedOver, string Markdown, string TimeZone = "UTC");
+    IReadOnlyList<AgendaAction> CarriedOver, string Markdown, string TimeZone = "UTC", IReadOnlyList<AgendaObjective>? RedObjectives = null);
 
 public sealed record Review(
     Guid Id, ReviewStatus Status, ReviewKind Kind, string Site, string Title, IReadOnlyList<string> Attendees, Guid? PreviousReviewId,
-    IReadOnlyList<AgendaKpi> Kpis, IReadOnlyList<AgendaAction> CarriedOver, IReadOnlyList<ReviewDecision> Decisions, DateTimeOffset OpenedAt, Minutes? Minutes)
+    IReadOnlyList<AgendaKpi> Kpis, IReadOnlyList<AgendaAction> CarriedOver, IReadOnlyList<ReviewDecision> Decisions, DateTimeOffset OpenedAt, Minutes? Minutes,
+    IReadOnlyList<AgendaObjective>? RedObjectives = null)
     : IAggregate<Review, Review.Event>
 {
     /// <summary>Everything that can happen to a business review: nothing outside this record can add a case.</summary>
@@ -35,10 +39,13 @@ public sealed record Review(
     {
         private Event() { }
 
-        /// <summary>The agenda as it stood when the meeting opened: the site's KPIs in red or amber, and the open actions carried over.</summary>
+        /// <summary>
+        /// The agenda as it stood when the meeting opened: the scorecard's red objectives at the site (reviews opened before the
+        /// scorecard have none), the site's KPIs in red or amber, and the open actions carried over.
+        /// </summary>
         public sealed record Opened(
             Guid ReviewId, ReviewKind Kind, string Site, string Title, IReadOnlyList<string> Attendees, Guid? PreviousReviewId, IReadOnlyList<AgendaKpi> Kpis,
-            IReadOnlyList<AgendaAction> CarriedOver, string OpenedBy, DateTimeOffset OpenedAt) : Event;
+            IReadOnlyList<AgendaAction> CarriedOver, string OpenedBy, DateTimeOffset OpenedAt, IReadOnlyList<AgendaObjective>? RedObjectives = null) : Event;
 
         public sealed record DecisionRecorded(
             Guid ReviewId, Guid DecisionId, string Text, Guid ActionId, string Owner, DateTimeOffset Due, string RecordedBy, DateTimeOffset RecordedAt) : Event;
@@ -57,7 +64,7 @@ public sealed record Review(
         Event.Opened e => this with
         {
             Id = e.ReviewId, Status = ReviewStatus.Open, Kind = e.Kind, Site = e.Site, Title = e.Title, Attendees = e.Attendees,
-            PreviousReviewId = e.PreviousReviewId, Kpis = e.Kpis, CarriedOver = e.CarriedOver, OpenedAt = e.OpenedAt,
+            PreviousReviewId = e.PreviousReviewId, Kpis = e.Kpis, CarriedOver = e.CarriedOver, OpenedAt = e.OpenedAt, RedObjectives = e.RedObjectives ?? [],
         },
         Event.DecisionRecorded e => this with
         {

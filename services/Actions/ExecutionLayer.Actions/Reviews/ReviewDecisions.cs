@@ -7,10 +7,11 @@ public sealed record OpenReview(Guid ReviewId, ReviewKind Kind, string Site, str
 /// <summary>The rules of a business review: opened once with its agenda, decisions only while open, closed once with its minutes.</summary>
 public static class ReviewDecisions
 {
-    public static IReadOnlyList<Review.Event> Open(Review state, OpenReview c, Guid? previousReviewId, IReadOnlyList<AgendaKpi> kpis, IReadOnlyList<AgendaAction> carriedOver, DateTimeOffset now) =>
+    public static IReadOnlyList<Review.Event> Open(Review state, OpenReview c, Guid? previousReviewId, IReadOnlyList<AgendaKpi> kpis, IReadOnlyList<AgendaAction> carriedOver,
+        DateTimeOffset now, IReadOnlyList<AgendaObjective>? redObjectives = null) =>
         state.Status != ReviewStatus.None
             ? state.Kind == c.Kind && state.Site == c.Site ? [] : throw new InvalidStateException($"Review {state.Id} already exists as a {state.Kind} review at {state.Site}.")
-            : [new Review.Event.Opened(c.ReviewId, c.Kind, c.Site, c.Title, c.Attendees, previousReviewId, kpis, carriedOver, c.OpenedBy, now)];
+            : [new Review.Event.Opened(c.ReviewId, c.Kind, c.Site, c.Title, c.Attendees, previousReviewId, kpis, carriedOver, c.OpenedBy, now, redObjectives ?? [])];
 
     public static IReadOnlyList<Review.Event> RecordDecision(Review state, ReviewDecision decision)
     {

@@ -78,7 +78,8 @@ public static class ReviewsApi
         await using var tx = await store.BeginAsync(ct);
         var (previous, carried) = await services.Agenda.CarriedOverAsync(tx.Transaction, command, ct);
         var kpis = await services.Agenda.KpisAsync(command.Site, ct);
-        var written = await tx.DecideAsync(Review.StreamId(reviewId), null, (Review s) => ReviewDecisions.Open(s, command, previous, kpis, carried, now),
+        var red = await services.Agenda.RedObjectivesAsync(command.Site, ct);
+        var written = await tx.DecideAsync(Review.StreamId(reviewId), null, (Review s) => ReviewDecisions.Open(s, command, previous, kpis, carried, now, red),
             _ => Metadata(services, command.Site, reviewId), ct);
         if (written.Events.Count > 0) await services.Index.OpenedAsync(tx.Transaction, written.State, now, ct);
         await tx.CommitAsync(ct);

@@ -1,0 +1,119 @@
+using ExecutionLayer.Actions.Items;
+using ExecutionLayer.Actions.Kpis;
+using ExecutionLayer.Actions.ReadingActions;
+using ExecutionLayer.Store.Postgres;
+using ExecutionLayer.Store.Types;
+using ExecutionLayer.Store.Writing;
+using Npgsql;
+
+namespace ExecutionLayer.Actions.Objectives;
+
+/// <summary>An open action that serves no objective in force: work nobody tied to a goal.</summary>
+public sealed record UnalignedAction(Guid ActionId, string Site, string Title, string Owner, DateTimeOffset Due, IReadOnlyList<string> Kpis);
+
+/// <summary>A perspective's objectives, and the worst status among them.</summary>
+public sealed record PerspectiveOnCard(Perspective Perspective, ScoreStatus Status, IReadOnlyList<ObjectiveOnCard> Objectives);
+
+/// <summary>
+/// The Balanced Scorecard for a site (and the company's objectives above it) over a period: per perspective, each objective with its KPIs
+/// as they stood at <see cref="AsOf"/> (the period's end, or now within it), its score rolled up through the cascade, and the execution
+/// health of the actions serving it; and the open actions that serve no objective.
+/// </summary>
+public sealed record Scorecard(
+    string? Site, string Period, DateTimeOffset From, DateTimeOffset Until, DateTimeOffset AsOf, IReadOnlyList<PerspectiveOnCard> Perspectives,
+    IReadOnlyList<UnalignedAction> UnalignedActions);
+
+/// <summary>
+/// Reads what the scorecard is made of, in three queries whatever the number of objectives: the KPIs' readings up to the moment, the
+/// actions serving each objective (at the objective's site — and department, for a department's — linked to one of its KPIs there),
+/// and the open actions serving none.
+/// </summary>
+public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objectives)
+{
+    private const int UnalignedShown = 200;
+
+    /// <param name="sites">The sites the card covers: the one asked for, or every site the caller sees (null: all).</param>
+    public async Task<Scorecard> ForAsync(string? site, string[]? sites, ObjectivePeriod period, CancellationToken ct)
+    {
+        var now = store.Clock.GetUtcNow();
+        var asOf = now < period.Until ? now : period.Until;
+        var inForce = await objectives.InForceAsync(period, sites, ct);
+        var measures = inForce.SelectMany(o => o.Definition.Kpis.Select(k => (Objective: o, Kpi: k))).ToList();
+        // A company objective measured at plants the caller does not see shows those KPIs without their readings, and says so.
+        bool Visible(string kpiSite) => sites is null || sites.Contains(kpiSite);
+        var readings = await ReadingsAsync(measures.Where(m => Visible(m.Kpi.Site)).Select(m => (m.Kpi.Site, m.Kpi.Kpi)).Distinct().ToList(), asOf, ct);
+        var kpis = inForce.ToDictionary(o => o.Id, o => (IReadOnlyList<KpiOnCard>)[.. o.Definition.Kpis.Select(k => OnCard(k, readings.GetValueOrDefault((k.Site, k.Kpi))))],
+            StringComparer.Ordinal);
+        var health = await HealthAsync([.. measures.Where(m => Visible(m.Kpi.Site))], period, now, ct);
+        var card = ScorecardFigures.Card(inForce, kpis, health)
+            .Select(o => o.Kpis.Any(k => !Visible(k.Site)) ? o with { Flags = [.. o.Flags, ScorecardFigures.Partial] } : o).ToList();
+        var perspectives = Enum.GetValues<Perspective>()
+            .Select(p => (Perspective: p, Objectives: card.Where(o => o.Perspective == p).ToList()))
+            .Where(p => p.Objectives.Count > 0)
+            .Select(p => new PerspectiveOnCard(p.Perspective, Worst(p.Objectives.Select(o => o.Status)), p.Objectives))
+            .ToList();
+        return new Scorecard(site, period.Name, period.From, period.Until, asOf, perspectives, await UnalignedAsync(sites, measures, ct));
+    }
+
+    private static ScoreStatus Worst(IEnumerable<ScoreStatus> statuses) =>
+        statuses.Where(s => s != ScoreStatus.Unknown).DefaultIfEmpty(ScoreStatus.Unknown).Max();
+
+    private static KpiOnCard OnCard(ObjectiveKpi kpi, (KpiDefinition Definition, Reading[] NewestFirst)? known)
+    {
+        if (known is not var (definition, newestFirst)) return new KpiOnCard(kpi.Site, kpi.Kpi, kpi.Weight, null, null, KpiStatus.Unknown, TrendDirection.Unknown, null);
+        var latest = newestFirst.FirstOrDefault();
+        return new KpiOnCard(kpi.Site, kpi.Kpi, kpi.Weight, latest?.Value, latest?.MeasuredAt, definition.StatusOf(latest?.Value),
+            KpiTrend.Of(definition, [.. newestFirst.Take(KpiTrend.Window).Reverse().Select(r => r.Value)]).Direction, ScorecardFigures.Attainment(definition, latest?.Value));
+    }
+
+    /// <summary>Each KPI's definition and its latest readings (in the definition's unit) up to the moment, newest first.</summary>
+    private async Task<Dictionary<(string, string), (KpiDefinition, Reading[])>> ReadingsAsync(List<(string Site, string Kpi)> pairs, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var rows = await Sql.ListAsync(store.DataSource, $"""
+            SELECT k.site, k.kpi, k.definition,
+                ARRAY(SELECT r.value FROM {store.Schema}.kpi_readings r WHERE r.site = k.site AND r.kpi = k.kpi AND r.unit = k.unit AND r.measured_at <= $3
+                      ORDER BY r.measured_at DESC LIMIT {KpiTrend.Window}),
+                ARRAY(SELECT r.measured_at FROM {store.Schema}.kpi_readings r WHERE r.site = k.site AND r.kpi = k.kpi AND r.unit = k.unit AND r.measured_at <= $3
+                      ORDER BY r.measured_at DESC LIMIT {KpiTrend.Window})
+            FROM {store.Schema}.kpi_index k JOIN unnest($1::text[], $2::text[]) AS p(site, kpi) ON p.site = k.site AND p.kpi = k.kpi
+            """, r => (Key: (r.GetString(0), r.GetString(1)), Definition: EventJson.Read<KpiDefinition>(r.GetString(2)),
+                Readings: r.GetFieldValue<decimal[]>(3).Zip(r.GetFieldValue<DateTime[]>(4), (v, t) => new Reading(v, new DateTimeOffset(t))).ToArray()), ct,
+            Sql.Texts([.. pairs.Select(p => p.Site)]), Sql.Texts([.. pairs.Select(p => p.Kpi)]), Sql.Timestamp(asOf));
+        return rows.ToDictionary(r => r.Key, r => (r.Definition, r.Readings));
+    }
+
+    private async Task<Dictionary<string, ActionHealth>> HealthAsync(List<(ObjectiveEntry Objective, ObjectiveKpi Kpi)> measures, ObjectivePeriod period, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        // Actions at sites the caller does not see are not counted either: measures is already what the card may show.
+        var open = ActionIndex.OpenStatuses;
+        var rows = await Sql.ListAsync(store.DataSource, $"""
+            WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(objective, site, kpi, department))
+            SELECT t.objective,
+                count(DISTINCT a.action_id) FILTER (WHERE a.status IN {open}),
+                count(DISTINCT a.action_id) FILTER (WHERE a.status IN {open} AND a.current_due < $7),
+                count(DISTINCT a.action_id) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $5 AND a.original_due < $6),
+                count(DISTINCT a.action_id) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $5 AND a.original_due < $6 AND a.verified_at <= a.original_due),
+                count(DISTINCT a.action_id) FILTER (WHERE a.verified_at >= $5 AND a.verified_at < $6 AND a.moved_kpis = false)
+            FROM t JOIN {store.Schema}.action_index a ON a.site = t.site AND t.kpi = ANY (a.kpis) AND (t.department IS NULL OR a.department = t.department)
+            GROUP BY t.objective
+            """, r =>
+            {
+                int N(int i) => (int)r.GetInt64(i);
+                return (Objective: r.GetString(0), Health: new ActionHealth(N(1), N(2), N(3), N(4), N(3) == 0 ? null : Math.Round((double)N(4) / N(3), 4), N(5)));
+            }, ct,
+            Sql.Texts([.. measures.Select(m => m.Objective.Id)]), Sql.Texts([.. measures.Select(m => m.Kpi.Site)]), Sql.Texts([.. measures.Select(m => m.Kpi.Kpi)]),
+            new NpgsqlParameter { Value = measures.Select(m => m.Objective.Definition.Department).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
+            Sql.Timestamp(period.From), Sql.Timestamp(period.Until), Sql.Timestamp(now));
+        return rows.ToDictionary(r => r.Objective, r => r.Health, StringComparer.Ordinal);
+    }
+
+    private Task<List<UnalignedAction>> UnalignedAsync(string[]? sites, List<(ObjectiveEntry Objective, ObjectiveKpi Kpi)> measures, CancellationToken ct) =>
+        Sql.ListAsync(store.DataSource, $"""
+            SELECT a.action_id, a.site, a.title, a.owner, a.current_due, a.kpis FROM {store.Schema}.action_index a
+            WHERE a.status IN {ActionIndex.OpenStatuses} AND ($1::text[] IS NULL OR a.site = ANY ($1))
+              AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS t(site, kpi) WHERE t.site = a.site AND t.kpi = ANY (a.kpis))
+            ORDER BY a.current_due, a.action_id LIMIT {UnalignedShown}
+            """, r => new UnalignedAction(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), Sql.TimeAt(r, 4), r.GetFieldValue<string[]>(5)), ct,
+            Sql.Texts(sites), Sql.Texts([.. measures.Select(m => m.Kpi.Site)]), Sql.Texts([.. measures.Select(m => m.Kpi.Kpi)]));
+}
