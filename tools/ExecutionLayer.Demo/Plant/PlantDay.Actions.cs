@@ -54,7 +54,8 @@ public sealed partial class PlantDay
         }, cancellationToken: ct))!;
         var reviewId = _record.ReviewOpened.Id!.Value;
         var review = cast.Manager.Api.Reviews[reviewId];
-        narrator.Fact($"agenda: {_record.ReviewOpened.CarriedOver?.Count ?? 0} open action(s) carried over; KPIs {string.Join(", ", (_record.ReviewOpened.Kpis ?? []).Select(k => k.Kpi))}");
+        narrator.Fact($"agenda: objectives in red {string.Join(", ", (_record.ReviewOpened.RedObjectives ?? []).Select(o => $"{o.ObjectiveId} (score {o.Score:0.00}{(o.Flags is { Count: > 0 } f ? $"; {string.Join(", ", f)}" : "")})"))}; " +
+                      $"{_record.ReviewOpened.CarriedOver?.Count ?? 0} open action(s) carried over; KPIs {string.Join(", ", (_record.ReviewOpened.Kpis ?? []).Select(k => k.Kpi))}");
 
         var vibration = await DecideAsync(reviewId, "Add a spindle vibration check to the CNC PM plan", MaintenanceLead, "scrap-rate", ct);
         var carrier = await DecideAsync(reviewId, "Pre-book weekend carrier capacity when a promise date is at risk", QualityEngineer, "on-time-delivery", ct);
@@ -106,6 +107,11 @@ public sealed partial class PlantDay
             narrator.Fact($"execution metrics, {row.Group}: on-time closure rate {row.OnTimeClosureRate:P0}, " +
                           $"average {row.AverageDaysToClose:0.0} days to close, {row.Overdue} overdue, " +
                           $"repeat issue rate {row.RepeatIssueRate:P0}, {row.ClosedWithoutKpiMovement} closed without KPI movement");
+        _record.Scorecard = (await cast.Manager.Api.Scorecard.GetAsync(q => { q.QueryParameters.Site = Site; q.QueryParameters.Period = Quarter; }, ct))!;
+        foreach (var objective in (_record.Scorecard.Perspectives ?? []).SelectMany(p => p.Objectives ?? []))
+            narrator.Fact($"scorecard {_record.Scorecard.Period}, {Camel(objective.Perspective)}: '{objective.Name}' {Camel(objective.Status)} " +
+                          $"(score {objective.Score:0.00}, rolled {objective.RolledScore:0.00}; {string.Join(", ", (objective.Kpis ?? []).Select(k => $"{k.Kpi} {k.Latest} → {k.Attainment:0.00}"))}; " +
+                          $"{objective.Actions?.Open} open action(s) serving it)");
     }
 
     private async Task<Guid> DecideAsync(Guid reviewId, string text, string owner, string kpi, CancellationToken ct)

@@ -55,7 +55,23 @@ public sealed partial class PlantDay
         await PostEventsAsync(ct,
             Event("kpi-scrap-w47", "mes-qms", "kpi/scrap-rate", At(-3, 18), new KpiMeasuredEvent { Data = new() { Kpi = "scrap-rate", Value = 3.4, Unit = "%", MeasuredAt = At(-3, 18) } }),
             Event("kpi-otd-w47", "sap-oh", "kpi/on-time-delivery", At(-3, 18), new KpiMeasuredEvent { Data = new() { Kpi = "on-time-delivery", Value = 91.0, Unit = "%", MeasuredAt = At(-3, 18) } }));
+
+        // The cascade the week is measured against, for the quarter (and year) the week's review falls in.
+        await api.Objectives["deliver-on-time"].PutAsync(new()
+        {
+            Name = "Deliver what we promise", Level = ObjectiveLevel.Corporate, Perspective = Perspective.Customer, Owner = Director, Period = $"{Friday:yyyy}",
+            Kpis = [new() { Site = Site, Kpi = "on-time-delivery", Weight = 1 }],
+        }, cancellationToken: ct);
+        await api.Objectives["dayton-ships-good-parts"].PutAsync(new()
+        {
+            Name = "Dayton ships good parts on time", Level = ObjectiveLevel.Site, Site = Site, Parent = "deliver-on-time", Perspective = Perspective.Customer,
+            Owner = PlantManager, Period = Quarter, Kpis = [new() { Site = Site, Kpi = "on-time-delivery", Weight = 2 }, new() { Site = Site, Kpi = "scrap-rate", Weight = 1 }],
+        }, cancellationToken: ct);
+        narrator.Fact($"objectives: 'Deliver what we promise' (the company, {Friday:yyyy}) ← 'Dayton ships good parts on time' ({Quarter}: on-time delivery ×2, scrap ×1)");
     }
+
+    /// <summary>The quarter the week's review falls in: the scorecard's period.</summary>
+    private string Quarter => $"{Friday:yyyy}-Q{(Friday.Month - 1) / 3 + 1}";
 
     /// <summary>06:00–08:00: SO-1001, PR-77 on CNC-4 from lot L-5521, its descendants, shipment SH-900, and an unrelated order.</summary>
     private async Task PostTheMorningPlanAsync(CancellationToken ct)

@@ -55,6 +55,9 @@ public sealed class PlantDayRecord
 
     public CaseView UngovernedResolved { get; set; } = null!;
 
+    /// <summary>Dayton's scorecard for the review's quarter, read once the following week's KPIs were in.</summary>
+    public Scorecard Scorecard { get; set; } = null!;
+
     /// <summary>The deviation request once decided on the data now.</summary>
     public ApprovalView DeviationDecided { get; set; } = null!;
 
