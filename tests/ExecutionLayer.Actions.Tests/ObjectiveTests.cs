@@ -151,6 +151,18 @@ public sealed class ObjectiveApiTests(ActionsApp app) : IClassFixture<ActionsApp
         }, ActionsApp.PlantManager, HttpStatusCode.Created);
         var serving = await app.CreateAsync(ActionsApp.NewAction("Pre-book weekend carrier capacity", kpis: ["on-time-delivery"]));
         var unaligned = await app.CreateAsync(ActionsApp.NewAction("Repaint the canteen", kpis: ["canteen-score"]));
+        // Serving Dayton's objective directly, though linked to no KPI of it.
+        var direct = await app.SendAsync(HttpMethod.Post, "/actions", new
+        {
+            title = "Train the second shift on first-article checks", owner = ActionsApp.MaintLead, due = Given.Monday.AddDays(10), site = ActionsApp.Site,
+            kpis = new[] { "training-hours" }, objectives = new[] { "card-dayton" },
+        }, ActionsApp.PlantManager, HttpStatusCode.Created);
+        var refused = await app.As(ActionsApp.PlantManager).PostAsJsonAsync("/actions", new
+        {
+            title = "Serve nothing that exists", owner = ActionsApp.MaintLead, due = Given.Monday.AddDays(10), site = ActionsApp.Site, objectives = new[] { "no-such-goal" },
+        }, JsonDefaults.Options);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal("unknown-objective", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString());
 
         var card = await app.GetAsync($"/scorecard?site={ActionsApp.Site}&period=2026-Q4");
         var objectives = card.GetProperty("perspectives").EnumerateArray().SelectMany(p => p.GetProperty("objectives").EnumerateArray())
@@ -158,7 +170,7 @@ public sealed class ObjectiveApiTests(ActionsApp app) : IClassFixture<ActionsApp
         // Dayton: on-time delivery 95 % → 0.625 at weight 2, scrap 3.4 % → 0 at weight 1: (1.25 + 0) / 3.
         var dayton = objectives["card-dayton"];
         Assert.Equal((0.4167m, 0.4167m, "red"), (dayton.GetProperty("score").GetDecimal(), dayton.GetProperty("rolledScore").GetDecimal(), dayton.GetProperty("status").GetString()));
-        Assert.Equal((1, 0), (dayton.GetProperty("actions").GetProperty("open").GetInt32(), dayton.GetProperty("flags").GetArrayLength()));
+        Assert.Equal((2, 0), (dayton.GetProperty("actions").GetProperty("open").GetInt32(), dayton.GetProperty("flags").GetArrayLength()));
         // The company: its own on-time delivery (0.625) and Dayton's rolled score as one voice each.
         var deliver = objectives["card-deliver"];
         Assert.Equal((0.625m, 0.5208m, "amber"), (deliver.GetProperty("score").GetDecimal(), deliver.GetProperty("rolledScore").GetDecimal(), deliver.GetProperty("status").GetString()));
@@ -167,6 +179,7 @@ public sealed class ObjectiveApiTests(ActionsApp app) : IClassFixture<ActionsApp
         var loose = card.GetProperty("unalignedActions").EnumerateArray().Select(a => a.GetProperty("actionId").GetGuid()).ToList();
         Assert.Contains(unaligned, loose);
         Assert.DoesNotContain(serving, loose);
+        Assert.DoesNotContain(direct.GetProperty("actionId").GetGuid(), loose);
 
         // The weekly review opens with Dayton's red objective on its agenda.
         var review = await app.SendAsync(HttpMethod.Post, "/reviews", new { kind = "WeeklyOps", site = ActionsApp.Site, attendees = new[] { ActionsApp.PlantManager } },

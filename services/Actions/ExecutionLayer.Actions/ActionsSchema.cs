@@ -14,6 +14,7 @@ internal static class ActionsSchema
             correlation_id text NULL, verifier_role text NOT NULL, created_at timestamptz NOT NULL, original_due timestamptz NOT NULL, current_due timestamptz NOT NULL,
             verified_at timestamptz NULL, due_changes int NOT NULL, progress int NOT NULL, overdue_level int NOT NULL, repeat_of uuid NULL,
             ineffective boolean NOT NULL, moved_kpis boolean NULL, version bigint NOT NULL);
+        ALTER TABLE {s}.action_index ADD COLUMN IF NOT EXISTS objectives text[] NOT NULL DEFAULT ARRAY[]::text[];
         CREATE INDEX IF NOT EXISTS action_index_open ON {s}.action_index (site, current_due)
             WHERE status IN ('Open', 'InProgress', 'Blocked', 'CompletionClaimed');
         CREATE INDEX IF NOT EXISTS action_index_owner ON {s}.action_index (lower(owner), status);

@@ -18,6 +18,10 @@ public static class Problem
 
     public static ProblemHttpResult RuleViolated(string detail) => Of(StatusCodes.Status422UnprocessableEntity, "Rule violated", detail);
 
+    /// <summary>A rule refused it, named in <c>rule</c> as the store's exception handler names the rules decisions break.</summary>
+    public static ProblemHttpResult RuleViolated(string detail, string rule) => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "Rule violated", detail: detail, extensions: new Dictionary<string, object?> { ["rule"] = rule });
+
     public static ProblemHttpResult Of(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail);
 
     public static ValidationProblem Invalid(string field, string message, string title = "Invalid request") =>

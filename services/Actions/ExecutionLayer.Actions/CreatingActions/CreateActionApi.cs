@@ -19,15 +19,17 @@ namespace ExecutionLayer.Actions.CreatingActions;
 
 /// <param name="RequestId">The caller's idempotency key: posting it again returns the action already made.</param>
 /// <param name="VerifierRole">Who may verify the closure; the site's default verifier role when left out.</param>
+/// <param name="Objectives">Objectives the action serves directly (besides those it serves through its KPIs): ids of objectives in force at its site or the company's.</param>
 public sealed record CreateActionBody(
     [MaxLength(300)] string Title, string Owner, DateTimeOffset Due, string Site,
     Guid? RequestId = null, [FreeText] string? Description = null, Priority? Priority = null, [MaxLength(100)] string? Department = null,
     SourceKind? SourceKind = null, string? SourceReference = null, IReadOnlyList<string>? Kpis = null, Perspective? Perspective = null,
     IReadOnlyList<string>? RootCauseTags = null, EvidenceKind? RequiredEvidence = null, string? VerifierRole = null, int? VerificationWindowDays = null,
-    [MaxLength(128)] string? CorrelationId = null, string? OnBehalfOf = null) : IMayActOnBehalf;
+    [MaxLength(128)] string? CorrelationId = null, string? OnBehalfOf = null, IReadOnlyList<string>? Objectives = null) : IMayActOnBehalf;
 
 /// <summary>What creating an action needs: who asks (and for the correlation), the store, the handler, the sites' rules and the configured sites.</summary>
-public sealed record CreateActionServices(HttpContext Http, ServiceStore Store, CreateActionHandler Handler, SiteDirectory Sites, SiteCatalog Registry)
+public sealed record CreateActionServices(
+    HttpContext Http, ServiceStore Store, CreateActionHandler Handler, SiteDirectory Sites, SiteCatalog Registry, Objectives.ObjectiveRegistry Objectives)
 {
     public Caller Caller => Caller.Of(Http);
 }
@@ -56,11 +58,14 @@ public static partial class CreateActionApi
         var reference = string.IsNullOrWhiteSpace(body.SourceReference) ? actor : body.SourceReference.Trim();
         var actionId = body.RequestId is { } requestId ? DeterministicId.From($"action|api|{requestId}") : Guid.CreateVersion7(store.Clock.GetUtcNow());
         await using var tx = await store.BeginAsync(ct);
+        var serves = Normalized(body.Objectives);
+        if (await services.Objectives.NotServableAsync(tx, serves, body.Site, ct) is { Count: > 0 } unknown)
+            return Problem.RuleViolated($"No objective in force at {body.Site} or the company's: {string.Join(", ", unknown)}.", "unknown-objective");
         var rules = await services.Sites.RulesAsync(tx.Transaction, body.Site, ct);
         var command = new CreateAction(actionId, body.Title.Trim(), body.Description, body.Owner.Trim(), body.Due, body.Priority ?? Priority.P3,
             body.Site, body.Department, kind, reference, Normalized(body.Kpis), body.Perspective, Normalized(body.RootCauseTags),
             body.RequiredEvidence ?? EvidenceKind.Text, body.VerifierRole ?? rules.DefaultVerifierRole,
-            body.VerificationWindowDays ?? rules.VerificationWindowDays, body.CorrelationId, actor);
+            body.VerificationWindowDays ?? rules.VerificationWindowDays, body.CorrelationId, actor, serves);
         var written = await services.Handler.HandleAsync(tx, command, Provenance.Of(caller, services.Http.GetCorrelationId()), ct);
         await tx.CommitAsync(ct);
 
@@ -85,6 +90,8 @@ public static partial class CreateActionApi
         if (body.RootCauseTags is { } tags && (tags.Count > 20 || tags.Any(t => t is null || !Code().IsMatch(t.Trim().ToLowerInvariant()))))
             errors["rootCauseTags"] = ["At most 20 tags (lower-case letters, digits, '-', e.g. spindle-bearing)."];
         if (body.VerifierRole is { } role && !Code().IsMatch(role)) errors["verifierRole"] = ["A role such as quality-lead."];
+        if (body.Objectives is { } objectives && (objectives.Count > 10 || objectives.Any(o => o is null || !Code().IsMatch(o.Trim().ToLowerInvariant()))))
+            errors["objectives"] = ["At most 10 objective ids (on-time-delivery-2026)."];
         if (body.VerificationWindowDays is < 1 or > 365) errors["verificationWindowDays"] = ["From 1 to 365 days."];
         return errors;
     }

@@ -5,7 +5,8 @@ namespace ExecutionLayer.Actions.Items;
 public sealed record CreateAction(
     Guid ActionId, string Title, string? Description, string Owner, DateTimeOffset Due, Priority Priority, string Site, string? Department,
     SourceKind SourceKind, string SourceReference, IReadOnlyList<string> Kpis, Perspective? Perspective, IReadOnlyList<string> RootCauseTags,
-    EvidenceKind RequiredEvidence, string VerifierRole, int VerificationWindowDays, string? CorrelationId, string CreatedBy)
+    EvidenceKind RequiredEvidence, string VerifierRole, int VerificationWindowDays, string? CorrelationId, string CreatedBy,
+    IReadOnlyList<string>? Objectives = null)
 {
     /// <summary>A source's own reference (an exception's request id, an approval's follow-up) always names the same action, so a redelivery finds it made.</summary>
     public static Guid IdFor(SourceKind kind, string reference) => Messaging.Outbox.DeterministicId.From($"action|{kind}|{reference}");
@@ -22,7 +23,8 @@ public static class ActionDecisions
         if (state.Exists) return SameAction(state, c);
         if (c.Due <= now) throw new RuleViolationException("due-in-past", $"The due date {c.Due:O} has already passed.");
         var created = new ActionItem.Event.Created(c.ActionId, c.Title, c.Description, c.Owner, c.Due, c.Priority, c.Site, c.Department, c.SourceKind, c.SourceReference,
-            c.Kpis, c.Perspective, c.RootCauseTags, c.RequiredEvidence, c.VerifierRole, c.VerificationWindowDays, c.CorrelationId, c.CreatedBy, now);
+            c.Kpis, c.Perspective, c.RootCauseTags, c.RequiredEvidence, c.VerifierRole, c.VerificationWindowDays, c.CorrelationId, c.CreatedBy, now,
+            c.Objectives is { Count: > 0 } objectives ? objectives : null);
         return repeatOf is null ? [created] : [created, new ActionItem.Event.RepeatFlagged(c.ActionId, repeatOf.ActionId, repeatOf.SharedKpis, repeatOf.SharedTags, now)];
     }
 

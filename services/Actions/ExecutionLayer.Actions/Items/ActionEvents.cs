@@ -12,7 +12,8 @@ public sealed partial record ActionItem
         public sealed record Created(
             Guid ActionId, string Title, string? Description, string Owner, DateTimeOffset Due, Priority Priority, string Site, string? Department,
             SourceKind SourceKind, string SourceReference, IReadOnlyList<string> Kpis, Perspective? Perspective, IReadOnlyList<string> RootCauseTags,
-            EvidenceKind RequiredEvidence, string VerifierRole, int VerificationWindowDays, string? CorrelationId, string CreatedBy, DateTimeOffset CreatedAt) : Event;
+            EvidenceKind RequiredEvidence, string VerifierRole, int VerificationWindowDays, string? CorrelationId, string CreatedBy, DateTimeOffset CreatedAt,
+            IReadOnlyList<string>? Objectives = null) : Event;
 
         /// <summary>The new action works on a KPI and root cause an action closed recently was meant to have fixed.</summary>
         public sealed record RepeatFlagged(Guid ActionId, Guid RepeatOf, IReadOnlyList<string> SharedKpis, IReadOnlyList<string> SharedTags, DateTimeOffset FlaggedAt) : Event;

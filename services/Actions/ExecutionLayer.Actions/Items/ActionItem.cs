@@ -39,7 +39,8 @@ public sealed partial record ActionItem(
     string Site, string? Department, SourceKind SourceKind, string SourceReference, IReadOnlyList<string> Kpis, Perspective? Perspective,
     IReadOnlyList<string> RootCauseTags, EvidenceKind RequiredEvidence, string VerifierRole, int VerificationWindowDays, string? CorrelationId,
     DateTimeOffset CreatedAt, int PercentComplete, int DueDateChanges, Evidence? Claim, string? ClaimedBy, string? BlockedReason,
-    DateTimeOffset? VerifiedAt, string? VerifiedBy, int OverdueLevel, Guid? RepeatOf, Guid? IneffectiveBecauseOf, bool? MovedKpis)
+    DateTimeOffset? VerifiedAt, string? VerifiedBy, int OverdueLevel, Guid? RepeatOf, Guid? IneffectiveBecauseOf, bool? MovedKpis,
+    IReadOnlyList<string>? Objectives = null)
     : IAggregate<ActionItem, ActionItem.Event>
 {
     public static string StreamType => "action";
@@ -59,7 +60,7 @@ public sealed partial record ActionItem(
         Event.Created e => this with
         {
             Id = e.ActionId, Status = ActionStatus.Open, Title = e.Title, Description = e.Description, Owner = e.Owner, OriginalDue = e.Due, Due = e.Due,
-            Priority = e.Priority, Site = e.Site, Department = e.Department, SourceKind = e.SourceKind, SourceReference = e.SourceReference, Kpis = e.Kpis,
+            Priority = e.Priority, Site = e.Site, Department = e.Department, SourceKind = e.SourceKind, SourceReference = e.SourceReference, Kpis = e.Kpis, Objectives = e.Objectives ?? [],
             Perspective = e.Perspective, RootCauseTags = e.RootCauseTags, RequiredEvidence = e.RequiredEvidence, VerifierRole = e.VerifierRole,
             VerificationWindowDays = e.VerificationWindowDays, CorrelationId = e.CorrelationId, CreatedAt = e.CreatedAt,
         },

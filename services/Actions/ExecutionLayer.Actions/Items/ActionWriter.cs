@@ -36,14 +36,15 @@ public sealed class ActionWriter(ServiceStore store, Deadlines deadlines, SiteDi
 
     private Task IndexAsync(NpgsqlTransaction tx, ActionItem a, long version, CancellationToken ct) => Sql.ExecAsync(tx, $"""
         INSERT INTO {_s}.action_index AS i (action_id, site, department, owner, title, priority, perspective, kpis, tags, status, source_kind, source_reference,
-            correlation_id, verifier_role, created_at, original_due, current_due, verified_at, due_changes, progress, overdue_level, repeat_of, ineffective, moved_kpis, version)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::timestamptz, $19, $20, $21, $22::uuid, $23, $24::boolean, $25)
+            correlation_id, verifier_role, created_at, original_due, current_due, verified_at, due_changes, progress, overdue_level, repeat_of, ineffective, moved_kpis, version,
+            objectives)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::timestamptz, $19, $20, $21, $22::uuid, $23, $24::boolean, $25, $26)
         ON CONFLICT (action_id) DO UPDATE SET owner = EXCLUDED.owner, status = EXCLUDED.status, current_due = EXCLUDED.current_due,
             verified_at = EXCLUDED.verified_at, due_changes = EXCLUDED.due_changes, progress = EXCLUDED.progress, overdue_level = EXCLUDED.overdue_level,
             repeat_of = EXCLUDED.repeat_of, ineffective = EXCLUDED.ineffective, moved_kpis = EXCLUDED.moved_kpis, version = EXCLUDED.version
         """, ct, a.Id, a.Site, a.Department, a.Owner, a.Title, a.Priority.ToString(), a.Perspective?.ToString(), a.Kpis.ToArray(), a.RootCauseTags.ToArray(),
         a.Status.ToString(), a.SourceKind.ToString(), a.SourceReference, a.CorrelationId, a.VerifierRole, a.CreatedAt, a.OriginalDue, a.Due, a.VerifiedAt,
-        a.DueDateChanges, a.PercentComplete, a.OverdueLevel, a.RepeatOf, a.IneffectiveBecauseOf is not null, a.MovedKpis, version);
+        a.DueDateChanges, a.PercentComplete, a.OverdueLevel, a.RepeatOf, a.IneffectiveBecauseOf is not null, a.MovedKpis, version, (a.Objectives ?? []).ToArray());
 
     /// <summary>
     /// The overdue ladder's next rung is set whenever the due date, the owner or the level it stands at

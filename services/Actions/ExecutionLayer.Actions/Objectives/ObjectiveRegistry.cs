@@ -38,6 +38,16 @@ public sealed class ObjectiveRegistry(ServiceStore store)
         return new ObjectiveWorld(parent is { Version: > 0 } ? parent : null, undefined, [.. children.Select(Enum.Parse<ObjectiveLevel>)]);
     }
 
+    /// <summary>The ids an action at <paramref name="site"/> cannot serve: no objective in force there or at the company by that id.</summary>
+    public async Task<IReadOnlyList<string>> NotServableAsync(StoreTransaction tx, IReadOnlyList<string> ids, string site, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var servable = await Sql.StringsAsync(tx.Transaction, $"""
+            SELECT objective_id FROM {_s}.objective_index WHERE objective_id = ANY($1) AND NOT retired AND (site IS NULL OR site = $2)
+            """, ct, ids.ToArray(), site);
+        return [.. ids.Except(servable, StringComparer.Ordinal)];
+    }
+
     public async Task<bool> HasChildrenAsync(StoreTransaction tx, string id, CancellationToken ct) =>
         (await Sql.StringsAsync(tx.Transaction, $"SELECT objective_id FROM {_s}.objective_index WHERE parent = $1 AND NOT retired LIMIT 1", ct, id)).Count > 0;
 

@@ -25,8 +25,8 @@ public sealed record Scorecard(
 
 /// <summary>
 /// Reads what the scorecard is made of, in three queries whatever the number of objectives: the KPIs' readings up to the moment, the
-/// actions serving each objective (at the objective's site — and department, for a department's — linked to one of its KPIs there),
-/// and the open actions serving none.
+/// actions serving each objective (at a site it is measured at: linked to it directly, or to one of its KPIs there — in its department,
+/// for a department's), and the open actions serving none.
 /// </summary>
 public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objectives)
 {
@@ -95,7 +95,8 @@ public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objecti
                 count(DISTINCT a.action_id) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $5 AND a.original_due < $6),
                 count(DISTINCT a.action_id) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $5 AND a.original_due < $6 AND a.verified_at <= a.original_due),
                 count(DISTINCT a.action_id) FILTER (WHERE a.verified_at >= $5 AND a.verified_at < $6 AND a.moved_kpis = false)
-            FROM t JOIN {store.Schema}.action_index a ON a.site = t.site AND t.kpi = ANY (a.kpis) AND (t.department IS NULL OR a.department = t.department)
+            FROM t JOIN {store.Schema}.action_index a ON a.site = t.site
+                AND (t.objective = ANY (a.objectives) OR t.kpi = ANY (a.kpis) AND (t.department IS NULL OR a.department = t.department))
             GROUP BY t.objective
             """, r =>
             {
@@ -112,8 +113,10 @@ public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objecti
         Sql.ListAsync(store.DataSource, $"""
             SELECT a.action_id, a.site, a.title, a.owner, a.current_due, a.kpis FROM {store.Schema}.action_index a
             WHERE a.status IN {ActionIndex.OpenStatuses} AND ($1::text[] IS NULL OR a.site = ANY ($1))
-              AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[]) AS t(site, kpi) WHERE t.site = a.site AND t.kpi = ANY (a.kpis))
+              AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[], $4::text[]) AS t(site, kpi, objective)
+                              WHERE t.site = a.site AND (t.kpi = ANY (a.kpis) OR t.objective = ANY (a.objectives)))
             ORDER BY a.current_due, a.action_id LIMIT {UnalignedShown}
             """, r => new UnalignedAction(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), Sql.TimeAt(r, 4), r.GetFieldValue<string[]>(5)), ct,
-            Sql.Texts(sites), Sql.Texts([.. measures.Select(m => m.Kpi.Site)]), Sql.Texts([.. measures.Select(m => m.Kpi.Kpi)]));
+            Sql.Texts(sites), Sql.Texts([.. measures.Select(m => m.Kpi.Site)]), Sql.Texts([.. measures.Select(m => m.Kpi.Kpi)]),
+            Sql.Texts([.. measures.Select(m => m.Objective.Id)]));
 }
