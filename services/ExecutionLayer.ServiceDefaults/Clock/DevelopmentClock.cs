@@ -64,8 +64,11 @@ public static class DevelopmentClock
     private static ProblemHttpResult Refused() => Problem.Forbidden("Moving the development clock needs the admin scope.");
 }
 
-/// <summary>What the clock reads now, and how far it has been moved from wall time.</summary>
+/// <summary>What the clock reads now, and how far it has been moved from wall time, to the second.</summary>
 public sealed record ClockReading(DateTimeOffset Now, TimeSpan Offset)
 {
-    public static ClockReading Of(ShiftableClock clock) => new(clock.GetUtcNow(), clock.Offset);
+    // A move 'to' an instant leaves an offset with a fraction of a second, and a JSON Schema duration
+    // (RFC 3339, appendix A) has no fractions: the reading says the whole seconds, which is all it is for.
+    public static ClockReading Of(ShiftableClock clock) =>
+        new(clock.GetUtcNow(), TimeSpan.FromSeconds(Math.Floor(clock.Offset.TotalSeconds)));
 }
