@@ -96,6 +96,28 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
             metrics.Add((name, Percentiles.Of(times, 50), Percentiles.Of(times, 99)));
         }
 
+        // The scorecard over the same 100k actions: 500 KPIs (167 a site, kpi-0…9 the actions are linked to among them), 50 objectives a
+        // site under 5 of the company's, each measured by 3 KPIs.
+        var (objectiveCount, kpiCount) = await SetUpScorecardAsync(client);
+        var cards = new List<(string Name, double P50, double P99)>();
+        foreach (var (name, path) in new[]
+        {
+            ("scorecard, one site (55 objectives)", "/scorecard?site=TN-SMYRNA&period=2026-Q4"),
+            ("scorecard, all sites (155 objectives)", "/scorecard?period=2026-Q4"),
+        })
+        {
+            var times = new List<double>();
+            for (var q = 0; q < queries; q++)
+            {
+                var watch = Stopwatch.StartNew();
+                var response = await client.GetAsync(path);
+                if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}");
+                await response.Content.ReadAsByteArrayAsync();
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            cards.Add((name, Percentiles.Of(times, 50), Percentiles.Of(times, 99)));
+        }
+
         var fresh = new Guid[lifecycles];
         for (var i = 0; i < lifecycles; i++)
             fresh[i] = (await (await Ensure(client.PostAsJsonAsync("/actions", Body(i), JsonDefaults.Options))).Content.ReadFromJsonAsync<ActionBody>())!.ActionId;
@@ -130,6 +152,8 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
         Console.WriteLine(string.Create(Invariant, $"  {overdue:N0} overdue notices fired and everything published {drainSeconds:F0} s after the last write ({overdue / drainSeconds:N0} notices/s)"));
         foreach (var (name, p50, p99) in metrics)
             Console.WriteLine(string.Create(Invariant, $"  {name,-58} p50 {p50,7:F1} ms   p99 {p99,7:F1} ms   ({queries} queries)"));
+        foreach (var (name, p50, p99) in cards)
+            Console.WriteLine(string.Create(Invariant, $"  {name,-58} p50 {p50,7:F1} ms   p99 {p99,7:F1} ms   ({queries} queries; {objectiveCount} objectives, {kpiCount} KPIs in all; target p99 < 200 ms)"));
         Console.WriteLine(string.Create(Invariant,
             $"  lifecycle commands through the API ({Clients} clients): {commands.PerSecond,8:N0} /s   store single-event appends: {raw.PerSecond,8:N0} /s   ratio {commands.PerSecond / raw.PerSecond:F2}"));
     }
@@ -205,6 +229,38 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
                 await Ensure(client.PostAsJsonAsync($"/kpis/{site}/kpi-{k}/readings", new { value = 1m + k * 0.5m, measuredAt = Today.AddDays(-61) }, JsonDefaults.Options));
             }
         }
+    }
+
+    /// <returns>How many objectives and KPIs the scorecard is read over.</returns>
+    private static async Task<(int Objectives, int Kpis)> SetUpScorecardAsync(HttpClient client)
+    {
+        const int kpisPerSite = 167;
+        const int objectivesPerSite = 50;
+        for (var c = 0; c < 5; c++)
+            await Ensure(client.PutAsJsonAsync($"/objectives/company-{c}", new
+            {
+                name = $"Company goal {c}", level = "corporate", perspective = ((Perspective)(c % 4)).ToString(), owner = "ceo.bench", period = "2026",
+                kpis = Sites.Select(site => new { site, kpi = $"kpi-{c}", weight = 1m }),
+            }, JsonDefaults.Options));
+        foreach (var site in Sites)
+        {
+            for (var k = 10; k < kpisPerSite; k++)
+            {
+                await Ensure(client.PutAsJsonAsync($"/kpis/{site}/kpi-{k}", new
+                {
+                    name = $"KPI {k}", unit = "%", direction = "HigherIsBetter", target = 98m, green = 95m, red = 90m, perspective = "Customer",
+                }, JsonDefaults.Options));
+                await Ensure(client.PostAsJsonAsync($"/kpis/{site}/kpi-{k}/readings", new { value = 89m + k % 10, measuredAt = Today.AddDays(-3) }, JsonDefaults.Options));
+            }
+            for (var o = 0; o < objectivesPerSite; o++)
+                await Ensure(client.PutAsJsonAsync($"/objectives/{site.ToLowerInvariant()}-{o}", new
+                {
+                    name = $"{site} goal {o}", level = "site", site, parent = $"company-{o % 5}", perspective = ((Perspective)(o % 4)).ToString(), owner = "lead.bench",
+                    period = "2026-Q4", kpis = new[] { o % 10, 10 + o * 3 % (kpisPerSite - 10), 10 + (o * 7 + 1) % (kpisPerSite - 10) }.Distinct()
+                        .Select((k, i) => new { site, kpi = $"kpi-{k}", weight = 1m + i }),
+                }, JsonDefaults.Options));
+        }
+        return (5 + Sites.Length * objectivesPerSite, Sites.Length * kpisPerSite);
     }
 
     private static async Task<HttpResponseMessage> Ensure(Task<HttpResponseMessage> sending)

@@ -22,6 +22,7 @@ internal static class ActionsSchema
         CREATE INDEX IF NOT EXISTS action_index_due ON {s}.action_index (site, original_due);
         CREATE INDEX IF NOT EXISTS action_index_verified ON {s}.action_index (site, verified_at) WHERE verified_at IS NOT NULL;
         CREATE INDEX IF NOT EXISTS action_index_kpis ON {s}.action_index USING gin (kpis);
+        CREATE INDEX IF NOT EXISTS action_index_objectives ON {s}.action_index USING gin (objectives);
         CREATE INDEX IF NOT EXISTS action_index_source ON {s}.action_index (source_kind, source_reference);
         CREATE TABLE IF NOT EXISTS {s}.site_rules (site text PRIMARY KEY, rules text NOT NULL);
         CREATE TABLE IF NOT EXISTS {s}.kpi_index (

@@ -88,16 +88,22 @@ public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objecti
         // Actions at sites the caller does not see are not counted either: measures is already what the card may show.
         var open = ActionIndex.OpenStatuses;
         var rows = await Sql.ListAsync(store.DataSource, $"""
-            WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(objective, site, kpi, department))
-            SELECT t.objective,
-                count(DISTINCT a.action_id) FILTER (WHERE a.status IN {open}),
-                count(DISTINCT a.action_id) FILTER (WHERE a.status IN {open} AND a.current_due < $7),
-                count(DISTINCT a.action_id) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $5 AND a.original_due < $6),
-                count(DISTINCT a.action_id) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $5 AND a.original_due < $6 AND a.verified_at <= a.original_due),
-                count(DISTINCT a.action_id) FILTER (WHERE a.verified_at >= $5 AND a.verified_at < $6 AND a.moved_kpis = false)
-            FROM t JOIN {store.Schema}.action_index a ON a.site = t.site
-                AND (t.objective = ANY (a.objectives) OR t.kpi = ANY (a.kpis) AND (t.department IS NULL OR a.department = t.department))
-            GROUP BY t.objective
+            WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(objective, site, kpi, department)),
+            -- Each (objective, action) once, found through the GIN indexes: by a KPI of the objective at the action's site, or named directly.
+            served AS (
+                SELECT t.objective, a.action_id, a.status, a.current_due, a.original_due, a.verified_at, a.moved_kpis
+                FROM t JOIN {store.Schema}.action_index a ON a.site = t.site AND a.kpis @> ARRAY[t.kpi] AND (t.department IS NULL OR a.department = t.department)
+                UNION
+                SELECT t.objective, a.action_id, a.status, a.current_due, a.original_due, a.verified_at, a.moved_kpis
+                FROM (SELECT DISTINCT objective, site FROM t) t JOIN {store.Schema}.action_index a ON a.site = t.site AND a.objectives @> ARRAY[t.objective])
+            SELECT objective,
+                count(*) FILTER (WHERE status IN {open}),
+                count(*) FILTER (WHERE status IN {open} AND current_due < $7),
+                count(*) FILTER (WHERE status <> 'Cancelled' AND original_due >= $5 AND original_due < $6),
+                count(*) FILTER (WHERE status <> 'Cancelled' AND original_due >= $5 AND original_due < $6 AND verified_at <= original_due),
+                count(*) FILTER (WHERE verified_at >= $5 AND verified_at < $6 AND moved_kpis = false)
+            FROM served
+            GROUP BY objective
             """, r =>
             {
                 int N(int i) => (int)r.GetInt64(i);
