@@ -32,7 +32,7 @@ public sealed class ActionApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_action_goes_from_creation_to_verified_closure_and_the_bus_hears_both_ends()
+    public async Task An_action_goes_from_creation_to_verified_closure_and_the_bus_hears_each_start_and_both_ends()
     {
         var id = await _app.CreateAsync(NewAction());
         await _app.DoAsync(id, "start", MaintLead);
@@ -53,6 +53,10 @@ public sealed class ActionApiTests : IAsyncLifetime
         Assert.Equal($"action-{id}", created.CorrelationId);
         var verified = await _app.Bus.WaitForAsync<ActionItemVerified>(v => v.ActionId == id, "the verification");
         Assert.Equal(QualityLead, verified.VerifiedBy);
+        // Started, and again after the block: each with the source, so a case can tell which of its requests began.
+        await Eventually.TrueAsync(() => _app.Bus.Received<ActionItemStarted>().Count(s => s.ActionId == id) == 2, "both starts published");
+        Assert.All(_app.Bus.Received<ActionItemStarted>().Where(s => s.ActionId == id),
+            s => Assert.Equal((ActionSourceKind.Manual, created.SourceReference, MaintLead), (s.SourceKind, s.SourceReference, s.StartedBy)));
     }
 
     [Fact]

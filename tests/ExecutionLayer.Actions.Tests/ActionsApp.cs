@@ -41,7 +41,7 @@ public sealed class ActionsApp : IAsyncLifetime
         await Database.InitializeAsync();
         await _vhost.InitializeAsync();
         Bus = await new BusProbe(_vhost.Settings).Discard<DomainEventRecorded>()
-            .Listen<ActionItemCreated>().Listen<ActionItemVerified>().Listen<ActionItemCancelled>().Listen<ActionItemOverdue>().StartAsync();
+            .Listen<ActionItemCreated>().Listen<ActionItemStarted>().Listen<ActionItemVerified>().Listen<ActionItemCancelled>().Listen<ActionItemOverdue>().StartAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");

@@ -34,6 +34,23 @@ public sealed class CaseLifecycleDecisionTests
         state.Actions.Aggregate(state, (s, a) => Then(s, CaseDecisions.CloseAction(s, a.RequestId, a.ActionId!.Value, ResponseStatus.Verified, "quality-lead", Monday0905.AddDays(3))));
 
     [Fact]
+    public void Only_an_actions_first_start_is_the_response_and_a_cancelled_one_never_starts()
+    {
+        var state = WithEveryActionCreated(Responding());
+        var (maintenance, planning, service) = (state.Actions[0], state.Actions[1], state.Actions[2]);
+
+        state = Then(state, CaseDecisions.StartAction(state, maintenance.RequestId, maintenance.ActionId!.Value, "maint.lee", Monday0905.AddMinutes(20)));
+        Assert.Empty(CaseDecisions.StartAction(state, maintenance.RequestId, maintenance.ActionId!.Value, "maint.lee", Monday0905.AddHours(3))); // again, after a block
+        state = Then(state, CaseDecisions.CloseAction(state, service.RequestId, service.ActionId!.Value, ResponseStatus.Cancelled, "actions", Monday0905.AddHours(1)));
+        Assert.Empty(CaseDecisions.StartAction(state, service.RequestId, service.ActionId!.Value, "cs.kim", Monday0905.AddHours(2)));
+        // Verified without a recorded start: the work was done by then.
+        state = Then(state, CaseDecisions.CloseAction(state, planning.RequestId, planning.ActionId!.Value, ResponseStatus.Verified, "quality-lead", Monday0905.AddHours(5)));
+
+        Assert.Equal([Monday0905.AddMinutes(20), Monday0905.AddHours(5), null], state.Actions.Select(a => a.StartedAt));
+        Assert.All(state.Actions, a => Assert.Equal(Monday0905, a.LinkedAt));
+    }
+
+    [Fact]
     public void Overtime_asked_for_on_a_case_carries_the_impact_it_was_asked_on()
     {
         var requested = Assert.IsType<ExceptionCase.Event.ApprovalRequested>(Assert.Single(CaseDecisions.RequestApproval(

@@ -11,6 +11,10 @@ public sealed record ActionItemCreated(
     Guid ActionId, string Site, ActionSourceKind SourceKind, string SourceReference, string? CorrelationId, string Title, string Owner,
     DateTimeOffset Due, DateTimeOffset CreatedAt);
 
+/// <summary>The owner started work on the action (the first time, or again after it was blocked); exception response time is measured to it.</summary>
+public sealed record ActionItemStarted(
+    Guid ActionId, string Site, ActionSourceKind SourceKind, string SourceReference, string? CorrelationId, string StartedBy, DateTimeOffset StartedAt);
+
 /// <summary>Someone other than the owner, holding the verifier role, confirmed the closure with its evidence.</summary>
 public sealed record ActionItemVerified(
     Guid ActionId, string Site, ActionSourceKind SourceKind, string SourceReference, string? CorrelationId, string VerifiedBy, DateTimeOffset VerifiedAt);

@@ -37,7 +37,7 @@ public static class ActionDecisions
     public static IReadOnlyList<ActionItem.Event> Start(ActionItem state, string by, DateTimeOffset now) => state.Status switch
     {
         ActionStatus.InProgress => [],
-        ActionStatus.Open or ActionStatus.Blocked => [new ActionItem.Event.Started(state.Id, by, now)],
+        ActionStatus.Open or ActionStatus.Blocked => [new ActionItem.Event.Started(state.Id, state.SourceKind, state.SourceReference, by, now)],
         _ => throw NotIn(state, "start"),
     };
 

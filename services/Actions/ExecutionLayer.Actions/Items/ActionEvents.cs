@@ -23,7 +23,11 @@ public sealed partial record ActionItem
 
         public sealed record Assigned(Guid ActionId, string Owner, string PreviousOwner, string AssignedBy, DateTimeOffset AssignedAt) : Event;
 
-        public sealed record Started(Guid ActionId, string StartedBy, DateTimeOffset StartedAt) : Event;
+        /// <remarks>
+        /// Source and reference repeated from the creation, as on <see cref="ClosureVerified"/>, so the source learns of the start without a
+        /// lookup; a start stored before they were (null reference) is published to no one.
+        /// </remarks>
+        public sealed record Started(Guid ActionId, SourceKind SourceKind, string SourceReference, string StartedBy, DateTimeOffset StartedAt) : Event;
 
         public sealed record Blocked(Guid ActionId, string Reason, string BlockedBy, DateTimeOffset BlockedAt) : Event;
 

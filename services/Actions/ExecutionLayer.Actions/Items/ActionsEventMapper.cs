@@ -6,7 +6,7 @@ using Contract = ExecutionLayer.Contracts.Actions;
 namespace ExecutionLayer.Actions.Items;
 
 /// <summary>
-/// What the actions service promises others: an action exists, was verified, was cancelled, or is
+/// What the actions service promises others: an action exists, was started, was verified, was cancelled, or is
 /// overdue (for the notification bridges). The source and its reference travel with each, so an
 /// exception case can find the response it asked for.
 /// </summary>
@@ -19,6 +19,8 @@ internal sealed class ActionsEventMapper : IEventMapper
         object? message = stored.Data switch
         {
             ActionItem.Event.Created e => new Contract.ActionItemCreated(e.ActionId, e.Site, Kind(e.SourceKind), e.SourceReference, correlation, e.Title, e.Owner, e.Due, e.CreatedAt),
+            ActionItem.Event.Started { SourceReference: not null } e =>
+                new Contract.ActionItemStarted(e.ActionId, site, Kind(e.SourceKind), e.SourceReference, correlation, e.StartedBy, e.StartedAt),
             ActionItem.Event.ClosureVerified e => new Contract.ActionItemVerified(e.ActionId, site, Kind(e.SourceKind), e.SourceReference, correlation, e.VerifiedBy, e.VerifiedAt),
             ActionItem.Event.Cancelled e => new Contract.ActionItemCancelled(e.ActionId, site, Kind(e.SourceKind), e.SourceReference, correlation, e.Reason, e.CancelledAt),
             ActionItem.Event.OverdueEscalated e => new Contract.ActionItemOverdue(e.ActionId, site, correlation, e.Level, e.Rung, e.Notify, e.Due, e.EscalatedAt),

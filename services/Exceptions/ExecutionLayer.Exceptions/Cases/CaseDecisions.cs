@@ -87,6 +87,15 @@ public static class CaseDecisions
             ? [new ExceptionCase.Event.ActionLinked(state.Id, requestId, actionId, action.Function, now)]
             : [];
 
+    /// <summary>
+    /// The owner of an action the case asked for started it. Only the first start counts (a restart after a block is not a response);
+    /// a start of a cancelled action, or one reported before the case knew of the action, is still a start of that request.
+    /// </summary>
+    public static IReadOnlyList<ExceptionCase.Event> StartAction(ExceptionCase state, Guid requestId, Guid actionId, string by, DateTimeOffset startedAt) =>
+        state.Actions.FirstOrDefault(a => a.RequestId == requestId) is { StartedAt: null, Status: not ResponseStatus.Cancelled }
+            ? [new ExceptionCase.Event.ActionStarted(state.Id, requestId, actionId, by, startedAt)]
+            : [];
+
     /// <summary>An action was verified or cancelled; the last one to finish on a resolved case closes it.</summary>
     public static IReadOnlyList<ExceptionCase.Event> CloseAction(ExceptionCase state, Guid requestId, Guid actionId, ResponseStatus outcome, string by, DateTimeOffset now)
     {

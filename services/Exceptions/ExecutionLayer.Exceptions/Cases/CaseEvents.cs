@@ -30,6 +30,9 @@ public sealed partial record ExceptionCase
 
         public sealed record ActionLinked(Guid CaseId, Guid RequestId, Guid ActionId, string Function, DateTimeOffset LinkedAt) : Event;
 
+        /// <summary>The owner started work on it (<see cref="StartedAt"/>: when, on the actions service's clock); the case's response time runs to the last of these.</summary>
+        public sealed record ActionStarted(Guid CaseId, Guid RequestId, Guid ActionId, string StartedBy, DateTimeOffset StartedAt) : Event;
+
         public sealed record ActionClosed(Guid CaseId, Guid RequestId, Guid ActionId, ResponseStatus Outcome, string By, DateTimeOffset ClosedAt) : Event;
 
         public sealed record ApprovalDecided(Guid CaseId, Guid RequestId, Guid ApprovalId, ApprovalOutcome Outcome, string By, DateTimeOffset DecidedAt) : Event;

@@ -18,8 +18,12 @@ public enum ApprovalOutcome { Pending, Granted, Rejected, Expired, Withdrawn, Re
 
 public sealed record RoutedFunction(string Function, string OwnerRole);
 
-/// <summary>One function's action on the case: asked for with <see cref="RequestId"/>, linked once the actions service created it.</summary>
-public sealed record CaseAction(Guid RequestId, string Function, string OwnerRole, Guid? ActionId, ResponseStatus Status)
+/// <summary>
+/// One function's action on the case: asked for with <see cref="RequestId"/>, linked once the actions service created it
+/// (<see cref="LinkedAt"/>), started when its owner began work — or, failing a start, when it was verified done.
+/// </summary>
+public sealed record CaseAction(
+    Guid RequestId, string Function, string OwnerRole, Guid? ActionId, ResponseStatus Status, DateTimeOffset? LinkedAt = null, DateTimeOffset? StartedAt = null)
 {
     /// <summary>Stable per case and function, so re-routing or re-delivery never asks twice.</summary>
     public static Guid RequestIdFor(Guid caseId, string function) => DeterministicId.From($"action-request|{caseId}|{function}");
@@ -58,8 +62,17 @@ public sealed partial record ExceptionCase(
             Actions = [.. Actions, .. e.Functions.Select(f => new CaseAction(CaseAction.RequestIdFor(Id, f.Function), f.Function, f.OwnerRole, null, ResponseStatus.Requested))],
         },
         Event.ApprovalRequested e => this with { Approvals = [.. Approvals, new CaseApproval(e.RequestId, e.SubjectType, e.SubjectId, e.Amount, e.Currency, ApprovalOutcome.Pending)] },
-        Event.ActionLinked e => this with { Actions = [.. Actions.Select(a => a.RequestId == e.RequestId ? a with { ActionId = e.ActionId, Status = ResponseStatus.Open } : a)] },
-        Event.ActionClosed e => this with { Actions = [.. Actions.Select(a => a.RequestId == e.RequestId ? a with { ActionId = e.ActionId, Status = e.Outcome } : a)] },
+        Event.ActionLinked e => this with
+        {
+            Actions = [.. Actions.Select(a => a.RequestId == e.RequestId ? a with { ActionId = e.ActionId, Status = ResponseStatus.Open, LinkedAt = e.LinkedAt } : a)],
+        },
+        Event.ActionStarted e => this with { Actions = [.. Actions.Select(a => a.RequestId == e.RequestId ? a with { ActionId = e.ActionId, StartedAt = a.StartedAt ?? e.StartedAt } : a)] },
+        Event.ActionClosed e => this with
+        {
+            Actions = [.. Actions.Select(a => a.RequestId == e.RequestId
+                ? a with { ActionId = e.ActionId, Status = e.Outcome, StartedAt = a.StartedAt ?? (e.Outcome == ResponseStatus.Verified ? e.ClosedAt : null) }
+                : a)],
+        },
         Event.ApprovalDecided e => this with { Approvals = [.. Approvals.Select(a => a.RequestId == e.RequestId ? a with { Outcome = e.Outcome } : a)] },
         Event.Escalated e => this with { EscalationLevel = e.Level },
         Event.Resolved => this with { Status = CaseStatus.Resolved },

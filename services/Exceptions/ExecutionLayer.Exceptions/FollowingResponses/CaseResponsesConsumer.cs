@@ -10,18 +10,21 @@ using MassTransit;
 namespace ExecutionLayer.Exceptions.FollowingResponses;
 
 /// <summary>
-/// What the other services did about a case — an action created, verified or cancelled; an approval
+/// What the other services did about a case — an action created, started, verified or cancelled; an approval
 /// granted, rejected, expired, withdrawn or refused — moves it on. Each message is found by the request id the
 /// case asked with; messages about anything else are not this service's business and are dropped.
 /// </summary>
 public sealed class CaseResponsesConsumer(MessageInbox inbox, CaseWriter cases, TimeProvider clock) :
-    IConsumer<ActionItemCreated>, IConsumer<ActionItemVerified>, IConsumer<ActionItemCancelled>,
+    IConsumer<ActionItemCreated>, IConsumer<ActionItemStarted>, IConsumer<ActionItemVerified>, IConsumer<ActionItemCancelled>,
     IConsumer<ApprovalGranted>, IConsumer<ApprovalRejected>, IConsumer<ApprovalExpired>, IConsumer<ApprovalWithdrawn>, IConsumer<ApprovalRefused>
 {
     private const string Inbox = "exceptions:case-responses";
 
     public Task Consume(ConsumeContext<ActionItemCreated> context) => FromActionAsync(context, context.Message.SourceKind, context.Message.SourceReference, "actions",
         (s, request, now) => CaseDecisions.LinkAction(s, request, context.Message.ActionId, now));
+
+    public Task Consume(ConsumeContext<ActionItemStarted> context) => FromActionAsync(context, context.Message.SourceKind, context.Message.SourceReference, context.Message.StartedBy,
+        (s, request, _) => CaseDecisions.StartAction(s, request, context.Message.ActionId, context.Message.StartedBy, context.Message.StartedAt));
 
     public Task Consume(ConsumeContext<ActionItemVerified> context) => FromActionAsync(context, context.Message.SourceKind, context.Message.SourceReference, context.Message.VerifiedBy,
         (s, request, now) => CaseDecisions.CloseAction(s, request, context.Message.ActionId, ResponseStatus.Verified, context.Message.VerifiedBy, now));
