@@ -21,6 +21,8 @@ public partial class LotProducedEvent : IFactEnvelope;
 public partial class MachineStateChangedEvent : IFactEnvelope;
 public partial class MaterialReceivedEvent : IFactEnvelope;
 public partial class MaterialRequirementEvent : IFactEnvelope;
+public partial class OperationCompletedEvent : IFactEnvelope;
+public partial class OperationStartedEvent : IFactEnvelope;
 public partial class ProductionActualReportedEvent : IFactEnvelope;
 public partial class ProductionOrderReleasedEvent : IFactEnvelope;
 public partial class PurchaseOrderPlacedEvent : IFactEnvelope;
@@ -47,6 +49,8 @@ public partial class OperationalEvent
             MachineStateChangedEvent e => new() { MachineStateChangedEvent = e },
             MaterialReceivedEvent e => new() { MaterialReceivedEvent = e },
             MaterialRequirementEvent e => new() { MaterialRequirementEvent = e },
+            OperationCompletedEvent e => new() { OperationCompletedEvent = e },
+            OperationStartedEvent e => new() { OperationStartedEvent = e },
             ProductionActualReportedEvent e => new() { ProductionActualReportedEvent = e },
             ProductionOrderReleasedEvent e => new() { ProductionOrderReleasedEvent = e },
             PurchaseOrderPlacedEvent e => new() { PurchaseOrderPlacedEvent = e },

@@ -58,6 +58,8 @@ public static class AccessTable
         new("/api/scorecard", Reads, [ActionsRead, ActionsWrite]),
         new("/api/reviews", Reads, [ActionsRead, ActionsWrite]),
         new("/api/reviews", Writes, [ActionsWrite]),
+        // Flow is measured from the intake (the exceptions service): a reader of either side may read it.
+        new("/api/metrics/flow", Reads, [ActionsRead, ExceptionsRead]),
         new("/api/metrics", Reads, [ActionsRead]),
         new("/api/audit", Reads, [AuditRead]),
         // Development runs only (appsettings.Development.json routes it; the services map it only with a shiftable clock).

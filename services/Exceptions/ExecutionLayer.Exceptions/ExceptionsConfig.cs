@@ -8,6 +8,7 @@ using ExecutionLayer.Exceptions.EscalatingCases;
 using ExecutionLayer.Exceptions.FollowingResponses;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
+using ExecutionLayer.Exceptions.MeasuringFlow;
 using ExecutionLayer.Exceptions.ReadingCases;
 using ExecutionLayer.Exceptions.ReadingGraph;
 using ExecutionLayer.Exceptions.ReceivingEvents;
@@ -43,18 +44,22 @@ public static class ExceptionsConfig
         builder.Services.AddSingleton<UngovernedChangeRule>();
         builder.Services.AddSingleton<ChangeWriter>();
         builder.Services.AddSingleton<ChangeGrants>();
+        builder.Services.AddSingleton<FlowIndicators>();
 
         // The graph and the case tables are inline read models: written in the intake's (or the case writer's) transaction.
-        builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s) + SiteCatalog.Create(s) + GovernanceTables.Create(s))
+        builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s) + FlowSchema.Create(s) + SiteCatalog.Create(s) + GovernanceTables.Create(s))
             .AddEventOutbox("exceptions");
         // After the store's schema host: the seed writes to it, and must be in before the first request names a site.
         builder.Services.AddHostedService<SiteSeed>();
-        builder.Services.AddDeadlineHandler<CaseSlaHandler>().AddDeadlineHandler<MachineDownConfirmationHandler>();
+        builder.Services.AddHostedService<FlowReadingsSchedule>();
+        builder.Services.AddDeadlineHandler<CaseSlaHandler>().AddDeadlineHandler<MachineDownConfirmationHandler>()
+            .AddDeadlineHandler<FlowReadingsHandler>();
         builder.Services.AddSingleton<IEventMapper, ExceptionsEventMapper>();
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus =>
         {
             bus.AddConsumer<CaseResponsesConsumer>();
             bus.AddConsumer<ChangeResponsesConsumer>();
+            bus.AddConsumer<FlowApprovalsConsumer>();
             bus.AddConsumer<SiteRegistryRequestedConsumer>();
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
@@ -63,7 +68,7 @@ public static class ExceptionsConfig
 
     public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => 
         app.MapReceiveEventsApi().MapReadingCasesApi().MapGraphViewsApi().MapRequestCaseApprovalApi().MapSiteRegistryApi()
-            .MapGovernedFieldsApi().MapChangesApi();
+            .MapGovernedFieldsApi().MapChangesApi().MapFlowApi();
 
     /// <summary>The exceptions service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
     public static EventTypes Types() => new EventTypes()
@@ -72,6 +77,7 @@ public static class ExceptionsConfig
         .Stream<Site>(Site.StreamPrefix)
         .Stream<FieldGovernance>(FieldGovernance.StreamPrefix)
         .Stream<ChangeRequest>(ChangeRequest.StreamPrefix)
+        .Stream(FlowReadings.StreamType, FlowReadings.StreamPrefix)
         .Register<OperationalEventReceived>(ReceiveEventsHandler.IntakeEventType)
         .Register<ExceptionCase.Event.Opened>("exceptions.case-opened")
         .Register<ExceptionCase.Event.ImpactAssessed>("exceptions.impact-assessed")
@@ -79,6 +85,7 @@ public static class ExceptionsConfig
         .Register<ExceptionCase.Event.HoldPropagated>("exceptions.hold-propagated")
         .Register<ExceptionCase.Event.ApprovalRequested>("exceptions.approval-requested")
         .Register<ExceptionCase.Event.ActionLinked>("exceptions.action-linked")
+        .Register<ExceptionCase.Event.ActionStarted>("exceptions.action-started")
         .Register<ExceptionCase.Event.ActionClosed>("exceptions.action-closed")
         .Register<ExceptionCase.Event.ApprovalDecided>("exceptions.approval-decided")
         .Register<ExceptionCase.Event.Escalated>("exceptions.case-escalated")
@@ -91,5 +98,6 @@ public static class ExceptionsConfig
         .Register<ChangeRequest.Event.Requested>("exceptions.change-requested")
         .Register<ChangeRequest.Event.Granted>("exceptions.change-granted")
         .Register<ChangeRequest.Event.NotGranted>("exceptions.change-not-granted")
-        .Register<ChangeRequest.Event.Applied>("exceptions.change-applied");
+        .Register<ChangeRequest.Event.Applied>("exceptions.change-applied")
+        .Register<FlowReadings.Measured>("exceptions.flow-measured");
 }

@@ -9,10 +9,11 @@ using ExecutionLayer.Store.Metadata;
 using JasperFx.Events;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.Exceptions.Graph;
+using ExecutionLayer.Exceptions.MeasuringFlow;
 
 namespace ExecutionLayer.Exceptions;
 
-/// <summary>What the exceptions service promises others — from its intake (KPI readings), its cases and its site registry; its domain events stay its own.</summary>
+/// <summary>What the exceptions service promises others — from its intake and its flow measurement (KPI readings), its cases and its site registry; its domain events stay its own.</summary>
 internal sealed class ExceptionsEventMapper : IEventMapper
 {
     public IEnumerable<object> Map(IEvent stored)
@@ -64,6 +65,10 @@ internal sealed class ExceptionsEventMapper : IEventMapper
                 yield return new ChangeApprovalNeeded(requestId, e.ChangeId, site, subjectType, $"{e.Entity}/{e.EntityId}/{e.Field}",
                     CaseDecisions.SeverityOf(CaseKind.UngovernedChange, e.Impact, e.RequestedAt).ToString(), e.Requester, e.Reason, ChangeContextOf(e), e.RequestedAt,
                     e.RequestedBy);
+                break;
+            case FlowReadings.Measured e:
+                foreach (var reading in e.Readings)
+                    yield return new KpiMeasurementReceived(FlowReadings.Source, $"{e.Site}/{reading.Kpi}/{e.To:O}", e.Site, reading.Kpi, reading.Value, reading.Unit, e.MeasuredAt);
                 break;
             case ChangeRequest.Event.Granted e:
                 yield return new ChangeApproved(e.ChangeId, e.Site, e.Entity, e.EntityId, e.Field, e.From, e.To, e.Reason, e.Requester, e.ApprovedBy, e.ApprovalId,

@@ -112,7 +112,15 @@ public sealed partial class PlantDay
             narrator.Fact($"scorecard {_record.Scorecard.Period}, {Camel(objective.Perspective)}: '{objective.Name}' {Camel(objective.Status)} " +
                           $"(score {objective.Score:0.00}, rolled {objective.RolledScore:0.00}; {string.Join(", ", (objective.Kpis ?? []).Select(k => $"{k.Kpi} {k.Latest} → {k.Attainment:0.00}"))}; " +
                           $"{objective.Actions?.Open} open action(s) serving it)");
+        _record.Flow = (await cast.Manager.Api.Metrics.Flow.GetAsync(q => { q.QueryParameters.Site = Site; q.QueryParameters.From = At(0, 0); q.QueryParameters.To = At(7, 0); }, ct))!;
+        foreach (var row in _record.Flow.Rows ?? [])
+            narrator.Fact($"flow, the week at {row.Group}: order-to-production lag {Minutes(row.OrderToProductionLag)}, release-to-start {Minutes(row.ReleaseToStart)}, " +
+                          $"schedule adherence {row.ScheduleAdherence?.OnTime}/{row.ScheduleAdherence?.Due}, hold cascade {row.HoldCascadeLatency?.MaxSeconds:0.0} s, " +
+                          $"exception response {Minutes(row.ExceptionResponseTime)}, {row.UnplannedOvertime?.Granted} overtime and {row.Expedite?.Granted} expedite approval(s)");
     }
+
+    private static string Minutes(FlowDurations? d) =>
+        d is { Count: > 0 } ? $"p50 {d.P50Seconds / 60:0.#} min over {d.Count} ({d.Pending} pending)" : $"none ended ({d?.Pending ?? 0} pending)";
 
     private async Task<Guid> DecideAsync(Guid reviewId, string text, string owner, string kpi, CancellationToken ct)
     {

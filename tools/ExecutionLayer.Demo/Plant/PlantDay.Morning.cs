@@ -73,7 +73,7 @@ public sealed partial class PlantDay
     /// <summary>The quarter the week's review falls in: the scorecard's period.</summary>
     private string Quarter => $"{Friday:yyyy}-Q{(Friday.Month - 1) / 3 + 1}";
 
-    /// <summary>06:00–08:00: SO-1001, PR-77 on CNC-4 from lot L-5521, its descendants, shipment SH-900, and an unrelated order.</summary>
+    /// <summary>06:00–08:00: SO-1001, PR-77 on CNC-4 from lot L-5521 (started 06:45), its descendants, shipment SH-900, and an unrelated order.</summary>
     private async Task PostTheMorningPlanAsync(CancellationToken ct)
     {
         await MoveToAsync(At(0, 8, 10), "ERP and MES post the morning: SO-1001 for Acme Axles, PR-77 on CNC-4 from lot L-5521, shipment SH-900", ct);
@@ -86,7 +86,11 @@ public sealed partial class PlantDay
                 {
                     OrderId = "PR-77", SalesOrderId = "SO-1001", Item = "AXLE-BLANK", Quantity = 400, WorkCenter = "CNC-4", Due = At(2, 17),
                     Materials = [new() { Item = "BAR-STOCK", Quantity = 400, LotId = "L-5521" }],
+                    // Scheduled on CNC-4 from 06:30 to noon: the plan its schedule adherence is judged on.
+                    Routing = [new() { Step = 10, WorkCenter = "CNC-4", PlannedStart = At(0, 6, 30), PlannedFinish = At(0, 12) }],
                 } }),
+            Event("pr-77-op10-started", "mes-cnc", "production-order/PR-77", At(0, 6, 45), new OperationStartedEvent { Data = new()
+                { ProductionOrderId = "PR-77", Step = 10, WorkCenter = "CNC-4" } }),
             Event("lot-l6001", "mes-cnc", "lot/L-6001", At(0, 7), new LotProducedEvent { Data = new()
                 { LotId = "L-6001", Item = "AXLE-BLANK", Quantity = 100, FromLots = ["L-5521"], ProductionOrderId = "PR-77" } }),
             Event("pr-78", "sap-oh", "production-order/PR-78", At(0, 7), new ProductionOrderReleasedEvent { Data = new()

@@ -99,6 +99,9 @@ public sealed class PlantDayRecord
 
     public ExecutionMetricsReport Metrics { get; set; } = null!;
 
+    /// <summary>The flow indicators of the week, Monday to Monday, once it is over.</summary>
+    public FlowReport Flow { get; set; } = null!;
+
     public Timeline Timeline { get; set; } = null!;
 
     public AuditedApproval Decisions { get; set; } = null!;

@@ -3,6 +3,7 @@ using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Store.Deadlines;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Store.Postgres;
+using ExecutionLayer.Exceptions.MeasuringFlow;
 using Npgsql;
 
 namespace ExecutionLayer.Exceptions.Cases;
@@ -10,7 +11,7 @@ namespace ExecutionLayer.Exceptions.Cases;
 /// <summary>
 /// The one write path for cases. Runs decision steps against a case inside the caller's transaction,
 /// appends what they decided in one append, and keeps what hangs off the case in step — its index row,
-/// the request ids others answer with, its SLA timer — all or nothing.
+/// the request ids others answer with, its flow row, its SLA timer — all or nothing.
 /// </summary>
 public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, ExceptionsOptions options)
 {
@@ -18,6 +19,7 @@ public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, Exceptio
 
     private readonly string _s = store.Schema;
     private readonly CaseWatch _watch = new(store.Schema);
+    private readonly CaseFlow _flow = new(store.Schema);
     private long _watchRewrites;
 
     /// <summary>
@@ -40,6 +42,7 @@ public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, Exceptio
         if (written.Events.Count == 0) return new Loaded<ExceptionCase>(written.State, written.Version);
         var (state, decided) = (written.State, written.Events.ToList());
         await IndexAsync(tx.Transaction, state, decided, ct);
+        await _flow.KeepAsync(tx.Transaction, state, decided, ct);
         if (decided.Any(e => e is ExceptionCase.Event.Opened or ExceptionCase.Event.ImpactAssessed or ExceptionCase.Event.Resolved))
         {
             await _watch.RewriteAsync(tx.Transaction, state, ct);

@@ -7,7 +7,7 @@ public static class FactRules
     {
         SalesOrderConfirmed f => NonNegative(("quantity", f.Quantity), ("value", f.Value)) ?? NotBlank(("orderId", f.OrderId), ("currency", f.Currency)),
         ProductionOrderReleased f => NonNegative(("quantity", f.Quantity)) ?? NotBlank(("orderId", f.OrderId), ("workCenter", f.WorkCenter))
-            ?? (f.Materials.Any(m => m.Quantity < 0) ? "Material quantities must be ≥ 0." : null),
+            ?? (f.Materials.Any(m => m.Quantity < 0) ? "Material quantities must be ≥ 0." : null) ?? Routing(f.Routing ?? []),
         MaterialRequirement f => NonNegative(("quantity", f.Quantity)),
         PurchaseOrderPlaced f => NonNegative(("quantity", f.Quantity)) ?? NotBlank(("purchaseOrderId", f.PurchaseOrderId)),
         MaterialReceived f => NonNegative(("quantity", f.Quantity)) ?? NotBlank(("lotId", f.LotId)),
@@ -19,8 +19,17 @@ public static class FactRules
         ShipmentPlanned f => NotBlank(("shipmentId", f.ShipmentId)),
         ProductionActualReported f => NonNegative(("quantityGood", f.QuantityGood), ("quantityScrap", f.QuantityScrap)),
         MachineStateChanged f => NotBlank(("workCenter", f.WorkCenter)),
+        OperationStarted f => Step(f.Step) ?? NotBlank(("productionOrderId", f.ProductionOrderId), ("workCenter", f.WorkCenter)),
+        OperationCompleted f => Step(f.Step) ?? NotBlank(("productionOrderId", f.ProductionOrderId), ("workCenter", f.WorkCenter)),
         _ => null,
     };
+
+    private static string? Routing(IReadOnlyList<RoutingStep> routing) =>
+        routing.Select(r => Step(r.Step) ?? NotBlank(("routing.workCenter", r.WorkCenter))
+                ?? (r.PlannedFinish < r.PlannedStart ? $"Step {r.Step} is planned to finish before it starts." : null)).FirstOrDefault(v => v is not null)
+            ?? (routing.Select(r => r.Step).Distinct().Count() < routing.Count ? "Each routing step appears once." : null);
+
+    private static string? Step(int step) => step < 1 ? $"Routing steps are numbered from 1 (was {step})." : null;
 
     private static string? NonNegative(params (string Name, decimal Value)[] values) =>
         values.FirstOrDefault(v => v.Value < 0) is { Name: not null } bad ? $"{bad.Name} must be ≥ 0 (was {bad.Value})." : null;

@@ -25,6 +25,8 @@ public static class FactTypes
         ["ShipmentPlanned"] = typeof(ShipmentPlanned),
         ["ShipmentDispatched"] = typeof(ShipmentDispatched),
         ["ProductionActualReported"] = typeof(ProductionActualReported),
+        ["OperationStarted"] = typeof(OperationStarted),
+        ["OperationCompleted"] = typeof(OperationCompleted),
         ["KpiMeasured"] = typeof(KpiMeasured),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -10,8 +10,19 @@ public sealed record SalesOrderConfirmed(string OrderId, string Customer, string
 
 public sealed record MaterialLine(string Item, decimal Quantity, string? LotId = null);
 
+/// <summary>One step of an order's routing as scheduled: where it runs, and when it is planned to start and finish.</summary>
+public sealed record RoutingStep(int Step, string WorkCenter, DateTimeOffset PlannedStart, DateTimeOffset PlannedFinish);
+
+/// <param name="Routing">The order's steps as scheduled at release, when the ERP sends them: the plan schedule adherence is measured against.</param>
 public sealed record ProductionOrderReleased(
-    string OrderId, string Item, decimal Quantity, string WorkCenter, DateTimeOffset Due, IReadOnlyList<MaterialLine> Materials, string? SalesOrderId = null);
+    string OrderId, string Item, decimal Quantity, string WorkCenter, DateTimeOffset Due, IReadOnlyList<MaterialLine> Materials, string? SalesOrderId = null,
+    IReadOnlyList<RoutingStep>? Routing = null);
+
+/// <summary>MES: a step of a production order's routing started on a work center (when: the event's time).</summary>
+public sealed record OperationStarted(string ProductionOrderId, int Step, string WorkCenter);
+
+/// <summary>MES: a step of a production order's routing finished (when: the event's time).</summary>
+public sealed record OperationCompleted(string ProductionOrderId, int Step, string WorkCenter);
 
 public sealed record MaterialRequirement(string ProductionOrderId, string Item, decimal Quantity, DateTimeOffset NeedDate);
 

@@ -1,6 +1,7 @@
 using ExecutionLayer.Exceptions.Detecting;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
+using ExecutionLayer.Exceptions.MeasuringFlow;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.Store.Intake;
 using ExecutionLayer.Store.Metadata;
@@ -28,6 +29,7 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
 
     private const int MaxRaceRetries = 5;
     private readonly GraphWriter _graph = new(store.Schema);
+    private readonly FlowFacts _flow = new(store.Schema);
 
     public static Guid IntakeEventId(string source, string id) => DeterministicId.From($"intake|{source}|{id}");
 
@@ -118,6 +120,7 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
         foreach (var (posted, eventId, stored) in received)
         {
             _graph.Add(pending, posted.Site, posted.OccurredAt, posted.Fact);
+            _flow.Add(pending, posted.Site, posted.OccurredAt, posted.Fact);
             var seen = new Observation(eventId, DateTimeOffset.UtcNow, stored, posted.Fact);
             var rules = detector.RulesFor(seen, governed.GetValueOrDefault(posted.Site) ?? []);
             if (rules.Count == 0 && !await watched.AnyAsync(tx, posted.Site, posted.Fact, ct)) continue;
