@@ -138,6 +138,33 @@ public sealed class ObjectiveApiTests(ActionsApp app) : IClassFixture<ActionsApp
     }
 
     [Fact]
+    public async Task Daytons_card_shows_a_company_objective_measured_at_Smyrna_too_as_partial_without_Smyrnas_readings()
+    {
+        foreach (var site in new[] { ActionsApp.Site, "TN-SMYRNA" })
+        {
+            await app.SendAsync(HttpMethod.Put, $"/kpis/{site}/partial-otd", new
+            {
+                name = "On-time delivery", unit = "%", direction = "HigherIsBetter", target = 98m, green = 95m, red = 90m, perspective = "Customer",
+            }, ActionsApp.QualityLead, HttpStatusCode.OK);
+            await app.SendAsync(HttpMethod.Post, $"/kpis/{site}/partial-otd/readings", new { value = 96m, measuredAt = Given.Monday.AddDays(-3) }, ActionsApp.QualityLead,
+                HttpStatusCode.Created);
+        }
+        await app.SendAsync(HttpMethod.Put, "/objectives/partial-deliver", new
+        {
+            name = "Deliver on time, every plant", level = "corporate", perspective = "Customer", owner = "ceo.carla", period = "2026",
+            kpis = new[] { new { site = ActionsApp.Site, kpi = "partial-otd", weight = 1m }, new { site = "TN-SMYRNA", kpi = "partial-otd", weight = 1m } },
+        }, "ceo.carla", HttpStatusCode.Created);
+
+        var card = await app.GetAsync($"/scorecard?site={ActionsApp.Site}&period=2026-Q4");
+        var deliver = card.GetProperty("perspectives").EnumerateArray().SelectMany(p => p.GetProperty("objectives").EnumerateArray())
+            .Single(o => o.GetProperty("objectiveId").GetString() == "partial-deliver");
+        Assert.Contains(ScorecardFigures.Partial, deliver.GetProperty("flags").EnumerateArray().Select(f => f.GetString()));
+        var kpis = deliver.GetProperty("kpis").EnumerateArray().ToDictionary(k => k.GetProperty("site").GetString()!);
+        Assert.Equal(96m, kpis[ActionsApp.Site].GetProperty("latest").GetDecimal());
+        Assert.Equal(JsonValueKind.Null, kpis["TN-SMYRNA"].GetProperty("latest").ValueKind);
+    }
+
+    [Fact]
     public async Task Daytons_scorecard_scores_its_objectives_rolls_them_up_and_lists_the_work_that_serves_none()
     {
         await DefineKpisAsync();

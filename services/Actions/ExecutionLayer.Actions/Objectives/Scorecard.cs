@@ -42,7 +42,9 @@ public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objecti
         // A company objective measured at plants the caller does not see shows those KPIs without their readings, and says so.
         bool Visible(string kpiSite) => sites is null || sites.Contains(kpiSite);
         var readings = await ReadingsAsync(measures.Where(m => Visible(m.Kpi.Site)).Select(m => (m.Kpi.Site, m.Kpi.Kpi)).Distinct().ToList(), asOf, ct);
-        var kpis = inForce.ToDictionary(o => o.Id, o => (IReadOnlyList<KpiOnCard>)[.. o.Definition.Kpis.Select(k => OnCard(k, readings.GetValueOrDefault((k.Site, k.Kpi))))],
+        // TryGetValue, not GetValueOrDefault: the default of a tuple is a tuple of nulls, not "no readings" (a site card then failed on another plant's KPI).
+        var kpis = inForce.ToDictionary(o => o.Id, o => (IReadOnlyList<KpiOnCard>)[.. o.Definition.Kpis.Select(k =>
+                OnCard(k, readings.TryGetValue((k.Site, k.Kpi), out var known) ? known : null))],
             StringComparer.Ordinal);
         var health = await HealthAsync([.. measures.Where(m => Visible(m.Kpi.Site))], period, now, ct);
         var card = ScorecardFigures.Card(inForce, kpis, health)
