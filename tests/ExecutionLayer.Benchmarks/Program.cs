@@ -4,7 +4,7 @@ using ExecutionLayer.Benchmarks;
 using ExecutionLayer.Testing;
 using Npgsql;
 
-// Usage: dotnet run -c Release --project tests/ExecutionLayer.Benchmarks [-- [store|exceptions|approvals|actions|audit|gateway] [--quick]]
+// Usage: dotnet run -c Release --project tests/ExecutionLayer.Benchmarks [-- [store|exceptions|flow|approvals|actions|audit|gateway] [--quick]]
 // Needs the servers of infra/run.sh or infra/test.sh; creates and drops a database of its own.
 var quick = args.Contains("--quick");
 var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
@@ -24,6 +24,7 @@ try
     var connection = new NpgsqlConnectionStringBuilder(TestInfrastructure.Postgres) { Database = database, MaxAutoPrepare = 50, MaxPoolSize = 32 };
     await using var dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
     if (Runs("exceptions")) await new ExecutionLayer.Benchmarks.ExceptionsBenchmark(connection.ConnectionString, quick).RunAsync();
+    if (Runs("flow")) await new FlowBenchmark(connection.ConnectionString, quick).RunAsync();
     if (Runs("approvals")) await new ApprovalsBenchmark(connection.ConnectionString, quick).RunAsync();
     if (Runs("actions")) await new ActionsBenchmark(connection.ConnectionString, quick).RunAsync();
     if (Runs("audit")) await new AuditBenchmark(connection.ConnectionString, quick).RunAsync();
@@ -50,6 +51,13 @@ try
 finally
 {
     NpgsqlConnection.ClearAllPools();
+    // EL_BENCH_KEEP=1 leaves the database for EXPLAIN ANALYZE; its name is printed.
+    if (Environment.GetEnvironmentVariable("EL_BENCH_KEEP") == "1") Console.WriteLine($"kept database {database}");
+    else await DropAsync(database);
+}
+
+static async Task DropAsync(string database)
+{
     await using var admin = new NpgsqlConnection(TestInfrastructure.PostgresAdmin);
     await admin.OpenAsync();
     await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);

@@ -24,35 +24,49 @@ public sealed class FlowIndicatorTests(ExceptionsApp app) : IClassFixture<Except
     public async Task DisposeAsync() => await _probe.DisposeAsync();
 
     private static object Released(string id, string workCenter, DateTimeOffset at, string? salesOrderId, params object[] routing) =>
+        Released("OH-DAYTON", id, workCenter, at, salesOrderId, routing);
+
+    private static object Released(string site, string id, string workCenter, DateTimeOffset at, string? salesOrderId, params object[] routing) =>
         PlantDay.Event(id, "sap-oh", "ProductionOrderReleased", $"production-order/{id}", at,
-            new { orderId = id, salesOrderId, item = "AXLE-40", quantity = 100, workCenter, due = PlantDay.Friday, materials = Array.Empty<object>(), routing });
+            new { orderId = id, salesOrderId, item = "AXLE-40", quantity = 100, workCenter, due = PlantDay.Friday, materials = Array.Empty<object>(), routing }, site);
 
     private static object Step(int step, string workCenter, DateTimeOffset plannedStart, DateTimeOffset plannedFinish) =>
         new { step, workCenter, plannedStart, plannedFinish };
 
-    private static object Operation(string type, string order, int step, string workCenter, DateTimeOffset at) =>
-        PlantDay.Event($"{type}-{order}-{step}", "mes", type, $"production-order/{order}", at, new { productionOrderId = order, step, workCenter });
+    private static object Operation(string type, string order, int step, string workCenter, DateTimeOffset at, string site = "OH-DAYTON") =>
+        PlantDay.Event($"{type}-{order}-{step}", "mes", type, $"production-order/{order}", at, new { productionOrderId = order, step, workCenter }, site);
 
-    private static object Confirmed(string id, DateTimeOffset at) =>
+    private static object Confirmed(string site, string id, DateTimeOffset at) =>
         PlantDay.Event(id, "sap-oh", "SalesOrderConfirmed", $"sales-order/{id}", at,
-            new { orderId = id, customer = "Acme Axles", item = "AXLE-40", quantity = 100, promiseDate = PlantDay.Friday, value = 12_000, currency = "USD" });
+            new { orderId = id, customer = "Acme Axles", item = "AXLE-40", quantity = 100, promiseDate = PlantDay.Friday, value = 12_000, currency = "USD" }, site);
+
+    /// <summary>The week's orders (<paramref name="x"/> tells one copy's ids from another's).</summary>
+    private static object[] Orders(string site, string x) =>
+    [
+        // Order-to-production lag: SO-A 2 h (its second order, later, does not count), SO-B 24 h, SO-C not released yet; SO-D was last week's.
+        Confirmed(site, $"SO-A{x}", Mon.AddHours(6)), Confirmed(site, $"SO-B{x}", Mon.AddHours(7)), Confirmed(site, $"SO-C{x}", Tue.AddHours(10)),
+        Confirmed(site, $"SO-D{x}", Mon.AddHours(-4)),
+        Released(site, $"PR-A1{x}", "CNC-4", Mon.AddHours(8), $"SO-A{x}", Step(10, "CNC-4", Mon.AddHours(8), Mon.AddHours(10)), Step(20, "ASM-1", Mon.AddHours(11), Mon.AddHours(13))),
+        Released(site, $"PR-A2{x}", "CNC-4", Mon.AddHours(9), $"SO-A{x}"),
+        Released(site, $"PR-B{x}", "CNC-4", Tue.AddHours(7), $"SO-B{x}", Step(10, "CNC-4", Tue.AddHours(8), Tue.AddHours(12)), Step(20, "ASM-1", Tue.AddHours(13), Tue.AddHours(15))),
+        Released(site, $"PR-D{x}", "ASM-1", Mon.AddHours(6).AddMinutes(30), $"SO-D{x}"),
+    ];
+
+    /// <summary>What the MES reports of the week's steps.</summary>
+    private static object[] Steps(string site, string x) =>
+    [
+        // PR-A1: released 08:00, step 10 on CNC-4 08:30–10:00 (planned 08:00–10:00), waits 2 h, step 20 on ASM-1 12:00–14:00 (planned 11:00–13:00).
+        Operation("OperationStarted", $"PR-A1{x}", 10, "CNC-4", Mon.AddHours(8.5), site), Operation("OperationCompleted", $"PR-A1{x}", 10, "CNC-4", Mon.AddHours(10), site),
+        Operation("OperationStarted", $"PR-A1{x}", 20, "ASM-1", Mon.AddHours(12), site), Operation("OperationCompleted", $"PR-A1{x}", 20, "ASM-1", Mon.AddHours(14), site),
+        // PR-B: released Tuesday 07:00, step 10 09:00–11:30 (planned 08:00–12:00); step 20 never started.
+        Operation("OperationStarted", $"PR-B{x}", 10, "CNC-4", Tue.AddHours(9), site), Operation("OperationCompleted", $"PR-B{x}", 10, "CNC-4", Tue.AddHours(11.5), site),
+    ];
 
     [Fact]
     public async Task A_hand_built_week_gives_every_flow_indicator_exactly()
     {
-        await app.PostEventsAsync(
-            // Order-to-production lag: SO-A 2 h (its second order, later, does not count), SO-B 24 h, SO-C not released yet; SO-D was last week's.
-            Confirmed("SO-A", Mon.AddHours(6)), Confirmed("SO-B", Mon.AddHours(7)), Confirmed("SO-C", Tue.AddHours(10)), Confirmed("SO-D", Mon.AddHours(-4)),
-            Released("PR-A1", "CNC-4", Mon.AddHours(8), "SO-A", Step(10, "CNC-4", Mon.AddHours(8), Mon.AddHours(10)), Step(20, "ASM-1", Mon.AddHours(11), Mon.AddHours(13))),
-            Released("PR-A2", "CNC-4", Mon.AddHours(9), "SO-A"),
-            Released("PR-B", "CNC-4", Tue.AddHours(7), "SO-B", Step(10, "CNC-4", Tue.AddHours(8), Tue.AddHours(12)), Step(20, "ASM-1", Tue.AddHours(13), Tue.AddHours(15))),
-            Released("PR-D", "ASM-1", Mon.AddHours(6).AddMinutes(30), "SO-D"));
-        await app.PostEventsAsync(
-            // PR-A1: released 08:00, step 10 on CNC-4 08:30–10:00 (planned 08:00–10:00), waits 2 h, step 20 on ASM-1 12:00–14:00 (planned 11:00–13:00).
-            Operation("OperationStarted", "PR-A1", 10, "CNC-4", Mon.AddHours(8.5)), Operation("OperationCompleted", "PR-A1", 10, "CNC-4", Mon.AddHours(10)),
-            Operation("OperationStarted", "PR-A1", 20, "ASM-1", Mon.AddHours(12)), Operation("OperationCompleted", "PR-A1", 20, "ASM-1", Mon.AddHours(14)),
-            // PR-B: released Tuesday 07:00, step 10 09:00–11:30 (planned 08:00–12:00); step 20 never started.
-            Operation("OperationStarted", "PR-B", 10, "CNC-4", Tue.AddHours(9)), Operation("OperationCompleted", "PR-B", 10, "CNC-4", Tue.AddHours(11.5)));
+        await app.PostEventsAsync(Orders("OH-DAYTON", ""));
+        await app.PostEventsAsync(Steps("OH-DAYTON", ""));
 
         // QH-1 raised Wednesday 10:30:00, reaches the service a second later; its functions have their actions at 10:30:02 and start them by 12:30.
         var first = await HoldAsync("QH-1", "L-H1", raised: Wed.AddHours(10.5), arrives: Wed.AddHours(10.5).AddSeconds(1), linked: Wed.AddHours(10.5).AddSeconds(2));
@@ -110,6 +124,13 @@ public sealed class FlowIndicatorTests(ExceptionsApp app) : IClassFixture<Except
         AssertAdherence(asm1, due: 2, onTime: 0, rate: 0.0, meanStartDelay: 3_600);
         // The site's own indicators are in the site's rows, not a work center's.
         Assert.Equal(JsonValueKind.Null, cnc4.GetProperty("holdCascadeLatency").ValueKind);
+
+        // The same week at Flint, every fact posted alone and in reverse: steps before their orders, orders before their sales orders.
+        foreach (var fact in Orders("MI-FLINT", "-F").Concat(Steps("MI-FLINT", "-F")).Reverse()) await app.PostEventsAsync(fact);
+        var flint = (await app.Client.GetFromJsonAsync<JsonElement>($"/metrics/flow?site=MI-FLINT&from={Iso(Mon)}&to={Iso(Mon.AddDays(14))}"))
+            .GetProperty("rows").EnumerateArray().Single();
+        foreach (var indicator in new[] { "orderToProductionLag", "releaseToStart", "waitingBetweenSteps", "scheduleAdherence" })
+            Assert.Equal(dayton.GetProperty(indicator).GetRawText(), flint.GetProperty(indicator).GetRawText());
 
         var smyrnaOnly = await app.Client.GetFromJsonAsync<JsonElement>($"/metrics/flow?site=TN-SMYRNA&from={Iso(Mon)}&to={Iso(Mon.AddDays(14))}");
         Assert.Equal(["TN-SMYRNA"], smyrnaOnly.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("group").GetString()));
