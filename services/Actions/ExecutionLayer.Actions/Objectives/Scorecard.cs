@@ -89,23 +89,31 @@ public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objecti
     {
         // Actions at sites the caller does not see are not counted either: measures is already what the card may show.
         var open = ActionIndex.OpenStatuses;
+        // Actions come in few kinds — a site, a department, the KPIs and objectives they name — and which objectives an action serves
+        // depends on its kind alone. So actions are counted per kind in one pass, and the kinds, not the actions, are matched to the
+        // objectives: each (objective, kind) pair once, so an action reaching an objective two ways still counts once.
         var rows = await Sql.ListAsync(store.DataSource, $"""
             WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(objective, site, kpi, department)),
-            -- Each (objective, action) once, found through the GIN indexes: by a KPI of the objective at the action's site, or named directly.
+            kinds AS MATERIALIZED (
+                SELECT row_number() OVER () AS kind, * FROM (
+                    SELECT a.site, a.department, a.kpis, a.objectives,
+                        count(*) FILTER (WHERE a.status IN {open}) AS open,
+                        count(*) FILTER (WHERE a.status IN {open} AND a.current_due < $7) AS overdue,
+                        count(*) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $5 AND a.original_due < $6) AS due,
+                        count(*) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $5 AND a.original_due < $6 AND a.verified_at <= a.original_due) AS on_time,
+                        count(*) FILTER (WHERE a.verified_at >= $5 AND a.verified_at < $6 AND a.moved_kpis = false) AS unmoved
+                    FROM {store.Schema}.action_index a
+                    WHERE a.site IN (SELECT site FROM t) AND (cardinality(a.kpis) > 0 OR cardinality(a.objectives) > 0)
+                    GROUP BY a.site, a.department, a.kpis, a.objectives) g),
+            linked AS MATERIALIZED (SELECT k.kind, k.site, k.department, l.kpi FROM kinds k, unnest(k.kpis) AS l(kpi)),
+            named AS MATERIALIZED (SELECT k.kind, k.site, n.objective FROM kinds k, unnest(k.objectives) AS n(objective)),
             served AS (
-                SELECT t.objective, a.action_id, a.status, a.current_due, a.original_due, a.verified_at, a.moved_kpis
-                FROM t JOIN {store.Schema}.action_index a ON a.site = t.site AND a.kpis @> ARRAY[t.kpi] AND (t.department IS NULL OR a.department = t.department)
+                SELECT t.objective, l.kind FROM linked l JOIN t ON t.site = l.site AND t.kpi = l.kpi WHERE t.department IS NULL OR l.department = t.department
                 UNION
-                SELECT t.objective, a.action_id, a.status, a.current_due, a.original_due, a.verified_at, a.moved_kpis
-                FROM (SELECT DISTINCT objective, site FROM t) t JOIN {store.Schema}.action_index a ON a.site = t.site AND a.objectives @> ARRAY[t.objective])
-            SELECT objective,
-                count(*) FILTER (WHERE status IN {open}),
-                count(*) FILTER (WHERE status IN {open} AND current_due < $7),
-                count(*) FILTER (WHERE status <> 'Cancelled' AND original_due >= $5 AND original_due < $6),
-                count(*) FILTER (WHERE status <> 'Cancelled' AND original_due >= $5 AND original_due < $6 AND verified_at <= original_due),
-                count(*) FILTER (WHERE verified_at >= $5 AND verified_at < $6 AND moved_kpis = false)
-            FROM served
-            GROUP BY objective
+                SELECT t.objective, n.kind FROM named n JOIN (SELECT DISTINCT objective, site FROM t) t ON t.site = n.site AND t.objective = n.objective)
+            SELECT s.objective, sum(k.open)::bigint, sum(k.overdue)::bigint, sum(k.due)::bigint, sum(k.on_time)::bigint, sum(k.unmoved)::bigint
+            FROM served s JOIN kinds k USING (kind)
+            GROUP BY s.objective
             """, r =>
             {
                 int N(int i) => (int)r.GetInt64(i);
@@ -119,10 +127,13 @@ public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objecti
 
     private Task<List<UnalignedAction>> UnalignedAsync(string[]? sites, List<(ObjectiveEntry Objective, ObjectiveKpi Kpi)> measures, CancellationToken ct) =>
         Sql.ListAsync(store.DataSource, $"""
-            SELECT a.action_id, a.site, a.title, a.owner, a.current_due, a.kpis FROM {store.Schema}.action_index a
+            WITH measured AS (
+                -- Per site, every KPI an objective is measured by there and every objective measured there: one overlap test per action.
+                SELECT site, array_agg(DISTINCT kpi) AS kpis, array_agg(DISTINCT objective) AS objectives
+                FROM unnest($2::text[], $3::text[], $4::text[]) AS t(site, kpi, objective) GROUP BY site)
+            SELECT a.action_id, a.site, a.title, a.owner, a.current_due, a.kpis FROM {store.Schema}.action_index a LEFT JOIN measured m ON m.site = a.site
             WHERE a.status IN {ActionIndex.OpenStatuses} AND ($1::text[] IS NULL OR a.site = ANY ($1))
-              AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::text[], $4::text[]) AS t(site, kpi, objective)
-                              WHERE t.site = a.site AND (t.kpi = ANY (a.kpis) OR t.objective = ANY (a.objectives)))
+              AND NOT coalesce(a.kpis && m.kpis OR a.objectives && m.objectives, false)
             ORDER BY a.current_due, a.action_id LIMIT {UnalignedShown}
             """, r => new UnalignedAction(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), Sql.TimeAt(r, 4), r.GetFieldValue<string[]>(5)), ct,
             Sql.Texts(sites), Sql.Texts([.. measures.Select(m => m.Kpi.Site)]), Sql.Texts([.. measures.Select(m => m.Kpi.Kpi)]),
