@@ -83,18 +83,7 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
             ("metrics by department, 90-day period", "/metrics/execution?groupBy=department&from=2026-08-25T00:00:00Z&to=2026-11-23T00:00:00Z"),
             ("prioritised list, one site (risk of every open action)", "/actions/prioritised?site=TN-SMYRNA&limit=50"),
         })
-        {
-            var times = new List<double>();
-            for (var q = 0; q < queries; q++)
-            {
-                var watch = Stopwatch.StartNew();
-                var response = await client.GetAsync(path);
-                if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}");
-                await response.Content.ReadAsByteArrayAsync();
-                times.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            metrics.Add((name, Percentiles.Of(times, 50), Percentiles.Of(times, 99)));
-        }
+            metrics.Add(await TimeQueriesAsync(client, name, path, queries));
 
         // The scorecard over the same 100k actions: 500 KPIs (167 a site, kpi-0…9 the actions are linked to among them), 50 objectives a
         // site under 5 of the company's, each measured by 3 KPIs.
@@ -105,18 +94,7 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
             ("scorecard, one site (55 objectives)", "/scorecard?site=TN-SMYRNA&period=2026-Q4"),
             ("scorecard, all sites (155 objectives)", "/scorecard?period=2026-Q4"),
         })
-        {
-            var times = new List<double>();
-            for (var q = 0; q < queries; q++)
-            {
-                var watch = Stopwatch.StartNew();
-                var response = await client.GetAsync(path);
-                if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}");
-                await response.Content.ReadAsByteArrayAsync();
-                times.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            cards.Add((name, Percentiles.Of(times, 50), Percentiles.Of(times, 99)));
-        }
+            cards.Add(await TimeQueriesAsync(client, name, path, queries));
 
         var fresh = new Guid[lifecycles];
         for (var i = 0; i < lifecycles; i++)
@@ -159,6 +137,21 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick)
     }
 
     private sealed record ActionBody(Guid ActionId);
+
+    /// <summary>The same GET, one at a time, <paramref name="queries"/> times: its p50 and p99 in milliseconds.</summary>
+    private static async Task<(string Name, double P50, double P99)> TimeQueriesAsync(HttpClient client, string name, string path, int queries)
+    {
+        var times = new List<double>();
+        for (var q = 0; q < queries; q++)
+        {
+            var watch = Stopwatch.StartNew();
+            var response = await client.GetAsync(path);
+            if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}");
+            await response.Content.ReadAsByteArrayAsync();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return (name, Percentiles.Of(times, 50), Percentiles.Of(times, 99));
+    }
 
     private static async Task<long> Backlog(ServiceStore store, DateTimeOffset now)
     {

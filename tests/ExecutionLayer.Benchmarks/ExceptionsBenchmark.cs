@@ -91,16 +91,7 @@ internal sealed class ExceptionsBenchmark(string connectionString, bool quick)
 
         await using var vhost = new FreshVirtualHost();
         await vhost.InitializeAsync();
-        // Any type of the service assembly names its entry point (this program has a Program of its own).
-        await using var factory = new WebApplicationFactory<ExecutionLayer.Exceptions.ExceptionsOptions>().WithWebHostBuilder(web =>
-        {
-            web.UseContentRoot(AppContext.BaseDirectory);
-            web.UseSetting("ConnectionStrings:Postgres", connectionString);
-            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
-            foreach (var (key, value) in vhost.Configuration) web.UseSetting(key, value);
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-            foreach (var (key, value) in PlantRegistry.SeedSettings()) web.UseSetting(key, value);
-        });
+        await using var factory = Service(connectionString, vhost);
         // The audit service is not part of this run; its queue must exist, as the audit feed is published mandatory.
         await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
         using var client = factory.CreateDefaultClient(new GatewaySigningHandler());
@@ -154,6 +145,19 @@ internal sealed class ExceptionsBenchmark(string connectionString, bool quick)
                     latencies.Add((new DateTimeOffset(reader.GetFieldValue<DateTime>(1)) - at).TotalMilliseconds);
         Report($"hold posted → descendants blocked, {latencies.Count} holds under {BackgroundEventsPerSecond} ev/s background intake", latencies, 1_000);
     }
+
+    /// <summary>The exceptions service in process, on the bench's database and vhost, knowing the plant's three sites.</summary>
+    public static WebApplicationFactory<ExecutionLayer.Exceptions.ExceptionsOptions> Service(string connectionString, FreshVirtualHost vhost) =>
+        // Any type of the service assembly names its entry point (this program has a Program of its own).
+        new WebApplicationFactory<ExecutionLayer.Exceptions.ExceptionsOptions>().WithWebHostBuilder(web =>
+        {
+            web.UseContentRoot(AppContext.BaseDirectory);
+            web.UseSetting("ConnectionStrings:Postgres", connectionString);
+            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
+            foreach (var (key, value) in vhost.Configuration) web.UseSetting(key, value);
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in PlantRegistry.SeedSettings()) web.UseSetting(key, value);
+        });
 
     private static async Task PostAsync(HttpClient client, object[] batch)
     {

@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Net;
 using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Testing;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
@@ -28,15 +26,7 @@ internal sealed class FlowBenchmark(string connectionString, bool quick)
         var perDay = quick ? 30 : 180;
         await using var vhost = new FreshVirtualHost();
         await vhost.InitializeAsync();
-        await using var factory = new WebApplicationFactory<ExecutionLayer.Exceptions.ExceptionsOptions>().WithWebHostBuilder(web =>
-        {
-            web.UseContentRoot(AppContext.BaseDirectory);
-            web.UseSetting("ConnectionStrings:Postgres", connectionString);
-            web.UseSetting("Gateway:SigningKey", GatewaySigningHandler.Key);
-            foreach (var (key, value) in vhost.Configuration) web.UseSetting(key, value);
-            web.UseSetting("Logging:LogLevel:Default", "Warning");
-            foreach (var (key, value) in PlantRegistry.SeedSettings()) web.UseSetting(key, value);
-        });
+        await using var factory = ExceptionsBenchmark.Service(connectionString, vhost);
         await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
         using var client = factory.CreateDefaultClient(new GatewaySigningHandler());
         var store = factory.Services.GetRequiredService<ServiceStore>();

@@ -37,11 +37,9 @@ public static class MetricsApi
             if (!QueryEnum.TryParse<Perspective>(perspective, out var parsed)) return Problem.Invalid("perspective", $"One of {string.Join(", ", Enum.GetNames<Perspective>())}.");
             filteredPerspective = parsed;
         }
-        var end = to ?? clock.GetUtcNow();
-        var start = from ?? end.AddDays(-30);
-        if (start >= end) return Problem.Invalid("from", "The period's start comes before its end.");
-        if (end - start > TimeSpan.FromDays(3660)) return Problem.Invalid("from", "At most ten years at a time.");
-        var rows = await metrics.QueryAsync(grouping, new MetricsFilter(site, department, owner, kpi?.ToLowerInvariant(), filteredPerspective?.ToString(), start, end, caller.SiteFilter), ct);
-        return TypedResults.Ok(new ExecutionMetricsReport(grouping, start, end, rows));
+        if (ReportPeriod.TryRead(from, to, clock, out var period) is { } refused) return refused;
+        var rows = await metrics.QueryAsync(grouping,
+            new MetricsFilter(site, department, owner, kpi?.ToLowerInvariant(), filteredPerspective?.ToString(), period.From, period.To, caller.SiteFilter), ct);
+        return TypedResults.Ok(new ExecutionMetricsReport(grouping, period.From, period.To, rows));
     }
 }

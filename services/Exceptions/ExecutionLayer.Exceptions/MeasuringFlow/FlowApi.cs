@@ -28,11 +28,8 @@ public static class FlowApi
         var grouping = FlowGrouping.Site;
         if (groupBy is not null && !QueryEnum.TryParse(groupBy, out grouping))
             return Problem.Invalid("groupBy", $"One of {string.Join(", ", Enum.GetNames<FlowGrouping>())}.");
-        var end = to ?? clock.GetUtcNow();
-        var start = from ?? end.AddDays(-30);
-        if (start >= end) return Problem.Invalid("from", "The period's start comes before its end.");
-        if (end - start > TimeSpan.FromDays(3660)) return Problem.Invalid("from", "At most ten years at a time.");
-        var rows = await indicators.QueryAsync(grouping, new FlowFilter(site, start, end, caller.SiteFilter), ct);
-        return TypedResults.Ok(new FlowReport(grouping, start, end, rows));
+        if (ReportPeriod.TryRead(from, to, clock, out var period) is { } refused) return refused;
+        var rows = await indicators.QueryAsync(grouping, new FlowFilter(site, period.From, period.To, caller.SiteFilter), ct);
+        return TypedResults.Ok(new FlowReport(grouping, period.From, period.To, rows));
     }
 }
