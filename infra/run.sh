@@ -11,7 +11,7 @@
 #   infra/run.sh restart NAME    stop one process (a service or the gateway) and start it again as the run did,
 #                                its development clock where it was; the pid file follows
 #   infra/run.sh logs NAME [-f]  the last lines of its log (-f: and follow it)
-#   eval "$(infra/run.sh env)"   GATEWAY, the development keys (ADMIN_KEY, ERP_KEY, BRIDGE_KEY, AUDITOR_KEY) and
+#   eval "$(infra/run.sh env)"   GATEWAY, the development keys (ADMIN_KEY, ERP_KEY, BRIDGE_KEY, AUDITOR_KEY, PLANNER_KEY) and
 #                                EL_CONFIGURATION (the build it runs) in your shell, as the README's examples use them
 # Every port derives from EL_BASE_PORT (default 8080; see infra/env.sh).
 set -euo pipefail
@@ -117,8 +117,8 @@ case "$command" in
   env)
     key_of() { awk -v id="$1" '$1 == id { print $2 }' "$EL_DEV_CREDENTIALS"; }
     printf 'export GATEWAY=%q EL_CONFIGURATION=%q\n' "http://127.0.0.1:$EL_GATEWAY_PORT" "$EL_RUN_CONFIGURATION"
-    printf 'export ADMIN_KEY=%q ERP_KEY=%q BRIDGE_KEY=%q AUDITOR_KEY=%q\n' \
-      "$(key_of dev-admin)" "$(key_of dev-erp)" "$(key_of dev-bridge)" "$(key_of dev-auditor)"
+    printf 'export ADMIN_KEY=%q ERP_KEY=%q BRIDGE_KEY=%q AUDITOR_KEY=%q PLANNER_KEY=%q\n' \
+      "$(key_of dev-admin)" "$(key_of dev-erp)" "$(key_of dev-bridge)" "$(key_of dev-auditor)" "$(key_of dev-planner)"
     exit 0 ;;
   status)
     down=0
@@ -180,19 +180,21 @@ if $build; then
 fi
 
 # Development API keys, made once per data directory: the file the gateway reads holds only salted
-# hashes; the keys themselves are kept beside it for the developer (and printed below).
+# hashes; the keys themselves are kept beside it for the developer (and printed below). A key added to
+# this list since the data directory was made is made on the next start; the others are kept.
 dev_keys() {
   local gateway="$EL_ROOT/gateway/ExecutionLayer.Gateway/bin/$configuration/net10.0/ExecutionLayer.Gateway.dll"
-  [ -f "$Gateway__ApiKeyFile" ] && [ -f "$EL_DEV_CREDENTIALS" ] && return 0
-  rm -f "$Gateway__ApiKeyFile" "$EL_DEV_CREDENTIALS"
+  [ -f "$Gateway__ApiKeyFile" ] && [ -f "$EL_DEV_CREDENTIALS" ] || rm -f "$Gateway__ApiKeyFile" "$EL_DEV_CREDENTIALS"
   ( umask 077
     while read -r id scopes; do
-      printf '%-12s %s\n' "$id" "$(dotnet "$gateway" new-api-key --id "$id" --scopes "$scopes" --sites '*' --file "$Gateway__ApiKeyFile")"
-    done <<KEYS > "$EL_DEV_CREDENTIALS"
+      awk -v id="$id" '$1 == id { found = 1 } END { exit !found }' "$EL_DEV_CREDENTIALS" 2>/dev/null && continue
+      printf '%-12s %s\n' "$id" "$(dotnet "$gateway" new-api-key --id "$id" --scopes "$scopes" --sites '*' --file "$Gateway__ApiKeyFile")" >> "$EL_DEV_CREDENTIALS"
+    done <<KEYS
 dev-admin admin
 dev-erp events:write,exceptions:read,approvals:write,actions:read,act-on-behalf
 dev-bridge approvals:decide,approvals:write,act-on-behalf
 dev-auditor audit:read
+dev-planner recommendations:write
 KEYS
   ) || el_die "could not create the development API keys"
 }

@@ -2,6 +2,7 @@ using ExecutionLayer.Actions.Items;
 using ExecutionLayer.Contracts.Actions;
 using ExecutionLayer.Contracts.Approvals;
 using ExecutionLayer.Contracts.Exceptions;
+using ExecutionLayer.Contracts.Recommendations;
 using ExecutionLayer.Testing;
 using static ExecutionLayer.Actions.Tests.ActionsApp;
 
@@ -87,6 +88,37 @@ public sealed class BusCreationTests : IAsyncLifetime
         Assert.All(actions, a => Assert.Equal(ActionSourceKind.Approval, a.SourceKind));
         Assert.All(actions, a => Assert.Equal("case-7a0c2c55", a.CorrelationId));
         Assert.Equal(2, await _app.CountAsync($"SELECT count(*) FROM actions.action_index WHERE source_reference = '{approvalId}'"));
+    }
+
+    [Fact]
+    public async Task An_accepted_recommendations_actions_are_made_once_each_for_their_functions_and_judged_on_its_kpi()
+    {
+        var recommendationId = Guid.NewGuid();
+        var (overtime, words) = (Guid.NewGuid(), Guid.NewGuid());
+        var accepted = new RecommendationAccepted(recommendationId, Site, "planning-assistant", "copilot-plan", "pat.plant", Guid.NewGuid(), "scrap-rate", 21,
+        [
+            new RecommendedWork(overtime, "add-overtime", "Add 8 h overtime on CNC-5 on 2026-11-24", "Recommended by planning-assistant …", "production-planning",
+                "production-planner", 1),
+            new RecommendedWork(words, "free-text", "Call Acme about a split shipment", "Recommended by planning-assistant …", "customer-service",
+                "customer-service-lead", 3),
+        ], Given.Monday);
+        var messageId = Guid.NewGuid();
+        await _app.Bus.PublishAsync(accepted, messageId);
+        await _app.Bus.PublishAsync(accepted, messageId);
+        await _app.Bus.PublishAsync(accepted);
+
+        var first = await _app.Bus.WaitForAsync<ActionItemCreated>(c => c.SourceReference == overtime.ToString(), "the overtime action");
+        var second = await _app.Bus.WaitForAsync<ActionItemCreated>(c => c.SourceReference == words.ToString(), "the call");
+        Assert.Equal((ActionSourceKind.Recommendation, Planner, Given.Monday.AddDays(1)), (first.SourceKind, first.Owner, first.Due));
+        Assert.Equal(("customer-service-lead", Given.Monday.AddDays(3)), (second.Owner, second.Due));
+        Assert.Equal($"recommendation-{recommendationId}", first.CorrelationId);
+        await Eventually.TrueAsync(async () => await _app.CountAsync("SELECT count(*) FROM actions.inbox WHERE consumer = 'actions:recommendation-accepted'") >= 2,
+            "every delivery handled");
+        Assert.Equal(2, await _app.CountAsync($"SELECT count(*) FROM actions.action_index WHERE source_reference IN ('{overtime}', '{words}')"));
+
+        var action = await _app.ActionAsync(first.ActionId);
+        Assert.Equal(["scrap-rate"], action.GetProperty("kpis").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal((21, "production-planning"), (action.GetProperty("verificationWindowDays").GetInt32(), action.GetProperty("department").GetString()));
     }
 
     [Fact]

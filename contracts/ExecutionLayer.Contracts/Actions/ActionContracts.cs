@@ -1,7 +1,7 @@
 namespace ExecutionLayer.Contracts.Actions;
 
-/// <summary>Where an action came from: a meeting, an exception case, an approval or a person.</summary>
-public enum ActionSourceKind { Meeting, Exception, Approval, Manual }
+/// <summary>Where an action came from: a meeting, an exception case, an approval, a person, or an accepted recommendation.</summary>
+public enum ActionSourceKind { Meeting, Exception, Approval, Manual, Recommendation }
 
 /// <summary>
 /// An action item exists. <see cref="SourceReference"/> is what the source asked with (an exception's

@@ -33,13 +33,19 @@ public static class AccessTable
         new("/api/exceptions", Writes, [ApprovalsWrite]),
         new("/api/graph", Reads, [ExceptionsRead]),
         // Every client names sites, so any of them may read the registry; adding a plant is an admin's.
-        new("/api/sites", Reads, [EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide, ActionsRead, ActionsWrite, AuditRead]),
+        new("/api/sites", Reads, [EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide, ActionsRead, ActionsWrite, AuditRead, RecommendationsWrite]),
         new("/api/sites", Writes, [Admin]),
         // A change to a governed field is asked like an approval; which fields are governed is any client's to read, an admin's to set.
         new("/api/changes", Reads, [ExceptionsRead, ApprovalsWrite, ApprovalsDecide]),
         new("/api/changes", Writes, [ApprovalsWrite]),
         new("/api/governed-fields", Reads, [EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide]),
         new("/api/governed-fields", Writes, [Admin]),
+        // A planning or AI system proposes and follows its recommendations; the people who act on them read them too. How much a site
+        // lets through without a person is an admin's to set.
+        new("/api/recommendations", Reads, [RecommendationsWrite, ExceptionsRead, ActionsRead, ApprovalsDecide]),
+        new("/api/recommendations", Writes, [RecommendationsWrite]),
+        new("/api/recommendation-policies", Reads, [RecommendationsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide]),
+        new("/api/recommendation-policies", Writes, [Admin]),
         new("/api/approvals", Reads, [ApprovalsWrite, ApprovalsDecide]),
         new("/api/approvals", Writes, [ApprovalsWrite]),
         new("/api/policies", Reads, [ApprovalsWrite, ApprovalsDecide]),

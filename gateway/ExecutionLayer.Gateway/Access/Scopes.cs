@@ -13,9 +13,12 @@ public static class Scopes
     public const string ActionsWrite = "actions:write";
     public const string ActionsRead = "actions:read";
     public const string AuditRead = "audit:read";
+
+    /// <summary>A planning or AI system's: it proposes; people (or the site's recommendation policy) decide.</summary>
+    public const string RecommendationsWrite = "recommendations:write";
     public const string Admin = ExecutionLayer.ServiceDefaults.Identity.Caller.AdminScope;
     public const string ActOnBehalf = ExecutionLayer.ServiceDefaults.Identity.Caller.ActOnBehalfScope;
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
-        { EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide, ActionsWrite, ActionsRead, AuditRead, Admin, ActOnBehalf };
+        { EventsWrite, ExceptionsRead, ApprovalsWrite, ApprovalsDecide, ActionsWrite, ActionsRead, AuditRead, RecommendationsWrite, Admin, ActOnBehalf };
 }

@@ -46,6 +46,7 @@ public static class ActionsConfig
         {
             bus.AddConsumer<ActionRequestedConsumer>();
             bus.AddConsumer<ApprovalFollowUpsConsumer>();
+            bus.AddConsumer<RecommendationAcceptedConsumer>();
             bus.AddConsumer<KpiMeasurementConsumer>();
         }, siteReplicaOf: "actions");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);

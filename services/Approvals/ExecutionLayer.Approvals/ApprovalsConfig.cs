@@ -56,6 +56,7 @@ public static class ApprovalsConfig
         {
             bus.AddConsumer<ApprovalNeededConsumer>();
             bus.AddConsumer<ChangeApprovalNeededConsumer>();
+            bus.AddConsumer<RecommendationApprovalNeededConsumer>();
             bus.AddConsumer<ChangeApprovedConsumer>();
         }, siteReplicaOf: "approvals");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);

@@ -9,6 +9,10 @@ using ExecutionLayer.Exceptions.FollowingResponses;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Exceptions.MeasuringFlow;
+using ExecutionLayer.Exceptions.FollowingRecommendations;
+using ExecutionLayer.Exceptions.GoverningRecommendations;
+using ExecutionLayer.Exceptions.ReceivingRecommendations;
+using ExecutionLayer.Exceptions.Recommendations;
 using ExecutionLayer.Exceptions.ReadingCases;
 using ExecutionLayer.Exceptions.ReadingGraph;
 using ExecutionLayer.Exceptions.ReceivingEvents;
@@ -45,9 +49,12 @@ public static class ExceptionsConfig
         builder.Services.AddSingleton<ChangeWriter>();
         builder.Services.AddSingleton<ChangeGrants>();
         builder.Services.AddSingleton<FlowIndicators>();
+        builder.Services.AddSingleton<RecommendationWriter>();
+        builder.Services.AddSingleton<RecommendationRules>();
 
         // The graph and the case tables are inline read models: written in the intake's (or the case writer's) transaction.
-        builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s) + FlowSchema.Create(s) + SiteCatalog.Create(s) + GovernanceTables.Create(s))
+        builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s) + FlowSchema.Create(s) + SiteCatalog.Create(s) + GovernanceTables.Create(s)
+            + RecommendationWriter.Create(s) + RecommendationRules.Create(s))
             .AddEventOutbox("exceptions");
         // After the store's schema host: the seed writes to it, and must be in before the first request names a site.
         builder.Services.AddHostedService<SiteSeed>();
@@ -60,6 +67,7 @@ public static class ExceptionsConfig
             bus.AddConsumer<CaseResponsesConsumer>();
             bus.AddConsumer<ChangeResponsesConsumer>();
             bus.AddConsumer<FlowApprovalsConsumer>();
+            bus.AddConsumer<RecommendationResponsesConsumer>();
             bus.AddConsumer<SiteRegistryRequestedConsumer>();
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
@@ -68,7 +76,7 @@ public static class ExceptionsConfig
 
     public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => 
         app.MapReceiveEventsApi().MapReadingCasesApi().MapGraphViewsApi().MapRequestCaseApprovalApi().MapSiteRegistryApi()
-            .MapGovernedFieldsApi().MapChangesApi().MapFlowApi();
+            .MapGovernedFieldsApi().MapChangesApi().MapFlowApi().MapRecommendationsApi().MapRecommendationPoliciesApi();
 
     /// <summary>The exceptions service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
     public static EventTypes Types() => new EventTypes()
@@ -78,6 +86,8 @@ public static class ExceptionsConfig
         .Stream<FieldGovernance>(FieldGovernance.StreamPrefix)
         .Stream<ChangeRequest>(ChangeRequest.StreamPrefix)
         .Stream(FlowReadings.StreamType, FlowReadings.StreamPrefix)
+        .Stream<Recommendation>(Recommendation.StreamPrefix)
+        .Stream<RecommendationPolicy>(RecommendationPolicy.StreamPrefix)
         .Register<OperationalEventReceived>(ReceiveEventsHandler.IntakeEventType)
         .Register<ExceptionCase.Event.Opened>("exceptions.case-opened")
         .Register<ExceptionCase.Event.ImpactAssessed>("exceptions.impact-assessed")
@@ -91,6 +101,7 @@ public static class ExceptionsConfig
         .Register<ExceptionCase.Event.Escalated>("exceptions.case-escalated")
         .Register<ExceptionCase.Event.Resolved>("exceptions.case-resolved")
         .Register<ExceptionCase.Event.Closed>("exceptions.case-closed")
+        .Register<ExceptionCase.Event.RecommendationLinked>("exceptions.recommendation-linked")
         .Register<Site.Event.Registered>("exceptions.site-registered")
         .Register<Site.Event.Changed>("exceptions.site-changed")
         .Register<FieldGovernance.Event.Governed>("exceptions.field-governed")
@@ -99,5 +110,14 @@ public static class ExceptionsConfig
         .Register<ChangeRequest.Event.Granted>("exceptions.change-granted")
         .Register<ChangeRequest.Event.NotGranted>("exceptions.change-not-granted")
         .Register<ChangeRequest.Event.Applied>("exceptions.change-applied")
-        .Register<FlowReadings.Measured>("exceptions.flow-measured");
+        .Register<FlowReadings.Measured>("exceptions.flow-measured")
+        .Register<Recommendation.Event.Received>("exceptions.recommendation-received")
+        .Register<Recommendation.Event.RoutedForApproval>("exceptions.recommendation-routed")
+        .Register<Recommendation.Event.Accepted>("exceptions.recommendation-accepted")
+        .Register<Recommendation.Event.NotAccepted>("exceptions.recommendation-not-accepted")
+        .Register<Recommendation.Event.ActionLinked>("exceptions.recommendation-action-linked")
+        .Register<Recommendation.Event.ActionStarted>("exceptions.recommendation-action-started")
+        .Register<Recommendation.Event.ActionClosed>("exceptions.recommendation-action-closed")
+        .Register<RecommendationPolicy.Event.RuleSet>("exceptions.recommendation-rule-set")
+        .Register<RecommendationPolicy.Event.RuleRemoved>("exceptions.recommendation-rule-removed");
 }

@@ -10,10 +10,15 @@ using JasperFx.Events;
 using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.MeasuringFlow;
+using ExecutionLayer.Exceptions.Recommendations;
+using ExecutionLayer.Contracts.Recommendations;
 
 namespace ExecutionLayer.Exceptions;
 
-/// <summary>What the exceptions service promises others — from its intake and its flow measurement (KPI readings), its cases and its site registry; its domain events stay its own.</summary>
+/// <summary>
+/// What the exceptions service promises others — from its intake and its flow measurement (KPI readings), its cases, its governed
+/// changes, its recommendations and its site registry; its domain events stay its own.
+/// </summary>
 internal sealed class ExceptionsEventMapper : IEventMapper
 {
     public IEnumerable<object> Map(IEvent stored)
@@ -69,6 +74,16 @@ internal sealed class ExceptionsEventMapper : IEventMapper
             case FlowReadings.Measured e:
                 foreach (var reading in e.Readings)
                     yield return new KpiMeasurementReceived(FlowReadings.Source, $"{e.Site}/{reading.Kpi}/{e.To:O}", e.Site, reading.Kpi, reading.Value, reading.Unit, e.MeasuredAt);
+                break;
+            case Recommendation.Event.RoutedForApproval e:
+                yield return new RecommendationApprovalNeeded(e.RequestId, e.RecommendationId, site, e.SubjectType, e.RecommendationId.ToString(), e.Amount, e.Currency,
+                    e.Severity, e.Requester, $"Recommended by {e.Source.System} ({e.Source.Model} {e.Source.ModelVersion}): {string.Join("; ", e.ProposedActions)}",
+                    RecommendationContexts.AsRouted(e), e.ExpiresAt, e.RoutedAt);
+                break;
+            case Recommendation.Event.Accepted e:
+                yield return new RecommendationAccepted(e.RecommendationId, site, e.Source.System, e.Source.Model, e.AcceptedBy, e.ApprovalId, e.Effect.Kpi,
+                    e.Effect.WithinDays, [.. e.Work.Select(w => new RecommendedWork(w.RequestId, w.Action.Slug, w.Title, w.Description, w.Function, w.OwnerRole,
+                        w.Action.DueInDays))], e.AcceptedAt);
                 break;
             case ChangeRequest.Event.Granted e:
                 yield return new ChangeApproved(e.ChangeId, e.Site, e.Entity, e.EntityId, e.Field, e.From, e.To, e.Reason, e.Requester, e.ApprovedBy, e.ApprovalId,

@@ -13,7 +13,8 @@ public enum Perspective { Financial, Customer, InternalProcess, LearningAndGrowt
 /// <summary>What a claim of completion must carry before anyone may verify it.</summary>
 public enum EvidenceKind { None, Text, Document, Measurement }
 
-public enum SourceKind { Meeting, Exception, Approval, Manual }
+/// <summary>Where an action came from; the API makes meeting and manual ones, the bus the others.</summary>
+public enum SourceKind { Meeting, Exception, Approval, Manual, Recommendation }
 
 /// <summary>What the owner shows when claiming completion: a statement, a document reference (an 8D, a work order), a measured value.</summary>
 public sealed record Evidence(string? Text, string? DocumentReference, decimal? MeasuredValue)

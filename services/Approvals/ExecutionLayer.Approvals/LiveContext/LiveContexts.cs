@@ -13,19 +13,19 @@ public sealed record LiveContextAnswer(JsonElement? Context, bool Cleared, strin
 }
 
 /// <summary>
-/// Who answers for a request's context now: the exception case that made it (correlation <c>case-{id}</c>), or the link its
-/// requester registered; neither, and the request has no live context.
+/// Who answers for a request's context now: the exception case or the recommendation that made it (correlation <c>case-{id}</c>,
+/// <c>recommendation-{id}</c>), or the link its requester registered; none, and the request has no live context.
 /// </summary>
 public sealed record ContextOwner(string Site, string? CorrelationId, Uri? LiveContextUrl)
 {
     public static ContextOwner Of(ApprovalRequest request) => new(request.Site, request.CorrelationId, request.LiveContextUrl);
 
-    public bool Exists => LiveContexts.CaseOf(CorrelationId) is not null || LiveContextUrl is not null;
+    public bool Exists => LiveContexts.OwnerOf(CorrelationId) is not null || LiveContextUrl is not null;
 }
 
 /// <summary>
-/// Asks a request's owner for its context now. A request an exception case made is answered by the exceptions service's
-/// <c>/exceptions/{id}/decision-context</c>, signed as this service with the request's site: the owner sees who asks and
+/// Asks a request's owner for its context now. A request an exception case or a recommendation made is answered by the exceptions
+/// service's <c>/exceptions/{id}/decision-context</c> or <c>/recommendations/{id}/decision-context</c>, signed as this service with the request's site: the owner sees who asks and
 /// filters as for them. Any other is answered by the live-context link its requester registered, if its origin is still
 /// one the operator allows. A short timeout: an approver's page or decision must not wait on an owner that is down — it goes
 /// on with the frozen context and says so.
@@ -42,28 +42,28 @@ public sealed class LiveContexts(IHttpClientFactory clients, ServiceAddresses ad
 
     public async Task<LiveContextAnswer> NowAsync(Guid approvalId, ContextOwner owner, CancellationToken ct)
     {
-        if (CaseOf(owner.CorrelationId) is { } caseId) return await FromCaseAsync(caseId, owner.Site, ct);
+        if (OwnerOf(owner.CorrelationId) is { } inExceptions) return await FromExceptionsAsync(inExceptions, owner.Site, ct);
         if (owner.LiveContextUrl is { } url) return await FromLinkAsync(approvalId, url, ct);
         return LiveContextAnswer.None("The request names no owner of its context (no exception case made it and its requester registered no live-context link).");
     }
 
-    private async Task<LiveContextAnswer> FromCaseAsync(Guid caseId, string site, CancellationToken ct)
+    private async Task<LiveContextAnswer> FromExceptionsAsync(ExceptionsOwner owner, string site, CancellationToken ct)
     {
         if (!addresses.Has("exceptions")) return LiveContextAnswer.None($"Where the exceptions service listens is not configured ({ServiceAddresses.Setting("exceptions")}).");
-        var uri = new Uri(addresses.First("exceptions"), $"exceptions/{caseId}/decision-context");
+        var uri = new Uri(addresses.First("exceptions"), owner.Path);
         try
         {
             // Not the approver (a link's holder has no gateway identity): this service, reading only the request's site.
             using var ask = trust.SignedGet(uri, new Caller(Actor, new HashSet<string>(StringComparer.Ordinal) { "exceptions:read" }, [site]));
             using var answer = await clients.CreateClient(HttpClientName).SendAsync(ask, ct);
-            if (!answer.IsSuccessStatusCode) return LiveContextAnswer.None($"The exceptions service answered {(int)answer.StatusCode} for case {caseId}.");
+            if (!answer.IsSuccessStatusCode) return LiveContextAnswer.None($"The exceptions service answered {(int)answer.StatusCode} for {owner.Name}.");
             var live = await answer.Content.ReadFromJsonAsync<JsonElement>(ct);
             return new LiveContextAnswer(live.GetProperty("context").Clone(), live.GetProperty("cleared").GetBoolean(), null);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException { InnerException: TimeoutException } or JsonException or KeyNotFoundException
             or InvalidOperationException)
         {
-            return LiveContextAnswer.None($"The exceptions service did not answer for case {caseId}: {e.Message}");
+            return LiveContextAnswer.None($"The exceptions service did not answer for {owner.Name}: {e.Message}");
         }
     }
 
@@ -94,7 +94,15 @@ public sealed class LiveContexts(IHttpClientFactory clients, ServiceAddresses ad
         }
     }
 
-    /// <summary>The case a request was made for: its correlation is the case's (<c>case-{id}</c>).</summary>
-    public static Guid? CaseOf(string? correlationId) =>
-        correlationId is { } correlation && correlation.StartsWith("case-", StringComparison.Ordinal) && Guid.TryParse(correlation.AsSpan(5), out var id) ? id : null;
+    /// <summary>The exception case or recommendation a request was made for, by its correlation (<c>case-{id}</c>, <c>recommendation-{id}</c>).</summary>
+    public static ExceptionsOwner? OwnerOf(string? correlationId) =>
+        Id(correlationId, "case-") is { } caseId ? new ExceptionsOwner($"case {caseId}", $"exceptions/{caseId}/decision-context")
+        : Id(correlationId, "recommendation-") is { } recommendationId ? new ExceptionsOwner($"recommendation {recommendationId}", $"recommendations/{recommendationId}/decision-context")
+        : null;
+
+    private static Guid? Id(string? correlationId, string prefix) =>
+        correlationId is { } correlation && correlation.StartsWith(prefix, StringComparison.Ordinal) && Guid.TryParse(correlation.AsSpan(prefix.Length), out var id) ? id : null;
 }
+
+/// <summary>What in the exceptions service answers for a request's context: its name for messages, and the path that answers.</summary>
+public sealed record ExceptionsOwner(string Name, string Path);

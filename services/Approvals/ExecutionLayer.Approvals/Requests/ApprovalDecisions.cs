@@ -8,10 +8,11 @@ namespace ExecutionLayer.Approvals.Requests;
 
 /// <param name="Requester">Whose request it is: the signed caller, or the person a client acts for.</param>
 /// <param name="RequestedBy">The client that sent it for the requester, when one did; it may not approve it either.</param>
+/// <param name="ExpiresBy">When what is asked stops being worth deciding (a recommendation's expiry): the request expires then, if its policy would keep it longer.</param>
 public sealed record RequestApproval(
     Guid ApprovalId, Subject Subject, string Site, decimal? Amount, string? Currency, string? Severity, string Requester, string Reason,
     string? CorrelationId, Guid? ExternalReference, JsonElement DecisionContext, IReadOnlyList<FollowUp> FollowUps, string? RequestedBy = null,
-    Uri? LiveContextUrl = null)
+    Uri? LiveContextUrl = null, DateTimeOffset? ExpiresBy = null)
 {
     public RequestTerms Terms => new(Subject.Type, Site, Amount, Currency, Severity);
 
@@ -42,10 +43,16 @@ public static class ApprovalDecisions
         var plan = stages.Select((s, i) => new PlannedStage(i, s.Name, s.Approvers, s.Quorum, PolicyDefinition.Duration(s.Sla), s.Escalation)).ToArray();
         var requested = new ApprovalRequest.Event.Requested(command.ApprovalId, command.Subject, command.Site, command.Amount, command.Currency, command.Severity,
             command.Requester, command.Reason, command.CorrelationId, command.ExternalReference, command.DecisionContext, policy.PolicyId, policy.Version,
-            plan, world.Now + PolicyDefinition.Duration(policy.Definition.Expiry), command.FollowUps, world.Now, command.RequestedBy,
+            plan, ExpiryOf(command, policy, world.Now), command.FollowUps, world.Now, command.RequestedBy,
             policy.Definition.Reconfirm, command.LiveContextUrl);
         var state1 = state.Apply(requested);
         return [requested, .. OpenStage(state1, plan[0], world)];
+    }
+
+    private static DateTimeOffset ExpiryOf(RequestApproval command, PolicyVersion policy, DateTimeOffset now)
+    {
+        var byPolicy = now + PolicyDefinition.Duration(policy.Definition.Expiry);
+        return command.ExpiresBy is { } by && by < byPolicy ? by : byPolicy;
     }
 
     /// <summary>What a request no policy can route becomes when it arrives by message: refused, with the reason, so its sender hears back.</summary>

@@ -19,6 +19,7 @@ internal static class Subjects
         ["shipmentId"] = "shipment", ["shipmentIds"] = "shipment", ["shipments"] = "shipment", ["blockedShipments"] = "shipment",
         ["purchaseOrderId"] = "purchase-order", ["workCenter"] = "work-center", ["holdId"] = "hold",
         ["approvalId"] = "approval", ["actionId"] = "action", ["actionIds"] = "action", ["caseId"] = "case", ["reviewId"] = "review",
+        ["recommendationId"] = "recommendation",
     };
 
     private const int MaxDepth = 32;

@@ -96,6 +96,15 @@ public static class CaseDecisions
             ? [new ExceptionCase.Event.ActionStarted(state.Id, requestId, actionId, by, startedAt)]
             : [];
 
+    /// <summary>
+    /// A recommendation about the case was accepted; a closed case still records it (the work it brings is the recommendation's). No
+    /// case, nothing: the recommendation named one that existed when it arrived, and cases are never removed.
+    /// </summary>
+    public static IReadOnlyList<ExceptionCase.Event> LinkRecommendation(
+        ExceptionCase state, Guid recommendationId, string sourceSystem, string summary, string acceptedBy, DateTimeOffset now) =>
+        state.Status == CaseStatus.None ? []
+        : [new ExceptionCase.Event.RecommendationLinked(state.Id, recommendationId, sourceSystem, summary, acceptedBy, now)];
+
     /// <summary>An action was verified or cancelled; the last one to finish on a resolved case closes it.</summary>
     public static IReadOnlyList<ExceptionCase.Event> CloseAction(ExceptionCase state, Guid requestId, Guid actionId, ResponseStatus outcome, string by, DateTimeOffset now)
     {

@@ -42,6 +42,9 @@ public sealed partial record ExceptionCase
 
         public sealed record Resolved(Guid CaseId, string Reason, DateTimeOffset ResolvedAt) : Event;
 
+        /// <summary>A recommendation about this case was accepted: what a planning or AI system proposed, and who (or which rule) accepted it.</summary>
+        public sealed record RecommendationLinked(Guid CaseId, Guid RecommendationId, string SourceSystem, string Summary, string AcceptedBy, DateTimeOffset LinkedAt) : Event;
+
         public sealed record Closed(Guid CaseId, DateTimeOffset ClosedAt) : Event;
     }
 }

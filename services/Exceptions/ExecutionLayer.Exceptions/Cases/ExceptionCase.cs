@@ -79,6 +79,8 @@ public sealed partial record ExceptionCase(
         Event.Closed => this with { Status = CaseStatus.Closed },
         // Where the hold reached is recorded for the auditor and the responders; the case decides nothing on it.
         Event.HoldPropagated => this,
+        // The recommendation keeps its own work; the case records that it was accepted about it, for the people on the case and the auditor.
+        Event.RecommendationLinked => this,
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not a case event."), // unreachable: the hierarchy is closed
     };
 

@@ -38,6 +38,10 @@ public sealed class RoutingTable(IReadOnlyList<RoutingRule> rules, IReadOnlyList
         ForSite(rules, r => r.Site, r => r.Kind, site, kind)
             .Where(r => severity >= r.MinSeverity).Select(r => new RoutedFunction(r.Function, r.OwnerRole)).Distinct().ToArray();
 
+    /// <summary>The role that owns a function's work at a site (the site's rows first, then the corporate ones); the function's own name when no row names it.</summary>
+    public string OwnerRoleOf(string site, string function) =>
+        (rules.FirstOrDefault(r => r.Site == site && r.Function == function) ?? rules.FirstOrDefault(r => r.Site == "*" && r.Function == function))?.OwnerRole ?? function;
+
     public IReadOnlyList<ApprovalRule> ApprovalsFor(string site, CaseKind kind, Severity severity) =>
         ForSite(approvals, r => r.Site, r => r.Kind, site, kind).Where(r => severity >= r.MinSeverity).ToArray();
 

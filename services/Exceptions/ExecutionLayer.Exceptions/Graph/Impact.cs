@@ -14,6 +14,12 @@ public sealed record Impact(
 
     public decimal ValueAtRisk => Commitments.Sum(c => c.Value);
 
+    /// <summary>What either touches, each list in order and without repeats (a commitment once per sales order).</summary>
+    public Impact Union(Impact other) => new(
+        [.. ProductionOrders.Union(other.ProductionOrders).Order(StringComparer.Ordinal)], [.. Lots.Union(other.Lots).Order(StringComparer.Ordinal)],
+        [.. Shipments.Union(other.Shipments).Order(StringComparer.Ordinal)],
+        [.. Commitments.Concat(other.Commitments).DistinctBy(c => c.SalesOrderId).OrderBy(c => c.SalesOrderId, StringComparer.Ordinal)]);
+
     public bool IsSameAs(Impact other) =>
         ProductionOrders.SequenceEqual(other.ProductionOrders) && Lots.SequenceEqual(other.Lots)
         && Shipments.SequenceEqual(other.Shipments) && Commitments.SequenceEqual(other.Commitments);

@@ -110,6 +110,10 @@ internal sealed class ImpactQueries(string s)
         }
     }
 
+    /// <summary>Production orders and what hangs off them: the lots they make, their shipments and customers.</summary>
+    public async Task<Impact> OfProductionOrdersAsync(NpgsqlTransaction tx, IReadOnlyList<string> orders, CancellationToken ct) =>
+        await AroundOrdersAsync(tx, orders, await Sql.StringsAsync(tx, $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = ANY($1) ORDER BY lot_id", ct, orders), ct);
+
     /// <summary>The held lot and every descendant, at any depth.</summary>
     public Task<List<string>> LotTreeAsync(NpgsqlTransaction tx, string lotId, CancellationToken ct) =>
         Sql.StringsAsync(tx, $"{Descendants} SELECT lot_id FROM tree ORDER BY lot_id", ct, lotId);

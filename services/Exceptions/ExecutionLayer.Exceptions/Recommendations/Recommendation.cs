@@ -1,0 +1,129 @@
+using ExecutionLayer.Exceptions.Graph;
+using ExecutionLayer.Store.Decisions;
+
+namespace ExecutionLayer.Exceptions.Recommendations;
+
+/// <summary>
+/// <see cref="Pending"/>: waiting for people. <see cref="Refused"/>: no approval policy could route it — nobody decided it, unlike
+/// <see cref="Rejected"/>.
+/// </summary>
+public enum RecommendationStatus { None, Pending, Accepted, Rejected, Expired, Withdrawn, Refused }
+
+/// <summary>Where one accepted action stands in the actions service.</summary>
+public enum WorkStatus { Requested, Open, Started, Verified, Cancelled }
+
+/// <summary>A rule of the recommendation policy, at the version that auto-accepted (or would have).</summary>
+public sealed record AppliedRule(ProposedActionKind Kind, long Version, decimal? AutoAcceptUpTo, decimal? MinConfidence);
+
+/// <summary>One accepted action, as the actions service is asked to make it: its request id names the action item.</summary>
+public sealed record AcceptedAction(Guid RequestId, int Index, ProposedAction Action, string Title, string Description, string Function, string OwnerRole);
+
+/// <summary>
+/// How it was decided: by whom (a person, or the policy with the <see cref="Rules"/> that accepted it), through which approval, why
+/// not (a rejection's reason), in words.
+/// </summary>
+public sealed record RecommendationDecision(string By, Guid? ApprovalId, IReadOnlyList<AppliedRule> Rules, string? Why, string Outcome, DateTimeOffset At);
+
+/// <summary>An accepted action and what became of it.</summary>
+public sealed record WorkItem(AcceptedAction Accepted, WorkStatus Status, Guid? ActionId, DateTimeOffset? StartedAt, DateTimeOffset? ClosedAt);
+
+/// <summary>
+/// A recommendation from a planning or AI system: who proposed it, what, expecting what, how sure; how it was decided (by a rule
+/// of the recommendation policy or by people through an approval) and what was done about it. One stream per recommendation, so
+/// the ledger answers for each: who or what proposed it, who or which rule accepted it, what was done.
+/// </summary>
+public sealed record Recommendation(
+    Guid Id, RecommendationStatus Status, Recommendation.Event.Received? Proposal, Recommendation.Event.RoutedForApproval? Routing,
+    RecommendationDecision? Decision, IReadOnlyList<WorkItem> Work) : IAggregate<Recommendation, Recommendation.Event>
+{
+    /// <summary>Everything that can happen to a recommendation: nothing outside this record can add a case.</summary>
+    public abstract record Event
+    {
+        private Event() { }
+
+        /// <summary>
+        /// Received from <see cref="ReceivedBy"/> (the signed client), on <see cref="Impact"/> (what its subjects touched then).
+        /// <see cref="Digest"/> is of what was proposed, so the client's id posted again with other content is told apart.
+        /// </summary>
+        public sealed record Received(
+            Guid RecommendationId, string ClientId, string Site, RecommendationSource Source, IReadOnlyList<ProposedAction> Actions, ExpectedEffect Effect,
+            decimal Confidence, decimal Amount, string Currency, IReadOnlyList<RecommendationEvidence> Evidence, Guid? CaseId, Impact Impact, string Digest,
+            DateTimeOffset ExpiresAt, string ReceivedBy, DateTimeOffset ReceivedAt) : Event;
+
+        /// <summary>
+        /// Sent for people's decision: why no rule accepted it, the approval subject type whose policy routes it, and what the
+        /// approvers are asked on — the proposal in words, its evidence and what its subjects touched (as received), at a severity
+        /// read from that impact.
+        /// </summary>
+        public sealed record RoutedForApproval(
+            Guid RecommendationId, Guid RequestId, string SubjectType, IReadOnlyList<string> Why, IReadOnlyList<AppliedRule> Rules, string Requester,
+            string Severity, IReadOnlyList<string> ProposedActions, RecommendationSource Source, decimal Confidence, string ExpectedEffect, IReadOnlyList<RecommendationEvidence> Evidence,
+            Guid? CaseId, Impact Impact, decimal Amount, string Currency, DateTimeOffset ExpiresAt, DateTimeOffset RoutedAt) : Event;
+
+        /// <summary>
+        /// Accepted: by the policy's <see cref="Rules"/> (each at its version; <see cref="AcceptedBy"/> is the policy), or by the
+        /// person who decided the approval <see cref="ApprovalId"/>. Each of <see cref="Work"/> is to become an action item.
+        /// </summary>
+        public sealed record Accepted(
+            Guid RecommendationId, string AcceptedBy, Guid? ApprovalId, IReadOnlyList<AppliedRule> Rules, RecommendationSource Source, ExpectedEffect Effect,
+            IReadOnlyList<AcceptedAction> Work, DateTimeOffset AcceptedAt) : Event;
+
+        /// <summary>Rejected (with the approver's reason), expired, withdrawn, or refused because no policy could route it: nothing is done.</summary>
+        public sealed record NotAccepted(Guid RecommendationId, RecommendationStatus Outcome, string By, string? Why, Guid? ApprovalId, DateTimeOffset At) : Event;
+
+        public sealed record ActionLinked(Guid RecommendationId, Guid RequestId, Guid ActionId, DateTimeOffset LinkedAt) : Event;
+
+        public sealed record ActionStarted(Guid RecommendationId, Guid RequestId, Guid ActionId, string StartedBy, DateTimeOffset StartedAt) : Event;
+
+        /// <summary>The action was verified closed (<see cref="Verified"/>) or cancelled.</summary>
+        public sealed record ActionClosed(Guid RecommendationId, Guid RequestId, Guid ActionId, bool Verified, string By, DateTimeOffset ClosedAt) : Event;
+    }
+
+    public static string StreamType => "recommendation";
+
+    public const string StreamPrefix = "recommendation-";
+
+    /// <summary>Who accepts when a rule does: the policy, named with the rule versions in the event.</summary>
+    public const string PolicyActor = "exceptions:recommendation-policy";
+
+    public static Recommendation Initial { get; } = new(Guid.Empty, RecommendationStatus.None, null, null, null, []);
+
+    public static string StreamId(Guid recommendationId) => StreamPrefix + recommendationId;
+
+    public bool IsPending => Status == RecommendationStatus.Pending;
+
+    public string Site => Proposal?.Site ?? "";
+
+    public IReadOnlyList<ProposedAction> Actions => Proposal?.Actions ?? [];
+
+    public Recommendation Apply(Event @event) => @event switch
+    {
+        Event.Received e => Initial with { Id = e.RecommendationId, Status = RecommendationStatus.Pending, Proposal = e },
+        Event.RoutedForApproval e => this with { Routing = e },
+        Event.Accepted e => this with
+        {
+            Status = RecommendationStatus.Accepted,
+            Decision = new RecommendationDecision(e.AcceptedBy, e.ApprovalId, e.Rules, null,
+                e.ApprovalId is null ? "accepted by the recommendation policy" : $"accepted by {e.AcceptedBy}", e.AcceptedAt),
+            Work = [.. e.Work.Select(w => new WorkItem(w, WorkStatus.Requested, null, null, null))],
+        },
+        Event.NotAccepted e => this with
+        {
+            Status = e.Outcome,
+            Decision = new RecommendationDecision(e.By, e.ApprovalId, [], e.Why,
+                $"{e.Outcome.ToString().ToLowerInvariant()} by {e.By}{(e.Why is null ? "" : $": {e.Why}")}", e.At),
+        },
+        Event.ActionLinked e => WithWork(e.RequestId, w => w with { ActionId = e.ActionId, Status = w.Status == WorkStatus.Requested ? WorkStatus.Open : w.Status }),
+        Event.ActionStarted e => WithWork(e.RequestId, w => w with { ActionId = e.ActionId, Status = WorkStatus.Started, StartedAt = w.StartedAt ?? e.StartedAt }),
+        Event.ActionClosed e => WithWork(e.RequestId, w => w with
+        {
+            ActionId = e.ActionId, Status = e.Verified ? WorkStatus.Verified : WorkStatus.Cancelled, ClosedAt = e.ClosedAt,
+        }),
+        _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not a recommendation event."), // unreachable: the hierarchy is closed
+    };
+
+    public WorkItem? WorkOf(Guid requestId) => Work.FirstOrDefault(w => w.Accepted.RequestId == requestId);
+
+    private Recommendation WithWork(Guid requestId, Func<WorkItem, WorkItem> change) =>
+        this with { Work = [.. Work.Select(w => w.Accepted.RequestId == requestId ? change(w) : w)] };
+}

@@ -1,0 +1,82 @@
+using ExecutionLayer.Approvals.LiveContext;
+using ExecutionLayer.Approvals.Policies;
+using ExecutionLayer.Approvals.Requests;
+using ExecutionLayer.Contracts.Approvals;
+using ExecutionLayer.Contracts.Exceptions;
+using ExecutionLayer.Contracts.Recommendations;
+using ExecutionLayer.Testing;
+using static ExecutionLayer.Approvals.Tests.Overtime;
+
+namespace ExecutionLayer.Approvals.Tests;
+
+/// <summary>
+/// The planning assistant's recommendation to expedite PO-4410 (USD 4,800) is above what Dayton lets it do alone: the plant manager
+/// decides, before the recommendation expires at 18:00 — sooner than the expedite policy's two days.
+/// </summary>
+public sealed class RecommendationApprovalTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset ExpiresAt = Monday.AddHours(18);
+    private readonly ApprovalsApp _app = new();
+
+    public async Task InitializeAsync()
+    {
+        await _app.InitializeAsync();
+        await _app.PutAsync("/policies/recommended-expedites", new PolicyDefinition("Recommended expedites", new PolicyMatch(["recommendation.expedite-purchase-order"]),
+            [new StageRule("Plant manager", [PlantManagerRole], new Quorum(QuorumKind.Any), "PT4H")], "P2D"));
+    }
+
+    public Task DisposeAsync() => _app.DisposeAsync();
+
+    private static RecommendationApprovalNeeded Needed(Guid requestId, Guid recommendationId, string subjectType = "recommendation.expedite-purchase-order") => new(
+        requestId, recommendationId, "OH-DAYTON", subjectType, recommendationId.ToString(), 4_800m, "USD", "High", "planning-assistant",
+        "Recommended by planning-assistant (copilot-plan 2026.11): Expedite purchase order PO-4410 to arrive by 2026-11-24",
+        new RecommendationContext(recommendationId, "planning-assistant", "copilot-plan", "2026.11", 0.9m, "sales order SO-1001 shipped by its promise date",
+            ["Expedite purchase order PO-4410 to arrive by 2026-11-24"], [new RecommendationEvidenceItem("Supplier confirms air freight", "Tuesday 06:00", null)], null,
+            ["PR-78"], [], ["SH-900"], [new CommitmentAtRisk("SO-1001", "Acme Axles", Monday.AddDays(4), 48_000m, "USD")], 48_000m, AskedAt),
+        ExpiresAt, AskedAt);
+
+    [Fact]
+    public async Task The_plant_manager_decides_on_the_recommendation_which_expires_when_it_does_and_the_grant_names_its_request()
+    {
+        var (requestId, recommendationId) = (Guid.NewGuid(), Guid.NewGuid());
+        await _app.Bus.PublishAsync(Needed(requestId, recommendationId));
+
+        var approvalId = RequestApproval.IdFor(requestId);
+        var notice = await _app.NoticeForAsync(approvalId, PlantManager);
+        Assert.Equal($"recommendation-{recommendationId}", notice.Data.GetProperty("correlationId").GetString());
+        Assert.Equal("copilot-plan", notice.Data.GetProperty("decisionContext").GetProperty("model").GetString());
+        var state = (await _app.ApprovalAsync(approvalId)).GetProperty("state");
+        Assert.Equal((ExpiresAt, "planning-assistant"), (state.GetProperty("expiresAt").GetDateTimeOffset(), state.GetProperty("requester").GetString()));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await _app.DecideAsync(ApprovalsApp.TokenOf(notice, "approve"))).StatusCode);
+        var granted = await _app.Bus.WaitForAsync<ApprovalGranted>(g => g.ApprovalId == approvalId, "the grant");
+        Assert.Equal((requestId, PlantManager), (granted.ExternalReference, granted.DecidedBy));
+    }
+
+    [Fact]
+    public async Task A_kind_no_policy_governs_is_refused_and_the_recommendation_hears_so()
+    {
+        var requestId = Guid.NewGuid();
+        await _app.Bus.PublishAsync(Needed(requestId, Guid.NewGuid(), "recommendation.release-hold"));
+        var refused = await _app.Bus.WaitForAsync<ApprovalRefused>(r => r.ExternalReference == requestId, "the refusal");
+        Assert.Contains("recommendation.release-hold", refused.Why);
+    }
+
+    [Fact]
+    public void A_request_expires_by_what_it_asks_about_when_that_is_sooner_than_its_policy_would_keep_it()
+    {
+        var policy = Version(Policy());
+        var sooner = Given.Request(ApprovalDecisions.Request(ApprovalRequest.Initial, Request() with { ExpiresBy = AskedAt.AddHours(3) }, policy, At(AskedAt)));
+        var later = Given.Request(ApprovalDecisions.Request(ApprovalRequest.Initial, Request() with { ExpiresBy = AskedAt.AddDays(5) }, policy, At(AskedAt)));
+        Assert.Equal((AskedAt.AddHours(3), AskedAt.AddDays(2)), (sooner.ExpiresAt, later.ExpiresAt));
+    }
+
+    [Fact]
+    public void A_recommendations_context_is_asked_of_the_exceptions_service_as_a_cases_is()
+    {
+        var id = Guid.NewGuid();
+        Assert.Equal($"recommendations/{id}/decision-context", LiveContexts.OwnerOf($"recommendation-{id}")!.Path);
+        Assert.Equal($"exceptions/{id}/decision-context", LiveContexts.OwnerOf($"case-{id}")!.Path);
+        Assert.Null(LiveContexts.OwnerOf($"change-{id}"));
+    }
+}
