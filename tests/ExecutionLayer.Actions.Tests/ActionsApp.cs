@@ -41,7 +41,8 @@ public sealed class ActionsApp : IAsyncLifetime
         await Database.InitializeAsync();
         await _vhost.InitializeAsync();
         Bus = await new BusProbe(_vhost.Settings).Discard<DomainEventRecorded>()
-            .Listen<ActionItemCreated>().Listen<ActionItemStarted>().Listen<ActionItemVerified>().Listen<ActionItemCancelled>().Listen<ActionItemOverdue>().StartAsync();
+            .Listen<ActionItemCreated>().Listen<ActionItemStarted>().Listen<ActionItemVerified>().Listen<ActionItemCancelled>().Listen<ActionItemOverdue>()
+            .Listen<ActionClosureAssessed>().StartAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");

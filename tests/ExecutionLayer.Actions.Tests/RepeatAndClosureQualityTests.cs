@@ -1,3 +1,4 @@
+using ExecutionLayer.Contracts.Actions;
 using ExecutionLayer.Testing;
 using static ExecutionLayer.Actions.Tests.ActionsApp;
 
@@ -62,6 +63,12 @@ public sealed class RepeatAndClosureQualityTests : IAsyncLifetime
         _app.Clock.Set(Given.Monday.AddDays(45));
         await Eventually.TrueAsync(() => IsAssessedAsync(second), "the second closure assessed");
         Assert.True((await _app.ActionAsync(second)).GetProperty("movedKpis").GetBoolean());
+
+        // What the action came from hears the judgement, with the readings it rests on.
+        var assessed = await _app.Bus.WaitForAsync<ActionClosureAssessed>(a => a.ActionId == second, "the judgement is published");
+        Assert.Equal((ActionSourceKind.Manual, 3.5m, 1.4m, true), (assessed.SourceKind, assessed.Movements.Single().Baseline!.Value,
+            assessed.Movements.Single().Best!.Value, assessed.Movements.Single().Moved));
+        Assert.Equal(Given.Monday.AddDays(44), assessed.WindowEnd);
     }
 
     private async Task<bool> IsAssessedAsync(Guid action) =>

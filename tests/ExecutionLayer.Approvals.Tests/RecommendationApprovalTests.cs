@@ -63,6 +63,26 @@ public sealed class RecommendationApprovalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_accepted_recommendations_command_reaches_the_ERPs_webhook_once_signed_and_nowhere_else()
+    {
+        var erp = await _app.OwnReceiverAsync(eventTypes: ["erp.command"]);
+        var command = new ErpCommandIssued(Guid.NewGuid(), Guid.NewGuid(), "OH-DAYTON", "expedite-purchase-order", "purchase-order/PO-4410", "PO-4410", null, null,
+            null, null, null, Monday.AddDays(1).AddHours(6), null, null, null, null, 1_200m, "Recommended by planning-assistant …", PlantManager, AskedAt);
+        var messageId = Guid.NewGuid();
+        await _app.Bus.PublishAsync(command, messageId);
+        await _app.Bus.PublishAsync(command, messageId);
+        await _app.Bus.PublishAsync(command);
+
+        var told = await erp.Receiver.WaitForAsync(w => w.Type == "erp.command", "the ERP is told");
+        Assert.True(told.SignatureValid);
+        Assert.Equal(("PO-4410", "expedite-purchase-order", command.CommandId.ToString()),
+            (told.Data.GetProperty("purchaseOrderId").GetString(), told.Data.GetProperty("kind").GetString(), told.Data.GetProperty("commandId").GetString()));
+        await Eventually.TrueAsync(async () => await _app.CountAsync("SELECT count(*) FROM approvals.inbox WHERE consumer = 'approvals:erp-command'") >= 2, "every delivery handled");
+        Assert.Equal(1, await _app.CountAsync($"SELECT count(*) FROM approvals.webhook_deliveries WHERE event_type = 'erp.command' AND approval_id = '{command.CommandId}'"));
+        Assert.DoesNotContain(_app.Bridge.Received, w => w.Type == "erp.command");
+    }
+
+    [Fact]
     public void A_request_expires_by_what_it_asks_about_when_that_is_sooner_than_its_policy_would_keep_it()
     {
         var policy = Version(Policy());

@@ -140,6 +140,81 @@ public sealed class RecommendationDecisionTests
         Assert.Empty(RecommendationDecisions.LinkAction(state, Guid.NewGuid(), actionId, Now));
     }
 
+    /// <summary>Accepted to bring scrap down 1.5 points within 14 days, with two actions, both started.</summary>
+    private static (Recommendation State, Guid First, Guid Second) ScrapRecommendation()
+    {
+        var received = RecommendationDecisions.Receive(Recommendation.Initial, Recommend(0.85m, Expedite, Expedite with { PurchaseOrderId = "PO-4411" }) with
+        {
+            Effect = new ExpectedEffect(Kpi: "scrap-rate", Change: -1.5m, WithinDays: 14),
+        }, World(ExpediteRule with { AutoAcceptUpTo = 5_000m }));
+        var state = Given([.. received]);
+        var (first, second) = (state.Work[0].Accepted.RequestId, state.Work[1].Accepted.RequestId);
+        foreach (var (request, hours) in new[] { (first, 1), (second, 3) })
+            state = state.Apply(RecommendationDecisions.StartAction(state, request, Guid.NewGuid(), "bo.buyer", Now.AddHours(hours)).Single());
+        return (state, first, second);
+    }
+
+    private static Recommendation Apply(Recommendation state, IReadOnlyList<Recommendation.Event> events) => events.Aggregate(state, (s, e) => s.Apply(e));
+
+    [Fact]
+    public void Its_kpi_effect_is_judged_when_the_last_verified_action_is_judged_from_the_first_baseline_to_the_best_value()
+    {
+        var (state, first, second) = ScrapRecommendation();
+        Assert.Equal(Now.AddHours(3), state.ExecutedAt);
+        state = Apply(state, RecommendationDecisions.CloseAction(state, first, Guid.NewGuid(), true, "lee.ops", Now.AddDays(1)));
+        state = Apply(state, RecommendationDecisions.AssessAction(state, first, Guid.NewGuid(), "scrap-rate", 4.0m, 3.1m, Now.AddDays(1), Now.AddDays(15)));
+        Assert.Null(state.Judgement);
+        state = Apply(state, RecommendationDecisions.CloseAction(state, second, Guid.NewGuid(), true, "lee.ops", Now.AddDays(2)));
+        Assert.Null(state.Judgement);
+        Assert.Empty(RecommendationDecisions.AssessAction(state, second, Guid.NewGuid(), "otd", 90m, 95m, Now.AddDays(2), Now.AddDays(16)));
+
+        var events = RecommendationDecisions.AssessAction(state, second, Guid.NewGuid(), "scrap-rate", 3.6m, 2.2m, Now.AddDays(2), Now.AddDays(16));
+        var judged = Assert.IsType<Recommendation.Event.Judged>(events[1]);
+        Assert.Equal((RecommendationOutcome.CameTrue, -1.5m, -1.8m, 4.0m, 2.2m), (judged.Outcome, judged.Expected!.Value, judged.Realised!.Value, judged.Baseline!.Value, judged.Value!.Value));
+        Assert.Equal("scrap-rate moved -1.8 (4 → 2.2) against -1.5 expected.", judged.Basis);
+        Assert.Empty(RecommendationDecisions.AssessAction(Apply(state, events), second, Guid.NewGuid(), "scrap-rate", 3.6m, 2.0m, Now.AddDays(2), Now.AddDays(17)));
+    }
+
+    [Fact]
+    public void A_kpi_that_moved_less_than_expected_did_not_come_true_and_one_never_read_cannot_be_told()
+    {
+        var (state, first, second) = ScrapRecommendation();
+        state = Apply(state, RecommendationDecisions.CloseAction(state, second, Guid.NewGuid(), false, "actions", Now.AddDays(1)));
+        state = Apply(state, RecommendationDecisions.CloseAction(state, first, Guid.NewGuid(), true, "lee.ops", Now.AddDays(1)));
+        var tooLittle = RecommendationDecisions.AssessAction(state, first, Guid.NewGuid(), "scrap-rate", 4.0m, 3.5m, Now.AddDays(1), Now.AddDays(15));
+        Assert.Equal((RecommendationOutcome.DidNotComeTrue, -0.5m), (Assert.IsType<Recommendation.Event.Judged>(tooLittle[1]).Outcome, ((Recommendation.Event.Judged)tooLittle[1]).Realised!.Value));
+
+        var unread = RecommendationDecisions.AssessAction(state, first, Guid.NewGuid(), "scrap-rate", null, null, Now.AddDays(1), Now.AddDays(15));
+        Assert.Equal(RecommendationOutcome.Unmeasured, Assert.IsType<Recommendation.Event.Judged>(unread[1]).Outcome);
+    }
+
+    [Fact]
+    public void Every_action_cancelled_it_was_not_executed()
+    {
+        var (state, first, second) = ScrapRecommendation();
+        state = Apply(state, RecommendationDecisions.CloseAction(state, first, Guid.NewGuid(), false, "actions", Now.AddDays(1)));
+        var events = RecommendationDecisions.CloseAction(state, second, Guid.NewGuid(), false, "actions", Now.AddDays(1));
+        Assert.Equal(RecommendationOutcome.NotExecuted, Assert.IsType<Recommendation.Event.Judged>(events[1]).Outcome);
+        Assert.Null(Apply(state, events).ExecutedAt);
+    }
+
+    [Fact]
+    public void A_promise_is_kept_when_every_shipment_left_by_the_promise_date()
+    {
+        var state = Given([.. RecommendationDecisions.Receive(Recommendation.Initial, Recommend(), World(ExpediteRule))]);
+        var friday = Now.AddDays(4);
+        PromiseKept Shipped(params (string, DateTimeOffset?)[] shipments) => new("SO-1001", friday, shipments);
+
+        Assert.Equal(RecommendationOutcome.CameTrue, Judged(Shipped(("SH-900", friday.AddHours(-3)), ("SH-901", friday))));
+        Assert.Equal(RecommendationOutcome.DidNotComeTrue, Judged(Shipped(("SH-900", friday.AddHours(-3)), ("SH-901", friday.AddMinutes(1)))));
+        Assert.Equal(RecommendationOutcome.DidNotComeTrue, Judged(Shipped(("SH-900", null))));
+        Assert.Equal(RecommendationOutcome.DidNotComeTrue, Judged(Shipped()));
+        Assert.Empty(RecommendationDecisions.JudgePromise(Apply(state, RecommendationDecisions.JudgePromise(state, Shipped(), friday)), Shipped(), friday));
+
+        RecommendationOutcome Judged(PromiseKept promise) =>
+            Assert.IsType<Recommendation.Event.Judged>(Assert.Single(RecommendationDecisions.JudgePromise(state, promise, friday.AddHours(6)))).Outcome;
+    }
+
     [Fact]
     public void Each_kind_of_proposed_action_names_what_it_needs()
     {

@@ -20,7 +20,7 @@ public sealed class RecommendationTests(ExceptionsApp app) : IClassFixture<Excep
 
     public async Task InitializeAsync()
     {
-        _probe = await new BusProbe(app.Bus).Listen<RecommendationApprovalNeeded>().Listen<RecommendationAccepted>().StartAsync();
+        _probe = await new BusProbe(app.Bus).Listen<RecommendationApprovalNeeded>().Listen<RecommendationAccepted>().Listen<ErpCommandIssued>().StartAsync();
         var rule = await app.Client.PutAsJsonAsync("/recommendation-policies/OH-DAYTON/expedite-purchase-order",
             new { autoAcceptUpTo = 2_000, minConfidence = 0.8, subjectType = "recommendation.expedite" });
         Assert.True(rule.IsSuccessStatusCode, await rule.Content.ReadAsStringAsync());
@@ -72,6 +72,12 @@ public sealed class RecommendationTests(ExceptionsApp app) : IClassFixture<Excep
         Assert.Equal(("expedite-purchase-order", "procurement", "buyer", 1), (work.Kind, work.Function, work.OwnerRole, work.DueInDays));
         Assert.Equal($"Expedite purchase order PO-4410{s} to arrive by 2026-11-24", work.Title);
         Assert.DoesNotContain(_probe.Received<RecommendationApprovalNeeded>(), n => n.RecommendationId == id);
+
+        // SAP is told what to do, named by the action's request id, with who accepted it.
+        var command = await _probe.WaitForAsync<ErpCommandIssued>(c => c.RecommendationId == id, "the ERP is told to expedite");
+        Assert.Equal((work.RequestId, "expedite-purchase-order", $"purchase-order/PO-4410{s}", $"PO-4410{s}", PlantDay.Monday.AddDays(1).AddHours(6), 1_200m,
+            "exceptions:recommendation-policy"), (command.CommandId, command.Kind, command.Subject, command.PurchaseOrderId, command.NeedBy!.Value, command.Cost!.Value,
+            command.AcceptedBy));
 
         // The actions service made it, its owner started it, someone else verified it.
         var actionId = Guid.NewGuid();
@@ -168,6 +174,82 @@ public sealed class RecommendationTests(ExceptionsApp app) : IClassFixture<Excep
         Assert.Equal(HttpStatusCode.UnprocessableEntity, released.StatusCode);
 
         Assert.Equal(0, await app.CountAsync($"SELECT count(*) FROM exceptions.recommendation_index WHERE client_id LIKE 'rec-_{s}'"));
+    }
+
+    /// <summary>
+    /// Five recommendations of the perf-assistant, each expecting scrap down a point: four of copilot-plan 2026.11 — two accepted by
+    /// the rule (one came true, one moved too little), one accepted by the plant manager (did not move), one rejected — and one of
+    /// 2026.10 accepted by the rule whose action was cancelled.
+    /// </summary>
+    [Fact]
+    public async Task Performance_is_exact_on_a_hand_built_history()
+    {
+        const string s = "-rec-perf";
+        await PlanAsync(s);
+        var received = app.Clock.GetUtcNow();
+        async Task<(Guid Id, JsonElement View)> Recommend(string id, string version, decimal confidence, decimal cost)
+        {
+            var view = await ReadAsync(await app.As("perf-assistant").PostAsJsonAsync("/recommendations", new
+            {
+                id, site = "OH-DAYTON", source = new { system = "perf-assistant", model = "copilot-plan", modelVersion = version },
+                actions = new[] { Expedite(s, cost) }, expectedEffect = new { kpi = "scrap-rate", change = -1, withinDays = 14 }, confidence,
+            }), HttpStatusCode.Created);
+            return (view.GetProperty("recommendationId").GetGuid(), view);
+        }
+        async Task<RecommendedWork> WorkOf(Guid id) => (await _probe.WaitForAsync<RecommendationAccepted>(a => a.RecommendationId == id, "accepted")).Work.Single();
+        async Task DoneAsync(RecommendedWork work, double startedAfterHours, decimal? baseline, decimal? best)
+        {
+            var (actionId, reference) = (Guid.NewGuid(), work.RequestId.ToString());
+            await _probe.PublishAsync(new ActionItemStarted(actionId, "OH-DAYTON", ActionSourceKind.Recommendation, reference, null, "bo.buyer", received.AddHours(startedAfterHours)));
+            await _probe.PublishAsync(new ActionItemVerified(actionId, "OH-DAYTON", ActionSourceKind.Recommendation, reference, null, "lee.ops", received.AddDays(1)));
+            await _probe.PublishAsync(new ActionClosureAssessed(actionId, "OH-DAYTON", ActionSourceKind.Recommendation, reference, null,
+                [new KpiMovementAssessed("scrap-rate", baseline, best, best < baseline)], received.AddDays(1), received.AddDays(15), received.AddDays(15)));
+        }
+
+        var (cameTrue, _) = await Recommend($"p1{s}", "2026.11", 0.9m, 1_000m);
+        var (tooLittle, _) = await Recommend($"p2{s}", "2026.11", 0.85m, 1_500m);
+        var (byPeople, _) = await Recommend($"p3{s}", "2026.11", 0.6m, 1_000m);
+        var (rejected, _) = await Recommend($"p4{s}", "2026.11", 0.7m, 3_000m);
+        var (cancelled, _) = await Recommend($"p5{s}", "2026.10", 0.95m, 500m);
+        await DoneAsync(await WorkOf(cameTrue), 1, 4.0m, 2.8m);
+        await DoneAsync(await WorkOf(tooLittle), 3, 4.0m, 3.6m);
+        var asked = await _probe.WaitForAsync<RecommendationApprovalNeeded>(n => n.RecommendationId == byPeople, "people decide the unsure one");
+        await _probe.PublishAsync(new ApprovalGranted(Guid.NewGuid(), asked.RequestId, null, "OH-DAYTON", asked.SubjectType, asked.SubjectId, "expedites", 1, "pat.plant", received));
+        await DoneAsync(await WorkOf(byPeople), 2, 4.0m, 4.0m);
+        var toReject = await _probe.WaitForAsync<RecommendationApprovalNeeded>(n => n.RecommendationId == rejected, "people decide the costly one");
+        await _probe.PublishAsync(new ApprovalRejected(Guid.NewGuid(), toReject.RequestId, null, "OH-DAYTON", toReject.SubjectType, toReject.SubjectId, "expedites", 1,
+            "pat.plant", "Not worth USD 3,000", received));
+        var dropped = await WorkOf(cancelled);
+        await _probe.PublishAsync(new ActionItemCancelled(Guid.NewGuid(), "OH-DAYTON", ActionSourceKind.Recommendation, dropped.RequestId.ToString(), null, "PO arrived", received));
+
+        foreach (var id in new[] { cameTrue, tooLittle, byPeople, cancelled })
+            await Eventually.TrueAsync(async () => (await RecommendationAsync(id)).TryGetProperty("judgement", out var j) && j.ValueKind == JsonValueKind.Object,
+                $"recommendation {id} is judged");
+        await Eventually.TrueAsync(async () => (await RecommendationAsync(rejected)).GetProperty("status").GetString() == "rejected", "the costly one is rejected");
+
+        var report = await app.Client.GetFromJsonAsync<JsonElement>(
+            $"/recommendations/performance?source=perf-assistant&from={Uri.EscapeDataString(received.AddHours(-1).ToString("O"))}&to={Uri.EscapeDataString(received.AddHours(1).ToString("O"))}");
+        var rows = report.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(["2026.10", "2026.11", null], rows.Select(r => r.GetProperty("modelVersion").GetString()));
+        var latest = rows[1];
+        Assert.Equal((4, 3, 2, 1, 0, 1), (I(latest, "received"), I(latest, "accepted"), I(latest, "acceptedByPolicy"), I(latest, "acceptedByPeople"),
+            I(latest, "acceptedModified"), I(latest, "rejected")));
+        Assert.Equal((0.75m, 0.5m), (D(latest, "acceptanceRate"), D(latest, "overrideRate")));
+        Assert.Equal((3, 1, 0.3333m, 0.7833m, 0.3642m), (I(latest, "judged"), I(latest, "cameTrue"), D(latest, "hitRate"), D(latest, "meanConfidence"), D(latest, "brierScore")));
+        Assert.Equal((3, -1m, -0.5333m, 0.5333m), (I(latest, "kpiJudged"), D(latest, "meanExpectedChange"), D(latest, "meanRealisedChange"), D(latest, "meanRealisedToExpected")));
+        Assert.Equal((3, "PT2H", "PT3H"), (I(latest, "executed"), latest.GetProperty("timeToExecutionP50").GetString(), latest.GetProperty("timeToExecutionP90").GetString()));
+        Assert.Equal([(0, (decimal?)null, (decimal?)null), (1, 0.6m, 0m), (1, 0.85m, 0m), (1, 0.9m, 1m)], latest.GetProperty("calibration").EnumerateArray()
+            .Select(b => (I(b, "judged"), N(b, "meanConfidence"), N(b, "observed"))));
+
+        var older = rows[0];
+        Assert.Equal((1, 1, 1, 0, (decimal?)null), (I(older, "received"), I(older, "acceptedByPolicy"), I(older, "notExecuted"), I(older, "judged"), N(older, "overrideRate")));
+        var total = rows[2];
+        Assert.Equal((5, 4, 0.8m, 3), (I(total, "received"), I(total, "accepted"), D(total, "acceptanceRate"), I(total, "judged")));
+        Assert.Null(total.GetProperty("sourceSystem").GetString());
+
+        static int I(JsonElement e, string name) => e.GetProperty(name).GetInt32();
+        static decimal D(JsonElement e, string name) => e.GetProperty(name).GetDecimal();
+        static decimal? N(JsonElement e, string name) => e.GetProperty(name).ValueKind == JsonValueKind.Null ? null : e.GetProperty(name).GetDecimal();
     }
 
     [Fact]

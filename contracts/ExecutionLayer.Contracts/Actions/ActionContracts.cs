@@ -25,3 +25,14 @@ public sealed record ActionItemCancelled(
 /// <summary>An open action passed its due date (plus the rung's delay): the site's overdue ladder tells <see cref="Notify"/> (owner, manager, site leader).</summary>
 public sealed record ActionItemOverdue(
     Guid ActionId, string Site, string? CorrelationId, int Level, string Rung, IReadOnlyList<string> Notify, DateTimeOffset Due, DateTimeOffset EscalatedAt);
+
+/// <summary>
+/// A verified action's verification window ended (<see cref="WindowEnd"/>): for each linked KPI, the last reading at or before the
+/// verification (or the first in the window), the best reading in the window, and whether that is better. What the action came
+/// from judges its own expected effect by it (a recommendation, its KPI change).
+/// </summary>
+public sealed record ActionClosureAssessed(
+    Guid ActionId, string Site, ActionSourceKind SourceKind, string SourceReference, string? CorrelationId, IReadOnlyList<KpiMovementAssessed> Movements,
+    DateTimeOffset VerifiedAt, DateTimeOffset WindowEnd, DateTimeOffset AssessedAt);
+
+public sealed record KpiMovementAssessed(string Kpi, decimal? Baseline, decimal? Best, bool Moved);

@@ -40,3 +40,14 @@ public sealed record RecommendationAccepted(
 
 /// <summary>One accepted action: what to do, which function owns it (and the role that owns the function's work), due within days.</summary>
 public sealed record RecommendedWork(Guid RequestId, string Kind, string Title, string Description, string Function, string OwnerRole, int DueInDays);
+
+/// <summary>
+/// An accepted recommendation changes data the ERP keeps: the ERP is to carry out <see cref="Kind"/> (expedite-purchase-order,
+/// resequence-production-order, reallocate-lot, add-overtime, release-hold) on the subject, with what it names. This message and
+/// the <c>erp.command</c> webhook are its cue; <see cref="CommandId"/> is stable (it is the action's request id), so an ERP that
+/// hears it twice does it once. The action item of the same request id tracks that it was done.
+/// </summary>
+public sealed record ErpCommandIssued(
+    Guid CommandId, Guid RecommendationId, string Site, string Kind, string Subject, string? PurchaseOrderId, string? ProductionOrderId, string? LotId,
+    string? HoldId, string? WorkCenter, string? ToProductionOrderId, DateTimeOffset? NeedBy, DateTimeOffset? PlannedStart, DateTimeOffset? On,
+    decimal? Quantity, decimal? Hours, decimal? Cost, string Reason, string AcceptedBy, DateTimeOffset IssuedAt);

@@ -58,6 +58,7 @@ public static class ApprovalsConfig
             bus.AddConsumer<ChangeApprovalNeededConsumer>();
             bus.AddConsumer<RecommendationApprovalNeededConsumer>();
             bus.AddConsumer<ChangeApprovedConsumer>();
+            bus.AddConsumer<ErpCommandConsumer>();
         }, siteReplicaOf: "approvals");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         return builder;

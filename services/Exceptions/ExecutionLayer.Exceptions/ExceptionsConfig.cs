@@ -11,6 +11,7 @@ using ExecutionLayer.Exceptions.Intake;
 using ExecutionLayer.Exceptions.MeasuringFlow;
 using ExecutionLayer.Exceptions.FollowingRecommendations;
 using ExecutionLayer.Exceptions.GoverningRecommendations;
+using ExecutionLayer.Exceptions.JudgingRecommendations;
 using ExecutionLayer.Exceptions.ReceivingRecommendations;
 using ExecutionLayer.Exceptions.Recommendations;
 using ExecutionLayer.Exceptions.ReadingCases;
@@ -51,6 +52,7 @@ public static class ExceptionsConfig
         builder.Services.AddSingleton<FlowIndicators>();
         builder.Services.AddSingleton<RecommendationWriter>();
         builder.Services.AddSingleton<RecommendationRules>();
+        builder.Services.AddSingleton<RecommendationPerformance>();
 
         // The graph and the case tables are inline read models: written in the intake's (or the case writer's) transaction.
         builder.Services.AddServiceStore(builder.Configuration, "exceptions", Types(), s => GraphSchema.Create(s) + CaseSchema.Create(s) + FlowSchema.Create(s) + SiteCatalog.Create(s) + GovernanceTables.Create(s)
@@ -60,7 +62,7 @@ public static class ExceptionsConfig
         builder.Services.AddHostedService<SiteSeed>();
         builder.Services.AddHostedService<FlowReadingsSchedule>();
         builder.Services.AddDeadlineHandler<CaseSlaHandler>().AddDeadlineHandler<MachineDownConfirmationHandler>()
-            .AddDeadlineHandler<FlowReadingsHandler>();
+            .AddDeadlineHandler<FlowReadingsHandler>().AddDeadlineHandler<PromiseJudgementHandler>();
         builder.Services.AddSingleton<IEventMapper, ExceptionsEventMapper>();
         builder.Services.AddExecutionLayerBus(builder.Configuration, bus =>
         {
@@ -76,7 +78,8 @@ public static class ExceptionsConfig
 
     public static IEndpointRouteBuilder MapExceptionsApi(this IEndpointRouteBuilder app) => 
         app.MapReceiveEventsApi().MapReadingCasesApi().MapGraphViewsApi().MapRequestCaseApprovalApi().MapSiteRegistryApi()
-            .MapGovernedFieldsApi().MapChangesApi().MapFlowApi().MapRecommendationsApi().MapRecommendationPoliciesApi();
+            .MapGovernedFieldsApi().MapChangesApi().MapFlowApi().MapRecommendationsApi().MapRecommendationPoliciesApi()
+            .MapRecommendationPerformanceApi();
 
     /// <summary>The exceptions service's streams and events under their stable names: the ledger and the audit feed carry these.</summary>
     public static EventTypes Types() => new EventTypes()
@@ -118,6 +121,8 @@ public static class ExceptionsConfig
         .Register<Recommendation.Event.ActionLinked>("exceptions.recommendation-action-linked")
         .Register<Recommendation.Event.ActionStarted>("exceptions.recommendation-action-started")
         .Register<Recommendation.Event.ActionClosed>("exceptions.recommendation-action-closed")
+        .Register<Recommendation.Event.ActionAssessed>("exceptions.recommendation-action-assessed")
+        .Register<Recommendation.Event.Judged>("exceptions.recommendation-judged")
         .Register<RecommendationPolicy.Event.RuleSet>("exceptions.recommendation-rule-set")
         .Register<RecommendationPolicy.Event.RuleRemoved>("exceptions.recommendation-rule-removed");
 }

@@ -84,6 +84,13 @@ internal sealed class ExceptionsEventMapper : IEventMapper
                 yield return new RecommendationAccepted(e.RecommendationId, site, e.Source.System, e.Source.Model, e.AcceptedBy, e.ApprovalId, e.Effect.Kpi,
                     e.Effect.WithinDays, [.. e.Work.Select(w => new RecommendedWork(w.RequestId, w.Action.Slug, w.Title, w.Description, w.Function, w.OwnerRole,
                         w.Action.DueInDays))], e.AcceptedAt);
+                foreach (var w in e.Work.Where(w => w.Action.ChangesErpData))
+                {
+                    var a = w.Action;
+                    yield return new ErpCommandIssued(w.RequestId, e.RecommendationId, site, a.Slug, a.Subject!, a.PurchaseOrderId, a.ProductionOrderId, a.LotId,
+                        a.HoldId, a.WorkCenter, a.ToProductionOrderId, a.NeedBy, a.PlannedStart, a.On, a.Quantity, a.Hours, a.Cost, w.Description, e.AcceptedBy,
+                        e.AcceptedAt);
+                }
                 break;
             case ChangeRequest.Event.Granted e:
                 yield return new ChangeApproved(e.ChangeId, e.Site, e.Entity, e.EntityId, e.Field, e.From, e.To, e.Reason, e.Requester, e.ApprovedBy, e.ApprovalId,

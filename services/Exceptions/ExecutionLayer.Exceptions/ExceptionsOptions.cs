@@ -30,6 +30,12 @@ public sealed record ExceptionsOptions
 
     public List<ApprovalRule> ApprovalRouting { get; init; } = [];
 
+    /// <summary>
+    /// How long after a promise date a recommendation that expected it kept is judged: a dispatch reported late by the ERP, but
+    /// made by the date, still counts.
+    /// </summary>
+    public TimeSpan RecommendationPromiseGrace { get; init; } = TimeSpan.FromHours(6);
+
     public DetectionRules DetectionFor(string site) => SiteDetection.TryGetValue(site, out var rules) ? rules : Detection;
 }
 

@@ -117,7 +117,7 @@ public static class ActionDecisions
 
     public static IReadOnlyList<ActionItem.Event> AssessClosure(ActionItem state, DateTimeOffset verifiedAt, IReadOnlyList<KpiMovement> movements, DateTimeOffset windowEnd, DateTimeOffset now) =>
         state.Status != ActionStatus.Verified || state.VerifiedAt != verifiedAt || state.MovedKpis is not null || movements.Count == 0 ? []
-        : [new ActionItem.Event.ClosureQualityAssessed(state.Id, movements, movements.All(m => m.Moved), windowEnd, now)];
+        : [new ActionItem.Event.ClosureQualityAssessed(state.Id, movements, movements.All(m => m.Moved), windowEnd, now, state.SourceKind, state.SourceReference, verifiedAt)];
 
     public static IReadOnlyList<ActionItem.Event> MarkIneffective(ActionItem state, Guid repeatedBy, DateTimeOffset now) =>
         state.Status == ActionStatus.Verified && state.IneffectiveBecauseOf is null ? [new ActionItem.Event.ClosureMarkedIneffective(state.Id, repeatedBy, now)] : [];

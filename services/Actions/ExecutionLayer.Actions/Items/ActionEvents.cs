@@ -49,8 +49,12 @@ public sealed partial record ActionItem
         /// <summary>One rung of the site's overdue ladder (owner, manager, site leader) was told; <see cref="Level"/> counts from 0.</summary>
         public sealed record OverdueEscalated(Guid ActionId, int Level, string Rung, IReadOnlyList<string> Notify, DateTimeOffset Due, DateTimeOffset EscalatedAt) : Event;
 
-        /// <summary>The verification window ended: whether each linked KPI moved in its good direction. Not all moved = closed without KPI movement.</summary>
+        /// <summary>
+        /// The verification window ended: whether each linked KPI moved in its good direction. Not all moved = closed without KPI movement.
+        /// The source travels with it (absent in assessments recorded before it did), so what the action came from can judge itself by it.
+        /// </summary>
         public sealed record ClosureQualityAssessed(
-            Guid ActionId, IReadOnlyList<KpiMovement> Movements, bool MovedAll, DateTimeOffset WindowEnd, DateTimeOffset AssessedAt) : Event;
+            Guid ActionId, IReadOnlyList<KpiMovement> Movements, bool MovedAll, DateTimeOffset WindowEnd, DateTimeOffset AssessedAt,
+            SourceKind? SourceKind = null, string? SourceReference = null, DateTimeOffset? VerifiedAt = null) : Event;
     }
 }

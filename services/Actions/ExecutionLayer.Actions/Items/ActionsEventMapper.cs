@@ -6,8 +6,8 @@ using Contract = ExecutionLayer.Contracts.Actions;
 namespace ExecutionLayer.Actions.Items;
 
 /// <summary>
-/// What the actions service promises others: an action exists, was started, was verified, was cancelled, or is
-/// overdue (for the notification bridges). The source and its reference travel with each, so an
+/// What the actions service promises others: an action exists, was started, was verified, was cancelled, is
+/// overdue (for the notification bridges), or was judged by its KPIs at the end of its verification window. The source and its reference travel with each, so an
 /// exception case can find the response it asked for.
 /// </summary>
 internal sealed class ActionsEventMapper : IEventMapper
@@ -24,6 +24,9 @@ internal sealed class ActionsEventMapper : IEventMapper
             ActionItem.Event.ClosureVerified e => new Contract.ActionItemVerified(e.ActionId, site, Kind(e.SourceKind), e.SourceReference, correlation, e.VerifiedBy, e.VerifiedAt),
             ActionItem.Event.Cancelled e => new Contract.ActionItemCancelled(e.ActionId, site, Kind(e.SourceKind), e.SourceReference, correlation, e.Reason, e.CancelledAt),
             ActionItem.Event.OverdueEscalated e => new Contract.ActionItemOverdue(e.ActionId, site, correlation, e.Level, e.Rung, e.Notify, e.Due, e.EscalatedAt),
+            ActionItem.Event.ClosureQualityAssessed { SourceKind: { } kind, SourceReference: { } reference, VerifiedAt: { } verifiedAt } e =>
+                new Contract.ActionClosureAssessed(e.ActionId, site, Kind(kind), reference, correlation,
+                    [.. e.Movements.Select(m => new Contract.KpiMovementAssessed(m.Kpi, m.Baseline, m.Best, m.Moved))], verifiedAt, e.WindowEnd, e.AssessedAt),
             _ => null,
         };
         if (message is not null) yield return message;

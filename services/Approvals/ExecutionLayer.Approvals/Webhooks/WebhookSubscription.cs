@@ -12,10 +12,13 @@ public static class WebhookEventTypes
     /// <summary>A change to a governed field was granted: the ERP's cue to apply it.</summary>
     public const string ChangeApproved = "change.approved";
 
+    /// <summary>An accepted recommendation changes ERP data: the ERP's cue to carry it out.</summary>
+    public const string ErpCommand = "erp.command";
+
     /// <summary>What a subscription naming no types gets: the approval notices (an approver's bridge).</summary>
     public static readonly IReadOnlyList<string> Approvals = [Requested, Escalated, Decided];
 
-    public static readonly IReadOnlyList<string> All = [.. Approvals, ChangeApproved];
+    public static readonly IReadOnlyList<string> All = [.. Approvals, ChangeApproved, ErpCommand];
 }
 
 public sealed record WebhookSubscription(Guid Id, string Url, IReadOnlyList<string> EventTypes, IReadOnlyList<string> Sites, bool Active)

@@ -15,8 +15,8 @@ namespace ExecutionLayer.Approvals.Webhooks;
 
 /// <param name="Secret">A Standard Webhooks secret (<c>whsec_</c> + base64); leave it out and one is made and returned once.</param>
 /// <param name="EventTypes">
-/// Any of approval.requested, approval.escalated, approval.decided (an approver's bridge: the three when left out), and
-/// change.approved (an ERP applying granted changes to governed fields).
+/// Any of approval.requested, approval.escalated, approval.decided (an approver's bridge: the three when left out),
+/// change.approved (an ERP applying granted changes to governed fields) and erp.command (an ERP carrying out accepted recommendations).
 /// </param>
 /// <param name="Sites">Only these sites' requests; all when left out.</param>
 public sealed record Subscribe([MaxLength(2000)] string Url, string? Secret = null, IReadOnlyList<string>? EventTypes = null, IReadOnlyList<string>? Sites = null);

@@ -12,12 +12,12 @@ namespace ExecutionLayer.Exceptions.FollowingRecommendations;
 
 /// <summary>
 /// What the other services did about a recommendation — its approval granted, rejected, expired, withdrawn or refused; one of its
-/// actions created, started, verified or cancelled — moves it on. Each message is found by the request id the recommendation asked
+/// actions created, started, verified, cancelled or judged by its KPIs — moves it on. Each message is found by the request id the recommendation asked
 /// with; messages about anything else are not this consumer's business.
 /// </summary>
 internal sealed class RecommendationResponsesConsumer(MessageInbox inbox, RecommendationWriter recommendations, RoutingTable routing, TimeProvider clock) :
     IConsumer<ApprovalGranted>, IConsumer<ApprovalRejected>, IConsumer<ApprovalExpired>, IConsumer<ApprovalWithdrawn>, IConsumer<ApprovalRefused>,
-    IConsumer<ActionItemCreated>, IConsumer<ActionItemStarted>, IConsumer<ActionItemVerified>, IConsumer<ActionItemCancelled>
+    IConsumer<ActionItemCreated>, IConsumer<ActionItemStarted>, IConsumer<ActionItemVerified>, IConsumer<ActionItemCancelled>, IConsumer<ActionClosureAssessed>
 {
     private const string Inbox = "exceptions:recommendation-responses";
 
@@ -49,6 +49,13 @@ internal sealed class RecommendationResponsesConsumer(MessageInbox inbox, Recomm
 
     public Task Consume(ConsumeContext<ActionItemCancelled> context) => FromActionAsync(context, context.Message.SourceKind, context.Message.SourceReference, "actions",
         (s, request, _) => RecommendationDecisions.CloseAction(s, request, context.Message.ActionId, false, "actions", context.Message.CancelledAt));
+
+    /// <summary>The actions service judged a verified action by its KPIs: the expected one judges the recommendation once every action is judged.</summary>
+    public Task Consume(ConsumeContext<ActionClosureAssessed> context) => FromActionAsync(context, context.Message.SourceKind, context.Message.SourceReference,
+        "actions:closure-quality", (s, request, now) =>
+            context.Message.Movements.FirstOrDefault(m => string.Equals(m.Kpi, s.Proposal?.Effect.Kpi, StringComparison.OrdinalIgnoreCase)) is { } m
+                ? RecommendationDecisions.AssessAction(s, request, context.Message.ActionId, m.Kpi, m.Baseline, m.Best, context.Message.VerifiedAt, now)
+                : []);
 
     private Task DecidedAsync<T>(ConsumeContext<T> context, Guid? reference, Guid approvalId, RecommendationStatus outcome, string by, string? why) where T : class =>
         reference is { } requestId

@@ -61,15 +61,22 @@ public sealed partial record RecommendationBody(
     private static partial Regex CurrencyCode();
 }
 
-/// <summary>One accepted action and where it stands in the actions service.</summary>
-public sealed record WorkView(int Index, string Title, string Function, string OwnerRole, WorkStatus Status, Guid? ActionId, DateTimeOffset? StartedAt, DateTimeOffset? ClosedAt);
+/// <summary>One accepted action and where it stands in the actions service; once judged, the expected KPI before and at best within its window.</summary>
+public sealed record WorkView(
+    int Index, string Title, string Function, string OwnerRole, WorkStatus Status, Guid? ActionId, DateTimeOffset? StartedAt, DateTimeOffset? ClosedAt,
+    decimal? KpiBaseline, decimal? KpiBest, DateTimeOffset? AssessedAt)
+{
+    public static WorkView Of(WorkItem w) => new(w.Accepted.Index, w.Accepted.Title, w.Accepted.Function, w.Accepted.OwnerRole, w.Status, w.ActionId, w.StartedAt,
+        w.ClosedAt, w.KpiBaseline, w.KpiBest, w.AssessedAt);
+}
 
 /// <summary>A recommendation as it stands: what was proposed, how it was decided (by which rules or through which approval) and what was done.</summary>
 public sealed record RecommendationView(
     Guid RecommendationId, string Id, string Site, string Client, RecommendationSource Source, RecommendationStatus Status, IReadOnlyList<ProposedAction> Actions,
     ExpectedEffect ExpectedEffect, decimal Confidence, decimal Amount, string Currency, IReadOnlyList<RecommendationEvidence> Evidence, Guid? CaseId,
     DateTimeOffset ExpiresAt, DateTimeOffset ReceivedAt, string? SubjectType, Guid? ApprovalRequestId, IReadOnlyList<string> WhyRouted,
-    IReadOnlyList<AppliedRule> Rules, string? DecidedBy, Guid? ApprovalId, string? Outcome, DateTimeOffset? DecidedAt, IReadOnlyList<WorkView> Work, long Version)
+    IReadOnlyList<AppliedRule> Rules, string? DecidedBy, Guid? ApprovalId, string? Outcome, DateTimeOffset? DecidedAt, IReadOnlyList<WorkView> Work,
+    DateTimeOffset? ExecutedAt, RecommendationJudgement? Judgement, long Version)
 {
     public static RecommendationView Of(Recommendation r, long version)
     {
@@ -77,8 +84,7 @@ public sealed record RecommendationView(
         return new(r.Id, p.ClientId, p.Site, p.ReceivedBy, p.Source, r.Status, p.Actions, p.Effect, p.Confidence, p.Amount, p.Currency, p.Evidence, p.CaseId,
             p.ExpiresAt, p.ReceivedAt, r.Routing?.SubjectType, r.Routing?.RequestId, r.Routing?.Why ?? [], r.Decision?.Rules is { Count: > 0 } rules ? rules : r.Routing?.Rules ?? [],
             r.Decision?.By, r.Decision?.ApprovalId, r.Decision?.Outcome, r.Decision?.At,
-            [.. r.Work.Select(w => new WorkView(w.Accepted.Index, w.Accepted.Title, w.Accepted.Function, w.Accepted.OwnerRole, w.Status, w.ActionId, w.StartedAt, w.ClosedAt))],
-            version);
+            [.. r.Work.Select(WorkView.Of)], r.ExecutedAt, r.Judgement, version);
     }
 }
 

@@ -12,6 +12,12 @@ public enum RecommendationStatus { None, Pending, Accepted, Rejected, Expired, W
 /// <summary>Where one accepted action stands in the actions service.</summary>
 public enum WorkStatus { Requested, Open, Started, Verified, Cancelled }
 
+/// <summary>
+/// What came of an accepted recommendation: its expected effect came true or did not; or it cannot be told (no KPI readings to
+/// compare), or nothing was done (every action cancelled).
+/// </summary>
+public enum RecommendationOutcome { CameTrue, DidNotComeTrue, Unmeasured, NotExecuted }
+
 /// <summary>A rule of the recommendation policy, at the version that auto-accepted (or would have).</summary>
 public sealed record AppliedRule(ProposedActionKind Kind, long Version, decimal? AutoAcceptUpTo, decimal? MinConfidence);
 
@@ -24,8 +30,17 @@ public sealed record AcceptedAction(Guid RequestId, int Index, ProposedAction Ac
 /// </summary>
 public sealed record RecommendationDecision(string By, Guid? ApprovalId, IReadOnlyList<AppliedRule> Rules, string? Why, string Outcome, DateTimeOffset At);
 
-/// <summary>An accepted action and what became of it.</summary>
-public sealed record WorkItem(AcceptedAction Accepted, WorkStatus Status, Guid? ActionId, DateTimeOffset? StartedAt, DateTimeOffset? ClosedAt);
+/// <summary>
+/// An accepted action and what became of it; once verified, the expected KPI as the actions service judged it at the end of the
+/// verification window: the reading before (<see cref="KpiBaseline"/>) and the best within it (<see cref="KpiBest"/>).
+/// </summary>
+public sealed record WorkItem(
+    AcceptedAction Accepted, WorkStatus Status, Guid? ActionId, DateTimeOffset? StartedAt, DateTimeOffset? ClosedAt, DateTimeOffset? VerifiedAt = null,
+    decimal? KpiBaseline = null, decimal? KpiBest = null, DateTimeOffset? AssessedAt = null);
+
+/// <summary>The judgement of the expected effect: in words, and in the KPI's numbers when it was a KPI's change (expected, realised = value − baseline).</summary>
+public sealed record RecommendationJudgement(
+    RecommendationOutcome Outcome, string Basis, decimal? Expected, decimal? Realised, decimal? Baseline, decimal? Value, DateTimeOffset JudgedAt);
 
 /// <summary>
 /// A recommendation from a planning or AI system: who proposed it, what, expecting what, how sure; how it was decided (by a rule
@@ -34,7 +49,7 @@ public sealed record WorkItem(AcceptedAction Accepted, WorkStatus Status, Guid? 
 /// </summary>
 public sealed record Recommendation(
     Guid Id, RecommendationStatus Status, Recommendation.Event.Received? Proposal, Recommendation.Event.RoutedForApproval? Routing,
-    RecommendationDecision? Decision, IReadOnlyList<WorkItem> Work) : IAggregate<Recommendation, Recommendation.Event>
+    RecommendationDecision? Decision, IReadOnlyList<WorkItem> Work, RecommendationJudgement? Judgement = null) : IAggregate<Recommendation, Recommendation.Event>
 {
     /// <summary>Everything that can happen to a recommendation: nothing outside this record can add a case.</summary>
     public abstract record Event
@@ -77,6 +92,15 @@ public sealed record Recommendation(
 
         /// <summary>The action was verified closed (<see cref="Verified"/>) or cancelled.</summary>
         public sealed record ActionClosed(Guid RecommendationId, Guid RequestId, Guid ActionId, bool Verified, string By, DateTimeOffset ClosedAt) : Event;
+
+        /// <summary>The actions service judged a verified action by the expected KPI at the end of its verification window.</summary>
+        public sealed record ActionAssessed(
+            Guid RecommendationId, Guid RequestId, Guid ActionId, string Kpi, decimal? Baseline, decimal? Best, DateTimeOffset VerifiedAt, DateTimeOffset AssessedAt) : Event;
+
+        /// <summary>What came of it, judged once: against the KPI when every action is closed and judged, or the promise at its date.</summary>
+        public sealed record Judged(
+            Guid RecommendationId, RecommendationOutcome Outcome, string Basis, decimal? Expected, decimal? Realised, decimal? Baseline, decimal? Value,
+            DateTimeOffset JudgedAt) : Event;
     }
 
     public static string StreamType => "recommendation";
@@ -114,15 +138,38 @@ public sealed record Recommendation(
                 $"{e.Outcome.ToString().ToLowerInvariant()} by {e.By}{(e.Why is null ? "" : $": {e.Why}")}", e.At),
         },
         Event.ActionLinked e => WithWork(e.RequestId, w => w with { ActionId = e.ActionId, Status = w.Status == WorkStatus.Requested ? WorkStatus.Open : w.Status }),
-        Event.ActionStarted e => WithWork(e.RequestId, w => w with { ActionId = e.ActionId, Status = WorkStatus.Started, StartedAt = w.StartedAt ?? e.StartedAt }),
+        Event.ActionStarted e => WithWork(e.RequestId, w => w with
+        {
+            ActionId = e.ActionId, Status = w.Status is WorkStatus.Verified or WorkStatus.Cancelled ? w.Status : WorkStatus.Started, StartedAt = w.StartedAt ?? e.StartedAt,
+        }),
         Event.ActionClosed e => WithWork(e.RequestId, w => w with
         {
             ActionId = e.ActionId, Status = e.Verified ? WorkStatus.Verified : WorkStatus.Cancelled, ClosedAt = e.ClosedAt,
+            VerifiedAt = e.Verified ? e.ClosedAt : null,
         }),
+        Event.ActionAssessed e => WithWork(e.RequestId, w => w with { KpiBaseline = e.Baseline, KpiBest = e.Best, VerifiedAt = e.VerifiedAt, AssessedAt = e.AssessedAt }),
+        Event.Judged e => this with { Judgement = new RecommendationJudgement(e.Outcome, e.Basis, e.Expected, e.Realised, e.Baseline, e.Value, e.JudgedAt) },
         _ => throw new ArgumentOutOfRangeException(nameof(@event), @event, "Not a recommendation event."), // unreachable: the hierarchy is closed
     };
 
     public WorkItem? WorkOf(Guid requestId) => Work.FirstOrDefault(w => w.Accepted.RequestId == requestId);
+
+    /// <summary>Every accepted action verified or cancelled.</summary>
+    public bool WorkDone => Work.Count > 0 && Work.All(w => w.Status is WorkStatus.Verified or WorkStatus.Cancelled);
+
+    /// <summary>
+    /// When it was executed: the first moment every accepted action not cancelled had started (failing a start, been verified);
+    /// null until then, and when every one was cancelled.
+    /// </summary>
+    public DateTimeOffset? ExecutedAt
+    {
+        get
+        {
+            var done = Work.Where(w => w.Status != WorkStatus.Cancelled).ToArray();
+            if (done.Length == 0 || done.Any(w => (w.StartedAt ?? w.VerifiedAt) is null)) return null;
+            return done.Max(w => (w.StartedAt ?? w.VerifiedAt)!.Value);
+        }
+    }
 
     private Recommendation WithWork(Guid requestId, Func<WorkItem, WorkItem> change) =>
         this with { Work = [.. Work.Select(w => w.Accepted.RequestId == requestId ? change(w) : w)] };

@@ -36,6 +36,9 @@ public sealed record RecommendationRule(string Site, ProposedActionKind Kind, de
     public AppliedRule Applied => new(Kind, Version, AutoAcceptUpTo, MinConfidence);
 }
 
+/// <summary>A sales order's promise and its shipments, each with when it was dispatched (null: not yet), as the graph holds them.</summary>
+public sealed record PromiseKept(string SalesOrderId, DateTimeOffset PromiseDate, IReadOnlyList<(string ShipmentId, DateTimeOffset? DispatchedAt)> Shipments);
+
 /// <summary>The world as read at the edge: the site's rules by kind, what the subjects touch, who owns each function's work, and the time.</summary>
 public sealed record RecommendationSituation(
     IReadOnlyDictionary<ProposedActionKind, RecommendationRule> Rules, Impact Impact, Func<string, string> OwnerRoleOf, DateTimeOffset Now);
@@ -106,14 +109,72 @@ public static class RecommendationDecisions
     public static IReadOnlyList<Recommendation.Event> LinkAction(Recommendation state, Guid requestId, Guid actionId, DateTimeOffset now) =>
         state.WorkOf(requestId) is { ActionId: null } ? [new Recommendation.Event.ActionLinked(state.Id, requestId, actionId, now)] : [];
 
-    /// <summary>The first start is what execution is timed to; a start after a block changes nothing here.</summary>
+    /// <summary>
+    /// The first start is what execution is timed to; a start after a block changes nothing here. Messages may be taken out of
+    /// order: a start heard after the verification (or cancellation) is still when the action started.
+    /// </summary>
     public static IReadOnlyList<Recommendation.Event> StartAction(Recommendation state, Guid requestId, Guid actionId, string by, DateTimeOffset at) =>
-        state.WorkOf(requestId) is { Status: WorkStatus.Requested or WorkStatus.Open }
-            ? [new Recommendation.Event.ActionStarted(state.Id, requestId, actionId, by, at)] : [];
+        state.WorkOf(requestId) is { StartedAt: null } ? [new Recommendation.Event.ActionStarted(state.Id, requestId, actionId, by, at)] : [];
 
-    public static IReadOnlyList<Recommendation.Event> CloseAction(Recommendation state, Guid requestId, Guid actionId, bool verified, string by, DateTimeOffset at) =>
-        state.WorkOf(requestId) is { Status: not (WorkStatus.Verified or WorkStatus.Cancelled) }
-            ? [new Recommendation.Event.ActionClosed(state.Id, requestId, actionId, verified, by, at)] : [];
+    /// <summary>Closed; the last to close judges a KPI recommendation whose verified actions are all judged already, and one whose every action was cancelled.</summary>
+    public static IReadOnlyList<Recommendation.Event> CloseAction(Recommendation state, Guid requestId, Guid actionId, bool verified, string by, DateTimeOffset at)
+    {
+        if (state.WorkOf(requestId) is not { Status: not (WorkStatus.Verified or WorkStatus.Cancelled) }) return [];
+        var closed = new Recommendation.Event.ActionClosed(state.Id, requestId, actionId, verified, by, at);
+        return [closed, .. JudgedIfDone(state.Apply(closed), at)];
+    }
+
+    /// <summary>
+    /// The actions service judged a verified action by the expected KPI at the end of its window; the last one judged judges the
+    /// recommendation. Judgements of other KPIs linked to the action, or of an action not verified here, change nothing.
+    /// </summary>
+    public static IReadOnlyList<Recommendation.Event> AssessAction(
+        Recommendation state, Guid requestId, Guid actionId, string kpi, decimal? baseline, decimal? best, DateTimeOffset verifiedAt, DateTimeOffset now)
+    {
+        if (state.WorkOf(requestId) is not { AssessedAt: null } || !string.Equals(kpi, state.Proposal?.Effect.Kpi, StringComparison.OrdinalIgnoreCase)) return [];
+        var assessed = new Recommendation.Event.ActionAssessed(state.Id, requestId, actionId, kpi, baseline, best, verifiedAt, now);
+        return [assessed, .. JudgedIfDone(state.Apply(assessed), now)];
+    }
+
+    /// <summary>
+    /// A promise is judged at its date (and the intake's allowance after it): kept when the sales order has shipments and every one
+    /// was dispatched by the promise date. Judged once; a recommendation whose every action was cancelled was judged not executed.
+    /// </summary>
+    public static IReadOnlyList<Recommendation.Event> JudgePromise(Recommendation state, PromiseKept promise, DateTimeOffset now)
+    {
+        if (state.Status != RecommendationStatus.Accepted || state.Judgement is not null || state.Proposal?.Effect.SalesOrderId is not { } salesOrder) return [];
+        var late = promise.Shipments.Where(s => s.DispatchedAt is not { } at || at > promise.PromiseDate).Select(s => s.ShipmentId).ToArray();
+        var kept = promise.Shipments.Count > 0 && late.Length == 0;
+        var basis = promise.Shipments.Count == 0 ? $"Sales order {salesOrder} had no shipment by its promise date {promise.PromiseDate:O}."
+            : kept ? $"Every shipment of sales order {salesOrder} ({string.Join(", ", promise.Shipments.Select(s => s.ShipmentId))}) was dispatched by its promise date {promise.PromiseDate:O}."
+            : $"Not dispatched by the promise date {promise.PromiseDate:O}: {string.Join(", ", late)}.";
+        return [new Recommendation.Event.Judged(state.Id, kept ? RecommendationOutcome.CameTrue : RecommendationOutcome.DidNotComeTrue, basis, null, null, null, null, now)];
+    }
+
+    /// <summary>
+    /// Judged when its work is done: every action cancelled, not executed; a KPI recommendation once every verified action is
+    /// judged — the baseline is the reading before the first verification, the value the best any verification window saw (in the
+    /// direction expected), and it came true when value − baseline reached the expected change.
+    /// </summary>
+    private static IReadOnlyList<Recommendation.Event> JudgedIfDone(Recommendation state, DateTimeOffset now)
+    {
+        if (state.Judgement is not null || !state.WorkDone || state.Proposal is not { } p) return [];
+        var verified = state.Work.Where(w => w.Status == WorkStatus.Verified).OrderBy(w => w.VerifiedAt).ToArray();
+        if (verified.Length == 0)
+            return [new Recommendation.Event.Judged(state.Id, RecommendationOutcome.NotExecuted, "Every accepted action was cancelled.", null, null, null, null, now)];
+        if (p.Effect.Kpi is not { } kpi || p.Effect.Change is not { } expected || verified.Any(w => w.AssessedAt is null)) return [];
+
+        var baseline = verified.Select(w => w.KpiBaseline).FirstOrDefault(b => b is not null);
+        var bests = verified.Select(w => w.KpiBest).OfType<decimal>().ToArray();
+        if (baseline is null || bests.Length == 0)
+            return [new Recommendation.Event.Judged(state.Id, RecommendationOutcome.Unmeasured, $"No reading of {kpi} before and within the verification windows to compare.",
+                expected, null, baseline, null, now)];
+        var value = expected > 0 ? bests.Max() : bests.Min();
+        var realised = value - baseline.Value;
+        var cameTrue = expected > 0 ? realised >= expected : realised <= expected;
+        return [new Recommendation.Event.Judged(state.Id, cameTrue ? RecommendationOutcome.CameTrue : RecommendationOutcome.DidNotComeTrue,
+            Say($"{kpi} moved {realised:+0.####;-0.####;0} ({baseline:0.####} → {value:0.####}) against {expected:+0.####;-0.####} expected."), expected, realised, baseline, value, now)];
+    }
 
     /// <summary>Accepted: each proposed action becomes work for the function that owns it, saying where it came from and who accepted it.</summary>
     private static Recommendation.Event.Accepted Accepted(
