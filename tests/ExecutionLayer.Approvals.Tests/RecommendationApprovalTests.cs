@@ -5,6 +5,7 @@ using ExecutionLayer.Contracts.Approvals;
 using ExecutionLayer.Contracts.Exceptions;
 using ExecutionLayer.Contracts.Recommendations;
 using ExecutionLayer.Testing;
+using System.Net.Http.Json;
 using static ExecutionLayer.Approvals.Tests.Overtime;
 
 namespace ExecutionLayer.Approvals.Tests;
@@ -32,7 +33,8 @@ public sealed class RecommendationApprovalTests : IAsyncLifetime
         "Recommended by planning-assistant (copilot-plan 2026.11): Expedite purchase order PO-4410 to arrive by 2026-11-24",
         new RecommendationContext(recommendationId, "planning-assistant", "copilot-plan", "2026.11", 0.9m, "sales order SO-1001 shipped by its promise date",
             ["Expedite purchase order PO-4410 to arrive by 2026-11-24"], [new RecommendationEvidenceItem("Supplier confirms air freight", "Tuesday 06:00", null)], null,
-            ["PR-78"], [], ["SH-900"], [new CommitmentAtRisk("SO-1001", "Acme Axles", Monday.AddDays(4), 48_000m, "USD")], 48_000m, AskedAt),
+            ["PR-78"], [], ["SH-900"], [new CommitmentAtRisk("SO-1001", "Acme Axles", Monday.AddDays(4), 48_000m, "USD")], 48_000m, AskedAt,
+            [new AmendableAction(0, "expedite-purchase-order", "Expedite purchase order PO-4410 to arrive by 2026-11-24", 4_800m, null, null, Monday.AddDays(1))]),
         ExpiresAt, AskedAt);
 
     [Fact]
@@ -51,6 +53,49 @@ public sealed class RecommendationApprovalTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.OK, (await _app.DecideAsync(ApprovalsApp.TokenOf(notice, "approve"))).StatusCode);
         var granted = await _app.Bus.WaitForAsync<ApprovalGranted>(g => g.ApprovalId == approvalId, "the grant");
         Assert.Equal((requestId, PlantManager), (granted.ExternalReference, granted.DecidedBy));
+    }
+
+    [Fact]
+    public async Task The_plant_manager_accepts_with_a_cheaper_later_expedite_and_the_grant_carries_the_change()
+    {
+        var (requestId, recommendationId) = (Guid.NewGuid(), Guid.NewGuid());
+        await _app.Bus.PublishAsync(Needed(requestId, recommendationId));
+        var approvalId = RequestApproval.IdFor(requestId);
+        var notice = await _app.NoticeForAsync(approvalId, PlantManager);
+        var approve = ApprovalsApp.TokenOf(notice, "approve");
+
+        // More than was asked, or a change with a rejection, is refused and nothing is recorded.
+        var dearer = await _app.Client.PostAsJsonAsync("/decisions", new { token = approve, amendments = new[] { new { index = 0, cost = 5_000 } } });
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, dearer.StatusCode);
+        Assert.Contains("cost from 0 up to the 4800 asked", await dearer.Content.ReadAsStringAsync());
+        var rejectWithChanges = await _app.Client.PostAsJsonAsync("/decisions",
+            new { token = ApprovalsApp.TokenOf(notice, "reject"), amendments = new[] { new { index = 0, cost = 100 } } });
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, rejectWithChanges.StatusCode);
+        Assert.Equal("pending", await _app.StatusOfAsync(approvalId));
+
+        var later = Monday.AddDays(2);
+        var decided = await _app.Client.PostAsJsonAsync("/decisions", new
+        {
+            token = approve, comment = "Sea-air is enough; Wednesday is fine", amendments = new[] { new { index = 0, cost = 2_900, at = later } },
+        });
+        Assert.Equal(System.Net.HttpStatusCode.OK, decided.StatusCode);
+        var granted = await _app.Bus.WaitForAsync<ApprovalGranted>(g => g.ApprovalId == approvalId, "the grant");
+        Assert.Equal([new ApprovalAmendment(0, false, 2_900m, null, null, later)], granted.Amendments!);
+    }
+
+    [Fact]
+    public void Changes_may_only_lower_or_move_what_was_asked_and_merge_in_the_order_they_were_made()
+    {
+        IReadOnlyList<AmendableItem> items = [new(0, 4_800m, null, null, Monday.AddDays(1)), new(1, 900m, 8m, null, Monday.AddDays(1))];
+        Assert.Empty(Amendments.Problems(items, [], [new Amendment(1, Hours: 4m, Cost: 450m)]));
+        Assert.Equal(["Item 1: hours from above 0 up to the 8 asked."], Amendments.Problems(items, [], [new Amendment(1, Hours: 0m)]));
+        Assert.Equal(["Item 0 has no hours to change."], Amendments.Problems(items, [], [new Amendment(0, Hours: 2m)]));
+        Assert.Equal(["There is no item 2 to change (items: 0, 1)."], Amendments.Problems(items, [], [new Amendment(2, Drop: true)]));
+        Assert.Equal(["Every item left out is a rejection: reject it instead."], Amendments.Problems(items, [new Amendment(0, Drop: true)], [new Amendment(1, Drop: true)]));
+        Assert.Single(Amendments.Problems([], [], [new Amendment(0, Drop: true)]));
+
+        var merged = Amendments.Merge([new Amendment(1, Hours: 6m), new Amendment(0, Cost: 3_000m)], [new Amendment(1, Cost: 500m)]);
+        Assert.Equal([new Amendment(0, Cost: 3_000m), new Amendment(1, Hours: 6m, Cost: 500m)], merged);
     }
 
     [Fact]

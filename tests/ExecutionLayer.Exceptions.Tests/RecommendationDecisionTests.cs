@@ -107,6 +107,22 @@ public sealed class RecommendationDecisionTests
     }
 
     [Fact]
+    public void Accepted_modified_an_action_left_out_is_not_done_and_one_changed_is_done_as_changed()
+    {
+        var state = Routed(Expedite, Overtime);
+        var accepted = Assert.IsType<Recommendation.Event.Accepted>(Assert.Single(RecommendationDecisions.Decided(state, RecommendationStatus.Accepted, Guid.NewGuid(),
+            "pat.plant", null, _ => "buyer", Now.AddHours(1), [new ActionAmendment(1, true, null, null, null, null), new ActionAmendment(0, false, 900m, null, null, Now.AddDays(2))])));
+
+        var work = Assert.Single(accepted.Work);
+        Assert.Equal((0, 900m, Now.AddDays(2)), (work.Index, work.Action.Cost!.Value, work.Action.NeedBy!.Value));
+        Assert.Equal("Expedite purchase order PO-4410 to arrive by 2026-11-25", work.Title);
+        Assert.Contains("accepted with changes by pat.plant", work.Description);
+        var after = state.Apply(accepted);
+        Assert.True(after.Decision!.Modified);
+        Assert.Equal("accepted modified by pat.plant", after.Decision.Outcome);
+    }
+
+    [Fact]
     public void Rejected_with_a_reason_nothing_is_done_and_a_late_grant_changes_nothing()
     {
         var state = Routed();

@@ -178,7 +178,7 @@ public sealed class RecommendationTests(ExceptionsApp app) : IClassFixture<Excep
 
     /// <summary>
     /// Five recommendations of the perf-assistant, each expecting scrap down a point: four of copilot-plan 2026.11 — two accepted by
-    /// the rule (one came true, one moved too little), one accepted by the plant manager (did not move), one rejected — and one of
+    /// the rule (one came true, one moved too little), one accepted modified by the plant manager (did not move), one rejected — and one of
     /// 2026.10 accepted by the rule whose action was cancelled.
     /// </summary>
     [Fact]
@@ -214,8 +214,15 @@ public sealed class RecommendationTests(ExceptionsApp app) : IClassFixture<Excep
         await DoneAsync(await WorkOf(cameTrue), 1, 4.0m, 2.8m);
         await DoneAsync(await WorkOf(tooLittle), 3, 4.0m, 3.6m);
         var asked = await _probe.WaitForAsync<RecommendationApprovalNeeded>(n => n.RecommendationId == byPeople, "people decide the unsure one");
-        await _probe.PublishAsync(new ApprovalGranted(Guid.NewGuid(), asked.RequestId, null, "OH-DAYTON", asked.SubjectType, asked.SubjectId, "expedites", 1, "pat.plant", received));
-        await DoneAsync(await WorkOf(byPeople), 2, 4.0m, 4.0m);
+        // The plant manager accepts it with a cheaper expedite: accepted modified, and done as changed.
+        await _probe.PublishAsync(new ApprovalGranted(Guid.NewGuid(), asked.RequestId, null, "OH-DAYTON", asked.SubjectType, asked.SubjectId, "expedites", 1, "pat.plant", received,
+            Amendments: [new ApprovalAmendment(0, false, 800m, null, null, null)]));
+        var changed = await WorkOf(byPeople);
+        Assert.Contains("accepted with changes by pat.plant", changed.Description);
+        var command = await _probe.WaitForAsync<ErpCommandIssued>(c => c.RecommendationId == byPeople, "the ERP is told the changed expedite");
+        Assert.Equal(800m, command.Cost);
+        Assert.Equal("accepted modified by pat.plant", (await RecommendationAsync(byPeople)).GetProperty("outcome").GetString());
+        await DoneAsync(changed, 2, 4.0m, 4.0m);
         var toReject = await _probe.WaitForAsync<RecommendationApprovalNeeded>(n => n.RecommendationId == rejected, "people decide the costly one");
         await _probe.PublishAsync(new ApprovalRejected(Guid.NewGuid(), toReject.RequestId, null, "OH-DAYTON", toReject.SubjectType, toReject.SubjectId, "expedites", 1,
             "pat.plant", "Not worth USD 3,000", received));
@@ -232,9 +239,9 @@ public sealed class RecommendationTests(ExceptionsApp app) : IClassFixture<Excep
         var rows = report.GetProperty("rows").EnumerateArray().ToArray();
         Assert.Equal(["2026.10", "2026.11", null], rows.Select(r => r.GetProperty("modelVersion").GetString()));
         var latest = rows[1];
-        Assert.Equal((4, 3, 2, 1, 0, 1), (I(latest, "received"), I(latest, "accepted"), I(latest, "acceptedByPolicy"), I(latest, "acceptedByPeople"),
+        Assert.Equal((4, 3, 2, 1, 1, 1), (I(latest, "received"), I(latest, "accepted"), I(latest, "acceptedByPolicy"), I(latest, "acceptedByPeople"),
             I(latest, "acceptedModified"), I(latest, "rejected")));
-        Assert.Equal((0.75m, 0.5m), (D(latest, "acceptanceRate"), D(latest, "overrideRate")));
+        Assert.Equal((0.75m, 1m), (D(latest, "acceptanceRate"), D(latest, "overrideRate")));
         Assert.Equal((3, 1, 0.3333m, 0.7833m, 0.3642m), (I(latest, "judged"), I(latest, "cameTrue"), D(latest, "hitRate"), D(latest, "meanConfidence"), D(latest, "brierScore")));
         Assert.Equal((3, -1m, -0.5333m, 0.5333m), (I(latest, "kpiJudged"), D(latest, "meanExpectedChange"), D(latest, "meanRealisedChange"), D(latest, "meanRealisedToExpected")));
         Assert.Equal((3, "PT2H", "PT3H"), (I(latest, "executed"), latest.GetProperty("timeToExecutionP50").GetString(), latest.GetProperty("timeToExecutionP90").GetString()));

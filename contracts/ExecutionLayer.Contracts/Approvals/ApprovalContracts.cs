@@ -4,9 +4,16 @@ namespace ExecutionLayer.Contracts.Approvals;
 // (an exception case's approval request id), so it can find its own record of the request.
 
 /// <param name="FollowUps">Work the requester asked to be done once granted; the actions service makes each an action item.</param>
+/// <param name="Amendments">
+/// What the approvers changed in what was asked (a request whose context listed <c>amendable</c> items): granted as changed. None: as asked.
+/// </param>
 public sealed record ApprovalGranted(
     Guid ApprovalId, Guid? ExternalReference, string? CorrelationId, string Site, string SubjectType, string SubjectId,
-    string PolicyId, int PolicyVersion, string DecidedBy, DateTimeOffset GrantedAt, IReadOnlyList<ApprovalFollowUp>? FollowUps = null);
+    string PolicyId, int PolicyVersion, string DecidedBy, DateTimeOffset GrantedAt, IReadOnlyList<ApprovalFollowUp>? FollowUps = null,
+    IReadOnlyList<ApprovalAmendment>? Amendments = null);
+
+/// <summary>A change to one amendable item, by its index: left out, a lower cost, fewer hours, a smaller quantity, or another time.</summary>
+public sealed record ApprovalAmendment(int Index, bool Drop, decimal? Cost, decimal? Hours, decimal? Quantity, DateTimeOffset? At);
 
 public sealed record ApprovalFollowUp(string Title, string Owner, int DueInDays);
 

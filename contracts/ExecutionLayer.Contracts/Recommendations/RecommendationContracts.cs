@@ -18,13 +18,17 @@ public sealed record RecommendationApprovalNeeded(
 /// <summary>
 /// What an approver of a recommendation sees: who proposed it (system, model and version) and how sure it is, what it proposes and
 /// what it expects to come of it, the evidence it gives, and what its subjects touch now — orders, lots, shipments, the customers
-/// behind them and the value at risk (the members context drift is read from).
+/// behind them and the value at risk (the members context drift is read from). <see cref="Amendable"/> lists each proposed action
+/// with what an approver may lower or move, so one may approve it with changes.
 /// </summary>
 public sealed record RecommendationContext(
     Guid RecommendationId, string SourceSystem, string Model, string ModelVersion, decimal Confidence, string ExpectedEffect,
     IReadOnlyList<string> ProposedActions, IReadOnlyList<RecommendationEvidenceItem> Evidence, Guid? CaseId,
     IReadOnlyList<string> ProductionOrders, IReadOnlyList<string> Lots, IReadOnlyList<string> Shipments, IReadOnlyList<CommitmentAtRisk> Commitments,
-    decimal ValueAtRisk, DateTimeOffset AssessedAt);
+    decimal ValueAtRisk, DateTimeOffset AssessedAt, IReadOnlyList<AmendableAction> Amendable);
+
+/// <summary>A proposed action by its place, and what it asks for: a cost, hours, a quantity, a time (its need-by, planned start or day).</summary>
+public sealed record AmendableAction(int Index, string Kind, string Title, decimal? Cost, decimal? Hours, decimal? Quantity, DateTimeOffset? At);
 
 public sealed record RecommendationEvidenceItem(string Label, string? Value, string? Url);
 

@@ -16,7 +16,8 @@ public sealed class DecideHandler(ServiceStore store, ApprovalWriter writer, Wor
 
     /// <exception cref="TokenRejectedException">The token is not valid (401).</exception>
     /// <exception cref="Store.Decisions.InvalidStateException">With rule <c>context-changed</c>: the policy asks the approver to confirm on the context now.</exception>
-    public async Task<DecisionResult?> DecideAsync(string? token, string? comment, string? confirmedContext, DecisionChannel via, string? causationId, CancellationToken ct)
+    public async Task<DecisionResult?> DecideAsync(
+        string? token, string? comment, string? confirmedContext, IReadOnlyList<Amendment>? amendments, DecisionChannel via, string? causationId, CancellationToken ct)
     {
         var read = tokens.Read(token, store.Clock.GetUtcNow());
         // The owner is asked before the transaction, from one index row: a slow owner must not hold the request's turn, and
@@ -25,7 +26,8 @@ public sealed class DecideHandler(ServiceStore store, ApprovalWriter writer, Wor
         await using var tx = await store.BeginAsync(ct);
         if (await world.SiteOfAsync(tx.Transaction, read.ApprovalId, ct) is not { } site) return null;
         var situation = await world.SituationAsync(tx.Transaction, site, ct);
-        var command = new DecideStage(read.Stage, read.Level, read.Approver, read.OnBehalfOf, read.Verdict, Trim(comment), via, read.TokenId, live, confirmedContext?.Trim());
+        var command = new DecideStage(read.Stage, read.Level, read.Approver, read.OnBehalfOf, read.Verdict, Trim(comment), via, read.TokenId, live, confirmedContext?.Trim(),
+            amendments);
         var written = await writer.DecideAsync(tx, read.ApprovalId, new Provenance(CausationId: causationId, Actor: read.Approver), ct,
             s => ApprovalDecisions.Decide(s, command, situation));
         await tx.CommitAsync(ct);

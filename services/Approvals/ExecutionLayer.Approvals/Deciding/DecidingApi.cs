@@ -21,14 +21,16 @@ namespace ExecutionLayer.Approvals.Deciding;
 /// <summary>
 /// A decision: the token from the link names who decides and what; the comment is theirs. <see cref="ConfirmedContext"/> is the
 /// <c>liveDigest</c> of the context now, sent when a decision was refused with <c>context-changed</c>: the approver confirms on it.
+/// <see cref="Amendments"/>: approving with changes, to a request whose context lists what may be changed (<c>amendable</c>).
 /// </summary>
 public sealed record DecisionBody(
-    [MaxLength(DecidingApi.MaxTokenLength)] string Token, [FreeText] string? Comment = null, [MaxLength(DecidingApi.MaxDigestLength)] string? ConfirmedContext = null);
+    [MaxLength(DecidingApi.MaxTokenLength)] string Token, [FreeText] string? Comment = null, [MaxLength(DecidingApi.MaxDigestLength)] string? ConfirmedContext = null,
+    IReadOnlyList<Amendment>? Amendments = null);
 
 /// <summary>A bridge's callback: which subscription's secret signed it, the token the person clicked, and what they confirmed on.</summary>
 public sealed record CallbackBody(
     Guid SubscriptionId, [MaxLength(DecidingApi.MaxTokenLength)] string Token, [FreeText] string? Comment = null,
-    [MaxLength(DecidingApi.MaxDigestLength)] string? ConfirmedContext = null);
+    [MaxLength(DecidingApi.MaxDigestLength)] string? ConfirmedContext = null, IReadOnlyList<Amendment>? Amendments = null);
 
 /// <summary>What deciding needs: the request (its body, its correlation), the store and the handler.</summary>
 public sealed record DecidingServices(HttpContext Http, ServiceStore Store, DecideHandler Handler);
@@ -93,6 +95,7 @@ public static class DecidingApi
         var http = services.Http;
         var isForm = http.Request.HasFormContentType;
         string? token, comment, confirmed;
+        IReadOnlyList<Amendment>? amendments = null;
         if (isForm)
         {
             var form = await http.Request.ReadFormAsync(ct);
@@ -108,9 +111,9 @@ public static class DecidingApi
             DecisionBody? body;
             try { body = await http.Request.ReadFromJsonAsync<DecisionBody>(ct); }
             catch (JsonException e) { return TypedResults.Problem(InputRefusal.FromJson(e, typeof(DecisionBody), RequestOptions(http)).ToProblem()); }
-            (token, comment, confirmed) = (body?.Token, body?.Comment, body?.ConfirmedContext);
+            (token, comment, confirmed, amendments) = (body?.Token, body?.Comment, body?.ConfirmedContext, body?.Amendments);
         }
-        return await RecordAsync(services, new(token, comment, confirmed), DecisionChannel.Link, isForm, ct);
+        return await RecordAsync(services, new(token, comment, confirmed, amendments), DecisionChannel.Link, isForm, ct);
     }
 
     public static async Task<Results<Ok<DecisionResult>, ContentHttpResult, ProblemHttpResult>> DecideByCallbackAsync([AsParameters] DecidingServices services, WebhookTables webhooks, ApprovalsOptions options, CancellationToken ct)
@@ -129,13 +132,13 @@ public static class DecidingApi
             : StandardWebhooks.Verify(secret, http.Request.Headers[StandardWebhooks.IdHeader], http.Request.Headers[StandardWebhooks.TimestampHeader],
                 http.Request.Headers[StandardWebhooks.SignatureHeader], raw, TimeProvider.System.GetUtcNow(), options.Webhooks.TimestampTolerance);
         if (failure is not null) return Problem.Of(StatusCodes.Status401Unauthorized, "Signature not accepted", failure);
-        return await RecordAsync(services, new(body.Token, body.Comment, body.ConfirmedContext), DecisionChannel.Callback, asPage: false, ct);
+        return await RecordAsync(services, new(body.Token, body.Comment, body.ConfirmedContext, body.Amendments), DecisionChannel.Callback, asPage: false, ct);
 
         static ProblemHttpResult TooLarge() => Problem.Of(StatusCodes.Status413PayloadTooLarge, "Too large", $"At most {MaxCallbackBytes} bytes.");
     }
 
-    /// <summary>What a decision says, however it came: the link's token, the comment, and the context now it was confirmed on.</summary>
-    private sealed record Said(string? Token, string? Comment, string? ConfirmedContext);
+    /// <summary>What a decision says, however it came: the link's token, the comment, the context now it was confirmed on, the changes approved with.</summary>
+    private sealed record Said(string? Token, string? Comment, string? ConfirmedContext, IReadOnlyList<Amendment>? Amendments);
 
     private static async Task<Results<Ok<DecisionResult>, ContentHttpResult, ProblemHttpResult>> RecordAsync(DecidingServices services, Said said, DecisionChannel via, bool asPage, CancellationToken ct)
     {
@@ -144,7 +147,7 @@ public static class DecidingApi
         if (string.IsNullOrWhiteSpace(said.Token)) return Fail(400, "Token missing", "Send the decision token from the link.");
         try
         {
-            var result = await services.Handler.DecideAsync(said.Token, said.Comment, said.ConfirmedContext, via, services.Http.GetCorrelationId(), ct);
+            var result = await services.Handler.DecideAsync(said.Token, said.Comment, said.ConfirmedContext, said.Amendments, via, services.Http.GetCorrelationId(), ct);
             if (result is null) return Fail(404, "Not found", "There is no such request.");
             if (!asPage) return TypedResults.Ok(result);
             return Html(200, ConfirmationPage.Message("Recorded", $"Your decision ({result.Verdict.ToString().ToLowerInvariant()}) is recorded. The request is now {result.Status.ToString().ToLowerInvariant()}."));

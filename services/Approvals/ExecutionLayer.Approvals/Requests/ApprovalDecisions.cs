@@ -23,8 +23,9 @@ public sealed record RequestApproval(
 /// <summary>A decision as a token (or a bridge's callback) states it: for one stage at one level, by one person, perhaps in another's seat.</summary>
 /// <param name="Live">The owner's answer for the context now, asked at the edge (it is I/O); the decision keeps it beside the requested one.</param>
 /// <param name="ConfirmedContext">The digest of the context now that the approver confirms deciding on, when the policy asked them to.</param>
+/// <param name="Amendments">Changes to what was asked, approved with (only when approving, and only to what the request lists as amendable).</param>
 public sealed record DecideStage(int Stage, int Level, string Actor, string? OnBehalfOf, Verdict Verdict, string? Comment, DecisionChannel Via, Guid? TokenId,
-    LiveContext.LiveContextAnswer? Live = null, string? ConfirmedContext = null);
+    LiveContext.LiveContextAnswer? Live = null, string? ConfirmedContext = null, IReadOnlyList<Amendment>? Amendments = null);
 
 /// <summary>The world as read at the edge — who holds which role, which delegations exist, what time it is — so decisions stay pure.</summary>
 public sealed record Situation(RoleHolders Holders, IReadOnlyList<ActiveDelegation> Delegations, DateTimeOffset Now);
@@ -76,9 +77,15 @@ public static class ApprovalDecisions
         if (stage.Votes.Any(v => Same(v.Seat, seat) || Same(v.DecidedBy, command.Actor)))
             throw new InvalidStateException($"{command.Actor} has already decided stage '{stage.Name}' (in their own or a delegated seat).");
 
+        if (command.Amendments is { Count: > 0 } amendments)
+        {
+            if (command.Verdict != Verdict.Approve) throw new RuleViolationException("amend-when-approving", "Changes are approved with: a rejection changes nothing.");
+            if (Amendments.Problems(Amendments.ListedIn(state.DecisionContext), state.Amendments ?? [], amendments) is { Count: > 0 } wrong)
+                throw new RuleViolationException("invalid-amendment", string.Join(" ", wrong));
+        }
         var seen = command.Live is { } live ? Confirmed(state, LiveContext.ContextSeen.Of(state, live), command.ConfirmedContext) : null;
         var recorded = new ApprovalRequest.Event.DecisionRecorded(state.Id, stage.Index, stage.Level, command.Actor, command.OnBehalfOf, command.Verdict, command.Comment,
-            command.Via, command.TokenId, world.Now, seen);
+            command.Via, command.TokenId, world.Now, seen, command.Amendments is { Count: > 0 } ? command.Amendments : null);
         var after = state.Apply(recorded).Stage!;
         if (after.Approvals >= after.Required)
         {
@@ -86,7 +93,7 @@ public static class ApprovalDecisions
             if (stage.Index + 1 < state.Plan.Count)
                 return [recorded, decided, .. OpenStage(state.Apply(recorded).Apply(decided), state.Plan[stage.Index + 1], world)];
             return [recorded, decided, new ApprovalRequest.Event.Granted(state.Id, state.Subject, state.Site, state.PolicyId, state.PolicyVersion, command.Actor,
-                state.ExternalReference, state.FollowUps, world.Now)];
+                state.ExternalReference, state.FollowUps, world.Now, state.Apply(recorded).Amendments)];
         }
         if (after.CannotPass)
             return [recorded, new ApprovalRequest.Event.StageDecided(state.Id, stage.Index, Verdict.Reject, stage.OpenedAt, world.Now),

@@ -36,9 +36,10 @@ public sealed partial record ApprovalRequest
         public sealed record ApproverNotified(Guid ApprovalId, int Stage, int Level, string Approver, string? OnBehalfOf, bool Escalation, DateTimeOffset NotifiedAt) : Event;
 
         /// <param name="Context">What the approver decided on: the requested and live contexts' digests and the drift (null on decisions recorded before it was kept).</param>
+        /// <param name="Amendments">The changes an approver approved with (a request listing what may be changed); none when approved as asked.</param>
         public sealed record DecisionRecorded(
             Guid ApprovalId, int Stage, int Level, string DecidedBy, string? OnBehalfOf, Verdict Verdict, string? Comment, DecisionChannel Via, Guid? TokenId,
-            DateTimeOffset DecidedAt, LiveContext.ContextSeen? Context = null) : Event;
+            DateTimeOffset DecidedAt, LiveContext.ContextSeen? Context = null, IReadOnlyList<Amendment>? Amendments = null) : Event;
 
         /// <summary>The stage ran out of time (<see cref="EscalationTrigger.Timer"/>) or someone pushed it up: reassigned to the next level.</summary>
         public sealed record StageEscalated(
@@ -48,9 +49,10 @@ public sealed partial record ApprovalRequest
         /// <summary>A stage reached its quorum or can no longer reach it. <see cref="OpenedAt"/> makes its latency readable from the event alone.</summary>
         public sealed record StageDecided(Guid ApprovalId, int Stage, Verdict Verdict, DateTimeOffset OpenedAt, DateTimeOffset DecidedAt) : Event;
 
+        /// <param name="Amendments">Every approver's changes, merged in the order they were made: what was granted, where it differs from what was asked.</param>
         public sealed record Granted(
             Guid ApprovalId, Subject Subject, string Site, string PolicyId, int PolicyVersion, string DecidedBy, Guid? ExternalReference,
-            IReadOnlyList<FollowUp> FollowUps, DateTimeOffset GrantedAt) : Event;
+            IReadOnlyList<FollowUp> FollowUps, DateTimeOffset GrantedAt, IReadOnlyList<Amendment>? Amendments = null) : Event;
 
         public sealed record Rejected(
             Guid ApprovalId, Subject Subject, string Site, string PolicyId, int PolicyVersion, string DecidedBy, string? Comment, Guid? ExternalReference,

@@ -49,7 +49,7 @@ public sealed partial record ApprovalRequest(
     Guid Id, ApprovalStatus Status, Subject Subject, string Site, decimal? Amount, string? Currency, string? Severity, string Requester, string Reason,
     string? CorrelationId, Guid? ExternalReference, JsonElement DecisionContext, string PolicyId, int PolicyVersion, IReadOnlyList<PlannedStage> Plan,
     DateTimeOffset ExpiresAt, IReadOnlyList<FollowUp> FollowUps, StageState? Stage, DateTimeOffset RequestedAt, string? Outcome, string? RequestedBy = null,
-    ReconfirmRule? Reconfirm = null, Uri? LiveContextUrl = null)
+    ReconfirmRule? Reconfirm = null, Uri? LiveContextUrl = null, IReadOnlyList<Amendment>? Amendments = null)
     : IAggregate<ApprovalRequest, ApprovalRequest.Event>
 {
     public static string StreamType => "approval";
@@ -78,7 +78,11 @@ public sealed partial record ApprovalRequest(
         },
         Event.StageOpened e => this with { Stage = new StageState(e.Stage, e.Name, 0, e.Approvers, [], e.Required, e.OpenedAt, e.DueAt, []) },
         Event.StageDelegated e => this with { Stage = Stage! with { Delegates = [.. Stage.Delegates, new StageDelegate(e.From, e.To, e.DelegationId)] } },
-        Event.DecisionRecorded e => this with { Stage = Stage! with { Votes = [.. Stage.Votes, new Vote(e.OnBehalfOf ?? e.DecidedBy, e.DecidedBy, e.Verdict, e.DecidedAt)] } },
+        Event.DecisionRecorded e => this with
+        {
+            Stage = Stage! with { Votes = [.. Stage.Votes, new Vote(e.OnBehalfOf ?? e.DecidedBy, e.DecidedBy, e.Verdict, e.DecidedAt)] },
+            Amendments = e.Amendments is { Count: > 0 } changes ? Requests.Amendments.Merge(Amendments ?? [], changes) : Amendments,
+        },
         Event.StageEscalated e => this with
         {
             Stage = Stage! with { Level = e.Level, Approvers = e.Approvers, Delegates = [], Required = 1, DueAt = e.DueAt, Votes = [] },

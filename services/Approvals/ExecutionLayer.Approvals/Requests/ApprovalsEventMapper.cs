@@ -13,7 +13,8 @@ internal sealed class ApprovalsEventMapper : IEventMapper
         object? message = stored.Data switch
         {
             ApprovalRequest.Event.Granted e => new Contract.ApprovalGranted(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
-                e.PolicyId, e.PolicyVersion, e.DecidedBy, e.GrantedAt, [.. e.FollowUps.Select(f => new Contract.ApprovalFollowUp(f.Title, f.Owner, f.DueInDays))]),
+                e.PolicyId, e.PolicyVersion, e.DecidedBy, e.GrantedAt, [.. e.FollowUps.Select(f => new Contract.ApprovalFollowUp(f.Title, f.Owner, f.DueInDays))],
+                e.Amendments is { Count: > 0 } changes ? [.. changes.Select(a => new Contract.ApprovalAmendment(a.Index, a.Drop, a.Cost, a.Hours, a.Quantity, a.At))] : null),
             ApprovalRequest.Event.Rejected e => new Contract.ApprovalRejected(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id,
                 e.PolicyId, e.PolicyVersion, e.DecidedBy, e.Comment, e.RejectedAt),
             ApprovalRequest.Event.Refused e => new Contract.ApprovalRefused(e.ApprovalId, e.ExternalReference, correlation, e.Site, e.Subject.Type, e.Subject.Id, e.Why, e.RefusedAt),

@@ -21,8 +21,10 @@ internal sealed class RecommendationResponsesConsumer(MessageInbox inbox, Recomm
 {
     private const string Inbox = "exceptions:recommendation-responses";
 
+    /// <summary>Granted as asked, or with the approvers' changes: accepted modified.</summary>
     public Task Consume(ConsumeContext<ApprovalGranted> context) =>
-        DecidedAsync(context, context.Message.ExternalReference, context.Message.ApprovalId, RecommendationStatus.Accepted, context.Message.DecidedBy, null);
+        DecidedAsync(context, context.Message.ExternalReference, context.Message.ApprovalId, RecommendationStatus.Accepted, context.Message.DecidedBy, null,
+            context.Message.Amendments?.Select(a => new ActionAmendment(a.Index, a.Drop, a.Cost, a.Hours, a.Quantity, a.At)).ToArray());
 
     /// <summary>The approver's comment is the reason it was rejected.</summary>
     public Task Consume(ConsumeContext<ApprovalRejected> context) =>
@@ -57,10 +59,11 @@ internal sealed class RecommendationResponsesConsumer(MessageInbox inbox, Recomm
                 ? RecommendationDecisions.AssessAction(s, request, context.Message.ActionId, m.Kpi, m.Baseline, m.Best, context.Message.VerifiedAt, now)
                 : []);
 
-    private Task DecidedAsync<T>(ConsumeContext<T> context, Guid? reference, Guid approvalId, RecommendationStatus outcome, string by, string? why) where T : class =>
+    private Task DecidedAsync<T>(ConsumeContext<T> context, Guid? reference, Guid approvalId, RecommendationStatus outcome, string by, string? why,
+        IReadOnlyList<ActionAmendment>? amendments = null) where T : class =>
         reference is { } requestId
             ? DecideAsync(context, requestId, by, (s, now) => RecommendationDecisions.Decided(s, outcome, approvalId, by, why,
-                function => routing.OwnerRoleOf(s.Site, function), now))
+                function => routing.OwnerRoleOf(s.Site, function), now, amendments))
             : Task.CompletedTask;
 
     private Task FromActionAsync<T>(ConsumeContext<T> context, ActionSourceKind kind, string reference, string actor,

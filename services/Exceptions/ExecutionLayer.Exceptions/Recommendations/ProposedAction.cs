@@ -42,6 +42,16 @@ public sealed record ProposedAction(
 
     public decimal CostOrZero => Cost ?? 0m;
 
+    /// <summary>The time the kind names: when a purchase order must arrive, when an order starts, the overtime's day.</summary>
+    public DateTimeOffset? At => NeedBy ?? PlannedStart ?? On;
+
+    /// <summary>As an approver changed it: a lower cost, fewer hours, a smaller quantity, another time.</summary>
+    public ProposedAction Amended(ActionAmendment a) => this with
+    {
+        Cost = a.Cost ?? Cost, Hours = a.Hours ?? Hours, Quantity = a.Quantity ?? Quantity,
+        NeedBy = NeedBy is null ? null : a.At ?? NeedBy, PlannedStart = PlannedStart is null ? null : a.At ?? PlannedStart, On = On is null ? null : a.At ?? On,
+    };
+
     /// <summary>The one function that owns the action: the planner's moves go to planning, a purchase order to procurement, a hold to quality.</summary>
     public string OwningFunction => Kind switch
     {
@@ -145,6 +155,9 @@ public sealed record ExpectedEffect(string? Kpi = null, decimal? Change = null, 
 
     private static readonly System.Text.RegularExpressions.Regex KpiCode = new("^[a-z0-9][a-z0-9.-]{0,62}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 }
+
+/// <summary>An approver's change to one proposed action, by its place: left out, or less of it, or at another time.</summary>
+public sealed record ActionAmendment(int Index, bool Drop, decimal? Cost, decimal? Hours, decimal? Quantity, DateTimeOffset? At);
 
 /// <summary>Who proposed it: the system, its model and the model's version (a copilot on gpt-x 2026-11, a solver's release).</summary>
 public sealed record RecommendationSource(string System, string Model, string ModelVersion);

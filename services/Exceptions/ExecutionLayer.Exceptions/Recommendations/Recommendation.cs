@@ -28,7 +28,11 @@ public sealed record AcceptedAction(Guid RequestId, int Index, ProposedAction Ac
 /// How it was decided: by whom (a person, or the policy with the <see cref="Rules"/> that accepted it), through which approval, why
 /// not (a rejection's reason), in words.
 /// </summary>
-public sealed record RecommendationDecision(string By, Guid? ApprovalId, IReadOnlyList<AppliedRule> Rules, string? Why, string Outcome, DateTimeOffset At);
+public sealed record RecommendationDecision(
+    string By, Guid? ApprovalId, IReadOnlyList<AppliedRule> Rules, string? Why, string Outcome, DateTimeOffset At, IReadOnlyList<ActionAmendment>? Amendments = null)
+{
+    public bool Modified => Amendments is { Count: > 0 };
+}
 
 /// <summary>
 /// An accepted action and what became of it; once verified, the expected KPI as the actions service judged it at the end of the
@@ -73,15 +77,17 @@ public sealed record Recommendation(
         public sealed record RoutedForApproval(
             Guid RecommendationId, Guid RequestId, string SubjectType, IReadOnlyList<string> Why, IReadOnlyList<AppliedRule> Rules, string Requester,
             string Severity, IReadOnlyList<string> ProposedActions, RecommendationSource Source, decimal Confidence, string ExpectedEffect, IReadOnlyList<RecommendationEvidence> Evidence,
-            Guid? CaseId, Impact Impact, decimal Amount, string Currency, DateTimeOffset ExpiresAt, DateTimeOffset RoutedAt) : Event;
+            Guid? CaseId, Impact Impact, decimal Amount, string Currency, DateTimeOffset ExpiresAt, DateTimeOffset RoutedAt,
+            IReadOnlyList<ProposedAction>? Actions = null) : Event;
 
         /// <summary>
         /// Accepted: by the policy's <see cref="Rules"/> (each at its version; <see cref="AcceptedBy"/> is the policy), or by the
-        /// person who decided the approval <see cref="ApprovalId"/>. Each of <see cref="Work"/> is to become an action item.
+        /// person who decided the approval <see cref="ApprovalId"/> — as proposed, or with the approvers' <see cref="Amendments"/>
+        /// (accepted modified). Each of <see cref="Work"/> — the actions as accepted — is to become an action item.
         /// </summary>
         public sealed record Accepted(
             Guid RecommendationId, string AcceptedBy, Guid? ApprovalId, IReadOnlyList<AppliedRule> Rules, RecommendationSource Source, ExpectedEffect Effect,
-            IReadOnlyList<AcceptedAction> Work, DateTimeOffset AcceptedAt) : Event;
+            IReadOnlyList<AcceptedAction> Work, DateTimeOffset AcceptedAt, IReadOnlyList<ActionAmendment>? Amendments = null) : Event;
 
         /// <summary>Rejected (with the approver's reason), expired, withdrawn, or refused because no policy could route it: nothing is done.</summary>
         public sealed record NotAccepted(Guid RecommendationId, RecommendationStatus Outcome, string By, string? Why, Guid? ApprovalId, DateTimeOffset At) : Event;
@@ -128,7 +134,8 @@ public sealed record Recommendation(
         {
             Status = RecommendationStatus.Accepted,
             Decision = new RecommendationDecision(e.AcceptedBy, e.ApprovalId, e.Rules, null,
-                e.ApprovalId is null ? "accepted by the recommendation policy" : $"accepted by {e.AcceptedBy}", e.AcceptedAt),
+                e.ApprovalId is null ? "accepted by the recommendation policy" : $"accepted{(e.Amendments is { Count: > 0 } ? " modified" : "")} by {e.AcceptedBy}",
+                e.AcceptedAt, e.Amendments),
             Work = [.. e.Work.Select(w => new WorkItem(w, WorkStatus.Requested, null, null, null))],
         },
         Event.NotAccepted e => this with

@@ -66,7 +66,7 @@ public static class RecommendationDecisions
         var severity = CaseDecisions.SeverityOf(CaseKind.PromiseAtRisk, world.Impact, world.Now).ToString();
         return [received, new Recommendation.Event.RoutedForApproval(c.RecommendationId, ApprovalRequestIdFor(c.RecommendationId), subjectType, why, rules,
             c.ReceivedBy, severity, [.. c.Actions.Select(a => a.Title)], c.Source, c.Confidence, c.Effect.Describe(), c.Evidence, c.CaseId,
-            world.Impact, c.Amount, c.Currency, c.ExpiresAt, world.Now)];
+            world.Impact, c.Amount, c.Currency, c.ExpiresAt, world.Now, c.Actions)];
     }
 
     /// <summary>The approval request a recommendation asks with: one per recommendation, so a redelivery opens no second.</summary>
@@ -98,12 +98,16 @@ public static class RecommendationDecisions
         return (why, applied);
     }
 
-    /// <summary>People decided (or routing could not): accepted, with the actions to make; or not, with why. A second answer changes nothing.</summary>
+    /// <summary>
+    /// People decided (or routing could not): accepted — as proposed, or modified by the approvers' amendments (an action left out
+    /// is not done; one changed is done as changed) — with the actions to make; or not, with why. A second answer changes nothing.
+    /// </summary>
     public static IReadOnlyList<Recommendation.Event> Decided(
-        Recommendation state, RecommendationStatus outcome, Guid approvalId, string by, string? why, Func<string, string> ownerRoleOf, DateTimeOffset now) =>
+        Recommendation state, RecommendationStatus outcome, Guid approvalId, string by, string? why, Func<string, string> ownerRoleOf, DateTimeOffset now,
+        IReadOnlyList<ActionAmendment>? amendments = null) =>
         !state.IsPending ? []
         : outcome == RecommendationStatus.Accepted
-            ? [Accepted(state.Proposal!, by, approvalId, [], ownerRoleOf, now)]
+            ? [Accepted(state.Proposal!, by, approvalId, [], ownerRoleOf, now, amendments is { Count: > 0 } ? amendments : null)]
             : [new Recommendation.Event.NotAccepted(state.Id, outcome, by, why, approvalId, now)];
 
     public static IReadOnlyList<Recommendation.Event> LinkAction(Recommendation state, Guid requestId, Guid actionId, DateTimeOffset now) =>
@@ -178,14 +182,17 @@ public static class RecommendationDecisions
 
     /// <summary>Accepted: each proposed action becomes work for the function that owns it, saying where it came from and who accepted it.</summary>
     private static Recommendation.Event.Accepted Accepted(
-        Recommendation.Event.Received p, string by, Guid? approvalId, IReadOnlyList<AppliedRule> rules, Func<string, string> ownerRoleOf, DateTimeOffset now)
+        Recommendation.Event.Received p, string by, Guid? approvalId, IReadOnlyList<AppliedRule> rules, Func<string, string> ownerRoleOf, DateTimeOffset now,
+        IReadOnlyList<ActionAmendment>? amendments = null)
     {
         var accepted = approvalId is null ? $"accepted by the site's recommendation policy ({string.Join(", ", rules.Select(r => $"{ProposedAction.Slugs[r.Kind]} v{r.Version}"))})"
-            : $"accepted by {by} (approval {approvalId})";
+            : $"accepted{(amendments is null ? "" : " with changes")} by {by} (approval {approvalId})";
+        var actions = p.Actions.Select((a, i) => (Action: amendments?.FirstOrDefault(m => m.Index == i) is { } m ? (m.Drop ? null : a.Amended(m)) : a, Index: i))
+            .Where(a => a.Action is not null).ToArray();
         var description = Say($"Recommended by {p.Source.System} ({p.Source.Model} {p.Source.ModelVersion}, confidence {p.Confidence:0.###}), {accepted}. Expected: {p.Effect.Describe()}. Recommendation {p.RecommendationId}.");
         return new Recommendation.Event.Accepted(p.RecommendationId, by, approvalId, rules, p.Source, p.Effect,
-            [.. p.Actions.Select((a, i) => new AcceptedAction(DeterministicId.From($"recommendation-action|{p.RecommendationId}|{i}"), i, a, a.Title, description,
-                a.OwningFunction, ownerRoleOf(a.OwningFunction)))], now);
+            [.. actions.Select(x => new AcceptedAction(DeterministicId.From($"recommendation-action|{p.RecommendationId}|{x.Index}"), x.Index, x.Action!, x.Action!.Title,
+                description, x.Action.OwningFunction, ownerRoleOf(x.Action.OwningFunction)))], now, amendments);
     }
 
     private static string Say(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -96,15 +96,15 @@ public sealed class RecommendationWriter(ServiceStore store, CaseWriter cases, D
         return Sql.ExecAsync(tx, $"""
             INSERT INTO {_s}.recommendation_index (recommendation_id, site, client, client_id, source_system, model, model_version, status, confidence, amount,
                 currency, case_id, summary, received_at, decided_at, updated_at, accepted_by_policy, executed_at, outcome, effect_kpi, expected_change,
-                realised_change, judged_at)
+                realised_change, judged_at, modified)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::uuid, $13, $14, $15::timestamptz, now(), $16, $17::timestamptz, $18::text, $19::text,
-                $20::numeric, $21::numeric, $22::timestamptz)
+                $20::numeric, $21::numeric, $22::timestamptz, $23)
             ON CONFLICT (recommendation_id) DO UPDATE SET status = EXCLUDED.status, decided_at = EXCLUDED.decided_at, updated_at = now(),
                 accepted_by_policy = EXCLUDED.accepted_by_policy, executed_at = EXCLUDED.executed_at, outcome = EXCLUDED.outcome,
-                realised_change = EXCLUDED.realised_change, judged_at = EXCLUDED.judged_at
+                realised_change = EXCLUDED.realised_change, judged_at = EXCLUDED.judged_at, modified = EXCLUDED.modified
             """, ct, r.Id, p.Site, p.ReceivedBy, p.ClientId, p.Source.System, p.Source.Model, p.Source.ModelVersion, r.Status.ToString(), p.Confidence, p.Amount,
             p.Currency, p.CaseId, SummaryOf(r), p.ReceivedAt, r.Decision?.At, r.Status == RecommendationStatus.Accepted && r.Decision?.ApprovalId is null,
-            r.ExecutedAt, r.Judgement?.Outcome.ToString(), p.Effect.Kpi, p.Effect.Change, r.Judgement?.Realised, r.Judgement?.JudgedAt);
+            r.ExecutedAt, r.Judgement?.Outcome.ToString(), p.Effect.Kpi, p.Effect.Change, r.Judgement?.Realised, r.Judgement?.JudgedAt, r.Decision?.Modified ?? false);
     }
 }
 
