@@ -4,16 +4,25 @@ using ExecutionLayer.Benchmarks;
 using ExecutionLayer.Testing;
 using Npgsql;
 
-// Usage: dotnet run -c Release --project tests/ExecutionLayer.Benchmarks [-- [store|exceptions|flow|approvals|actions|audit|gateway] [--quick]]
-// Needs the servers of infra/run.sh or infra/test.sh; creates and drops a database of its own.
+// Usage: dotnet run -c Release --project tests/ExecutionLayer.Benchmarks [-- [store|exceptions|flow|approvals|actions|audit|gateway] [--quick] [--on DATABASE]]
+// Needs the servers of infra/run.sh or infra/test.sh; creates and drops a database of its own. `actions --on el_bench_N` times the
+// actions suite's queries again on a database a run kept (EL_BENCH_KEEP=1), without seeding it again — the hour of seeding and
+// draining is not repeated to re-time queries on a quiet machine — and leaves it.
 var quick = args.Contains("--quick");
-var suites = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
+var on = Array.IndexOf(args, "--on") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+var suites = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--on")).ToHashSet();
 bool Runs(string suite) => suites.Count == 0 || suites.Contains(suite);
 var (writers, single, batches) = quick ? (8, 250, 10) : (8, 2_500, 60);
 
-var database = $"el_bench_{Environment.ProcessId}";
-await using (var admin = new NpgsqlConnection(TestInfrastructure.PostgresAdmin))
+if (on is not null && (suites.Count != 1 || !suites.Contains("actions")))
 {
+    Console.Error.WriteLine("--on re-times the actions suite only: -- actions --on el_bench_N");
+    return 2;
+}
+var database = on ?? $"el_bench_{Environment.ProcessId}";
+if (on is null)
+{
+    await using var admin = new NpgsqlConnection(TestInfrastructure.PostgresAdmin);
     await admin.OpenAsync();
     await using var create = new NpgsqlCommand($"CREATE DATABASE {database} OWNER executionlayer", admin);
     await create.ExecuteNonQueryAsync();
@@ -26,10 +35,10 @@ try
     if (Runs("exceptions")) await new ExecutionLayer.Benchmarks.ExceptionsBenchmark(connection.ConnectionString, quick).RunAsync();
     if (Runs("flow")) await new FlowBenchmark(connection.ConnectionString, quick).RunAsync();
     if (Runs("approvals")) await new ApprovalsBenchmark(connection.ConnectionString, quick).RunAsync();
-    if (Runs("actions")) await new ActionsBenchmark(connection.ConnectionString, quick).RunAsync();
+    if (Runs("actions")) await new ActionsBenchmark(connection.ConnectionString, quick, Kept: on is not null).RunAsync();
     if (Runs("audit")) await new AuditBenchmark(connection.ConnectionString, quick).RunAsync();
     if (Runs("gateway")) await new GatewayBenchmark(connection.ConnectionString, quick).RunAsync();
-    if (!Runs("store")) return;
+    if (!Runs("store")) return 0;
     var rounds = quick ? 1 : 3;
     Print("Marten (as every service builds it) vs raw Npgsql", await new MartenStoreBenchmark(connection.ConnectionString, dataSource, writers, single, batches).RunAsync(rounds));
 
@@ -51,10 +60,11 @@ try
 finally
 {
     NpgsqlConnection.ClearAllPools();
-    // EL_BENCH_KEEP=1 leaves the database for EXPLAIN ANALYZE; its name is printed.
-    if (Environment.GetEnvironmentVariable("EL_BENCH_KEEP") == "1") Console.WriteLine($"kept database {database}");
+    // EL_BENCH_KEEP=1 leaves the database for EXPLAIN ANALYZE (and --on); its name is printed. One named with --on is left as it was found.
+    if (Environment.GetEnvironmentVariable("EL_BENCH_KEEP") == "1" || on is not null) Console.WriteLine($"kept database {database}");
     else await DropAsync(database);
 }
+return 0;
 
 static async Task DropAsync(string database)
 {

@@ -17,6 +17,9 @@ internal static class ActionsSchema
         ALTER TABLE {s}.action_index ADD COLUMN IF NOT EXISTS objectives text[] NOT NULL DEFAULT ARRAY[]::text[];
         CREATE INDEX IF NOT EXISTS action_index_open ON {s}.action_index (site, current_due)
             WHERE status IN ('Open', 'InProgress', 'Blocked', 'CompletionClaimed');
+        -- Open actions in due order across sites: the scorecard's unaligned list walks it and stops at its page.
+        CREATE INDEX IF NOT EXISTS action_index_open_due ON {s}.action_index (current_due, action_id)
+            WHERE status IN ('Open', 'InProgress', 'Blocked', 'CompletionClaimed');
         CREATE INDEX IF NOT EXISTS action_index_owner ON {s}.action_index (lower(owner), status);
         CREATE INDEX IF NOT EXISTS action_index_created ON {s}.action_index (site, created_at);
         CREATE INDEX IF NOT EXISTS action_index_due ON {s}.action_index (site, original_due);

@@ -41,12 +41,17 @@ public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objecti
         var measures = inForce.SelectMany(o => o.Definition.Kpis.Select(k => (Objective: o, Kpi: k))).ToList();
         // A company objective measured at plants the caller does not see shows those KPIs without their readings, and says so.
         bool Visible(string kpiSite) => sites is null || sites.Contains(kpiSite);
-        var readings = await ReadingsAsync(measures.Where(m => Visible(m.Kpi.Site)).Select(m => (m.Kpi.Site, m.Kpi.Kpi)).Distinct().ToList(), asOf, ct);
+        // Three independent reads, on three connections at once: the card waits for the slowest, not for their sum.
+        var reading = ReadingsAsync(measures.Where(m => Visible(m.Kpi.Site)).Select(m => (m.Kpi.Site, m.Kpi.Kpi)).Distinct().ToList(), asOf, ct);
+        var counting = HealthAsync([.. measures.Where(m => Visible(m.Kpi.Site))], period, now, ct);
+        var listing = UnalignedAsync(sites, measures, ct);
+        await Task.WhenAll(reading, counting, listing);
+        var readings = await reading;
         // TryGetValue, not GetValueOrDefault: the default of a tuple is a tuple of nulls, not "no readings" (a site card then failed on another plant's KPI).
         var kpis = inForce.ToDictionary(o => o.Id, o => (IReadOnlyList<KpiOnCard>)[.. o.Definition.Kpis.Select(k =>
                 OnCard(k, readings.TryGetValue((k.Site, k.Kpi), out var known) ? known : null))],
             StringComparer.Ordinal);
-        var health = await HealthAsync([.. measures.Where(m => Visible(m.Kpi.Site))], period, now, ct);
+        var health = await counting;
         var card = ScorecardFigures.Card(inForce, kpis, health)
             .Select(o => o.Kpis.Any(k => !Visible(k.Site)) ? o with { Flags = [.. o.Flags, ScorecardFigures.Partial] } : o).ToList();
         var perspectives = Enum.GetValues<Perspective>()
@@ -54,7 +59,7 @@ public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objecti
             .Where(p => p.Objectives.Count > 0)
             .Select(p => new PerspectiveOnCard(p.Perspective, Worst(p.Objectives.Select(o => o.Status)), p.Objectives))
             .ToList();
-        return new Scorecard(site, period.Name, period.From, period.Until, asOf, perspectives, await UnalignedAsync(sites, measures, ct));
+        return new Scorecard(site, period.Name, period.From, period.Until, asOf, perspectives, await listing);
     }
 
     private static ScoreStatus Worst(IEnumerable<ScoreStatus> statuses) =>
@@ -103,7 +108,10 @@ public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objecti
                         count(*) FILTER (WHERE a.status <> 'Cancelled' AND a.original_due >= $5 AND a.original_due < $6 AND a.verified_at <= a.original_due) AS on_time,
                         count(*) FILTER (WHERE a.verified_at >= $5 AND a.verified_at < $6 AND a.moved_kpis = false) AS unmoved
                     FROM {store.Schema}.action_index a
-                    WHERE a.site IN (SELECT site FROM t) AND (cardinality(a.kpis) > 0 OR cardinality(a.objectives) > 0)
+                    -- The sites as an array, not a subquery of t: a scan filtered by a CTE may not run in parallel. Only actions some count
+                    -- can see are read: open, due in the period or verified in it.
+                    WHERE a.site = ANY ($8) AND (cardinality(a.kpis) > 0 OR cardinality(a.objectives) > 0)
+                      AND (a.status IN {open} OR a.original_due >= $5 AND a.original_due < $6 OR a.verified_at >= $5 AND a.verified_at < $6)
                     GROUP BY a.site, a.department, a.kpis, a.objectives) g),
             linked AS MATERIALIZED (SELECT k.kind, k.site, k.department, l.kpi FROM kinds k, unnest(k.kpis) AS l(kpi)),
             named AS MATERIALIZED (SELECT k.kind, k.site, n.objective FROM kinds k, unnest(k.objectives) AS n(objective)),
@@ -121,19 +129,20 @@ public sealed class ScorecardQuery(ServiceStore store, ObjectiveRegistry objecti
             }, ct,
             Sql.Texts([.. measures.Select(m => m.Objective.Id)]), Sql.Texts([.. measures.Select(m => m.Kpi.Site)]), Sql.Texts([.. measures.Select(m => m.Kpi.Kpi)]),
             new NpgsqlParameter { Value = measures.Select(m => m.Objective.Definition.Department).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
-            Sql.Timestamp(period.From), Sql.Timestamp(period.Until), Sql.Timestamp(now));
+            Sql.Timestamp(period.From), Sql.Timestamp(period.Until), Sql.Timestamp(now), Sql.Texts([.. measures.Select(m => m.Kpi.Site).Distinct()]));
         return rows.ToDictionary(r => r.Objective, r => r.Health, StringComparer.Ordinal);
     }
 
     private Task<List<UnalignedAction>> UnalignedAsync(string[]? sites, List<(ObjectiveEntry Objective, ObjectiveKpi Kpi)> measures, CancellationToken ct) =>
         Sql.ListAsync(store.DataSource, $"""
-            WITH measured AS (
+            WITH measured AS MATERIALIZED (
                 -- Per site, every KPI an objective is measured by there and every objective measured there: one overlap test per action.
                 SELECT site, array_agg(DISTINCT kpi) AS kpis, array_agg(DISTINCT objective) AS objectives
                 FROM unnest($2::text[], $3::text[], $4::text[]) AS t(site, kpi, objective) GROUP BY site)
-            SELECT a.action_id, a.site, a.title, a.owner, a.current_due, a.kpis FROM {store.Schema}.action_index a LEFT JOIN measured m ON m.site = a.site
+            -- An anti-join walked in due order (action_index_open_due) stops at the page: the open actions are not all read and sorted.
+            SELECT a.action_id, a.site, a.title, a.owner, a.current_due, a.kpis FROM {store.Schema}.action_index a
             WHERE a.status IN {ActionIndex.OpenStatuses} AND ($1::text[] IS NULL OR a.site = ANY ($1))
-              AND NOT coalesce(a.kpis && m.kpis OR a.objectives && m.objectives, false)
+              AND NOT EXISTS (SELECT 1 FROM measured m WHERE m.site = a.site AND (a.kpis && m.kpis OR a.objectives && m.objectives))
             ORDER BY a.current_due, a.action_id LIMIT {UnalignedShown}
             """, r => new UnalignedAction(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), Sql.TimeAt(r, 4), r.GetFieldValue<string[]>(5)), ct,
             Sql.Texts(sites), Sql.Texts([.. measures.Select(m => m.Kpi.Site)]), Sql.Texts([.. measures.Select(m => m.Kpi.Kpi)]),
