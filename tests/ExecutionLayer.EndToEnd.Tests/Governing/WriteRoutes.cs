@@ -104,6 +104,20 @@ public sealed class WriteRoutes(GovernedPlant plant)
                 new { ownerRole = "logistics-coordinator", subjectType = $"ship-date-change-{Id()}" });
             return ($"/api/governed-fields/{Site}/shipment/planned-date", null);
         }),
+        // A planning system's recommendation of words (no subject to have been reported), with nothing at the site to accept it alone.
+        new("POST", "/api/recommendations", plant.Admin, () => Body("/api/recommendations", new
+        {
+            id = $"rec-{Id()}", site = Site, source = new { system = "planning-assistant", model = "copilot-plan", modelVersion = "2026.11" },
+            actions = new[] { new { kind = "freeText", text = "Re-train the second shift on the bar-stock inspection", function = "quality" } },
+            expectedEffect = new { kpi = "scrap-rate", change = -0.5m, withinDays = 14 }, confidence = 0.6m,
+        })),
+        new("PUT", "/api/recommendation-policies/{site}/{kind}", plant.AdminAsPerson, () => Body($"/api/recommendation-policies/{Site}/add-overtime",
+            new { autoAcceptUpTo = Random.Shared.Next(100, 100_000), minConfidence = 0.9m })),
+        new("DELETE", "/api/recommendation-policies/{site}/{kind}", plant.AdminAsPerson, async () =>
+        {
+            await Calls.OkAsync(plant.Admin, HttpMethod.Put, $"/api/recommendation-policies/{Site}/reallocate-lot", new { autoAcceptUpTo = Random.Shared.Next(100, 100_000) });
+            return ($"/api/recommendation-policies/{Site}/reallocate-lot", null);
+        }),
         new("PUT", "/api/objectives/{objectiveId}", plant.Manager, () => Body($"/api/objectives/dayton-scrap-{Id()}", SiteObjective())),
         new("DELETE", "/api/objectives/{objectiveId}", plant.Manager, async () =>
         {

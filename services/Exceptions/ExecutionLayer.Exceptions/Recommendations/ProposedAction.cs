@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using ExecutionLayer.ServiceDefaults.Input;
 
 namespace ExecutionLayer.Exceptions.Recommendations;
@@ -7,7 +8,8 @@ namespace ExecutionLayer.Exceptions.Recommendations;
 public enum ProposedActionKind { ExpeditePurchaseOrder, ResequenceProductionOrder, ReallocateLot, AddOvertime, ReleaseHold, FreeText }
 
 /// <summary>
-/// One proposed action. Each kind names its subject and what is to change:
+/// One proposed action. Each kind names its subject and what is to change (what is derived from them — its title, subject, owning
+/// function — is not part of its JSON: not asked for, not stored):
 /// <list type="bullet">
 /// <item>expeditePurchaseOrder: <see cref="PurchaseOrderId"/> to arrive by <see cref="NeedBy"/>;</item>
 /// <item>resequenceProductionOrder: <see cref="ProductionOrderId"/> to start at <see cref="PlannedStart"/> (on <see cref="WorkCenter"/>, if it moves);</item>
@@ -25,6 +27,7 @@ public sealed record ProposedAction(
     DateTimeOffset? On = null, decimal? Quantity = null, decimal? Hours = null, decimal? Cost = null, [FreeText] string? Text = null, string? Function = null)
 {
     /// <summary>The kind as approval subject types and ERP commands spell it (add-overtime).</summary>
+    [JsonIgnore]
     public string Slug => Slugs[Kind];
 
     public static IReadOnlyDictionary<ProposedActionKind, string> Slugs { get; } = new Dictionary<ProposedActionKind, string>
@@ -38,11 +41,14 @@ public sealed record ProposedAction(
     };
 
     /// <summary>Whether the ERP holds what it changes (a free-text action changes nothing there by itself).</summary>
+    [JsonIgnore]
     public bool ChangesErpData => Kind != ProposedActionKind.FreeText;
 
+    [JsonIgnore]
     public decimal CostOrZero => Cost ?? 0m;
 
     /// <summary>The time the kind names: when a purchase order must arrive, when an order starts, the overtime's day.</summary>
+    [JsonIgnore]
     public DateTimeOffset? At => NeedBy ?? PlannedStart ?? On;
 
     /// <summary>As an approver changed it: a lower cost, fewer hours, a smaller quantity, another time.</summary>
@@ -53,6 +59,7 @@ public sealed record ProposedAction(
     };
 
     /// <summary>The one function that owns the action: the planner's moves go to planning, a purchase order to procurement, a hold to quality.</summary>
+    [JsonIgnore]
     public string OwningFunction => Kind switch
     {
         ProposedActionKind.ExpeditePurchaseOrder => "procurement",
@@ -62,8 +69,10 @@ public sealed record ProposedAction(
     };
 
     /// <summary>How soon it must be done: a move that keeps a promise is done the same or the next day; words get three.</summary>
+    [JsonIgnore]
     public int DueInDays => Kind == ProposedActionKind.FreeText ? 3 : 1;
 
+    [JsonIgnore]
     public string Title => Kind switch
     {
         ProposedActionKind.ExpeditePurchaseOrder => $"Expedite purchase order {PurchaseOrderId} to arrive by {Day(NeedBy)}",
@@ -77,6 +86,7 @@ public sealed record ProposedAction(
     };
 
     /// <summary>The subject the action is about, as the ledger names subjects (purchase-order/PO-4410); none for words.</summary>
+    [JsonIgnore]
     public string? Subject => Kind switch
     {
         ProposedActionKind.ExpeditePurchaseOrder => $"purchase-order/{PurchaseOrderId}",
@@ -136,6 +146,7 @@ public sealed record ProposedAction(
 /// </summary>
 public sealed record ExpectedEffect(string? Kpi = null, decimal? Change = null, int? WithinDays = null, string? SalesOrderId = null)
 {
+    [JsonIgnore]
     public bool IsPromise => SalesOrderId is not null;
 
     public string Describe() => IsPromise ? $"sales order {SalesOrderId} shipped by its promise date"
