@@ -138,15 +138,16 @@ public sealed class RunningSystem(SystemShape shape) : IAsyncLifetime
         return process;
     }
 
-    /// <summary>The four development keys, as infra/run.sh makes them: the gateway gets only their salted hashes.</summary>
+    /// <summary>The five development keys, as infra/run.sh makes them: the gateway gets only their salted hashes.</summary>
     private DevelopmentCredentials WriteKeyFile()
     {
         var admin = ApiKeys.Create("e2e-admin", ["admin"], ["*"]);
         var erp = ApiKeys.Create("e2e-erp", ["events:write", "exceptions:read", "approvals:write", "actions:read", "act-on-behalf"], ["*"]);
         var bridge = ApiKeys.Create("e2e-bridge", ["approvals:decide", "approvals:write", "act-on-behalf"], ["*"]);
         var auditor = ApiKeys.Create("e2e-auditor", ["audit:read"], ["*"]);
-        File.WriteAllText(_keyFile, JsonSerializer.Serialize(new[] { admin.Record, erp.Record, bridge.Record, auditor.Record }, JsonDefaults.Options));
-        return new DevelopmentCredentials(admin.Key, erp.Key, bridge.Key, auditor.Key);
+        var planner = ApiKeys.Create("e2e-planner", ["recommendations:write"], ["*"]);
+        File.WriteAllText(_keyFile, JsonSerializer.Serialize(new[] { admin.Record, erp.Record, bridge.Record, auditor.Record, planner.Record }, JsonDefaults.Options));
+        return new DevelopmentCredentials(admin.Key, erp.Key, bridge.Key, auditor.Key, planner.Key);
     }
 
     public async Task DisposeAsync()

@@ -115,6 +115,10 @@ public sealed class ApproverBridge : IAsyncDisposable
     public Task<DecisionResult?> ClickAsync(GatewayClient links, Notice notice, string verdict, string comment, CancellationToken ct) =>
         links.Api.Decisions.PostAsync(new DecisionBody { Token = notice.Token(verdict), Comment = comment }, cancellationToken: ct);
 
+    /// <summary>Approve with changes, where the request lists what may be changed (a recommendation's proposed actions).</summary>
+    public Task<DecisionResult?> ApproveWithChangesAsync(GatewayClient links, Notice notice, string comment, IReadOnlyList<Amendment> changes, CancellationToken ct) =>
+        links.Api.Decisions.PostAsync(new DecisionBody { Token = notice.Token("approve"), Comment = comment, Amendments = [.. changes] }, cancellationToken: ct);
+
     /// <summary>A click, or — when the policy holds it because the data changed — what the bridge then shows the approver.</summary>
     public async Task<(DecisionResult? Decided, HeldClick? Held)> ClickOrHeldAsync(GatewayClient links, Notice notice, string verdict, string comment, CancellationToken ct)
     {

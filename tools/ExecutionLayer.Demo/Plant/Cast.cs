@@ -25,6 +25,7 @@ public sealed class Cast
         Admin = GatewayClient.WithApiKey(gateway, "dev-admin", keys.Admin);
         Erp = GatewayClient.WithApiKey(gateway, "dev-erp", keys.Erp);
         Auditor = GatewayClient.WithApiKey(gateway, "dev-auditor", keys.Auditor);
+        PlanningAssistant = GatewayClient.WithApiKey(gateway, "dev-planner", keys.Planner);
         DecisionLinks = GatewayClient.Anonymous(gateway, "a decision link");
         PlanningDesk = Person(Planner, "approvals:write", "exceptions:read");
         Maintenance = Person(MaintenanceLead, "actions:write");
@@ -40,6 +41,9 @@ public sealed class Cast
     public GatewayClient Erp { get; }
 
     public GatewayClient Auditor { get; }
+
+    /// <summary>A planning copilot: it recommends; people or the site's recommendation policy decide.</summary>
+    public GatewayClient PlanningAssistant { get; }
 
     /// <summary>What the approver bridge uses to act on a link: the link's token is the only proof.</summary>
     public GatewayClient DecisionLinks { get; }

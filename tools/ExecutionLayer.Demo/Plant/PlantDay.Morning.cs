@@ -36,8 +36,13 @@ public sealed partial class PlantDay
             { OwnerRole = "customer-service-rep", SubjectType = "promise-date-change", FreeUpTo = 1 }, cancellationToken: ct);
         narrator.Fact($"governed: a sales order's promise date — a day later is planning's to make; later needs the customer-service lead ({CustomerService}) " +
                       $"and the plant manager; a date SAP moves with no grant goes to customer service");
-        await api.Webhooks.Subscriptions.PostAsync(new() { Url = erp.Url, Secret = erp.Secret, EventTypes = ["change.approved"] }, cancellationToken: ct);
-        narrator.Fact($"the ERP's endpoint for granted changes subscribed at {erp.Url} (change.approved)");
+        await api.Webhooks.Subscriptions.PostAsync(new() { Url = erp.Url, Secret = erp.Secret, EventTypes = ["change.approved", "erp.command"] }, cancellationToken: ct);
+        narrator.Fact($"the ERP's endpoint for granted changes and accepted recommendations' commands subscribed at {erp.Url} (change.approved, erp.command)");
+        await api.Policies["recommended-expedites"].PutAsync(Policies.OneStage("Recommended expedite", "recommendation.expedite-purchase-order", "Plant manager",
+            "plant-manager", "PT2H", "operations-director", "P1D"), cancellationToken: ct);
+        await api.RecommendationPolicies[Site]["expedite-purchase-order"].PutAsync(new() { AutoAcceptUpTo = 2_000, MinConfidence = 0.8 }, cancellationToken: ct);
+        narrator.Fact($"recommendations: the planning assistant may expedite a purchase order alone up to USD 2,000 when at least 80 % sure; " +
+                      $"beyond that the plant manager ({PlantManager}) decides within 2 h");
         await api.Actions.Sites[Site].Rules.PutAsync(Policies.SiteRules(new Dictionary<string, string[]>
         {
             ["maintenance-lead"] = [MaintenanceLead], ["production-planner"] = [Planner], ["customer-service-rep"] = [CustomerService],

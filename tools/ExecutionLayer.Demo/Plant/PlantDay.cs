@@ -29,6 +29,7 @@ public sealed partial class PlantDay(Cast cast, PlantClock clock, ApproverBridge
         await BreakDownCnc4Async(ct);
         await AskForOvertimeAsync(ct);
         await HoldTheBarStockAsync(ct);
+        await RecommendAnExpediteAsync(ct);
         await BookARushOrderAsync(ct);
         await EscalateAndApproveAsync(ct);
         await MoveAPromiseDateAsync(ct);

@@ -69,6 +69,18 @@ public sealed class PlantDayRecord
 
     public CaseView HoldCase { get; set; } = null!;
 
+    /// <summary>The planning assistant's recommendation to expedite the bar stock, as received (routed to the plant manager).</summary>
+    public RecommendationView RecommendationReceived { get; set; } = null!;
+
+    /// <summary>The plant manager's notice for it: the recommendation as decision context.</summary>
+    public JsonElement RecommendationNotice { get; set; }
+
+    /// <summary>The recommendation once accepted with the plant manager's changes, its action created.</summary>
+    public RecommendationView RecommendationAccepted { get; set; } = null!;
+
+    /// <summary>What SAP's endpoint received to carry it out (erp.command).</summary>
+    public JsonElement ErpCommandNotice { get; set; }
+
     /// <summary>The actions the hold case's routing created.</summary>
     public IReadOnlyList<ActionSummary> HoldActions { get; set; } = [];
 
