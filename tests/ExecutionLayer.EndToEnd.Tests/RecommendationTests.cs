@@ -38,6 +38,12 @@ public sealed class RecommendationTests(PlantDayRun run)
         Assert.Equal(tuesdayNoon, command.At("needBy").GetDateTimeOffset());
         Assert.Equal(work.ActionId!.Value.ToString(), (await run.Cast.Manager.Api.Actions[work.ActionId.Value].GetAsync())!.ActionId.ToString());
 
+        // The plant manager decided on the recommendation's context read again from its owner at that moment: drift is judged as for a case.
+        var approvalId = run.Day.RecommendationNotice.At("approvalId").GetGuid();
+        var decision = Assert.Single((await run.Cast.Auditor.Api.Audit.Decisions.GetAsync(q => q.QueryParameters.ApprovalId = approvalId))!.Decisions!);
+        Assert.Equal(PlantManager, decision.DecidedBy);
+        Assert.True(JsonPaths.AsJson(decision.ContextSeen!).GetProperty("live").GetBoolean(), "the context was read live from the exceptions service");
+
         // The case of the hold it answers records it; the auditor reads who proposed it, who accepted it and what was done.
         var holdCase = (await run.Cast.PlanningDesk.Api.Exceptions[run.Day.HoldCase.CaseId!.Value].GetAsync())!;
         Assert.Contains(holdCase.Timeline!, e => e.Type == "exceptions.recommendation-linked");
