@@ -11,6 +11,9 @@ el_servers_for_this_run
 el_log "installing the OpenAPI linter"
 npm ci --prefix "$EL_ROOT/tools/openapi" --no-audit --no-fund --loglevel=error
 
+# The browser the page tests drive (Debian's chromium; Playwright is pointed at it and downloads none).
+command -v chromium >/dev/null 2>&1 || el_apt_install chromium
+
 el_log "building"
 dotnet build "$EL_ROOT/ExecutionLayer.sln" -nologo -v quiet -clp:ErrorsOnly
 

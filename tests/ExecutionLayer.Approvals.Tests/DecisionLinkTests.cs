@@ -36,10 +36,18 @@ public sealed class DecisionLinkTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("no-store", page.Headers.CacheControl?.ToString());
         var html = await page.Content.ReadAsStringAsync();
-        Assert.Contains("Approve overtime/OH-DAYTON/2026-11-28?", html);
+        Assert.Contains("<h1>Saturday shift to recover the CNC-4 backlog</h1>", html);
         Assert.Contains("18,000.00 USD", html);
         Assert.Contains("SO-1001", html);
         Assert.Contains("method=\"post\"", html);
+        // When it is due and what happens then, under which policy and with whom; both choices, each its own signed token.
+        Assert.Contains("then it goes to whoever holds operations-director", html);
+        Assert.Contains("overtime v1", html);
+        Assert.Contains("pat.plant — 1 of 1 needed", html);
+        Assert.Contains($"name=\"token\" value=\"{_approve}\"", html);
+        Assert.Contains($"name=\"token\" value=\"{_reject}\"", html);
+        Assert.True(html.IndexOf(">Approve<", StringComparison.Ordinal) < html.IndexOf(">Reject<", StringComparison.Ordinal));
+        Assert.Contains("<details><summary>Details: the data as requested (JSON)</summary>", html);
         Assert.Equal(before, await EventsAsync());
         Assert.Equal("pending", await _app.StatusOfAsync(_approvalId));
     }

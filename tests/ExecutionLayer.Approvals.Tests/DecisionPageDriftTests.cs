@@ -24,7 +24,7 @@ public sealed class DecisionPageDriftTests
     {
         var then = Context(52_000m, "Acme Axles");
         var contexts = new DecisionContexts(Asked.Id, then, now, ContextDrift.Between(then, now, cleared), true, null, ContextSeen.Digest(now), []);
-        return ConfirmationPage.Render(Asked, Approve, "token", contexts);
+        return ConfirmationPage.Render(Asked, Approve, "token", "sibling", AskedAt.AddHours(1), contexts);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class DecisionPageDriftTests
     public void Nothing_changed_is_said_too_and_an_unreachable_owner_is_named()
     {
         Assert.Contains("Nothing has changed since it was requested", Page(Context(52_000m, "Acme Axles"), cleared: false));
-        var frozen = ConfirmationPage.Render(Asked, Approve, "token",
+        var frozen = ConfirmationPage.Render(Asked, Approve, "token", "sibling", AskedAt.AddHours(1),
             new DecisionContexts(Asked.Id, Asked.DecisionContext, null, null, false, "The exceptions service did not answer for case 42.", null, []));
         Assert.Contains("The data now could not be had", frozen);
         Assert.Contains("The exceptions service did not answer for case 42.", frozen);

@@ -86,7 +86,10 @@ public static class DecidingApi
             return Html(409, ConfirmationPage.Message("Already decided", "You have already decided this stage."));
         // The data now, from the context's owner, beside the data as requested: what changed is said before the button.
         var contexts = ContextOwner.Of(request).Exists ? LiveContextApi.Of(request, await owners.NowAsync(request, ct)) : null;
-        return Html(200, ConfirmationPage.Render(request, read, token, contexts));
+        // The same seat's other choice, as its notice carried it: the holder of this link is that approver, and sees both.
+        var sibling = tokens.Mint(DecisionToken.For(read.ApprovalId, read.Stage, read.Level, read.Approver, read.OnBehalfOf,
+            read.Verdict == Verdict.Approve ? Verdict.Reject : Verdict.Approve, read.ExpiresAt));
+        return Html(200, ConfirmationPage.Render(request, read, token, sibling, store.Clock.GetUtcNow(), contexts));
     }
 
     /// <summary>The body is read here, not bound: it may be a form or JSON, and a form's refusal is a page.</summary>
