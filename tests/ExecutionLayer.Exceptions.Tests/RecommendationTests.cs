@@ -153,6 +153,13 @@ public sealed class RecommendationTests(ExceptionsApp app) : IClassFixture<Excep
         Assert.Equal("rejected by pat.plant: The supplier cannot fly it before Thursday", (await RecommendationAsync(rejectedId)).GetProperty("outcome").GetString());
         Assert.DoesNotContain(_probe.Received<RecommendationAccepted>(), a => a.RecommendationId == rejectedId || a.RecommendationId == expiringId);
         Assert.Equal(0, (await RecommendationAsync(rejectedId)).GetProperty("work").GetArrayLength());
+
+        // Listed by status, named as the API writes it; a status that is none is refused.
+        var rejected = await app.Client.GetFromJsonAsync<JsonElement>("/recommendations?site=OH-DAYTON&status=rejected");
+        Assert.Contains(rejected.EnumerateArray(), r => r.GetProperty("recommendationId").GetGuid() == rejectedId);
+        Assert.DoesNotContain(rejected.EnumerateArray(), r => r.GetProperty("recommendationId").GetGuid() == expiringId);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Client.GetAsync("/recommendations?status=none")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await app.Client.GetAsync("/recommendations?status=3")).StatusCode);
     }
 
     [Fact]

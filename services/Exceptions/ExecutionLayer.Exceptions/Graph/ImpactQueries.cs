@@ -24,8 +24,7 @@ internal sealed class ImpactQueries(string s)
         var orders = await Sql.StringsAsync(tx, $"""
             SELECT order_id FROM {s}.production_orders WHERE site = $1 AND work_center = $2 AND status <> 'completed' ORDER BY order_id
             """, ct, site, workCenter);
-        return await AroundOrdersAsync(tx, orders, await Sql.StringsAsync(tx,
-            $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = ANY($1) ORDER BY lot_id", ct, orders), ct);
+        return await OfProductionOrdersAsync(tx, orders, ct);
     }
 
     /// <summary>
@@ -41,8 +40,7 @@ internal sealed class ImpactQueries(string s)
             WHERE p.purchase_order_id = $1 AND NOT p.received
             ORDER BY 1
             """, ct, purchaseOrderId);
-        return await AroundOrdersAsync(tx, orders, await Sql.StringsAsync(tx,
-            $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = ANY($1) ORDER BY lot_id", ct, orders), ct);
+        return await OfProductionOrdersAsync(tx, orders, ct);
     }
 
     /// <summary>
@@ -82,8 +80,7 @@ internal sealed class ImpactQueries(string s)
     public async Task<Impact> OfSalesOrderAsync(NpgsqlTransaction tx, string salesOrderId, CancellationToken ct)
     {
         var orders = await Sql.StringsAsync(tx, $"SELECT order_id FROM {s}.production_orders WHERE sales_order_id = $1 AND status <> 'completed' ORDER BY order_id", ct, salesOrderId);
-        return await AroundOrdersAsync(tx, orders, await Sql.StringsAsync(tx,
-            $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = ANY($1) ORDER BY lot_id", ct, orders), ct);
+        return await OfProductionOrdersAsync(tx, orders, ct);
     }
 
     /// <summary>
@@ -97,8 +94,7 @@ internal sealed class ImpactQueries(string s)
             case "sales-order":
                 return await OfSalesOrderAsync(tx, entityId, ct);
             case "production-order":
-                return await AroundOrdersAsync(tx, [entityId],
-                    await Sql.StringsAsync(tx, $"SELECT lot_id FROM {s}.lots WHERE produced_by_order = $1 ORDER BY lot_id", ct, entityId), ct);
+                return await OfProductionOrdersAsync(tx, [entityId], ct);
             default:
                 var orders = await Sql.StringsAsync(tx, $"""
                     SELECT po.order_id FROM {s}.production_orders po JOIN {s}.shipment_orders so ON so.sales_order_id = po.sales_order_id

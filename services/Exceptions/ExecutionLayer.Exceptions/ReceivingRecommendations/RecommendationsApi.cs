@@ -8,6 +8,7 @@ using ExecutionLayer.ServiceDefaults.Correlation;
 using ExecutionLayer.ServiceDefaults.Identity;
 using ExecutionLayer.ServiceDefaults.OpenApi;
 using ExecutionLayer.ServiceDefaults.Problems;
+using ExecutionLayer.ServiceDefaults.Query;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Postgres;
 using ExecutionLayer.Store.Sites;
@@ -174,10 +175,12 @@ public static class RecommendationsApi
         string? site, string? status, string? source, int? limit, [AsParameters] RecommendationsServices services, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (status is not null && !Statuses.Contains(status, StringComparer.OrdinalIgnoreCase)) errors["status"] = [$"One of {string.Join(", ", Statuses)}."];
+        var parsed = RecommendationStatus.None;
+        if (status is not null && (!QueryEnum.TryParse(status, out parsed) || parsed == RecommendationStatus.None))
+            errors["status"] = [$"One of {string.Join(", ", Statuses)}."];
         if (limit is < 1 or > 500) errors["limit"] = ["Between 1 and 500."];
         if (errors.Count > 0) return Problem.Invalid(errors, "Invalid filter");
-        var canonical = status is null ? null : Statuses.First(s => s.Equals(status, StringComparison.OrdinalIgnoreCase));
+        var canonical = status is null ? null : parsed.ToString();
         var rows = await Sql.ListAsync(services.Store.DataSource, $"""
             SELECT recommendation_id, client_id, site, source_system, model, status, confidence, amount, currency, summary, received_at, decided_at
             FROM {services.Store.Schema}.recommendation_index
