@@ -54,6 +54,10 @@ public sealed class LiveContextLinkTests : IAsyncLifetime
         Assert.Empty(sentWith.GetProperty("needsConfirming").EnumerateArray());
         Assert.Equal($"http://approvals.test/approvals/{approvalId}/context", sentWith.GetProperty("url").GetString());
         Assert.Contains(approvalId.ToString(), _planning.AskedBy);
+        // Its text for a chat bridge says the owner was asked, and links both choices.
+        var text = notice.Data.GetProperty("text").GetString()!;
+        Assert.Contains("**Nothing has changed since it was requested**", text);
+        Assert.Contains($"[Approve]({notice.Data.GetProperty("actions").GetProperty("approve").GetProperty("url").GetString()})", text);
 
         _planning.Answer(Impact(104_000m, "Acme Axles"));
         var contexts = await _app.Client.GetFromJsonAsync<JsonElement>($"/approvals/{approvalId}/context");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ExecutionLayer.Load;
 using ExecutionLayer.Load.Driving;
 using ExecutionLayer.Load.Reconciliation;
@@ -48,12 +49,36 @@ public sealed class FaultyPlant : IAsyncLifetime
         await fault();
         var outcome = await load;
         var report = await Load.ReconcileAsync(TimeSpan.FromMinutes(3), CancellationToken.None);
+        _queuesAfter = report.Holds ? "" : await QueueDepthsAsync();
         return (outcome, report);
     }
 
-    /// <summary>Why a reconciliation failed, with what each process said last.</summary>
+    private string _queuesAfter = "";
+
+    /// <summary>Why a reconciliation failed, with the queues still holding messages and what each process said last.</summary>
     public string Explain(LoadOutcome outcome, ReconciliationReport report) =>
-        $"{report.Failures}\nunexpected answers: {string.Join("\n", outcome.Failures.Take(5).Select(f => f.Message))}\n\n{System.Logs()}";
+        $"{report.Failures}\nunexpected answers: {string.Join("\n", outcome.Failures.Take(5).Select(f => f.Message))}\n" +
+        $"queues holding messages after the reconciliation: {_queuesAfter}\n\n{System.Logs()}";
+
+    /// <summary>Whether what is missing waits in a queue (unconsumed, or parked in an _error queue) or never reached one.</summary>
+    private async Task<string> QueueDepthsAsync()
+    {
+        try
+        {
+            var vhost = Uri.EscapeDataString(System.VirtualHost.Name);
+            using var queues = JsonDocument.Parse(await System.VirtualHost.Management.GetStringAsync($"queues/{vhost}"));
+            var held = queues.RootElement.EnumerateArray()
+                .Select(q => (Name: q.GetProperty("name").GetString(), Messages: q.TryGetProperty("messages", out var m) ? m.GetInt64() : 0,
+                    Consumers: q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0))
+                .Where(q => q.Messages > 0)
+                .Select(q => $"{q.Name} {q.Messages} ({q.Consumers} consumer(s))");
+            return string.Join(", ", held) is { Length: > 0 } list ? list : "none";
+        }
+        catch (HttpRequestException e)
+        {
+            return $"unknown ({e.Message})";
+        }
+    }
 
     public async Task DisposeAsync()
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -8,42 +7,34 @@ using ExecutionLayer.Approvals.Requests;
 namespace ExecutionLayer.Approvals.Deciding;
 
 /// <summary>
-/// The page a decision link opens, written for the approver on a phone: what is asked and why, when the stage is due and what
-/// happens then, under which policy and with whom; what changed since it was asked (before the buttons); what it touches —
-/// customers with their promise dates, orders, lots, shipments, the value at risk, a recommendation's proposal; then approve and
-/// reject side by side, each a signed token; the request's data as JSON behind a disclosure. Opening it decides nothing, because
-/// mail scanners and chat previews fetch links on their own.
+/// The page a decision link opens, written for the approver on a phone: the <see cref="DecisionBrief"/> (what is asked, when it is
+/// due and what then, who decides, what changed, what it touches), then approve and reject side by side, each a signed token; the
+/// request's data as JSON behind a disclosure. Opening it decides nothing, because mail scanners and chat previews fetch links on
+/// their own.
 /// </summary>
 internal static class ConfirmationPage
 {
-    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-
     /// <param name="token">The link's token: who decides which stage, and the verdict the link was sent for.</param>
     /// <param name="siblingToken">The same seat's token for the other verdict, so both choices are on the page.</param>
     /// <param name="contexts">The context as requested, now and what changed, for a request whose context has an owner (null: none has).</param>
     public static string Render(ApprovalRequest request, DecisionToken token, string rawToken, string siblingToken, DateTimeOffset now, DecisionContexts? contexts = null)
     {
         var (approve, reject) = token.Verdict == Verdict.Approve ? (rawToken, siblingToken) : (siblingToken, rawToken);
+        var brief = DecisionBrief.Of(request, token.Approver, token.OnBehalfOf, now, contexts);
         // Past the policy's drift rule, the buttons confirm on the data now — the digest of exactly what this page shows.
-        var confirming = contexts is { NeedsConfirming.Count: > 0, LiveDigest: { } digest } ? digest : null;
-        var reconfirm = confirming is null ? "" : $"""
-            <section class="confirm"><h2>Confirm on the data now</h2>
-            <p>The policy asks you to confirm on the data as it stands now, not as it was requested:</p>
-            <ul>{string.Concat(contexts!.NeedsConfirming.Select(r => $"<li>{E(r)}</li>"))}</ul></section>
-            """;
-        var shown = contexts is { Live: true, Now: { } live } ? live : request.DecisionContext;
+        var confirming = brief.Confirm is null ? null : contexts!.LiveDigest;
         var asRequested = JsonSerializer.Serialize(request.DecisionContext, new JsonSerializerOptions { WriteIndented = true });
         var body = $"""
             <header>
-              <p class="meta">{E(request.Site)} · {E(request.Subject.Type)} · {E(request.Subject.Id)}</p>
-              <h1>{E(request.Reason)}</h1>
-              <p class="ask">{E(Ask(request))}</p>
+              <p class="meta">{E(brief.Meta)}</p>
+              <h1>{E(brief.Title)}</h1>
+              <p class="ask">{E(brief.Ask)}</p>
             </header>
-            {Due(request, now)}
-            {Who(request, token)}
-            {Drift(contexts)}
-            {Affected(shown, contexts is { Live: true } ? "What it touches now" : "What it touches")}
-            {reconfirm}
+            {Section(brief.Due, "due")}
+            {Who(brief.Who)}
+            {Section(brief.Drift, "drift")}
+            {Affected(brief.Affected)}
+            {Section(brief.Confirm, "confirm")}
             <form method="post" action="../decisions">{(confirming is null ? "" : $"""
 
               <input type="hidden" name="confirmedContext" value="{E(confirming)}">
@@ -57,90 +48,35 @@ internal static class ConfirmationPage
             </form>
             <details><summary>Details: the data as requested (JSON)</summary><pre>{E(asRequested)}</pre></details>
             """;
-        return Page(request.Reason, body);
+        return Page(brief.Title, body);
     }
 
-    private static string Ask(ApprovalRequest request) =>
-        (request.Amount is { } amount ? string.Create(Invariant, $"{amount:N2} {request.Currency}") : $"Severity {request.Severity ?? "unstated"}")
-        + $", asked by {request.Requester}{(request.RequestedBy is { } client ? $" through {client}" : "")} at {At(request.RequestedAt)}";
+    private static string Section(DecisionBrief.Section? section, string kind) => section is null ? "" :
+        $"""<section class="{kind}"><h2>{E(section.Heading)}</h2>{(section.Text is { } text ? $"<p>{E(text)}</p>" : "")}{List(section.Items)}</section>""";
 
-    /// <summary>When the stage is due and what follows: the next level of its escalation, or the request's expiry.</summary>
-    private static string Due(ApprovalRequest request, DateTimeOffset now)
-    {
-        if (request.Stage is not { } stage) return "";
-        var planned = request.Plan.FirstOrDefault(p => p.Index == stage.Index);
-        var next = planned is not null && stage.Level < planned.Escalation.Count ? planned.Escalation[stage.Level] : null;
-        var then = next is not null ? $"then it goes to {Name(next)}" : $"then it waits until the request expires at {At(request.ExpiresAt)}";
-        return $"""<section class="due"><h2>Due {E(At(stage.DueAt))}</h2><p>{E(Left(stage.DueAt - now))}; {E(then)}.</p></section>""";
-    }
+    private static string List(IReadOnlyList<DecisionBrief.Item> items) => items.Count == 0 ? ""
+        : $"<ul>{string.Concat(items.Select(i => $"<li>{(i.Lead is { } lead ? $"<strong>{E(lead)}</strong>: " : "")}{E(i.Text)}</li>"))}</ul>";
 
-    /// <summary>The policy, the stage's approvers and how many of them must approve, and whose seat this link decides in.</summary>
-    private static string Who(ApprovalRequest request, DecisionToken token)
-    {
-        if (request.Stage is not { } stage) return "";
-        var approvers = stage.Approvers.Select(a => stage.Votes.FirstOrDefault(v => string.Equals(v.Seat, a, StringComparison.OrdinalIgnoreCase)) is { } vote
-            ? $"{a} ({vote.Verdict.ToString().ToLowerInvariant()}d)" : a);
-        var seat = token.OnBehalfOf is null ? token.Approver : $"{token.Approver} for {token.OnBehalfOf}";
-        return $"""
-            <section class="who"><dl>
-              <dt>Policy</dt><dd>{E($"{request.PolicyId} v{request.PolicyVersion}")}</dd>
-              <dt>Stage</dt><dd>{E($"{stage.Name} ({stage.Index + 1} of {request.Plan.Count}){(stage.Level > 0 ? $", escalated {stage.Level}×" : "")}")}</dd>
-              <dt>Approvers</dt><dd>{E($"{string.Join(", ", approvers)} — {stage.Required} of {stage.Approvers.Count} needed")}</dd>
-              <dt>You decide as</dt><dd>{E(seat)}</dd>
-            </dl></section>
-            """;
-    }
+    private static string Who(IReadOnlyList<DecisionBrief.Row> rows) => rows.Count == 0 ? ""
+        : $"""<section class="who"><dl>{string.Concat(rows.Select(r => $"<dt>{E(r.Term)}</dt><dd>{E(r.Detail)}</dd>"))}</dl></section>""";
 
-    /// <summary>
-    /// What the decision touches, from the context's members as the services publish them (camelCase): a recommendation's proposal,
-    /// the case summary, customers with their promise dates and values, orders, lots, shipments, the value at risk. A member of
-    /// another shape is in the JSON behind the disclosure.
-    /// </summary>
-    private static string Affected(JsonElement context, string heading)
+    private static string Affected(DecisionBrief.Touches? touches)
     {
-        if (context.ValueKind != JsonValueKind.Object) return "";
+        if (touches is null) return "";
         var parts = new List<string>();
-        if (Text(context, "caseSummary") is { } summary) parts.Add($"<p>{E(summary)}</p>");
-        if (Strings(context, "proposedActions") is { Count: > 0 } proposed)
+        if (touches.Summary is { } summary) parts.Add($"<p>{E(summary)}</p>");
+        if (touches.Proposal is { } proposal)
         {
-            var by = string.Join(" ", new[] { Text(context, "sourceSystem"), Text(context, "model"), Text(context, "modelVersion") }.OfType<string>());
-            parts.Add($"<h3>Proposed by {E(by)}</h3><ul>{string.Concat(proposed.Select(p => $"<li>{E(p)}</li>"))}</ul>");
-            if (Text(context, "expectedEffect") is { } effect)
-                parts.Add($"<p>Expected: {E(effect)}{(Number(context, "confidence") is { } c ? E(string.Create(Invariant, $" (confidence {c:0.##})")) : "")}.</p>");
+            parts.Add($"<h3>Proposed by {E(proposal.By)}</h3><ul>{string.Concat(proposal.Actions.Select(a => $"<li>{E(a)}</li>"))}</ul>");
+            if (proposal.Expected is { } expected) parts.Add($"<p>Expected: {E(expected)}.</p>");
         }
-        if (context.TryGetProperty("commitments", out var commitments) && commitments.ValueKind == JsonValueKind.Array && commitments.GetArrayLength() > 0)
-        {
-            var rows = commitments.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).Select(c => $"<tr><td>{E(Text(c, "customer") ?? "")}</td>"
-                + $"<td>{E(Text(c, "salesOrderId") ?? "")}</td><td>{E(Text(c, "promiseDate") is { } p && DateTimeOffset.TryParse(p, Invariant, DateTimeStyles.AssumeUniversal, out var at) ? At(at) : "")}</td>"
-                + $"<td class=\"n\">{E(Number(c, "value") is { } v ? string.Create(Invariant, $"{v:N0} {Text(c, "currency")}") : "")}</td></tr>");
-            parts.Add($"<table><thead><tr><th>Customer</th><th>Order</th><th>Promised</th><th class=\"n\">Value</th></tr></thead><tbody>{string.Concat(rows)}</tbody></table>");
-        }
-        foreach (var (member, label) in new[] { ("productionOrders", "Production orders"), ("lots", "Lots"), ("shipments", "Shipments") })
-            if (Strings(context, member) is { Count: > 0 } items) parts.Add($"<p><b>{label}:</b> {E(string.Join(", ", items))}</p>");
-        if (Number(context, "valueAtRisk") is { } risk) parts.Add($"<p><b>Value at risk:</b> {E(risk.ToString("N0", Invariant))}</p>");
-        return parts.Count == 0 ? "" : $"""<section class="affected"><h2>{heading}</h2>{string.Concat(parts)}</section>""";
-    }
-
-    /// <summary>What changed since the request, said before the buttons: an approver must not decide on a picture that no longer holds without knowing.</summary>
-    private static string Drift(DecisionContexts? contexts)
-    {
-        if (contexts is null) return "";
-        if (!contexts.Live)
-            return $"""<section class="drift"><h2>The data now could not be had</h2><p>{E(contexts.Unavailable ?? "")} You decide on the data as it was requested; the decision records that.</p></section>""";
-        var d = contexts.Drift!;
-        if (!d.Any) return """<section class="drift"><h2>Nothing has changed since it was requested</h2><p>Checked now with its owner.</p></section>""";
-        var changes = new List<string>();
-        if (d.Cleared) changes.Add("<strong>The deviation has cleared</strong>: what this decision was asked for may no longer be needed.");
-        if (d.ValueAtRiskThen != d.ValueAtRiskNow)
-            changes.Add(E(FormattableString.Invariant($"Value at risk: {d.ValueAtRiskThen:N0} then, {d.ValueAtRiskNow:N0} now{(d.ValueAtRiskChangePercent is { } p ? $" ({p:+0.#;-0.#} %)" : "")}.")));
-        void Listed(string what, IReadOnlyList<string> items) { if (items.Count > 0) changes.Add(E($"{what}: {string.Join(", ", items)}.")); }
-        Listed("Customers now affected", d.CustomersAdded);
-        Listed("Customers no longer affected", d.CustomersGone);
-        Listed("Orders added", d.OrdersAdded);
-        Listed("Orders no longer affected", d.OrdersGone);
-        Listed("Shipments added", d.ShipmentsAdded);
-        Listed("Shipments no longer affected", d.ShipmentsGone);
-        return $"""<section class="drift"><h2>What changed since it was requested</h2><ul>{string.Concat(changes.Select(c => $"<li>{c}</li>"))}</ul></section>""";
+        if (touches.Customers.Count > 0)
+            parts.Add("<table><thead><tr><th>Customer</th><th>Order</th><th>Promised</th><th class=\"n\">Value</th></tr></thead><tbody>"
+                + string.Concat(touches.Customers.Select(c => $"<tr><td>{E(c.Name)}</td><td>{E(c.Order)}</td><td>{E(c.Promised)}</td><td class=\"n\">{E(c.Value)}</td></tr>"))
+                + "</tbody></table>");
+        foreach (var list in touches.Lists) parts.Add($"<p><b>{E(list.Label)}:</b> {E(string.Join(", ", list.Items))}</p>");
+        if (touches.ValueAtRisk is { } risk) parts.Add($"<p><b>Value at risk:</b> {E(risk)}</p>");
+        return $"""<section class="affected"><h2>{E(touches.Heading)}</h2>{string.Concat(parts)}</section>""";
     }
 
     public static string Message(string title, string detail) => Page(title, $"<h1>{E(title)}</h1><p>{E(detail)}</p>");
@@ -162,21 +98,6 @@ internal static class ConfirmationPage
         html.Append("</head><body>").Append(body).Append("</body></html>");
         return html.ToString();
     }
-
-    private static string At(DateTimeOffset at) => at.UtcDateTime.ToString("ddd d MMM HH:mm 'UTC'", Invariant);
-
-    private static string Left(TimeSpan left) => left <= TimeSpan.Zero ? "its time has passed"
-        : left.TotalHours >= 48 ? string.Create(Invariant, $"in {left.TotalDays:0} days")
-        : string.Create(Invariant, $"in {(int)left.TotalHours} h {left.Minutes} min");
-
-    private static string Name(Policies.ApproverRef who) => who.Person ?? $"whoever holds {who.Role}";
-
-    private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static decimal? Number(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDecimal() : null;
-
-    private static List<string> Strings(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? [.. v.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => i.GetString()!)] : [];
 
     private static string E(string value) => WebUtility.HtmlEncode(value);
 }

@@ -27,12 +27,14 @@ public sealed record NoticeContextNow(
 
 /// <summary>
 /// "Please decide": to one approver (or delegate), with the decision context exactly as stored with the request, and — for a
-/// request whose context has an owner — <see cref="ContextNow"/>.
+/// request whose context has an owner — <see cref="ContextNow"/>. <see cref="Text"/> says it all in Markdown, in the decision page's
+/// words and order (due and what then, policy, approvers and quorum, what changed, what it touches, both links), for a bridge that posts
+/// text rather than building its own message from the fields.
 /// </summary>
 public sealed record ApprovalNotice(
     Guid ApprovalId, string Site, Subject Subject, decimal? Amount, string? Currency, string? Severity, string Requester, string Reason,
     string? CorrelationId, PolicyRef Policy, NoticeStage Stage, Recipient Recipient, JsonElement DecisionContext, NoticeActions Actions,
-    DateTimeOffset ExpiresAt, NoticeContextNow? ContextNow = null);
+    DateTimeOffset ExpiresAt, NoticeContextNow? ContextNow, string Text);
 
 /// <summary>How a request ended: granted, rejected, expired, withdrawn or refused.</summary>
 public sealed record OutcomeNotice(

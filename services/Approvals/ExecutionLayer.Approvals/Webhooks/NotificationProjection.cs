@@ -65,9 +65,9 @@ public sealed class NotificationProjection : ReportedSubscription
             due.Add((stored, type, site, targets, Loaded<ApprovalRequest>.Of(await operations.Events.FetchStreamAsync(stored.StreamKey!, stored.Version, token: ct)).State));
         }
 
-        var now = new Dictionary<Guid, NoticeContextNow>();
+        var now = new Dictionary<Guid, DecisionContexts>();
         foreach (var (_, _, _, _, state) in due.Where(d => d.Stored.Data is ApprovalRequest.Event.ApproverNotified && ContextOwner.Of(d.State).Exists))
-            if (!now.ContainsKey(state.Id)) now[state.Id] = ContextNow(state, await _owners.NowAsync(state, ct));
+            if (!now.ContainsKey(state.Id)) now[state.Id] = LiveContextApi.Of(state, await _owners.NowAsync(state, ct));
 
         foreach (var (stored, type, site, targets, state) in due)
         {
@@ -83,16 +83,9 @@ public sealed class NotificationProjection : ReportedSubscription
         return NullChangeListener.Instance;
     }
 
-    private NoticeContextNow ContextNow(ApprovalRequest state, LiveContextAnswer live)
+    private object? Notice(IEvent stored, ApprovalRequest state, DecisionContexts? contexts) => stored.Data switch
     {
-        var contexts = LiveContextApi.Of(state, live);
-        return new NoticeContextNow(contexts.Live, contexts.Now, contexts.Drift, contexts.Unavailable, contexts.NeedsConfirming,
-            $"{_options.PublicBaseUrl.TrimEnd('/')}/approvals/{state.Id}/context");
-    }
-
-    private object? Notice(IEvent stored, ApprovalRequest state, NoticeContextNow? contextNow) => stored.Data switch
-    {
-        ApprovalRequest.Event.ApproverNotified e => ForApprover(e, state, contextNow),
+        ApprovalRequest.Event.ApproverNotified e => ForApprover(e, state, contexts, stored.Timestamp),
         ApprovalRequest.Event.Granted e => Outcome(state, "granted", e.DecidedBy, null, e.GrantedAt),
         ApprovalRequest.Event.Rejected e => Outcome(state, "rejected", e.DecidedBy, e.Comment, e.RejectedAt),
         ApprovalRequest.Event.Expired e => Outcome(state, "expired", null, null, e.ExpiredAt),
@@ -101,7 +94,7 @@ public sealed class NotificationProjection : ReportedSubscription
         _ => null,
     };
 
-    private ApprovalNotice ForApprover(ApprovalRequest.Event.ApproverNotified e, ApprovalRequest state, NoticeContextNow? contextNow)
+    private ApprovalNotice ForApprover(ApprovalRequest.Event.ApproverNotified e, ApprovalRequest state, DecisionContexts? contexts, DateTimeOffset at)
     {
         var stage = state.Stage!;
         DecisionLink Link(Verdict verdict)
@@ -109,10 +102,13 @@ public sealed class NotificationProjection : ReportedSubscription
             var token = _tokens.Mint(DecisionToken.For(state.Id, e.Stage, e.Level, e.Approver, e.OnBehalfOf, verdict, state.ExpiresAt));
             return new DecisionLink(token, $"{_options.PublicBaseUrl.TrimEnd('/')}/decisions/{token}");
         }
+        var actions = new NoticeActions(Link(Verdict.Approve), Link(Verdict.Reject));
+        var contextNow = contexts is null ? null : new NoticeContextNow(contexts.Live, contexts.Now, contexts.Drift, contexts.Unavailable, contexts.NeedsConfirming,
+            $"{_options.PublicBaseUrl.TrimEnd('/')}/approvals/{state.Id}/context");
         return new ApprovalNotice(state.Id, state.Site, state.Subject, state.Amount, state.Currency, state.Severity, state.Requester, state.Reason,
             state.CorrelationId, new PolicyRef(state.PolicyId, state.PolicyVersion), new NoticeStage(stage.Index, stage.Name, stage.Level, stage.DueAt),
-            new Recipient(e.Approver, e.OnBehalfOf), state.DecisionContext, new NoticeActions(Link(Verdict.Approve), Link(Verdict.Reject)), state.ExpiresAt,
-            contextNow);
+            new Recipient(e.Approver, e.OnBehalfOf), state.DecisionContext, actions, state.ExpiresAt, contextNow,
+            NoticeText.Render(DecisionBrief.Of(state, e.Approver, e.OnBehalfOf, at, contexts), actions.Approve.Url, actions.Reject.Url));
     }
 
     private static OutcomeNotice Outcome(ApprovalRequest state, string outcome, string? by, string? comment, DateTimeOffset at) =>
