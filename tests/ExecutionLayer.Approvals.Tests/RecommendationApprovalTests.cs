@@ -99,6 +99,45 @@ public sealed class RecommendationApprovalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_the_decision_page_the_plant_manager_lowers_the_cost_and_moves_the_date_and_a_reject_ignores_what_was_typed()
+    {
+        var (requestId, recommendationId) = (Guid.NewGuid(), Guid.NewGuid());
+        await _app.Bus.PublishAsync(Needed(requestId, recommendationId));
+        var approvalId = RequestApproval.IdFor(requestId);
+        var notice = await _app.NoticeForAsync(approvalId, PlantManager);
+        var approve = ApprovalsApp.TokenOf(notice, "approve");
+
+        var page = await _app.Client.GetStringAsync($"/decisions/{approve}");
+        Assert.Contains("<summary>Approve with changes</summary>", page);
+        Assert.Contains("<legend>Expedite purchase order PO-4410 to arrive by 2026-11-24</legend>", page);
+        Assert.Contains("Cost (asked 4,800.00)", page);
+        Assert.Contains("name=\"at-0\" type=\"datetime-local\"", page);
+        Assert.DoesNotContain("name=\"hours-0\"", page); // the expedite asks for no hours
+
+        static FormUrlEncodedContent Form(params (string, string)[] fields) => new(fields.Select(f => KeyValuePair.Create(f.Item1, f.Item2)));
+        var notANumber = await _app.Client.PostAsync("/decisions", Form(("token", approve), ("cost-0", "cheap")));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, notANumber.StatusCode);
+        Assert.Contains("Item 1: the cost &quot;cheap&quot; is not a number.", await notANumber.Content.ReadAsStringAsync());
+        var dearer = await _app.Client.PostAsync("/decisions", Form(("token", approve), ("cost-0", "5000")));
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, dearer.StatusCode);
+        Assert.Equal("pending", await _app.StatusOfAsync(approvalId));
+
+        var decided = await _app.Client.PostAsync("/decisions", Form(("token", approve), ("comment", "Wednesday is fine"), ("cost-0", "2900"),
+            ("at-0", "2026-11-25T12:00"), ("hours-0", "")));
+        Assert.Equal(System.Net.HttpStatusCode.OK, decided.StatusCode);
+        var granted = await _app.Bus.WaitForAsync<ApprovalGranted>(g => g.ApprovalId == approvalId, "the grant");
+        Assert.Equal([new ApprovalAmendment(0, false, 2_900m, null, null, new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero))], granted.Amendments!);
+
+        // Another request: the approver typed a change, then chose to reject; the rejection stands and changes nothing.
+        var (otherRequest, otherRecommendation) = (Guid.NewGuid(), Guid.NewGuid());
+        await _app.Bus.PublishAsync(Needed(otherRequest, otherRecommendation));
+        var other = await _app.NoticeForAsync(RequestApproval.IdFor(otherRequest), PlantManager);
+        var rejected = await _app.Client.PostAsync("/decisions", Form(("token", ApprovalsApp.TokenOf(other, "reject")), ("cost-0", "100"), ("drop-0", "on")));
+        Assert.Equal(System.Net.HttpStatusCode.OK, rejected.StatusCode);
+        Assert.Equal("rejected", await _app.StatusOfAsync(RequestApproval.IdFor(otherRequest)));
+    }
+
+    [Fact]
     public async Task A_kind_no_policy_governs_is_refused_and_the_recommendation_hears_so()
     {
         var requestId = Guid.NewGuid();

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
 using System.Text;
 using System.Text.Json;
 using ExecutionLayer.Approvals.LiveContext;
@@ -12,7 +15,7 @@ namespace ExecutionLayer.Approvals.Deciding;
 /// request's data as JSON behind a disclosure. Opening it decides nothing, because mail scanners and chat previews fetch links on
 /// their own.
 /// </summary>
-internal static class ConfirmationPage
+internal static partial class ConfirmationPage
 {
     /// <param name="token">The link's token: who decides which stage, and the verdict the link was sent for.</param>
     /// <param name="siblingToken">The same seat's token for the other verdict, so both choices are on the page.</param>
@@ -39,6 +42,7 @@ internal static class ConfirmationPage
 
               <input type="hidden" name="confirmedContext" value="{E(confirming)}">
             """)}
+            {Changes(request)}
               <label for="comment">Comment (a rejection's reason)</label>
               <textarea id="comment" name="comment" maxlength="{DecideHandler.MaxCommentLength}"></textarea>
               <div class="choices">
@@ -50,6 +54,82 @@ internal static class ConfirmationPage
             """;
         return Page(brief.Title, body);
     }
+
+    /// <summary>
+    /// For a request that lists what may be changed (a recommendation's proposed actions): per item, leave it out, or a lower cost,
+    /// fewer hours, a smaller quantity, another time. Empty keeps what was asked; <see cref="FormAmendments"/> reads them back, and
+    /// only an approval carries them.
+    /// </summary>
+    private static string Changes(ApprovalRequest request)
+    {
+        var items = Amendments.ListedIn(request.DecisionContext);
+        if (items.Count == 0) return "";
+        var titles = request.DecisionContext.GetProperty("amendable").EnumerateArray()
+            .Where(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty("index", out var n) && n.ValueKind == JsonValueKind.Number
+                && i.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String)
+            .GroupBy(i => i.GetProperty("index").GetInt32()).ToDictionary(g => g.Key, g => g.First().GetProperty("title").GetString()!);
+        var sets = items.Select(item =>
+        {
+            string Number(string field, decimal? asked, string what, string min) => asked is not { } value ? "" : $"""
+                <label for="{field}-{item.Index}">{what} (asked {value.ToString("N2", Invariant)})</label>
+                <input id="{field}-{item.Index}" name="{field}-{item.Index}" type="number" inputmode="decimal" min="{min}" max="{value.ToString(Invariant)}" step="any">
+                """;
+            var at = item.At is not { } time ? "" : $"""
+                <label for="at-{item.Index}">Move to, UTC (asked {E(DecisionBrief.At(time))})</label>
+                <input id="at-{item.Index}" name="at-{item.Index}" type="datetime-local">
+                """;
+            return $"""
+                <fieldset><legend>{E(titles.GetValueOrDefault(item.Index) ?? $"Item {item.Index + 1}")}</legend>
+                <label class="drop"><input type="checkbox" name="drop-{item.Index}" value="on"> Leave this out</label>
+                {Number("cost", item.Cost, "Cost", "0")}{Number("hours", item.Hours, "Hours", "0.01")}{Number("quantity", item.Quantity, "Quantity", "0.01")}{at}
+                </fieldset>
+                """;
+        });
+        return $"""
+            <details class="changes"><summary>Approve with changes</summary>
+            <p>Leave a field empty to keep what was asked. You may lower an amount or move a time; the changes count only if you approve.</p>
+            {string.Concat(sets)}
+            </details>
+            """;
+    }
+
+    /// <summary>The changes the page's fields ask for (<c>drop-N</c>, <c>cost-N</c>, <c>hours-N</c>, <c>quantity-N</c>, <c>at-N</c>); empty fields change nothing.</summary>
+    public static (IReadOnlyList<Amendment> Amendments, string? Problem) FormAmendments(IFormCollection form)
+    {
+        var byItem = new SortedDictionary<int, Amendment>();
+        foreach (var (key, values) in form)
+        {
+            if (ChangeField().Match(key) is not { Success: true } field || values.FirstOrDefault() is not { Length: > 0 } value) continue;
+            var (what, index) = (field.Groups[1].Value, int.Parse(field.Groups[2].Value, Invariant));
+            var amendment = byItem.GetValueOrDefault(index) ?? new Amendment(index);
+            decimal? number = null;
+            DateTimeOffset? at = null;
+            if (what is "cost" or "hours" or "quantity")
+            {
+                if (!decimal.TryParse(value, NumberStyles.Number, Invariant, out var parsed)) return ([], $"Item {index + 1}: the {what} \"{value}\" is not a number.");
+                number = parsed;
+            }
+            else if (what == "at")
+            {
+                // A datetime-local field has no zone: the page labels it UTC.
+                if (!DateTime.TryParseExact(value, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], Invariant, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+                    return ([], $"Item {index + 1}: \"{value}\" is not a date and time (yyyy-MM-ddTHH:mm, UTC).");
+                at = new DateTimeOffset(parsed, TimeSpan.Zero);
+            }
+            byItem[index] = what switch
+            {
+                "drop" => amendment with { Drop = true },
+                "cost" => amendment with { Cost = number },
+                "hours" => amendment with { Hours = number },
+                "quantity" => amendment with { Quantity = number },
+                _ => amendment with { At = at },
+            };
+        }
+        return ([.. byItem.Values], null);
+    }
+
+    [GeneratedRegex("^(drop|cost|hours|quantity|at)-([0-9]{1,2})$")]
+    private static partial Regex ChangeField();
 
     private static string Section(DecisionBrief.Section? section, string kind) => section is null ? "" :
         $"""<section class="{kind}"><h2>{E(section.Heading)}</h2>{(section.Text is { } text ? $"<p>{E(text)}</p>" : "")}{List(section.Items)}</section>""";
@@ -94,10 +174,14 @@ internal static class ConfirmationPage
             .Append(".n{text-align:right}textarea{display:block;width:100%;min-height:4rem;font:inherit}.choices{display:flex;flex-wrap:wrap;gap:.8rem;margin-top:1rem}")
             .Append(".choices button{flex:1 1 8rem;font-size:1.1rem;padding:.7rem 1rem;border-radius:.4rem;border:1px solid #333;cursor:pointer}")
             .Append(".approve{background:#176b2c;color:#fff}.reject{background:#fff;color:#8a1111;border-color:#8a1111}")
+            .Append("fieldset{border:1px solid #ccc;margin:.6rem 0;padding:.4rem .7rem}fieldset label{display:block;margin-top:.4rem}fieldset input[type=number],fieldset input[type=datetime-local]{width:100%;font:inherit}")
+            .Append(".changes summary{font-weight:bold;cursor:pointer}.changes{margin:1rem 0}")
             .Append("pre{white-space:pre-wrap;background:#f4f4f4;padding:.7rem;font-size:.8rem}details{margin-top:1.5rem}</style>");
         html.Append("</head><body>").Append(body).Append("</body></html>");
         return html.ToString();
     }
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     private static string E(string value) => WebUtility.HtmlEncode(value);
 }

@@ -93,7 +93,7 @@ public static class DecidingApi
     }
 
     /// <summary>The body is read here, not bound: it may be a form or JSON, and a form's refusal is a page.</summary>
-    public static async Task<Results<Ok<DecisionResult>, ContentHttpResult, ProblemHttpResult>> DecideAsync([AsParameters] DecidingServices services, CancellationToken ct)
+    public static async Task<Results<Ok<DecisionResult>, ContentHttpResult, ProblemHttpResult>> DecideAsync([AsParameters] DecidingServices services, DecisionTokens tokens, CancellationToken ct)
     {
         var http = services.Http;
         var isForm = http.Request.HasFormContentType;
@@ -106,6 +106,10 @@ public static class DecidingApi
             // The form is read here, not bound, so the input policy is applied here.
             if (FormRefusal(("token", token, MaxTokenLength), ("comment", comment, InputPolicy.FreeTextMax), ("confirmedContext", confirmed, MaxDigestLength)) is { } refused)
                 return Html(400, ConfirmationPage.Message("Not accepted", refused.ToProblem().Detail!));
+            var (changes, wrong) = ConfirmationPage.FormAmendments(form);
+            if (wrong is not null) return Html(400, ConfirmationPage.Message("Not accepted", wrong));
+            // The page's change fields sit beside both buttons; a rejection changes nothing, so what was typed there is not its concern.
+            amendments = changes.Count > 0 && IsApproval(tokens, token, services.Store) ? changes : null;
         }
         else if (!http.Request.HasJsonContentType())
             return Problem.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send application/json or a form.");
@@ -171,6 +175,13 @@ public static class DecidingApi
 
     private static JsonSerializerOptions RequestOptions(HttpContext http) =>
         http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+
+    /// <summary>Whether the token reads as an approval; one that does not read at all is refused by the handler, which says why.</summary>
+    private static bool IsApproval(DecisionTokens tokens, string? token, ServiceStore store)
+    {
+        try { return token is not null && tokens.Read(token, store.Clock.GetUtcNow()).Verdict == Verdict.Approve; }
+        catch (TokenRejectedException) { return true; }
+    }
 
     private static InputRefusal? FormRefusal(params (string Field, string? Value, int Max)[] fields) =>
         fields.Select(f => f.Value is { } value && InputPolicy.Check(value, f.Max) is { } bad ? new InputRefusal(f.Field, bad) : null).FirstOrDefault(r => r is not null);
