@@ -137,6 +137,12 @@ el_apt_install() {
   fi
 }
 
+# Node.js and npm: the gateway's build makes the console with them (gateway/console), the tests lint the API
+# description with them. On the machine image; Debian's packages when they are not.
+el_need_node() {
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || el_apt_install nodejs npm
+}
+
 el_prepare_dir() { # dir owner
   mkdir -p "$1"
   if [ "$(id -u)" = 0 ]; then chown "$2" "$1"; fi

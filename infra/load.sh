@@ -10,5 +10,6 @@ source "$(dirname "$0")/env.sh"
 el_servers_for_this_run
 
 el_log "building (Release)"
+el_need_node
 dotnet build "$EL_ROOT/tests/ExecutionLayer.Load" -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet "$EL_ROOT/tests/ExecutionLayer.Load/bin/Release/net10.0/el-load.dll" "$@"

@@ -174,6 +174,7 @@ fi
 "$EL_ROOT/infra/postgres.sh" check-store
 
 if $build; then
+  el_need_node
   el_log "building ($configuration)"
   dotnet build "$EL_ROOT/ExecutionLayer.sln" -c "$configuration" -nologo -v quiet >"$EL_RUN_DIR/build.log" 2>&1 \
     || { tail -30 "$EL_RUN_DIR/build.log" >&2; el_die "build failed (log: $EL_RUN_DIR/build.log)"; }
@@ -223,6 +224,16 @@ Development API keys (send as X-Api-Key; kept in $EL_DEV_CREDENTIALS):
 $(sed 's/^/  /' "$EL_DEV_CREDENTIALS")
   API description  http://127.0.0.1:$EL_GATEWAY_PORT/docs
 INFO
+
+# The console, signed in as the plant manager with a development token (in the address's fragment, which the
+# browser never sends; the console takes it out of the address at once). Valid 8 hours; el-demo token makes others.
+console_token="$(dotnet "$EL_ROOT/tools/ExecutionLayer.Demo/bin/$configuration/net10.0/el-demo.dll" token --person pat.plant \
+  --sites "$($demo && echo OH-DAYTON || echo '*')" 2>/dev/null)" || console_token=""
+cat <<CONSOLE
+Console (leaders, owners, auditors):
+  http://127.0.0.1:$EL_GATEWAY_PORT/console/${console_token:+#token=$console_token}
+  ${console_token:+signed in as pat.plant (plant manager) for 8 h; another person: }dotnet tools/ExecutionLayer.Demo/bin/$configuration/net10.0/el-demo.dll token --person NAME [--sites SITE,…] [--scopes "…"]
+CONSOLE
 
 if $demo; then
   el_log "playing the plant's day through the gateway"

@@ -8,6 +8,7 @@ source "$(dirname "$0")/env.sh"
 el_servers_for_this_run
 
 # The API description's linter (tools/openapi/package.json, pinned by its lock file); the gateway tests run it.
+el_need_node
 el_log "installing the OpenAPI linter"
 npm ci --prefix "$EL_ROOT/tools/openapi" --no-audit --no-fund --loglevel=error
 

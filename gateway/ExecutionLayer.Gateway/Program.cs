@@ -1,6 +1,7 @@
 using ExecutionLayer.Gateway;
 using ExecutionLayer.Gateway.Access;
 using ExecutionLayer.Gateway.Authentication;
+using ExecutionLayer.Gateway.ExecutionConsole;
 using ExecutionLayer.Gateway.Forwarding;
 using ExecutionLayer.Gateway.Limits;
 using ExecutionLayer.Gateway.OpenApi;
@@ -35,6 +36,7 @@ _ = app.Services.GetRequiredService<ApiKeys>();
 ServiceDestinations.RequireAll(app.Configuration, app.Services.GetRequiredService<ServiceAddresses>());
 
 app.UseServiceDefaults();
+app.UseConsole();
 app.UseMiddleware<RefusedTargetMiddleware>();
 app.UseAuthentication();
 app.UseMiddleware<AccessMiddleware>();

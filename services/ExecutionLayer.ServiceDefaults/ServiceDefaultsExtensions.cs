@@ -52,8 +52,19 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<Limits.DeclaredBodyLimitMiddleware>();
+        // A development clock may run days ahead of the wall: each answer says where it stands, so a client (the
+        // console's countdowns) reckons "due in" from the service's now, not its own.
+        if (app.Services.GetRequiredService<TimeProvider>() is ShiftableClock clock)
+            app.Use((context, next) =>
+            {
+                context.Response.Headers[ServiceClockHeader] = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                return next(context);
+            });
         return app;
     }
+
+    /// <summary>Sent by a service whose clock is a development clock: its now, when it answered.</summary>
+    public const string ServiceClockHeader = "X-Service-Clock";
 
     /// <summary>
     /// For the services behind the gateway: only requests it signed get through (see

@@ -24,9 +24,12 @@ public sealed class GraphViewTests(ExceptionsApp app) : IClassFixture<Exceptions
         var down = await app.Client.GetFromJsonAsync<JsonElement>($"/graph/lots/L-5521{S}?direction=down");
         Assert.Equal([$"L-5521{S}", $"L-6001{S}", $"L-7001{S}"], down.GetProperty("lots").EnumerateArray().Select(l => l.GetProperty("lotId").GetString()));
         Assert.Equal([0, 1, 2], down.GetProperty("lots").EnumerateArray().Select(l => l.GetProperty("depth").GetInt32()));
+        // Each lot says which lot it was reached from, so the tree can be drawn.
+        Assert.Equal([null, $"L-5521{S}", $"L-6001{S}"], down.GetProperty("lots").EnumerateArray().Select(l => l.GetProperty("reachedFrom").GetString()));
 
         var up = await app.Client.GetFromJsonAsync<JsonElement>($"/graph/lots/L-7001{S}?direction=up");
         Assert.Equal([$"L-7001{S}", $"L-6001{S}", $"L-5521{S}"], up.GetProperty("lots").EnumerateArray().Select(l => l.GetProperty("lotId").GetString()));
+        Assert.Equal([null, $"L-7001{S}", $"L-6001{S}"], up.GetProperty("lots").EnumerateArray().Select(l => l.GetProperty("reachedFrom").GetString()));
     }
 
     [Fact]

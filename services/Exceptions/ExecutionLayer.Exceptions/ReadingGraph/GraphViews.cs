@@ -3,8 +3,11 @@ using Npgsql;
 
 namespace ExecutionLayer.Exceptions.ReadingGraph;
 
-/// <summary>A lot in a genealogy, with how many links from the lot asked about; its site decides who may see it.</summary>
-public sealed record LotNode(string LotId, int Depth, string? Item, string? ProducedByOrder, string? HoldId)
+/// <summary>
+/// A lot in a genealogy, with how many links from the lot asked about and the lot one link nearer it was reached from (on a shortest path;
+/// null for the lot asked about), so a client can draw the tree; its site decides who may see it.
+/// </summary>
+public sealed record LotNode(string LotId, int Depth, string? Item, string? ProducedByOrder, string? HoldId, string? ReachedFrom = null)
 {
     internal string? Site { get; init; }
 }
@@ -29,19 +32,20 @@ public sealed class GraphViews(NpgsqlDataSource db, ServiceStore store)
     {
         var (from, to) = up ? ("child_lot", "parent_lot") : ("parent_lot", "child_lot");
         await using var command = db.CreateCommand($"""
-            WITH RECURSIVE tree(lot_id, depth) AS (
-                SELECT $1::text, 0
+            WITH RECURSIVE tree(lot_id, depth, via) AS (
+                SELECT $1::text, 0, NULL::text
                 UNION
-                SELECT l.{to}, t.depth + 1 FROM {_s}.lot_links l JOIN tree t ON l.{from} = t.lot_id WHERE t.depth < 100)
-            SELECT t.lot_id, min(t.depth), max(l.item), max(l.produced_by_order), max(l.hold_id), max(l.site)
-            FROM tree t LEFT JOIN {_s}.lots l ON l.lot_id = t.lot_id
-            GROUP BY t.lot_id ORDER BY min(t.depth), t.lot_id
+                SELECT l.{to}, t.depth + 1, t.lot_id FROM {_s}.lot_links l JOIN tree t ON l.{from} = t.lot_id WHERE t.depth < 100),
+            nearest AS (SELECT DISTINCT ON (lot_id) lot_id, depth, via FROM tree ORDER BY lot_id, depth, via)
+            SELECT n.lot_id, n.depth, l.item, l.produced_by_order, l.hold_id, l.site, n.via
+            FROM nearest n LEFT JOIN {_s}.lots l ON l.lot_id = n.lot_id
+            ORDER BY n.depth, n.lot_id
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lotId });
         var lots = new List<LotNode>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            lots.Add(new LotNode(reader.GetString(0), reader.GetInt32(1), Text(reader, 2), Text(reader, 3), Text(reader, 4)) { Site = Text(reader, 5) });
+            lots.Add(new LotNode(reader.GetString(0), reader.GetInt32(1), Text(reader, 2), Text(reader, 3), Text(reader, 4), Text(reader, 6)) { Site = Text(reader, 5) });
         return lots;
     }
 

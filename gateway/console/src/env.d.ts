@@ -1,0 +1,2 @@
+// Vite bundles the stylesheet the shell imports.
+declare module '*.css';
