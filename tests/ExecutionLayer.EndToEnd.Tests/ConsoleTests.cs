@@ -73,7 +73,36 @@ public sealed class ConsoleTests(PlantDayRun run)
         var tree = hold.GetByRole(AriaRole.Tree);
         await Expect(tree.Locator("[data-lot='L-5521'] [data-lot='L-6001'] [data-lot='L-7001']")).ToBeVisibleAsync();
 
-        // The breakdown's trail: a chain, in ledger order, in which the approval escalated and the repair was verified.
+        // Overdue actions say where they stand on the site's escalation ladder.
+        await Expect(page.Locator("li.card[data-action] p.ladder").First).ToContainTextAsync("Escalated to level");
+
+        // My work, reached with the keyboard: a third Saturday asked of the plant manager, counting down, its context a click away.
+        var asked = await run.Cast.PlanningDesk.Api.Approvals.PostAsync(new RequestApprovalBody
+        {
+            RequestId = Guid.NewGuid(), Subject = new() { Type = "overtime", Id = $"{Site}/console-saturday" }, Site = Site, Amount = 6_400, Currency = "USD",
+            Reason = "A Saturday shift for CNC-7's backlog",
+            DecisionContext = new Microsoft.Kiota.Abstractions.Serialization.UntypedObject(new Dictionary<string, Microsoft.Kiota.Abstractions.Serialization.UntypedNode>
+                { ["valueAtRisk"] = new Microsoft.Kiota.Abstractions.Serialization.UntypedInteger(70_000) }),
+        });
+        var myWork = page.GetByRole(AriaRole.Navigation, new() { Name = "Views" }).GetByRole(AriaRole.Link, new() { Name = "My work" });
+        await myWork.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"My work: {PlantManager}" })).ToBeVisibleAsync();
+        var waiting = page.Locator($"li.card[data-approval='{asked!.ApprovalId}']");
+        await Expect(waiting).ToContainTextAsync("console-saturday", new() { Timeout = 60_000 });
+        await Expect(waiting.Locator(".countdown")).ToContainTextAsync("in ");
+        await waiting.GetByRole(AriaRole.Button, new() { Name = "Context and what changed" }).ClickAsync();
+        await Expect(waiting).ToContainTextAsync("Value at risk when asked: 70,000");
+
+        // The scorecard of the day's quarter, with its objective and the KPIs over time.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Scorecard" }).ClickAsync();
+        await page.GetByLabel("Period (2026, 2026-Q4 or 2026-12; empty for now)").FillAsync(run.Day.Scorecard.Period!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Expect(page.Locator("li.card[data-objective='dayton-ships-good-parts']")).ToContainTextAsync("Dayton ships good parts on time");
+        await Expect(page.Locator("figure.chart figcaption", new() { HasText = "On-time delivery" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "console-scorecard-1280.png"), FullPage = true });
+
+        // The breakdown's trail: a chain, in which the approval escalated and the repair was verified.
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
         await page.GetByLabel("Subject (sales-order/SO-1001, lot/L-5521, work-center/CNC-4) or correlation id").FillAsync($"case-{run.Day.MachineCaseId}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show its trail" }).ClickAsync();

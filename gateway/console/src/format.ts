@@ -25,3 +25,11 @@ const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', t
 
 /** "27 Nov": a chart's axis. */
 export const dayOf = (iso: string): string => day.format(new Date(iso));
+
+/** An ISO 8601 duration from the API (P2D, PT4H, P1DT12H) in words. */
+export function duration(iso: string): string {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:[\d.]+S)?)?$/.exec(iso);
+  if (!m) return iso;
+  const parts = [m[1] && `${m[1]} day${m[1] === '1' ? '' : 's'}`, m[2] && `${m[2]} h`, m[3] && `${m[3]} min`].filter(Boolean);
+  return parts.length > 0 ? parts.join(' ') : '0 min';
+}

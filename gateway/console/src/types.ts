@@ -83,3 +83,5 @@ export interface Scorecard {
   perspectives: { perspective: string; status: string; objectives: ObjectiveOnCard[] }[];
   unalignedActions: { actionId: string; title: string; owner: string; due: string }[];
 }
+
+export interface SiteRules { site: string; rules: { overdueLadder: { notify: string; after: string }[]; verificationWindowDays: number } }

@@ -1,8 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { get, query } from '../api';
-import { amount, at, countdown, words } from '../format';
+import { amount, at, countdown, duration, words } from '../format';
 import { Loaded, type Shell, type View } from '../shell';
-import type { ApprovalSummary, CaseDetail, CaseSummary, Genealogy, Kpi, LotNode, PrioritisedAction } from '../types';
+import type { ApprovalSummary, CaseDetail, CaseSummary, Genealogy, Kpi, LotNode, PrioritisedAction, SiteRules } from '../types';
 
 const Unresolved = ['open', 'assessed', 'responding'];
 
@@ -16,6 +16,7 @@ export class PlantView implements View {
   private readonly stalled = new Loaded<ApprovalSummary[]>();
   private readonly actions = new Loaded<PrioritisedAction[]>();
   private readonly kpis = new Loaded<Kpi[]>();
+  private readonly rules = new Loaded<SiteRules>();
   private readonly details = new Map<string, Loaded<CaseDetail>>();
   private readonly trees = new Map<string, Loaded<Genealogy>>();
   private showClosed = false;
@@ -34,6 +35,7 @@ export class PlantView implements View {
       this.stalled.from(() => get<ApprovalSummary[]>(`/approvals/stalled${query({ site })}`)),
       this.actions.from(() => get<PrioritisedAction[]>(`/actions/prioritised${query({ site, limit: 100 })}`)),
       this.kpis.from(() => get<Kpi[]>(`/kpis${query({ site })}`)),
+      this.rules.from(() => get<SiteRules>(`/actions/sites/${encodeURIComponent(site)}/rules`)),
       // What is open stays current: a case's impact and a hold's tree are read again with the rest.
       ...[...this.details.entries()].map(([id, d]) => d.from(() => get<CaseDetail>(`/exceptions/${id}`))),
       ...[...this.trees.entries()].map(([lot, t]) => t.from(() => get<Genealogy>(`/graph/lots/${encodeURIComponent(lot)}?direction=down`))),
@@ -154,10 +156,18 @@ export class PlantView implements View {
         ${overdue.filter(p => p.action.owner === owner).map(({ action: a }) => html`<li class="card late" data-action=${a.actionId}>
           <p class="meta">${a.priority.toUpperCase()} · ${words(a.department)} · ${words(a.status)}</p>
           <h3>${a.title}</h3>
-          <p>Due ${at(a.due)} (<span class="countdown">${countdown(a.due, now)}</span>) ·
-            escalation: ${a.overdueLevel === 0 ? 'not yet' : `level ${a.overdueLevel} of the site's ladder`}</p>
+          <p>Due ${at(a.due)} (<span class="countdown">${countdown(a.due, now)}</span>)</p>
+          <p class="ladder">${this.ladder(a.overdueLevel)}</p>
         </li>`)}</ul>`)}
     </section>`;
+  }
+
+  /** Where an overdue action stands on the site's escalation ladder: who has been told, and who is told next and when. */
+  private ladder(level: number): string {
+    const steps = this.rules.value?.rules.overdueLadder ?? [];
+    const step = (i: number) => `${words(steps[i].notify)} ${/^PT?0S$/.test(steps[i].after) ? 'when due' : `${duration(steps[i].after)} after due`}`;
+    const done = level === 0 ? 'Not escalated yet' : `Escalated to level ${level} of ${steps.length || '?'}${steps[level - 1] ? ` (${step(level - 1)})` : ''}`;
+    return `${done}; ${level < steps.length ? `next: ${step(level)}` : 'top of the ladder'}.`;
   }
 
   private kpiSection(): TemplateResult {
