@@ -14,27 +14,19 @@ namespace ExecutionLayer.EndToEnd.Tests;
 [Collection(PlantDayCollection.Name)]
 public sealed class ConsoleTests(PlantDayRun run)
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static readonly string[] PlantManagerScopes = ["exceptions:read", "approvals:decide", "actions:read", "audit:read"];
-
-    private static readonly string Shots = Path.Combine(
-        Environment.GetEnvironmentVariable("EL_DATA_DIR") is { Length: > 0 } data ? data : AppContext.BaseDirectory, "screenshots");
 
     [Fact]
     public async Task The_plant_manager_watches_a_breakdown_arrive_the_holds_tree_and_the_breakdowns_chain_on_a_desk_and_a_phone()
     {
-        Directory.CreateDirectory(Shots);
         var token = run.System.Tokens.For(PlantManager, PlantManagerScopes, [Site]);
         using var playwright = await Playwright.CreateAsync();
-        // As root (CI) chromium's sandbox cannot start; the network flags keep it from calling out of a closed machine.
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await InChromium.LaunchAsync(playwright);
         await using var desk = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await desk.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, e) => errors.Add(e);
+        page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); }; // a view that could not draw, a read refused
 
         await page.GotoAsync($"{run.System.Gateway.BaseAddress.TrimEnd('/')}/console/#token={token}");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"{Site}: the plant now" })).ToBeVisibleAsync();
@@ -63,7 +55,7 @@ public sealed class ConsoleTests(PlantDayRun run)
         await Expect(card.Locator("table")).ToContainTextAsync("Console Castings");
         await Expect(card.Locator("table")).ToContainTextAsync("SO-7070");
         await Expect(card).ToContainTextAsync("PR-707");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "console-plant-1280.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = InChromium.Screenshot("console-plant-1280.png"), FullPage = true });
 
         // The morning's hold on L-5521: every lot made from it, as a tree under the lot it was made from.
         await page.GetByLabel("Show resolved cases too").CheckAsync();
@@ -73,8 +65,12 @@ public sealed class ConsoleTests(PlantDayRun run)
         var tree = hold.GetByRole(AriaRole.Tree);
         await Expect(tree.Locator("[data-lot='L-5521'] [data-lot='L-6001'] [data-lot='L-7001']")).ToBeVisibleAsync();
 
-        // Overdue actions say where they stand on the site's escalation ladder.
-        await Expect(page.Locator("li.card[data-action] p.ladder").First).ToContainTextAsync("Escalated to level");
+        // An action that falls overdue says where it stands on the site's escalation ladder (the actions clock moved past its due time).
+        var actionsNow = (await run.Cast.Admin.Api.Dev.Actions.Clock.GetAsync())!.Now!.Value;
+        var late = await run.Cast.Admin.Api.Actions.PostAsync(new CreateActionBody
+            { Title = "Replace CNC-7's hydraulic hose", Owner = MaintenanceLead, Site = Site, Due = actionsNow.AddMinutes(1) });
+        await run.Cast.Admin.Api.Dev.Actions.Clock.PostAsync(new MoveClock { By = TimeSpan.FromMinutes(5) });
+        await Expect(page.Locator($"li.card[data-action='{late!.ActionId}'] p.ladder")).ToContainTextAsync("Escalated to level 1", new() { Timeout = 90_000 });
 
         // My work, reached with the keyboard: a third Saturday asked of the plant manager, counting down, its context a click away.
         var asked = await run.Cast.PlanningDesk.Api.Approvals.PostAsync(new RequestApprovalBody
@@ -100,7 +96,7 @@ public sealed class ConsoleTests(PlantDayRun run)
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await Expect(page.Locator("li.card[data-objective='dayton-ships-good-parts']")).ToContainTextAsync("Dayton ships good parts on time");
         await Expect(page.Locator("figure.chart figcaption", new() { HasText = "On-time delivery" })).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "console-scorecard-1280.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = InChromium.Screenshot("console-scorecard-1280.png"), FullPage = true });
 
         // The breakdown's trail: a chain, in which the approval escalated and the repair was verified.
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit" }).ClickAsync();
@@ -117,7 +113,7 @@ public sealed class ConsoleTests(PlantDayRun run)
             Assert.True(shown.IndexOf(e[1]) < shown.IndexOf(e[0]), $"#{e[0]} is shown before #{e[1]}, which caused it");
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = $"case-{run.Day.MachineCaseId}" }).ClickAsync());
         Assert.Contains("\"sequence\"", await File.ReadAllTextAsync(await download.PathAsync()));
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "console-audit-1280.png") });
+        await page.ScreenshotAsync(new() { Path = InChromium.Screenshot("console-audit-1280.png") });
 
         // The plant view on a phone: nothing scrolls sideways, and the views are a tap away.
         await using var phone = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 390, Height = 844 } });
@@ -128,7 +124,7 @@ public sealed class ConsoleTests(PlantDayRun run)
         Assert.True(scroll <= client, $"At 390 px the console scrolls sideways ({scroll} > {client}).");
         foreach (var view in new[] { "Plant", "My work", "Scorecard", "Audit" })
             await Expect(small.GetByRole(AriaRole.Navigation, new() { Name = "Views" }).GetByRole(AriaRole.Link, new() { Name = view })).ToBeVisibleAsync();
-        await small.ScreenshotAsync(new() { Path = Path.Combine(Shots, "console-plant-390.png"), FullPage = true });
+        await small.ScreenshotAsync(new() { Path = InChromium.Screenshot("console-plant-390.png"), FullPage = true });
         Assert.Empty(errors);
     }
 

@@ -14,9 +14,6 @@ namespace ExecutionLayer.EndToEnd.Tests;
 [Collection(PlantDayCollection.Name)]
 public sealed class DecisionPageTests(PlantDayRun run)
 {
-    /// <summary>Where infra/test.sh installs the browser; Playwright is never asked to download one.</summary>
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task The_link_opens_a_page_readable_on_a_phone_and_a_desk_with_both_choices_and_the_due_time()
     {
@@ -44,10 +41,7 @@ public sealed class DecisionPageTests(PlantDayRun run)
         var link = notice.Data.Text("actions.approve.url");
 
         using var playwright = await Playwright.CreateAsync();
-        // As root (CI) chromium's sandbox cannot start; the page is our own.
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var shots = Path.Combine(Environment.GetEnvironmentVariable("EL_DATA_DIR") is { Length: > 0 } data ? data : AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(shots);
+        await using var browser = await InChromium.LaunchAsync(playwright);
         foreach (var width in new[] { 390, 1280 })
         {
             await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = 844 } });
@@ -64,7 +58,7 @@ public sealed class DecisionPageTests(PlantDayRun run)
                 Assert.True((await button.BoundingBoxAsync()) is { } box && box.X >= 0 && box.X + box.Width <= width, $"At {width} px a button is cut off.");
             Assert.Contains("Due ", await page.Locator("section.due h2").InnerTextAsync());
             Assert.Contains("Acme Axles", await page.Locator("section.affected").InnerTextAsync());
-            await page.ScreenshotAsync(new() { Path = Path.Combine(shots, $"decision-page-{width}.png"), FullPage = true });
+            await page.ScreenshotAsync(new() { Path = InChromium.Screenshot($"decision-page-{width}.png"), FullPage = true });
         }
         // Opening it decided nothing.
         Assert.Equal(ApprovalStatus.Pending, (await run.Cast.PlanningDesk.Api.Approvals[notice.ApprovalId].GetAsync())!.State!.Status);

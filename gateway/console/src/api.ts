@@ -62,17 +62,21 @@ function identityOf(token: string): Identity | null {
   }
 }
 
-/** How far the services' clock is from this browser's: a development clock may run days ahead (X-Service-Clock). */
-let clockOffset = 0;
+/**
+ * How far each service's clock is from this browser's, by the API path it answers (/actions, /approvals, …): a development clock
+ * may run days ahead, and each service has its own (X-Service-Clock). In production the offsets stay unknown, and so zero.
+ */
+const clockOffsets = new Map<string, number>();
+const area = (path: string) => path.split(/[/?]/)[1] ?? '';
 
-/** Now, as the services reckon it: countdowns are counted from this. */
-export const serviceNow = (): Date => new Date(Date.now() + clockOffset);
+/** Now, as the service answering <path> reckons it: its due times are counted down from this. */
+export const serviceNow = (path: string): Date => new Date(Date.now() + (clockOffsets.get(area(path)) ?? 0));
 
 async function send(path: string, accept: string): Promise<Response> {
   const token = sessionStorage.getItem(TokenKey);
   const response = await fetch(`/api${path}`, { headers: { Accept: accept, ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
   const clock = response.headers.get('X-Service-Clock');
-  if (clock) clockOffset = new Date(clock).getTime() - Date.now();
+  if (clock) clockOffsets.set(area(path), new Date(clock).getTime() - Date.now());
   if (response.ok) return response;
   let title = response.statusText;
   let detail = '';

@@ -1,6 +1,6 @@
 import { html, render, nothing, type TemplateResult } from 'lit';
-import { adoptTokenFromAddress, ApiProblem, currentIdentity, get, serviceNow, signIn, signOut, type Identity } from './api';
-import { at } from './format';
+import { adoptTokenFromAddress, ApiProblem, currentIdentity, get, signIn, signOut, type Identity } from './api';
+
 import type { Shell, View } from './shell';
 import type { Site } from './types';
 import { PlantView } from './views/plant';
@@ -48,7 +48,7 @@ async function refresh(): Promise<void> {
   loading = true;
   try {
     await view.load();
-    updatedAt = serviceNow();
+    updatedAt = new Date();
     problem = null;
   } catch (e) {
     if (e instanceof ApiProblem && e.status === 401) { signOut(); identity = null; }
@@ -106,9 +106,18 @@ function signInForm(): TemplateResult {
   </main>`;
 }
 
+/** A view that cannot draw what it read says so, and the rest of the console keeps working. */
+function drawView(): TemplateResult | typeof nothing {
+  try {
+    return view?.render() ?? nothing;
+  } catch (e) {
+    console.error(e);
+    return html`<p class="problem" role="alert">This view could not show what it read: ${e instanceof Error ? e.message : String(e)}</p>`;
+  }
+}
+
 function draw(): void {
   if (!identity) { render(signInForm(), root); return; }
-  const now = serviceNow();
   render(html`
     <header class="top">
       <a class="brand" href="#/plant">ExecutionLayer</a>
@@ -124,11 +133,11 @@ function draw(): void {
         <button class="link" @click=${() => { signOut(); identity = null; draw(); }}>Sign out</button></span>
     </header>
     <p class="status" role="status" aria-live="polite">
-      ${loading && !updatedAt ? 'Loading…' : updatedAt ? html`Live: updated ${at(updatedAt.toISOString())}, every ${RefreshMs / 1000} s` : nothing}
+      ${loading && !updatedAt ? 'Loading…' : updatedAt ? html`Live: read at ${updatedAt.toLocaleTimeString()} (this device's time), again every ${RefreshMs / 1000} s` : nothing}
       <button class="link" @click=${() => void refresh()} ?disabled=${loading}>Refresh now</button>
     </p>
     ${problem ? html`<p class="problem" role="alert">${problem}</p>` : nothing}
-    <main>${view?.render(now) ?? nothing}</main>
+    <main>${drawView()}</main>
   `, root);
 }
 

@@ -7,10 +7,10 @@ export interface Shell {
   redraw(): void;
 }
 
-/** A page of the console: it reads its data (again, every refresh) and draws it as of the services' now. */
+/** A page of the console: it reads its data (again, every refresh) and draws it, counting due times down from the services' clocks. */
 export interface View {
   load(): Promise<void>;
-  render(now: Date): TemplateResult;
+  render(): TemplateResult;
 }
 
 /** A view's reads, kept as the last answer and the last failure, so a failed refresh keeps what was shown and says why. */

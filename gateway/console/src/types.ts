@@ -35,7 +35,7 @@ export interface ApprovalSummary {
 export interface PendingApproval { request: ApprovalSummary; onBehalfOf: string | null; }
 
 export interface ActionSummary {
-  actionId: string; site: string; department: string; owner: string; title: string; priority: string; perspective: string;
+  actionId: string; site: string; department: string | null; owner: string; title: string; priority: string; perspective: string | null;
   kpis: string[]; status: string; sourceKind: string; correlationId: string | null; createdAt: string; due: string;
   verifiedAt: string | null; percentComplete: number; overdueLevel: number;
 }

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { get, query } from '../api';
+import { get, query, serviceNow } from '../api';
 import { amount, at, countdown, words } from '../format';
 import { Loaded, type Shell, type View } from '../shell';
 import type { ActionSummary, DecisionContexts, PendingApproval } from '../types';
@@ -24,7 +24,8 @@ export class MyWorkView implements View {
     ]);
   }
 
-  render(now: Date): TemplateResult {
+  render(): TemplateResult {
+    const [now, actionsNow] = [serviceNow('/approvals'), serviceNow('/actions')];
     const pending = this.pending.value ?? [];
     const mine = this.mine.value ?? [];
     const toVerify = this.toVerify.value ?? [];
@@ -49,13 +50,13 @@ export class MyWorkView implements View {
           <h2 id="do-h">To do (${mine.length})</h2>
           ${failed(this.mine.error)}
           ${mine.length === 0 && this.mine.value ? html`<p class="muted">No open action is yours.</p>` : nothing}
-          <ul class="cards">${mine.map(a => this.action(a, now))}</ul>
+          <ul class="cards">${mine.map(a => this.action(a, actionsNow))}</ul>
         </section>
         <section aria-labelledby="verify-h" class="panel">
           <h2 id="verify-h">To verify at ${this.shell.site} (${toVerify.length})</h2>
           ${failed(this.toVerify.error)}
           ${toVerify.length === 0 && this.toVerify.value ? html`<p class="muted">No claimed completion waits for verification.</p>` : nothing}
-          <ul class="cards">${toVerify.map(a => this.action(a, now))}</ul>
+          <ul class="cards">${toVerify.map(a => this.action(a, actionsNow))}</ul>
         </section>
       </div>`;
   }

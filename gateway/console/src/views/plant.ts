@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { get, query } from '../api';
+import { get, query, serviceNow } from '../api';
 import { amount, at, countdown, duration, words } from '../format';
 import { Loaded, type Shell, type View } from '../shell';
 import type { ApprovalSummary, CaseDetail, CaseSummary, Genealogy, Kpi, LotNode, PrioritisedAction, SiteRules } from '../types';
@@ -42,13 +42,13 @@ export class PlantView implements View {
     ]);
   }
 
-  render(now: Date): TemplateResult {
+  render(): TemplateResult {
     return html`
       <h1>${this.shell.site}: the plant now</h1>
       <div class="grid">
         ${this.casesSection()}
-        ${this.approvalsSection(now)}
-        ${this.overdueSection(now)}
+        ${this.approvalsSection(serviceNow('/approvals'))}
+        ${this.overdueSection(serviceNow('/actions'))}
         ${this.kpiSection()}
       </div>`;
   }
@@ -154,7 +154,7 @@ export class PlantView implements View {
       ${overdue.length === 0 && this.actions.value ? html`<p class="muted">Nothing is overdue.</p>` : nothing}
       ${owners.map(owner => html`<h3 class="owner">${owner}</h3><ul class="cards">
         ${overdue.filter(p => p.action.owner === owner).map(({ action: a }) => html`<li class="card late" data-action=${a.actionId}>
-          <p class="meta">${a.priority.toUpperCase()} · ${words(a.department)} · ${words(a.status)}</p>
+          <p class="meta">${a.priority.toUpperCase()} · ${a.department ? words(a.department) : 'no department'} · ${words(a.status)}</p>
           <h3>${a.title}</h3>
           <p>Due ${at(a.due)} (<span class="countdown">${countdown(a.due, now)}</span>)</p>
           <p class="ladder">${this.ladder(a.overdueLevel)}</p>

@@ -20,14 +20,15 @@ export class ScorecardView implements View {
 
   async load(): Promise<void> {
     const site = this.shell.site;
+    // The card first: its answer says where the actions service's clock stands, which the weeks are counted back from.
+    await this.card.from(() => get<Scorecard>(`/scorecard${query({ site, period: this.period })}`));
     await Promise.all([
-      this.card.from(() => get<Scorecard>(`/scorecard${query({ site, period: this.period })}`)),
       this.kpis.from(async () => {
         const list = await get<Kpi[]>(`/kpis${query({ site })}`);
         return Promise.all(list.map(k => get<Kpi>(`/kpis/${encodeURIComponent(site)}/${encodeURIComponent(k.kpi)}?readings=20`)));
       }),
       this.weeks.from(() => {
-        const end = serviceNow().getTime();
+        const end = serviceNow('/scorecard').getTime();
         return Promise.all(Array.from({ length: Weeks }, (_, i) => get<Metrics>(`/metrics/execution${query({
           groupBy: 'site', site, from: new Date(end - (Weeks - i) * WeekMs).toISOString(), to: new Date(end - (Weeks - i - 1) * WeekMs).toISOString() })}`)));
       }),
