@@ -129,6 +129,34 @@ public sealed class ConsoleTests(PlantDayRun run)
     }
 
     [Fact]
+    public async Task Without_a_token_the_console_asks_for_one_and_a_token_from_the_identity_provider_signs_the_person_in_and_out()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await InChromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"{run.System.Gateway.BaseAddress.TrimEnd('/')}/console/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "ExecutionLayer console" })).ToBeVisibleAsync();
+
+        await page.GetByLabel("Bearer token").FillAsync("not-a-token");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not a token the console can read");
+
+        // A token the gateway does not accept (signed with another key) reads, but the first call says why and signs out again.
+        var forged = new ExecutionLayer.Demo.Api.DevelopmentTokens(new string('x', 40), "executionlayer-dev", "executionlayer").For(PlantManager, PlantManagerScopes, [Site]);
+        await page.GetByLabel("Bearer token").FillAsync(forged);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not signed in");
+
+        await page.GetByLabel("Bearer token").FillAsync(run.System.Tokens.For(QualityLead, PlantManagerScopes, [Site]));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Banner)).ToContainTextAsync(QualityLead);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"{Site}: the plant now" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.GetByLabel("Bearer token")).ToBeVisibleAsync();
+        Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('el-console-token')"));
+    }
+
+    [Fact]
     public async Task The_gateway_serves_the_console_as_files_that_run_no_script_from_elsewhere_and_the_services_say_their_clock()
     {
         using var http = new HttpClient { BaseAddress = new Uri(run.System.Gateway.BaseAddress) };

@@ -23,6 +23,7 @@ const RefreshMs = 15_000;
 const SiteKey = 'el-console-site';
 
 const root = document.getElementById('app')!;
+root.replaceChildren(); // the page's "Loading…", before lit takes the element over
 let identity: Identity | null = null;
 let sites: Site[] = [];
 let route: (typeof Routes)[number] = Routes[0];
@@ -60,7 +61,6 @@ async function refresh(): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  root.replaceChildren();
   adoptTokenFromAddress();
   identity = currentIdentity();
   if (!identity) { draw(); return; }
