@@ -56,6 +56,7 @@ public static class LoadReport
             | … and recorded in the audit ledger | {saturation.LedgerEventsPerSecond:N0} | {saturation.LedgerEventsPerSecond / saturation.RawStoreEventsPerSecond:F2} |
             | event store appends alone (same batches, no HTTP/bus) | {saturation.RawStoreEventsPerSecond:N0} | 1.00 |
             """);
+        if (saturation.Profile is { } profile) Line($"\n## Where the time went, from the first post until the ledger held them all (--profile)\n\n{profile}\n");
         foreach (var failure in outcome.Failures.Take(5)) Line($"unexpected: {failure.Message}");
         if (!report.Holds) Line($"RECONCILIATION FAILS: {report.Failures}");
     }

@@ -11,7 +11,8 @@ var count = new Option<int>("--count") { Description = "At most this many operat
 var duration = new Option<int>("--duration") { Description = "At most this many seconds of load.", DefaultValueFactory = _ => 60 };
 var instances = new Option<int>("--instances") { Description = "Processes per service behind the gateway.", DefaultValueFactory = _ => 1 };
 var seed = new Option<int>("--seed") { Description = "Chooses the day's mix.", DefaultValueFactory = _ => 1 };
-var root = new RootCommand("Load, then reconcile: nothing accepted may be lost or applied twice.") { rate, count, duration, instances, seed };
+var profile = new Option<bool>("--profile") { Description = "Say where the time went during the intake ceiling: CPU per process, PostgreSQL's waits by service." };
+var root = new RootCommand("Load, then reconcile: nothing accepted may be lost or applied twice.") { rate, count, duration, instances, seed, profile };
 root.SetAction(async (parsed, ct) =>
 {
     var plan = new LoadPlan(parsed.GetValue(rate), parsed.GetValue(count), TimeSpan.FromSeconds(parsed.GetValue(duration)));
@@ -24,7 +25,7 @@ root.SetAction(async (parsed, ct) =>
     var memory = system.PeakMemory();
     Console.WriteLine("reconciling …");
     var report = await run.ReconcileAsync(TimeSpan.FromMinutes(3), ct);
-    var saturation = await Saturation.MeasureAsync(system, run, TimeSpan.FromSeconds(10), ct);
+    var saturation = await Saturation.MeasureAsync(system, run, TimeSpan.FromSeconds(10), ct, parsed.GetValue(profile));
     LoadReport.Print(Console.Out, plan, outcome, run, memory, report, saturation);
     return report.Holds && outcome.Failures.Count == 0 ? 0 : 1;
 });

@@ -17,11 +17,13 @@ public static class Saturation
 {
     private const int Clients = 8;
 
-    public sealed record Figures(double GatewayEventsPerSecond, double LedgerEventsPerSecond, double RawStoreEventsPerSecond);
+    /// <param name="Profile">Where the time went from the first post until the ledger held them all, when asked for.</param>
+    public sealed record Figures(double GatewayEventsPerSecond, double LedgerEventsPerSecond, double RawStoreEventsPerSecond, string? Profile = null);
 
-    public static async Task<Figures> MeasureAsync(RunningSystem system, LoadRun run, TimeSpan window, CancellationToken ct)
+    public static async Task<Figures> MeasureAsync(RunningSystem system, LoadRun run, TimeSpan window, CancellationToken ct, bool profile = false)
     {
         await using var db = NpgsqlDataSource.Create(system.Database.AdminConnectionString);
+        await using var profiling = profile ? Profile.Start(system) : null;
         var ledgerBefore = await CountAsync(db, "SELECT count(*) FROM audit.ledger WHERE source = 'exceptions'", ct);
         var events = new PlantEvents($"{run.Run}s");
         var posted = 0L;
@@ -40,6 +42,7 @@ public static class Saturation
         while (await CountAsync(db, "SELECT count(*) FROM audit.ledger WHERE source = 'exceptions'", ct) - ledgerBefore < posted && clock.Elapsed < window * 10)
             await Task.Delay(100, ct);
         var ledger = posted / clock.Elapsed.TotalSeconds;
+        var whereTheTimeWent = profiling is null ? null : await profiling.StopAsync();
 
         using var store = DocumentStore.For(options =>
         {
@@ -60,7 +63,7 @@ public static class Saturation
                 Interlocked.Add(ref appended, batch.Length);
             }
         }));
-        return new Figures(gateway, ledger, appended / clock.Elapsed.TotalSeconds);
+        return new Figures(gateway, ledger, appended / clock.Elapsed.TotalSeconds, whereTheTimeWent);
     }
 
     private static async Task<long> CountAsync(NpgsqlDataSource db, string sql, CancellationToken ct)
