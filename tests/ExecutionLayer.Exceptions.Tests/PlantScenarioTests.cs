@@ -119,11 +119,15 @@ public sealed class PlantScenarioTests(ExceptionsApp app) : IClassFixture<Except
         Assert.DoesNotContain(caseId, await ListAsync("severity=critical"));
         Assert.DoesNotContain(caseId, await ListAsync("site=TN-SMYRNA"));
         Assert.DoesNotContain(caseId, await ListAsync("minAge=PT1H")); // opened at 09:05 on the service's clock, which still reads 09:05
+        // "Unresolved" is the plant's open work in one list: open, assessed or responding.
+        Assert.Contains(caseId, await ListAsync("site=OH-DAYTON&status=Unresolved"));
+        Assert.DoesNotContain(caseId, await ListAsync("site=OH-DAYTON&status=resolved"));
 
         var bad = await app.Client.GetAsync("/exceptions?status=sleeping&minAge=soon&limit=0");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("status", out _) && errors.TryGetProperty("minAge", out _) && errors.TryGetProperty("limit", out _));
+        Assert.Equal("One of: Open, Assessed, Responding, Resolved, Closed, or unresolved.", errors.GetProperty("status")[0].GetString());
     }
 
     [Fact]

@@ -4,8 +4,6 @@ import { amount, at, countdown, duration, words } from '../format';
 import { Loaded, type Shell, type View } from '../shell';
 import type { ApprovalSummary, CaseDetail, CaseSummary, Genealogy, Kpi, LotNode, PrioritisedAction, SiteRules } from '../types';
 
-const Unresolved = ['open', 'assessed', 'responding'];
-
 /**
  * A plant as its leader sees it: open cases with what they touch, holds with every lot they reach, approvals counting down
  * to their due time, overdue actions by owner, and the KPIs by perspective.
@@ -26,11 +24,8 @@ export class PlantView implements View {
   async load(): Promise<void> {
     const site = this.shell.site;
     await Promise.all([
-      this.cases.from(async () => this.showClosed
-        ? get<CaseSummary[]>(`/exceptions${query({ site, limit: 100 })}`)
-        // Not yet resolved: opened, assessed, or being responded to (each a status of its own in the API).
-        : (await Promise.all(Unresolved.map(status => get<CaseSummary[]>(`/exceptions${query({ site, status, limit: 100 })}`))))
-            .flat().sort((a, b) => b.openedAt.localeCompare(a.openedAt))),
+      // Not yet resolved: opened, assessed, or being responded to.
+      this.cases.from(() => get<CaseSummary[]>(`/exceptions${query({ site, status: this.showClosed ? undefined : 'unresolved', limit: 100 })}`)),
       this.approvals.from(() => get<ApprovalSummary[]>(`/approvals${query({ site, status: 'pending', limit: 50 })}`)),
       this.stalled.from(() => get<ApprovalSummary[]>(`/approvals/stalled${query({ site })}`)),
       this.actions.from(() => get<PrioritisedAction[]>(`/actions/prioritised${query({ site, limit: 100 })}`)),

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ExecutionLayer.Contracts.Exceptions;
 using ExecutionLayer.Exceptions.Cases;
 using ExecutionLayer.ServiceDefaults.Identity;
@@ -35,7 +36,8 @@ public static class ReadingCasesApi
     {
         var cases = app.MapGroup("/exceptions").WithTags("Exception cases");
         cases.MapGet("", ListAsync).Describe("ListCases", "Exception cases by site, status, kind, severity and age, newest first")
-            .QueryValues<CaseStatus>("status").QueryValues<CaseKind>("kind").QueryValues<Severity>("severity").QueryDuration("minAge");
+            .QueryValues("status", [.. Enum.GetValues<CaseStatus>().Except([CaseStatus.None]).Select(v => JsonNamingPolicy.CamelCase.ConvertName(v.ToString())), Unresolved])
+            .QueryValues<CaseKind>("kind").QueryValues<Severity>("severity").QueryDuration("minAge");
         cases.MapGet("/{caseId:guid}", GetAsync).Describe("GetCase", "One case with its impact, routing and timeline").Problems(StatusCodes.Status404NotFound);
         cases.MapGet("/{caseId:guid}/decision-context", GetDecisionContextAsync)
             .Describe("GetCaseDecisionContext", "The case's impact now, as a decision context (what an approver compares with the one a request was made on)")
@@ -44,13 +46,21 @@ public static class ReadingCasesApi
         return app;
     }
 
+    /// <summary>Every status a case has before it is resolved: the plant's open work, in one list.</summary>
+    public const string Unresolved = "unresolved";
+
+    private static readonly CaseStatus[] UnresolvedStatuses = [CaseStatus.Open, CaseStatus.Assessed, CaseStatus.Responding];
+
+    /// <param name="status">One status, or <c>unresolved</c> for open, assessed and responding together.</param>
     /// <param name="minAge">Opened at least this long ago: an ISO-8601 duration (PT4H) or hh:mm:ss.</param>
     /// <param name="limit">From 1 to 1000; 500 when left out.</param>
     public static async Task<Results<Ok<List<CaseSummary>>, ValidationProblem>> ListAsync(
         string? site, string? status, string? kind, string? severity, string? minAge, int? limit, [AsParameters] ReadingCasesServices services, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        var statusValue = Parse<CaseStatus>(status, "status", errors);
+        IReadOnlyList<CaseStatus>? statuses = string.Equals(status, Unresolved, StringComparison.OrdinalIgnoreCase) ? UnresolvedStatuses
+            : Parse<CaseStatus>(status, "status", errors) is { } one ? [one] : null;
+        if (errors.ContainsKey("status")) errors["status"] = [$"One of: {string.Join(", ", UnresolvedStatuses.Append(CaseStatus.Resolved).Append(CaseStatus.Closed))}, or {Unresolved}."];
         var kindValue = Parse<CaseKind>(kind, "kind", errors);
         var severityValue = Parse<Severity>(severity, "severity", errors);
         TimeSpan? age = null;
@@ -64,7 +74,7 @@ public static class ReadingCasesApi
         if (errors.Count > 0) return Problem.Invalid(errors, "Invalid filter");
         var openedBy = age is null ? (DateTimeOffset?)null : services.Store.Clock.GetUtcNow() - age.Value;
         return TypedResults.Ok(await services.Cases.ListAsync(
-            new CaseFilter(site, statusValue, kindValue, severityValue, openedBy, limit ?? 500, services.Caller.SiteFilter), ct));
+            new CaseFilter(site, statuses, kindValue, severityValue, openedBy, limit ?? 500, services.Caller.SiteFilter), ct));
     }
 
     public static async Task<Results<Ok<CaseView>, ProblemHttpResult>> GetAsync(Guid caseId, EventTypes types, [AsParameters] ReadingCasesServices services, CancellationToken ct)
