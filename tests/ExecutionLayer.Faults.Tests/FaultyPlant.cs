@@ -65,19 +65,22 @@ public sealed class FaultyPlant : IAsyncLifetime
     {
         try
         {
-            var vhost = Uri.EscapeDataString(System.VirtualHost.Name);
-            using var queues = JsonDocument.Parse(await System.VirtualHost.Management.GetStringAsync($"queues/{vhost}"));
-            var held = queues.RootElement.EnumerateArray()
-                .Select(q => (Name: q.GetProperty("name").GetString(), Messages: q.TryGetProperty("messages", out var m) ? m.GetInt64() : 0,
-                    Consumers: q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0))
-                .Where(q => q.Messages > 0)
-                .Select(q => $"{q.Name} {q.Messages} ({q.Consumers} consumer(s))");
+            var held = (await QueuesAsync()).Where(q => q.Messages > 0).Select(q => $"{q.Name} {q.Messages} ({q.Consumers} consumer(s))");
             return string.Join(", ", held) is { Length: > 0 } list ? list : "none";
         }
         catch (HttpRequestException e)
         {
             return $"unknown ({e.Message})";
         }
+    }
+
+    /// <summary>The system's queues as RabbitMQ's management API has them last: messages held and consumers attached.</summary>
+    public async Task<List<(string Name, long Messages, int Consumers)>> QueuesAsync()
+    {
+        var vhost = Uri.EscapeDataString(System.VirtualHost.Name);
+        using var queues = JsonDocument.Parse(await System.VirtualHost.Management.GetStringAsync($"queues/{vhost}"));
+        return [.. queues.RootElement.EnumerateArray().Select(q => (q.GetProperty("name").GetString()!,
+            q.TryGetProperty("messages", out var m) ? m.GetInt64() : 0, q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0))];
     }
 
     public async Task DisposeAsync()

@@ -32,15 +32,9 @@ public sealed class ServerOutageTests(FaultyPlant plant, ITestOutputHelper outpu
         Assert.True(abandoned.Count == 0, $"queues without a consumer after the restart: {string.Join(", ", abandoned)}");
     }
 
-    private async Task<List<string>> QueuesWithoutConsumersAsync()
-    {
-        var vhost = Uri.EscapeDataString(plant.System.VirtualHost.Name);
-        using var queues = System.Text.Json.JsonDocument.Parse(await plant.System.VirtualHost.Management.GetStringAsync($"queues/{vhost}"));
-        return [.. queues.RootElement.EnumerateArray()
-            .Select(q => (Name: q.GetProperty("name").GetString()!, Consumers: q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0))
-            .Where(q => !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.EndsWith("_skipped", StringComparison.Ordinal) && q.Consumers == 0)
-            .Select(q => q.Name)];
-    }
+    private async Task<List<string>> QueuesWithoutConsumersAsync() => [.. (await plant.QueuesAsync())
+        .Where(q => !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.EndsWith("_skipped", StringComparison.Ordinal) && q.Consumers == 0)
+        .Select(q => q.Name)];
 
     [Fact]
     public async Task PostgreSQL_stopped_immediately_under_load_keeps_every_acknowledged_write()

@@ -65,6 +65,8 @@ root.SetAction(async (parsed, ct) =>
     }
 });
 // A development token for a person, for the console or curl: signed with the development secret, so only a development gateway takes it.
+// By default what the console reads: cases and the graph, approvals, actions and KPIs, the ledger.
+const string ConsoleScopes = "exceptions:read approvals:decide actions:read audit:read";
 var person = new Option<string>("--person") { Description = "Who the token names (sub): the signed caller of everything done with it", Required = true };
 var scopes = new Option<string>("--scopes") { Description = "Space-separated scopes", DefaultValueFactory = _ => ConsoleScopes };
 var sites = new Option<string>("--sites") { Description = "Comma-separated sites, or * for every site", DefaultValueFactory = _ => "*" };
@@ -84,8 +86,3 @@ token.SetAction(parsed =>
 root.Subcommands.Add(token);
 return await root.Parse(args).InvokeAsync();
 
-/// <summary>What the console reads: cases and the graph, approvals, actions and KPIs, the ledger.</summary>
-internal static partial class Program
-{
-    private const string ConsoleScopes = "exceptions:read approvals:decide actions:read audit:read";
-}

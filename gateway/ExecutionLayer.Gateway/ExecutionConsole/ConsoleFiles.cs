@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 
 namespace ExecutionLayer.Gateway.ExecutionConsole;
@@ -39,7 +38,6 @@ internal static class ConsoleFiles
         {
             FileProvider = files,
             RequestPath = Path,
-            ContentTypeProvider = new FileExtensionContentTypeProvider(),
             OnPrepareResponse = context =>
             {
                 var headers = context.Context.Response.Headers;

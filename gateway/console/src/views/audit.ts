@@ -1,9 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { download, get, query } from '../api';
 import { at, words } from '../format';
-import { Loaded, type Shell, type View } from '../shell';
+import { failed, Loaded, type Shell, type View } from '../shell';
 import type { Timeline, TimelineEntry, Verification } from '../types';
-import { failed } from './plant';
 
 /**
  * An auditor's question — what happened to this sales order, this lot, this case — answered from the ledger: the subject's entries

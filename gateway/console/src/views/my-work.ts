@@ -1,18 +1,19 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { get, query, serviceNow } from '../api';
 import { amount, at, countdown, words } from '../format';
-import { Loaded, type Shell, type View } from '../shell';
+import { failed, Loaded, notYet, OnDemand, type Shell, type View } from '../shell';
 import type { ActionSummary, DecisionContexts, PendingApproval } from '../types';
-import { failed } from './plant';
 
 /** What waits on the person signed in: approvals to decide (with what changed since they were asked), actions to do, and to verify. */
 export class MyWorkView implements View {
   private readonly pending = new Loaded<PendingApproval[]>();
   private readonly mine = new Loaded<ActionSummary[]>();
   private readonly toVerify = new Loaded<ActionSummary[]>();
-  private readonly contexts = new Map<string, Loaded<DecisionContexts & { asRequested: Record<string, unknown> }>>();
+  private readonly contexts: OnDemand<DecisionContexts & { asRequested: Record<string, unknown> }>;
 
-  constructor(private readonly shell: Shell) {}
+  constructor(private readonly shell: Shell) {
+    this.contexts = new OnDemand(shell, id => `/approvals/${id}/context`);
+  }
 
   async load(): Promise<void> {
     const person = this.shell.person;
@@ -20,7 +21,7 @@ export class MyWorkView implements View {
       this.pending.from(() => get<PendingApproval[]>(`/approvals/pending${query({ approver: person })}`)),
       this.mine.from(() => get<ActionSummary[]>(`/actions${query({ owner: person, status: 'open', limit: 100 })}`)),
       this.toVerify.from(() => get<ActionSummary[]>(`/actions${query({ site: this.shell.site, status: 'completionClaimed', limit: 100 })}`)),
-      ...[...this.contexts.entries()].map(([id, c]) => c.from(() => get(`/approvals/${id}/context`))),
+      ...this.contexts.reload(),
     ]);
   }
 
@@ -40,7 +41,7 @@ export class MyWorkView implements View {
             <p class="meta">${a.policyId} v${a.policyVersion} · asked by ${a.requester}${onBehalfOf ? ` · for ${onBehalfOf}` : ''}</p>
             <h3>${words(a.subjectType)}: ${a.subjectId}</h3>
             ${a.stageDueAt ? html`<p>Due ${at(a.stageDueAt)} (<span class="countdown">${countdown(a.stageDueAt, now)}</span>)${a.level ? ` · escalated ${a.level}×` : ''}</p>` : nothing}
-            <button class="link" aria-expanded=${this.contexts.has(a.approvalId) ? 'true' : 'false'} @click=${() => void this.toggleContext(a.approvalId)}>
+            <button class="link" aria-expanded=${this.contexts.has(a.approvalId) ? 'true' : 'false'} @click=${() => void this.contexts.toggle(a.approvalId)}>
               ${this.contexts.has(a.approvalId) ? 'Hide context' : 'Context and what changed'}</button>
             ${this.context(a.approvalId)}
             <p class="muted">Decide with the link your notice carries (chat or mail): it is signed for your seat.</p>
@@ -61,19 +62,10 @@ export class MyWorkView implements View {
       </div>`;
   }
 
-  private async toggleContext(approvalId: string): Promise<void> {
-    if (this.contexts.delete(approvalId)) { this.shell.redraw(); return; }
-    const loaded = new Loaded<DecisionContexts & { asRequested: Record<string, unknown> }>();
-    this.contexts.set(approvalId, loaded);
-    this.shell.redraw();
-    await loaded.from(() => get(`/approvals/${approvalId}/context`));
-    this.shell.redraw();
-  }
-
   private context(approvalId: string): TemplateResult | typeof nothing {
     const loaded = this.contexts.get(approvalId);
     if (!loaded) return nothing;
-    if (!loaded.value) return loaded.error ? failed(loaded.error) : html`<p class="muted">Reading…</p>`;
+    if (!loaded.value) return notYet(loaded);
     const c = loaded.value;
     const risk = c.asRequested['valueAtRisk'];
     const drift = !c.live

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { get, query, serviceNow } from '../api';
 import { amount, at, countdown, duration, words } from '../format';
-import { Loaded, type Shell, type View } from '../shell';
+import { failed, Loaded, notYet, OnDemand, type Shell, type View } from '../shell';
 import type { ApprovalSummary, CaseDetail, CaseSummary, Genealogy, Kpi, LotNode, PrioritisedAction, SiteRules } from '../types';
 
 /**
@@ -15,11 +15,14 @@ export class PlantView implements View {
   private readonly actions = new Loaded<PrioritisedAction[]>();
   private readonly kpis = new Loaded<Kpi[]>();
   private readonly rules = new Loaded<SiteRules>();
-  private readonly details = new Map<string, Loaded<CaseDetail>>();
-  private readonly trees = new Map<string, Loaded<Genealogy>>();
+  private readonly details: OnDemand<CaseDetail>;
+  private readonly trees: OnDemand<Genealogy>;
   private showClosed = false;
 
-  constructor(private readonly shell: Shell) {}
+  constructor(private readonly shell: Shell) {
+    this.details = new OnDemand(shell, id => `/exceptions/${id}`);
+    this.trees = new OnDemand(shell, lot => `/graph/lots/${encodeURIComponent(lot)}?direction=down`);
+  }
 
   async load(): Promise<void> {
     const site = this.shell.site;
@@ -32,8 +35,8 @@ export class PlantView implements View {
       this.kpis.from(() => get<Kpi[]>(`/kpis${query({ site })}`)),
       this.rules.from(() => get<SiteRules>(`/actions/sites/${encodeURIComponent(site)}/rules`)),
       // What is open stays current: a case's impact and a hold's tree are read again with the rest.
-      ...[...this.details.entries()].map(([id, d]) => d.from(() => get<CaseDetail>(`/exceptions/${id}`))),
-      ...[...this.trees.entries()].map(([lot, t]) => t.from(() => get<Genealogy>(`/graph/lots/${encodeURIComponent(lot)}?direction=down`))),
+      ...this.details.reload(),
+      ...this.trees.reload(),
     ]);
   }
 
@@ -46,15 +49,6 @@ export class PlantView implements View {
         ${this.overdueSection(serviceNow('/actions'))}
         ${this.kpiSection()}
       </div>`;
-  }
-
-  private async toggle<T>(map: Map<string, Loaded<T>>, key: string, path: string): Promise<void> {
-    if (map.delete(key)) { this.shell.redraw(); return; }
-    const loaded = new Loaded<T>();
-    map.set(key, loaded);
-    this.shell.redraw();
-    await loaded.from(() => get<T>(path));
-    this.shell.redraw();
   }
 
   private casesSection(): TemplateResult {
@@ -76,10 +70,10 @@ export class PlantView implements View {
             <h3>${c.summary}</h3>
             <p>Value at risk: <strong>${amount(c.valueAtRisk)}</strong></p>
             <button class="link" aria-expanded=${detail ? 'true' : 'false'}
-              @click=${() => void this.toggle(this.details, c.caseId, `/exceptions/${c.caseId}`)}>${detail ? 'Hide impact' : 'Impact and response'}</button>
+              @click=${() => void this.details.toggle(c.caseId)}>${detail ? 'Hide impact' : 'Impact and response'}</button>
             ${detail ? this.impact(detail) : nothing}
             ${lot ? html`<button class="link" aria-expanded=${this.trees.has(lot) ? 'true' : 'false'}
-              @click=${() => void this.toggle(this.trees, lot, `/graph/lots/${encodeURIComponent(lot)}?direction=down`)}>
+              @click=${() => void this.trees.toggle(lot)}>
               ${this.trees.has(lot) ? 'Hide genealogy' : `Genealogy of ${lot}`}</button>` : nothing}
             ${lot && this.trees.get(lot) ? this.tree(this.trees.get(lot)!) : nothing}
           </li>`;
@@ -91,7 +85,7 @@ export class PlantView implements View {
   private detailOf(caseId: string): CaseDetail | null { return this.details.get(caseId)?.value ?? null; }
 
   private impact(loaded: Loaded<CaseDetail>): TemplateResult | typeof nothing {
-    if (!loaded.value) return loaded.error ? failed(loaded.error) : html`<p class="muted">Reading…</p>`;
+    if (!loaded.value) return notYet(loaded);
     const { impact, routedTo, actions, approvals } = loaded.value.state;
     const list = (label: string, items: string[]) => items.length === 0 ? nothing : html`<p><b>${label}:</b> ${items.join(', ')}</p>`;
     return html`<div class="impact">
@@ -111,7 +105,7 @@ export class PlantView implements View {
 
   /** The genealogy as a tree: each lot under the lot it was made from; a held lot is marked. */
   private tree(loaded: Loaded<Genealogy>): TemplateResult | typeof nothing {
-    if (!loaded.value) return loaded.error ? failed(loaded.error) : html`<p class="muted">Reading…</p>`;
+    if (!loaded.value) return notYet(loaded);
     const lots = loaded.value.lots;
     const children = (lot: LotNode): LotNode[] => lots.filter(l => l.reachedFrom === lot.lotId);
     const node = (lot: LotNode): TemplateResult => html`<li role="treeitem" aria-expanded="true" data-lot=${lot.lotId}>
@@ -178,6 +172,3 @@ export class PlantView implements View {
     </section>`;
   }
 }
-
-export const failed = (error: string | null): TemplateResult | typeof nothing =>
-  error ? html`<p class="problem" role="alert">Could not read this: ${error}</p>` : nothing;

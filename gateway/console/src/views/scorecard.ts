@@ -2,9 +2,8 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { get, query, serviceNow } from '../api';
 import { barChart, lineChart } from '../charts';
 import { at, dayOf, percent, words } from '../format';
-import { Loaded, type Shell, type View } from '../shell';
+import { failed, Loaded, type Shell, type View } from '../shell';
 import type { Kpi, Metrics, Scorecard } from '../types';
-import { failed } from './plant';
 
 const Weeks = 6;
 const WeekMs = 7 * 24 * 3600 * 1000;

@@ -64,10 +64,6 @@ internal static partial class ConfirmationPage
     {
         var items = Amendments.ListedIn(request.DecisionContext);
         if (items.Count == 0) return "";
-        var titles = request.DecisionContext.GetProperty("amendable").EnumerateArray()
-            .Where(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty("index", out var n) && n.ValueKind == JsonValueKind.Number
-                && i.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String)
-            .GroupBy(i => i.GetProperty("index").GetInt32()).ToDictionary(g => g.Key, g => g.First().GetProperty("title").GetString()!);
         var sets = items.Select(item =>
         {
             string Number(string field, decimal? asked, string what, string min) => asked is not { } value ? "" : $"""
@@ -79,7 +75,7 @@ internal static partial class ConfirmationPage
                 <input id="at-{item.Index}" name="at-{item.Index}" type="datetime-local">
                 """;
             return $"""
-                <fieldset><legend>{E(titles.GetValueOrDefault(item.Index) ?? $"Item {item.Index + 1}")}</legend>
+                <fieldset><legend>{E(item.Title ?? $"Item {item.Index + 1}")}</legend>
                 <label class="drop"><input type="checkbox" name="drop-{item.Index}" value="on"> Leave this out</label>
                 {Number("cost", item.Cost, "Cost", "0")}{Number("hours", item.Hours, "Hours", "0.01")}{Number("quantity", item.Quantity, "Quantity", "0.01")}{at}
                 </fieldset>
@@ -147,7 +143,7 @@ internal static partial class ConfirmationPage
         if (touches.Summary is { } summary) parts.Add($"<p>{E(summary)}</p>");
         if (touches.Proposal is { } proposal)
         {
-            parts.Add($"<h3>Proposed by {E(proposal.By)}</h3><ul>{string.Concat(proposal.Actions.Select(a => $"<li>{E(a)}</li>"))}</ul>");
+            parts.Add($"<h3>Proposed by {E(proposal.Model)}</h3><ul>{string.Concat(proposal.Actions.Select(a => $"<li>{E(a)}</li>"))}</ul>");
             if (proposal.Expected is { } expected) parts.Add($"<p>Expected: {E(expected)}.</p>");
         }
         if (touches.Customers.Count > 0)

@@ -25,7 +25,9 @@ public sealed record DecisionBrief(
 
     public sealed record Customer(string Name, string Order, string Promised, string Value);
 
-    public sealed record Proposal(string By, IReadOnlyList<string> Actions, string? Expected);
+    /// <param name="Model">The system and model version that made the proposal, as the recommending client labels them — not who acts:
+    /// who posted it is the request's signed requester (<see cref="Ask"/>).</param>
+    public sealed record Proposal(string Model, IReadOnlyList<string> Actions, string? Expected);
 
     public sealed record Listed(string Label, IReadOnlyList<string> Items);
 

@@ -27,7 +27,7 @@ internal static partial class NoticeText
             if (touches.Summary is { } summary) text.Append(Md(summary)).Append('\n');
             if (touches.Proposal is { } proposal)
             {
-                text.Append("Proposed by ").Append(Md(proposal.By)).Append(":\n");
+                text.Append("Proposed by ").Append(Md(proposal.Model)).Append(":\n");
                 foreach (var action in proposal.Actions) text.Append("- ").Append(Md(action)).Append('\n');
                 if (proposal.Expected is { } expected) text.Append("Expected: ").Append(Md(expected)).Append(".\n");
             }

@@ -13,19 +13,23 @@ public sealed record Amendment(int Index, bool Drop = false, decimal? Cost = nul
     public Amendment Over(Amendment earlier) => Drop ? this : new(Index, earlier.Drop, Cost ?? earlier.Cost, Hours ?? earlier.Hours, Quantity ?? earlier.Quantity, At ?? earlier.At);
 }
 
-/// <summary>An item a request says may be changed, with what it asks for now; a change may only lower what it has, or move a time it has.</summary>
-public sealed record AmendableItem(int Index, decimal? Cost, decimal? Hours, decimal? Quantity, DateTimeOffset? At);
+/// <summary>
+/// An item a request says may be changed, with what it asks for now and what it is called; a change may only lower what it has, or move
+/// a time it has.
+/// </summary>
+public sealed record AmendableItem(int Index, decimal? Cost, decimal? Hours, decimal? Quantity, DateTimeOffset? At, string? Title = null);
 
 public static class Amendments
 {
     public const int MaxItems = 20;
 
-    /// <summary>The items a decision context lists as <c>amendable</c> (camelCase: index, cost, hours, quantity, at); none when it lists none.</summary>
+    /// <summary>The items a decision context lists as <c>amendable</c> (camelCase: index, cost, hours, quantity, at, title); none when it lists none.</summary>
     public static IReadOnlyList<AmendableItem> ListedIn(JsonElement context)
     {
         if (context.ValueKind != JsonValueKind.Object || !context.TryGetProperty("amendable", out var list) || list.ValueKind != JsonValueKind.Array) return [];
         return [.. list.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty("index", out var n) && n.ValueKind == JsonValueKind.Number)
-            .Select(i => new AmendableItem(i.GetProperty("index").GetInt32(), Number(i, "cost"), Number(i, "hours"), Number(i, "quantity"), Time(i, "at")))];
+            .Select(i => new AmendableItem(i.GetProperty("index").GetInt32(), Number(i, "cost"), Number(i, "hours"), Number(i, "quantity"), Time(i, "at"),
+                i.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String ? title.GetString() : null))];
     }
 
     /// <summary>The changes so far and these, merged item by item in the order they were made.</summary>
