@@ -51,4 +51,28 @@ public sealed class PromiseDetectionTests(ExceptionsApp app) : IClassFixture<Exc
 
         Assert.Equal([$"SO-3001{s}"], await PromisesAtRiskAsync(s));
     }
+
+    [Fact]
+    public async Task A_post_that_makes_a_promise_late_opens_one_case_for_it_caused_by_the_last_fact_that_named_it()
+    {
+        const string s = "-promise-run";
+        await app.PostEventsAsync(Event($"po{s}", "sap-oh", "PurchaseOrderPlaced", $"purchase-order/PO-4002{s}", Monday.AddHours(5),
+            new { purchaseOrderId = $"PO-4002{s}", supplier = "Ball & Roller", item = $"SEAL{s}", quantity = 100, eta = Friday.AddDays(2) }));
+        // One post, no fact in it a rule is for on its own: two sales orders and their production — PR-4001 released late — then a
+        // re-release that pulls PR-4001 in time and a requirement that pushes PR-4002 late. Judged once, on what the whole post left.
+        await app.PostEventsAsync([.. OrderAt($"SO-4001{s}", $"PR-4001{s}", $"MILL-4{s}", TimeSpan.FromHours(-6)),
+            .. OrderAt($"SO-4002{s}", $"PR-4002{s}", $"MILL-4{s}", TimeSpan.FromDays(1)),
+            Event($"PR-4001{s}-again", "sap-oh", "ProductionOrderReleased", $"production-order/PR-4001{s}", Monday.AddHours(7),
+                new { orderId = $"PR-4001{s}", salesOrderId = $"SO-4001{s}", item = "AXLE-40", quantity = 100, workCenter = $"MILL-4{s}", due = Friday.AddDays(-1),
+                      materials = Array.Empty<object>() }),
+            Event($"req{s}", "sap-oh", "MaterialRequirement", $"production-order/PR-4002{s}", Monday.AddHours(8),
+                new { productionOrderId = $"PR-4002{s}", item = $"SEAL{s}", quantity = 100, needDate = Friday.AddDays(-1) })]);
+
+        Assert.Equal([$"SO-4002{s}"], await PromisesAtRiskAsync(s));
+        Assert.Equal(await app.StringsAsync($"SELECT id::text FROM exceptions.mt_events WHERE data->>'sourceEventId' = 'req{s}'"),
+            await app.StringsAsync($"""
+                SELECT e.causation_id FROM exceptions.mt_events e JOIN exceptions.case_index c ON e.stream_id = 'case-' || c.case_id
+                WHERE c.trigger_key = 'SO-4002{s}' AND e.type = 'exceptions.case-opened'
+                """));
+    }
 }

@@ -53,12 +53,22 @@ internal sealed class CaseWatch(string s)
                 """, ct, state.TriggerKey, state.Id);
     }
 
-    public async Task<IReadOnlyList<string>> KeysOfAsync(NpgsqlTransaction tx, string site, object fact, CancellationToken ct) => fact switch
+    /// <summary>The keys each fact of a run touches, in the run's order; the items of delayed supplies read from the graph in one query.</summary>
+    public async Task<List<IReadOnlyList<string>>> KeysOfAsync(NpgsqlTransaction tx, IReadOnlyList<(string Site, object Fact)> run, CancellationToken ct)
     {
         // A delay names only its purchase order; the item it is for is the graph's to say.
-        SupplierDeliveryDelayed f => [$"po:{f.PurchaseOrderId}", .. await ItemOfAsync(tx, f.PurchaseOrderId, ct)],
-        _ => KeysOf(site, fact)!,
-    };
+        string[] delayed = [.. run.Select(r => r.Fact).OfType<SupplierDeliveryDelayed>().Select(f => f.PurchaseOrderId).Distinct()];
+        var items = new Dictionary<string, string>();
+        if (delayed.Length > 0)
+        {
+            await using var command = Sql.Command(tx, $"SELECT purchase_order_id, 'item:' || site || '/' || item FROM {s}.purchase_orders WHERE purchase_order_id = ANY($1)", [delayed]);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) items[reader.GetString(0)] = reader.GetString(1);
+        }
+        return [.. run.Select(r => r.Fact is SupplierDeliveryDelayed f
+            ? (IReadOnlyList<string>)[$"po:{f.PurchaseOrderId}", .. items.TryGetValue(f.PurchaseOrderId, out var item) ? [item] : Array.Empty<string>()]
+            : KeysOf(r.Site, r.Fact)!)];
+    }
 
     /// <summary>The keys a fact touches, as far as it names them itself: null for a fact whose keys need the graph (a delivery delay).</summary>
     public static IReadOnlyList<string>? KeysOf(string site, object fact) => fact switch
@@ -80,29 +90,24 @@ internal sealed class CaseWatch(string s)
         _ => [],
     };
 
-    /// <summary>Which of these keys an open case watches.</summary>
-    public async Task<HashSet<string>> WatchedAsync(NpgsqlTransaction tx, IReadOnlyCollection<string> keys, CancellationToken ct)
+    /// <summary>The open cases watching any of these keys, each with the keys of them it watches.</summary>
+    public async Task<List<WatchingCase>> CasesWatchingAsync(NpgsqlTransaction tx, IReadOnlyCollection<string> keys, CancellationToken ct)
     {
-        if (keys.Count == 0) return [];
-        return [.. await Sql.StringsAsync(tx, $"""
-            SELECT DISTINCT w.key FROM {s}.case_watch w JOIN {s}.case_index c ON c.case_id = w.case_id
-            WHERE w.key = ANY($1) AND c.status NOT IN ('Resolved', 'Closed')
-            """, ct, keys)];
-    }
-
-    public async Task<List<(Guid CaseId, CaseKind Kind, string TriggerKey, string Site)>> CasesWatchingAsync(NpgsqlTransaction tx, IReadOnlyList<string> keys, CancellationToken ct)
-    {
-        var cases = new List<(Guid, CaseKind, string, string)>();
+        var cases = new List<WatchingCase>();
         if (keys.Count == 0) return cases;
         await using var command = Sql.Command(tx, $"""
-            SELECT DISTINCT c.case_id, c.kind, c.trigger_key, c.site FROM {s}.case_watch w JOIN {s}.case_index c ON c.case_id = w.case_id
+            SELECT c.case_id, c.kind, c.trigger_key, c.site, array_agg(w.key) FROM {s}.case_watch w JOIN {s}.case_index c ON c.case_id = w.case_id
             WHERE w.key = ANY($1) AND c.status NOT IN ('Resolved', 'Closed')
+            GROUP BY c.case_id, c.kind, c.trigger_key, c.site
+            ORDER BY c.case_id
             """, [keys]);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) cases.Add((reader.GetGuid(0), Enum.Parse<CaseKind>(reader.GetString(1)), reader.GetString(2), reader.GetString(3)));
+        while (await reader.ReadAsync(ct))
+            cases.Add(new(reader.GetGuid(0), Enum.Parse<CaseKind>(reader.GetString(1)), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<string[]>(4)));
         return cases;
     }
 
-    private Task<List<string>> ItemOfAsync(NpgsqlTransaction tx, string purchaseOrderId, CancellationToken ct) =>
-        Sql.StringsAsync(tx, $"SELECT 'item:' || site || '/' || item FROM {s}.purchase_orders WHERE purchase_order_id = $1", ct, purchaseOrderId);
 }
+
+/// <summary>An open case that watches some of the keys asked about (<paramref name="Watched"/>: which of them).</summary>
+internal sealed record WatchingCase(Guid CaseId, CaseKind Kind, string TriggerKey, string Site, string[] Watched);

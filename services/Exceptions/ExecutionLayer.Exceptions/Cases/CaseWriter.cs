@@ -20,13 +20,6 @@ public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, Exceptio
     private readonly string _s = store.Schema;
     private readonly CaseWatch _watch = new(store.Schema);
     private readonly CaseFlow _flow = new(store.Schema);
-    private long _watchRewrites;
-
-    /// <summary>
-    /// How many times this process has rewritten what a case watches: a reader that remembered which keys
-    /// are watched knows to read them again when this has moved (by anyone — moving too often only costs a read).
-    /// </summary>
-    public long WatchRewrites => Interlocked.Read(ref _watchRewrites);
 
     /// <remarks>
     /// The detector, the SLA timer and the bus consumers all write cases; a transaction-scoped lock on
@@ -44,10 +37,7 @@ public sealed class CaseWriter(ServiceStore store, Deadlines deadlines, Exceptio
         await IndexAsync(tx.Transaction, state, decided, ct);
         await _flow.KeepAsync(tx.Transaction, state, decided, ct);
         if (decided.Any(e => e is ExceptionCase.Event.Opened or ExceptionCase.Event.ImpactAssessed or ExceptionCase.Event.Resolved))
-        {
             await _watch.RewriteAsync(tx.Transaction, state, ct);
-            Interlocked.Increment(ref _watchRewrites);
-        }
         KeepSlaTimer(tx, state, decided);
         return new Loaded<ExceptionCase>(state, written.Version);
     }

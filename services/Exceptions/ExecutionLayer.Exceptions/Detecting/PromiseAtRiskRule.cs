@@ -20,24 +20,33 @@ internal sealed class PromiseAtRiskRule(ServiceStore store, CaseWriter cases, Ro
         fact is SalesOrderConfirmed or ProductionOrderReleased { SalesOrderId: not null } or MaterialRequirement or MachineStateChanged
             or PurchaseOrderPlaced or SupplierDeliveryDelayed;
 
-    /// <summary>Opens a case for each sales order this fact pushes past its promise date.</summary>
-    public async Task ObserveAsync(StoreTransaction tx, Observation seen, CancellationToken ct)
+    /// <summary>
+    /// Opens a case for each sales order a run of facts pushes past its promise date, judged once on the graph the whole run left;
+    /// the case is caused by the last fact of the run that named it.
+    /// </summary>
+    public async Task ObserveAsync(StoreTransaction tx, IReadOnlyList<Observation> run, CancellationToken ct)
     {
-        PromisesBehind? behind = seen.Fact switch
+        var behind = new PromisesBehind();
+        var facts = new List<Observation>();
+        foreach (var seen in run)
         {
-            SalesOrderConfirmed f => PromisesBehind.SalesOrders([f.OrderId]),
-            ProductionOrderReleased { SalesOrderId: { } so } => PromisesBehind.SalesOrders([so]),
-            MaterialRequirement f => PromisesBehind.ProductionOrders([f.ProductionOrderId]),
-            MachineStateChanged f => PromisesBehind.WorkCenter(seen.Site, f.WorkCenter),
-            PurchaseOrderPlaced f => PromisesBehind.SupplyOf(f.PurchaseOrderId),
-            SupplierDeliveryDelayed f => PromisesBehind.SupplyOf(f.PurchaseOrderId),
-            _ => null,
-        };
-        if (behind is null) return;
-        var repairTime = options.DetectionFor(seen.Site).AssumedRepairTime;
-        foreach (var promise in await _impact.PromisesAsync(tx.Transaction, behind, seen.Received.OccurredAt, repairTime, ct))
+            if (!options.DetectionFor(seen.Site).PromiseDates || !CanMove(seen.Fact)) continue;
+            var fact = behind.Fact(seen.Received.OccurredAt, options.DetectionFor(seen.Site).AssumedRepairTime);
+            facts.Add(seen);
+            switch (seen.Fact)
+            {
+                case SalesOrderConfirmed f: behind.SalesOrder(f.OrderId, fact); break;
+                case ProductionOrderReleased { SalesOrderId: { } so }: behind.SalesOrder(so, fact); break;
+                case MaterialRequirement f: behind.ProductionOrder(f.ProductionOrderId, fact); break;
+                case MachineStateChanged f: behind.WorkCenter(seen.Site, f.WorkCenter, fact); break;
+                case PurchaseOrderPlaced f: behind.SupplyOf(f.PurchaseOrderId, fact); break;
+                case SupplierDeliveryDelayed f: behind.SupplyOf(f.PurchaseOrderId, fact); break;
+            }
+        }
+        foreach (var promise in await _impact.PromisesAsync(tx.Transaction, behind, ct))
         {
             if (!promise.AtRisk || await cases.OpenCaseAsync(tx, CaseKind.PromiseAtRisk, promise.SalesOrderId, ct) is not null) continue;
+            var seen = facts[promise.Fact];
             var caseId = seen.CaseId(promise.SalesOrderId);
             if (await cases.ExistsAsync(tx, caseId, ct)) continue;
             var impact = await _impact.OfSalesOrderAsync(tx.Transaction, promise.SalesOrderId, ct);
@@ -53,7 +62,9 @@ internal sealed class PromiseAtRiskRule(ServiceStore store, CaseWriter cases, Ro
     /// <summary>What the late sales order touches now; cleared once its promise date is reachable again.</summary>
     public async Task<Picture> PictureAsync(StoreTransaction tx, string site, string salesOrderId, DateTimeOffset at, CancellationToken ct)
     {
-        var promise = await _impact.PromisesAsync(tx.Transaction, PromisesBehind.SalesOrders([salesOrderId]), at, options.DetectionFor(site).AssumedRepairTime, ct);
+        var behind = new PromisesBehind();
+        behind.SalesOrder(salesOrderId, behind.Fact(at, options.DetectionFor(site).AssumedRepairTime));
+        var promise = await _impact.PromisesAsync(tx.Transaction, behind, ct);
         return promise is [{ AtRisk: true }] ? new Picture(await _impact.OfSalesOrderAsync(tx.Transaction, salesOrderId, ct)) : Picture.ClearedBecause("promise date reachable again");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using ExecutionLayer.Store.Metadata;
 using ExecutionLayer.Store.Writing;
 using ExecutionLayer.Exceptions.Cases;
@@ -15,10 +14,6 @@ namespace ExecutionLayer.Exceptions.Detecting;
 /// </summary>
 internal sealed class QualityHoldRule(ServiceStore store, CaseWriter cases, RoutingTable routing)
 {
-    private static readonly Meter Meter = new("ExecutionLayer.Exceptions");
-    private static readonly Histogram<double> Propagation = Meter.CreateHistogram<double>(
-        "el.exceptions.hold_propagation", "ms", "From a quality hold's intake to every descendant order and shipment blocked");
-
     private readonly ImpactQueries _impact = new(store.Schema);
     private readonly HoldPropagation _holds = new(store.Schema);
 
@@ -31,7 +26,7 @@ internal sealed class QualityHoldRule(ServiceStore store, CaseWriter cases, Rout
         var lots = await _impact.LotTreeAsync(tx.Transaction, hold.LotId, ct);
         var (blockedOrders, blockedShipments) = await _holds.BlockAsync(tx.Transaction, hold.HoldId, lots, ct);
         var now = store.Clock.GetUtcNow();
-        Propagation.Record((DateTimeOffset.UtcNow - seen.ReceivedAt).TotalMilliseconds);
+        ExceptionsMeter.HoldPropagation.Record((DateTimeOffset.UtcNow - seen.ReceivedAt).TotalMilliseconds);
 
         var impact = await _impact.OfLotTreeAsync(tx.Transaction, lots, ct);
         await cases.DecideAsync(tx, caseId, seen.Cause, ct,

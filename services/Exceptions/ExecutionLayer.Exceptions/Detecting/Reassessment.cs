@@ -21,8 +21,22 @@ internal sealed class Reassessment(ServiceStore store, CaseWriter cases, Routing
 {
     private readonly CaseWatch _watch = new(store.Schema);
 
-    public async Task ObserveAsync(StoreTransaction tx, Observation seen, CancellationToken ct) =>
-        await ReassessAsync(tx, await _watch.KeysOfAsync(tx.Transaction, seen.Site, seen.Fact, ct), seen.Cause, seen.Received.OccurredAt, ct);
+    /// <summary>
+    /// Re-assesses once each open case watching a key the run touches, on the graph the whole run left, as caused by the last fact
+    /// of the run that touched it.
+    /// </summary>
+    public async Task ObserveAsync(StoreTransaction tx, IReadOnlyList<Observation> run, CancellationToken ct)
+    {
+        var touched = await _watch.KeysOfAsync(tx.Transaction, [.. run.Select(seen => (seen.Site, seen.Fact))], ct);
+        var lastTouching = new Dictionary<string, int>();
+        for (var i = 0; i < run.Count; i++)
+            foreach (var key in touched[i]) lastTouching[key] = i;
+        foreach (var watching in await _watch.CasesWatchingAsync(tx.Transaction, lastTouching.Keys, ct))
+        {
+            var seen = run[watching.Watched.Max(key => lastTouching[key])];
+            await ReassessAsync(tx, watching, seen.Cause, seen.Received.OccurredAt, ct);
+        }
+    }
 
     /// <summary>
     /// Re-assesses the open cases watching any of <paramref name="keys"/>: after a fact, or after a granted change moved a governed
@@ -30,26 +44,30 @@ internal sealed class Reassessment(ServiceStore store, CaseWriter cases, Routing
     /// </summary>
     public async Task ReassessAsync(StoreTransaction tx, IReadOnlyList<string> keys, Provenance cause, DateTimeOffset asOf, CancellationToken ct)
     {
-        foreach (var (caseId, kind, key, site) in await _watch.CasesWatchingAsync(tx.Transaction, keys, ct))
+        foreach (var watching in await _watch.CasesWatchingAsync(tx.Transaction, keys, ct))
+            await ReassessAsync(tx, watching, cause, asOf, ct);
+    }
+
+    private async Task ReassessAsync(StoreTransaction tx, WatchingCase watching, Provenance cause, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var (caseId, kind, key, site, _) = watching;
+        var now = store.Clock.GetUtcNow();
+        var picture = kind switch
         {
-            var now = store.Clock.GetUtcNow();
-            var picture = kind switch
-            {
-                CaseKind.QualityHold => await holds.PictureAsync(tx, key, ct),
-                CaseKind.MachineDown => await machineDown.PictureAsync(tx, site, key, ct),
-                CaseKind.Shortage => await shortage.PictureAsync(tx, key, ct),
-                CaseKind.UngovernedChange => await ungoverned.PictureAsync(tx, key, ct),
-                _ => await promises.PictureAsync(tx, site, key, asOf, ct),
-            };
-            if (picture.Cleared is { } cleared)
-            {
-                await cases.DecideAsync(tx, caseId, cause, ct, s => CaseDecisions.Assess(s, picture.Impact, now), s => CaseDecisions.Resolve(s, cleared, now));
-                continue;
-            }
-            await cases.DecideAsync(tx, caseId, cause, ct,
-                s => picture.Propagated?.Invoke(s, now) ?? [],
-                s => CaseDecisions.Assess(s, picture.Impact, now),
-                s => CaseDecisions.Route(s, routing, now));
+            CaseKind.QualityHold => await holds.PictureAsync(tx, key, ct),
+            CaseKind.MachineDown => await machineDown.PictureAsync(tx, site, key, ct),
+            CaseKind.Shortage => await shortage.PictureAsync(tx, key, ct),
+            CaseKind.UngovernedChange => await ungoverned.PictureAsync(tx, key, ct),
+            _ => await promises.PictureAsync(tx, site, key, asOf, ct),
+        };
+        if (picture.Cleared is { } cleared)
+        {
+            await cases.DecideAsync(tx, caseId, cause, ct, s => CaseDecisions.Assess(s, picture.Impact, now), s => CaseDecisions.Resolve(s, cleared, now));
+            return;
         }
+        await cases.DecideAsync(tx, caseId, cause, ct,
+            s => picture.Propagated?.Invoke(s, now) ?? [],
+            s => CaseDecisions.Assess(s, picture.Impact, now),
+            s => CaseDecisions.Route(s, routing, now));
     }
 }

@@ -44,35 +44,49 @@ internal sealed class ImpactQueries(string s)
     }
 
     /// <summary>
-    /// The promise dates of the sales orders <paramref name="behind"/> names, against their projected ready
-    /// time, in one round trip with finding them. An order's projected ready time is its due date, pushed
-    /// out by its work center's downtime while that is down (at least the assumed repair time), and by the
-    /// largest lateness of any supply it needs. The sales order is at risk when its latest order's
-    /// projected ready time is after the promise date.
+    /// The promise dates of the sales orders <paramref name="behind"/> names, against their projected ready time, in one round trip
+    /// with finding them, each projected as of the last fact that named it. An order's projected ready time is its due date, pushed
+    /// out by its work center's downtime while that is down (at least the assumed repair time), and by the largest lateness of any
+    /// supply it needs. The sales order is at risk when its latest order's projected ready time is after the promise date.
     /// </summary>
-    public async Task<List<PromiseProjection>> PromisesAsync(
-        NpgsqlTransaction tx, PromisesBehind behind, DateTimeOffset now, TimeSpan assumedRepair, CancellationToken ct)
+    public async Task<List<PromiseProjection>> PromisesAsync(NpgsqlTransaction tx, PromisesBehind behind, CancellationToken ct)
     {
+        if (behind.IsEmpty) return [];
         await using var command = Sql.Command(tx, $"""
-            WITH candidates AS ({behind.Select(s)}),
+            WITH fact AS (SELECT * FROM unnest($1::timestamptz[], $2::interval[]) WITH ORDINALITY AS f(at, repair, n)),
+            named AS (
+                SELECT n.sales_order_id, n.fact FROM unnest($3::text[], $4::int[]) AS n(sales_order_id, fact)
+                UNION ALL
+                SELECT po.sales_order_id, n.fact FROM unnest($5::text[], $6::int[]) AS n(order_id, fact)
+                JOIN {s}.production_orders po ON po.order_id = n.order_id
+                UNION ALL
+                SELECT po.sales_order_id, n.fact FROM unnest($7::text[], $8::text[], $9::int[]) AS n(site, work_center, fact)
+                JOIN {s}.production_orders po ON po.site = n.site AND po.work_center = n.work_center AND po.status <> 'completed'
+                UNION ALL
+                SELECT po.sales_order_id, n.fact FROM unnest($10::text[], $11::int[]) AS n(purchase_order_id, fact)
+                JOIN {s}.purchase_orders p ON p.purchase_order_id = n.purchase_order_id
+                JOIN {s}.material_requirements r ON r.site = p.site AND r.item = p.item
+                JOIN {s}.production_orders po ON po.order_id = r.production_order_id),
+            candidates AS (SELECT sales_order_id, max(fact) AS fact FROM named WHERE sales_order_id IS NOT NULL GROUP BY sales_order_id),
             ready AS (
-                SELECT po.sales_order_id,
+                SELECT c.sales_order_id, c.fact,
                        po.due
-                       + CASE WHEN wc.state = 'Down' THEN greatest($2::interval, $1::timestamptz - wc.as_of) ELSE interval '0' END
+                       + CASE WHEN wc.state = 'Down' THEN greatest(f.repair, f.at - wc.as_of) ELSE interval '0' END
                        + coalesce((SELECT max(p.eta - r.need_date) FROM {s}.material_requirements r
                                    JOIN {s}.purchase_orders p ON p.site = r.site AND p.item = r.item AND NOT p.received AND p.eta > r.need_date
                                    WHERE r.production_order_id = po.order_id), interval '0') AS ready_at
-                FROM {s}.production_orders po
-                LEFT JOIN {s}.work_centers wc ON wc.site = po.site AND wc.work_center = po.work_center
-                WHERE po.sales_order_id IN (SELECT sales_order_id FROM candidates) AND po.status <> 'completed')
-            SELECT so.order_id, so.promise_date, max(r.ready_at) FROM {s}.sales_orders so JOIN ready r ON r.sales_order_id = so.order_id
-            GROUP BY so.order_id, so.promise_date
+                FROM candidates c
+                JOIN fact f ON f.n = c.fact
+                JOIN {s}.production_orders po ON po.sales_order_id = c.sales_order_id AND po.status <> 'completed'
+                LEFT JOIN {s}.work_centers wc ON wc.site = po.site AND wc.work_center = po.work_center)
+            SELECT so.order_id, so.promise_date, max(r.ready_at), r.fact FROM {s}.sales_orders so JOIN ready r ON r.sales_order_id = so.order_id
+            GROUP BY so.order_id, so.promise_date, r.fact
             ORDER BY so.order_id
-            """, [now, assumedRepair, .. behind.Args]);
+            """, behind.Args);
         var projections = new List<PromiseProjection>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            projections.Add(new PromiseProjection(reader.GetString(0), new DateTimeOffset(reader.GetFieldValue<DateTime>(1)), new DateTimeOffset(reader.GetFieldValue<DateTime>(2))));
+            projections.Add(new PromiseProjection(reader.GetString(0), Sql.TimeAt(reader, 1), Sql.TimeAt(reader, 2), reader.GetInt32(3) - 1));
         return projections;
     }
 
@@ -146,35 +160,53 @@ internal sealed class ImpactQueries(string s)
     }
 }
 
-/// <summary>When a sales order's production is projected to be ready, against what was promised.</summary>
-public sealed record PromiseProjection(string SalesOrderId, DateTimeOffset PromiseDate, DateTimeOffset ProjectedReady)
+/// <summary>When a sales order's production is projected to be ready, against what was promised, as of one of the facts asked about.</summary>
+/// <param name="Fact">Which of the facts added to the <see cref="PromisesBehind"/> it was projected for: the last that named it.</param>
+public sealed record PromiseProjection(string SalesOrderId, DateTimeOffset PromiseDate, DateTimeOffset ProjectedReady, int Fact)
 {
     public bool AtRisk => ProjectedReady > PromiseDate;
 }
 
 /// <summary>
-/// Which sales orders a fact may move the promise of, as the SQL that finds them (its parameters from $3:
-/// <see cref="ImpactQueries.PromisesAsync"/> holds $1 and $2), so finding them and projecting them is one query.
+/// Which sales orders a run of facts may move the promise of — named directly, or behind the production orders, work centers and
+/// supplies the facts touch — so finding them all and projecting each is one query, however many facts the run has.
 /// </summary>
-public sealed record PromisesBehind(Func<string, string> Select, object[] Args)
+public sealed class PromisesBehind
 {
-    public static PromisesBehind SalesOrders(IReadOnlyList<string> salesOrders) =>
-        new(_ => "SELECT unnest($3::text[]) AS sales_order_id", [salesOrders]);
+    private readonly List<(DateTimeOffset At, TimeSpan Repair)> _facts = [];
+    private readonly List<(string SalesOrder, int Fact)> _salesOrders = [];
+    private readonly List<(string Order, int Fact)> _orders = [];
+    private readonly List<(string Site, string WorkCenter, int Fact)> _workCenters = [];
+    private readonly List<(string PurchaseOrder, int Fact)> _supplies = [];
 
-    /// <summary>Those behind the production orders a fact touches.</summary>
-    public static PromisesBehind ProductionOrders(IReadOnlyList<string> productionOrders) =>
-        new(s => $"SELECT sales_order_id FROM {s}.production_orders WHERE order_id = ANY($3)", [productionOrders]);
+    public bool IsEmpty => _salesOrders.Count + _orders.Count + _workCenters.Count + _supplies.Count == 0;
+
+    /// <summary>A fact the projection is made as of: when it happened (how long a work center has been down by then) and its site's assumed repair time.</summary>
+    /// <returns>Its number, for the keys it names and in <see cref="PromiseProjection.Fact"/>.</returns>
+    public int Fact(DateTimeOffset at, TimeSpan assumedRepair)
+    {
+        _facts.Add((at, assumedRepair));
+        return _facts.Count - 1;
+    }
+
+    public void SalesOrder(string salesOrderId, int fact) => _salesOrders.Add((salesOrderId, fact + 1));
+
+    /// <summary>Those behind a production order.</summary>
+    public void ProductionOrder(string productionOrderId, int fact) => _orders.Add((productionOrderId, fact + 1));
 
     /// <summary>Those with open work at a work center.</summary>
-    public static PromisesBehind WorkCenter(string site, string workCenter) =>
-        new(s => $"SELECT sales_order_id FROM {s}.production_orders WHERE site = $3 AND work_center = $4 AND status <> 'completed'", [site, workCenter]);
+    public void WorkCenter(string site, string workCenter, int fact) => _workCenters.Add((site, workCenter, fact + 1));
 
     /// <summary>Those whose production needs the item a purchase order brings.</summary>
-    public static PromisesBehind SupplyOf(string purchaseOrderId) =>
-        new(s => $"""
-            SELECT po.sales_order_id FROM {s}.purchase_orders p
-            JOIN {s}.material_requirements r ON r.site = p.site AND r.item = p.item
-            JOIN {s}.production_orders po ON po.order_id = r.production_order_id
-            WHERE p.purchase_order_id = $3
-            """, [purchaseOrderId]);
+    public void SupplyOf(string purchaseOrderId, int fact) => _supplies.Add((purchaseOrderId, fact + 1));
+
+    // The query numbers facts from 1 (WITH ORDINALITY); the caller's numbers start at 0.
+    internal object[] Args =>
+    [
+        _facts.Select(f => f.At.UtcDateTime).ToArray(), _facts.Select(f => f.Repair).ToArray(),
+        _salesOrders.Select(x => x.SalesOrder).ToArray(), _salesOrders.Select(x => x.Fact).ToArray(),
+        _orders.Select(x => x.Order).ToArray(), _orders.Select(x => x.Fact).ToArray(),
+        _workCenters.Select(x => x.Site).ToArray(), _workCenters.Select(x => x.WorkCenter).ToArray(), _workCenters.Select(x => x.Fact).ToArray(),
+        _supplies.Select(x => x.PurchaseOrder).ToArray(), _supplies.Select(x => x.Fact).ToArray(),
+    ];
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ExecutionLayer.Exceptions.Detecting;
 using ExecutionLayer.Exceptions.Graph;
 using ExecutionLayer.Exceptions.Intake;
@@ -14,8 +15,8 @@ namespace ExecutionLayer.Exceptions.ReceivingEvents;
 
 /// <summary>
 /// Validates each event alone, then stores the accepted ones — one transaction for the post, all or
-/// nothing — before anything is answered. In that transaction the facts are appended, then each, in the
-/// order posted, is taken into the operational graph and run through detection, so a hold has blocked its descendants and
+/// nothing — before anything is answered. In that transaction the facts are appended, then, in the
+/// order posted, taken into the operational graph and run through detection, so a hold has blocked its descendants and
 /// opened its case by the time the post is acknowledged. Idempotency is for ever: each (source, id) is
 /// claimed as a key of its own in the transaction that stores its event, so a repeat is refused even
 /// when two posts of it race.
@@ -101,8 +102,10 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
     }
 
     /// <summary>
-    /// The post's fresh facts, appended (their keys claimed with them), then one by one in the order posted
-    /// taken into the graph and detected on — each seeing the ones before.
+    /// The post's fresh facts, appended (their keys claimed with them), then taken into the graph and detected on in runs, in the
+    /// order posted: a fact a rule is for on its own (a stop, a hold, a supply that may come late, a change nobody granted) is a run
+    /// of its own, so its rule sees the graph as it stood right after it; the facts between such facts are one run — the graph takes
+    /// them in a few set-based statements, and the promise dates and open cases they touch are judged once, after the run.
     /// </summary>
     private async Task TakeAsync(StoreTransaction tx, List<(int Index, IntakeEvent Event, Guid EventId)> fresh, Provenance provenance, CancellationToken ct)
     {
@@ -113,20 +116,36 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
         await tx.AppendEachRecordedAsync(received.Select(r =>
             (StreamPrefix + r.Event.Source, r.Stored, r.EventId, provenance with { Site = r.Event.Site, OccurredAt = r.Event.OccurredAt })), ct);
 
-        // The graph's statements wait in one batch until a detection has to read the graph they build.
-        var pending = new SqlBatch();
-        var watched = detector.Watching(received.Select(r => (r.Event.Site, r.Event.Fact)));
         var governed = await governance.AllAsync(ct);
+        var run = new List<Observation>();
         foreach (var (posted, eventId, stored) in received)
         {
-            _graph.Add(pending, posted.Site, posted.OccurredAt, posted.Fact);
-            _flow.Add(pending, posted.Site, posted.OccurredAt, posted.Fact);
             var seen = new Observation(eventId, DateTimeOffset.UtcNow, stored, posted.Fact);
             var rules = detector.RulesFor(seen, governed.GetValueOrDefault(posted.Site) ?? []);
-            if (rules.Count == 0 && !await watched.AnyAsync(tx, posted.Site, posted.Fact, ct)) continue;
-            await pending.ExecuteAsync(tx.Transaction, ct);
-            await detector.DetectAsync(tx, seen, rules, watched, ct);
+            if (rules.Count == 0)
+            {
+                run.Add(seen);
+                continue;
+            }
+            await TakeRunAsync(tx, run, [], ct);
+            await TakeRunAsync(tx, [seen], rules, ct);
+            run = [];
         }
-        await pending.ExecuteAsync(tx.Transaction, ct);
+        await TakeRunAsync(tx, run, [], ct);
+    }
+
+    /// <summary>The run's facts into the graph and the flow tables in one round trip, then detected on.</summary>
+    private async Task TakeRunAsync(StoreTransaction tx, IReadOnlyList<Observation> run, IReadOnlyList<Rule> rules, CancellationToken ct)
+    {
+        if (run.Count == 0) return;
+        var started = Stopwatch.GetTimestamp();
+        var facts = run.Select(seen => new GraphFact(seen.Site, seen.Received.OccurredAt, seen.Fact)).ToList();
+        var statements = new SqlBatch();
+        _graph.Add(statements, facts);
+        _flow.Add(statements, facts);
+        await statements.ExecuteAsync(tx.Transaction, ct);
+        await detector.DetectAsync(tx, run, rules, ct);
+        ExceptionsMeter.GraphRun.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        ExceptionsMeter.GraphFacts.Add(run.Count);
     }
 }
