@@ -116,14 +116,8 @@ internal sealed class GraphWriter(string s)
         var shipmentOrders = planned.SelectMany(f => f.SalesOrderIds.Select(o => (Shipment: f.ShipmentId, Order: o))).Distinct().ToList();
         var shipmentLots = planned.SelectMany(f => f.LotIds.Select(l => (Shipment: f.ShipmentId, Lot: l))).Distinct().ToList();
 
-        if (consumed.Count > 0)
-            b.Add($"""
-                INSERT INTO {s}.order_lots (production_order_id, lot_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING
-                """, Col(consumed, c => c.Order), Col(consumed, c => c.Lot));
-        if (madeFrom.Count > 0)
-            b.Add($"""
-                INSERT INTO {s}.lot_links (parent_lot, child_lot) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING
-                """, Col(madeFrom, l => l.Parent), Col(madeFrom, l => l.Child));
+        Link(b, "order_lots (production_order_id, lot_id)", [.. consumed.Select(c => (c.Order, c.Lot))]);
+        Link(b, "lot_links (parent_lot, child_lot)", madeFrom);
         if (consumed.Count > 0)
             b.Add($"""
                 INSERT INTO {s}.lot_links (parent_lot, child_lot)
@@ -138,14 +132,16 @@ internal sealed class GraphWriter(string s)
                 JOIN {s}.order_lots ol ON ol.production_order_id = p.production_order_id AND ol.lot_id <> p.lot_id
                 ON CONFLICT DO NOTHING
                 """, Col(byOrder, p => p.Lot), Col(byOrder, p => p.Order));
-        if (shipmentOrders.Count > 0)
-            b.Add($"""
-                INSERT INTO {s}.shipment_orders (shipment_id, sales_order_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING
-                """, Col(shipmentOrders, x => x.Shipment), Col(shipmentOrders, x => x.Order));
-        if (shipmentLots.Count > 0)
-            b.Add($"""
-                INSERT INTO {s}.shipment_lots (shipment_id, lot_id) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING
-                """, Col(shipmentLots, x => x.Shipment), Col(shipmentLots, x => x.Lot));
+        Link(b, "shipment_orders (shipment_id, sales_order_id)", shipmentOrders);
+        Link(b, "shipment_lots (shipment_id, lot_id)", shipmentLots);
+    }
+
+    /// <summary>Pairs added to a relation (its name and two columns), those it already has left as they are.</summary>
+    private void Link(SqlBatch b, string relation, List<(string, string)> pairs)
+    {
+        if (pairs.Count == 0) return;
+        b.Add($"INSERT INTO {s}.{relation} SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
+            Col(pairs, p => p.Item1), Col(pairs, p => p.Item2));
     }
 
     /// <summary>
