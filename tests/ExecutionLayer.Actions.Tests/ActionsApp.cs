@@ -40,7 +40,7 @@ public sealed class ActionsApp : IAsyncLifetime
     {
         await Database.InitializeAsync();
         await _vhost.InitializeAsync();
-        Bus = await new BusProbe(_vhost.Settings).Discard<DomainEventRecorded>()
+        Bus = await new BusProbe(_vhost.Settings).Discard<DomainEventsRecorded>()
             .Listen<ActionItemCreated>().Listen<ActionItemStarted>().Listen<ActionItemVerified>().Listen<ActionItemCancelled>().Listen<ActionItemOverdue>()
             .Listen<ActionClosureAssessed>().StartAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>

@@ -41,7 +41,7 @@ public sealed class ApprovalsApp(params (string Key, string Value)[] settings) :
     {
         await Database.InitializeAsync();
         await _vhost.InitializeAsync();
-        Bus = await new BusProbe(_vhost.Settings).Discard<DomainEventRecorded>()
+        Bus = await new BusProbe(_vhost.Settings).Discard<DomainEventsRecorded>()
             .Listen<ApprovalGranted>().Listen<ApprovalRejected>().Listen<ApprovalExpired>().Listen<ApprovalWithdrawn>().Listen<ApprovalRefused>().StartAsync();
         Bridge = await WebhookReceiver.StartAsync(BridgeSecret);
         _factory = Instance();

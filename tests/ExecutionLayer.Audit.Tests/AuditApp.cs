@@ -57,12 +57,35 @@ public sealed class AuditApp : IAsyncLifetime
         SigningKey.Dispose();
     }
 
-    /// <summary>Publishes feed events as their outbox would (message id = the outbox's for the event) and waits until the ledger holds <paramref name="expectedTotal"/>.</summary>
+    /// <summary>
+    /// Publishes feed events as their outbox would — each run of one source's events as a page, in the order given, under the page's id —
+    /// and waits until the ledger holds <paramref name="expectedTotal"/>.
+    /// </summary>
     public async Task<DomainEventRecorded[]> FeedAsync(long expectedTotal, params DomainEventRecorded[] events)
     {
-        foreach (var e in events) await Bus.PublishAsync(e, Messaging.Outbox.DeterministicId.For(e.Source, e.EventId, 0));
-        await Eventually.TrueAsync(async () => await CountAsync("SELECT count(*) FROM audit.ledger") == expectedTotal, $"{expectedTotal} ledger entries");
+        for (var start = 0; start < events.Length;)
+        {
+            var end = start;
+            while (end < events.Length && events[end].Source == events[start].Source) end++;
+            var page = events[start..end];
+            await Bus.PublishAsync(new DomainEventsRecorded(page[0].Source, page),
+                Messaging.Outbox.EventOutbox.AuditPageId(page[0].Source, page[0].SourceSequence, page[^1].SourceSequence));
+            start = end;
+        }
+        await LedgerHoldsAsync(expectedTotal);
         return events;
+    }
+
+    public Task LedgerHoldsAsync(long expectedTotal) =>
+        Eventually.TrueAsync(async () => await CountAsync("SELECT count(*) FROM audit.ledger") == expectedTotal, $"{expectedTotal} ledger entries");
+
+    public async Task<List<string>> StringsAsync(string sql)
+    {
+        await using var command = Database.DataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
+        return values;
     }
 
     public async Task<long> CountAsync(string sql)

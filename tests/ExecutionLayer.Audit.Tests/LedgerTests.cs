@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ExecutionLayer.Audit.Ledger;
+using ExecutionLayer.Contracts.Audit;
 using Npgsql;
 
 namespace ExecutionLayer.Audit.Tests;
@@ -15,12 +16,32 @@ public sealed class LedgerTests(AuditApp app) : IClassFixture<AuditApp>
         var first = Feed.Event("redelivery", 1);
         await app.FeedAsync(before + 1, first);
 
-        await app.Bus.PublishAsync(first, Messaging.Outbox.DeterministicId.For(first.Source, first.EventId, 0));
+        // The page again under its id, then cut differently (a crashed outbox reads its page again, maybe with more in it),
+        // then the event alone as an older publisher sent it, with and without its id.
+        await app.Bus.PublishAsync(new DomainEventsRecorded("redelivery", [first]), Messaging.Outbox.EventOutbox.AuditPageId("redelivery", 1, 1));
+        await app.Bus.PublishAsync(new DomainEventsRecorded("redelivery", [first]), Guid.NewGuid());
+        await app.Bus.PublishAsync(first, Messaging.Outbox.EventOutbox.AuditEntryId(first.Source, first.EventId));
         await app.Bus.PublishAsync(first, Guid.NewGuid());
-        await app.FeedAsync(before + 2, Feed.Event("redelivery", 2));
+        var second = Feed.Event("redelivery", 2);
+        await app.FeedAsync(before + 3, first, second, Feed.Event("redelivery", 3));
 
         Assert.Equal(1, await app.CountAsync($"SELECT count(*) FROM audit.ledger WHERE source_event_id = '{first.EventId}'"));
-        Assert.Equal(2, await app.CountAsync("SELECT count(*) FROM audit.ledger WHERE source = 'redelivery'"));
+        Assert.Equal(3, await app.CountAsync("SELECT count(*) FROM audit.ledger WHERE source = 'redelivery'"));
+        Assert.True((await app.VerifyAsync()).GetProperty("ok").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_event_an_older_publisher_sent_alone_is_recorded_under_its_message_id_as_one_in_a_page_is()
+    {
+        var before = await app.CountAsync("SELECT count(*) FROM audit.ledger");
+        var alone = Feed.Event("upgrading", 1);
+        await app.Bus.PublishAsync(alone, Messaging.Outbox.EventOutbox.AuditEntryId(alone.Source, alone.EventId));
+        await app.LedgerHoldsAsync(before + 1);
+        var paged = Feed.Event("upgrading", 2);
+        await app.FeedAsync(before + 2, paged);
+
+        Assert.Equal([$"{Messaging.Outbox.EventOutbox.AuditEntryId("upgrading", alone.EventId)}", $"{Messaging.Outbox.EventOutbox.AuditEntryId("upgrading", paged.EventId)}"],
+            await app.StringsAsync("SELECT message_id::text FROM audit.ledger WHERE source = 'upgrading' ORDER BY source_sequence"));
     }
 
     [Fact]

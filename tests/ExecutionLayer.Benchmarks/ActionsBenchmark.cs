@@ -45,7 +45,7 @@ internal sealed class ActionsBenchmark(string connectionString, bool quick, bool
             web.UseSetting("Logging:LogLevel:Default", "Warning");
             web.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
         });
-        await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>()
+        await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventsRecorded>()
             .Discard<ExecutionLayer.Contracts.Actions.ActionItemCreated>().StartAsync();
         using var client = factory.CreateDefaultClient(new GatewaySigningHandler());
         client.DefaultRequestHeaders.Add("X-Actor", "bench.lead");

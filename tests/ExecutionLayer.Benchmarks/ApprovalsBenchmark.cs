@@ -44,7 +44,7 @@ internal sealed class ApprovalsBenchmark(string connectionString, bool quick)
             web.UseSetting("Approvals:Webhooks:Concurrency", "16");
             web.UseSetting("Approvals:Webhooks:PollInterval", "00:00:00.020");
         });
-        await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
+        await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventsRecorded>().StartAsync();
         using var client = factory.CreateDefaultClient(new GatewaySigningHandler());
         await PlantRegistry.PublishAsync(audit, connectionString, "approvals");
         await SetUpAsync(client, bridge.Url, secret);

@@ -93,7 +93,7 @@ internal sealed class ExceptionsBenchmark(string connectionString, bool quick)
         await vhost.InitializeAsync();
         await using var factory = Service(connectionString, vhost);
         // The audit service is not part of this run; its queue must exist, as the audit feed is published mandatory.
-        await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
+        await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventsRecorded>().StartAsync();
         using var client = factory.CreateDefaultClient(new GatewaySigningHandler());
         var store = factory.Services.GetRequiredService<ServiceStore>();
 

@@ -27,7 +27,7 @@ internal sealed class FlowBenchmark(string connectionString, bool quick)
         await using var vhost = new FreshVirtualHost();
         await vhost.InitializeAsync();
         await using var factory = ExceptionsBenchmark.Service(connectionString, vhost);
-        await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
+        await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventsRecorded>().StartAsync();
         using var client = factory.CreateDefaultClient(new GatewaySigningHandler());
         var store = factory.Services.GetRequiredService<ServiceStore>();
 

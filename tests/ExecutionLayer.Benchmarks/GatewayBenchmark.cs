@@ -27,7 +27,7 @@ internal sealed class GatewayBenchmark(string connectionString, bool quick)
         var duration = TimeSpan.FromSeconds(quick ? 3 : 8);
         await using var vhost = new FreshVirtualHost();
         await vhost.InitializeAsync();
-        await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventRecorded>().StartAsync();
+        await using var audit = await new BusProbe(vhost.Settings).Discard<ExecutionLayer.Contracts.Audit.DomainEventsRecorded>().StartAsync();
 
         var (exceptionsPort, actionsPort, gatewayPort) = (LoopbackPort.Free(), LoopbackPort.Free(), LoopbackPort.Free());
         await using var exceptions = Start<ExecutionLayer.Exceptions.ExceptionsOptions>(exceptionsPort, vhost,

@@ -41,7 +41,7 @@ public sealed class ExceptionsApp : IAsyncLifetime
         await _vhost.InitializeAsync();
         // The audit service's queue, standing in for it: the audit feed is published mandatory, and a feed nobody
         // takes would hold every later page — and the integration events in it — back until someone binds one.
-        _audit = await new BusProbe(_vhost.Settings).Discard<DomainEventRecorded>().StartAsync();
+        _audit = await new BusProbe(_vhost.Settings).Discard<DomainEventsRecorded>().StartAsync();
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");

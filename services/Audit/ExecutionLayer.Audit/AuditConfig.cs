@@ -38,7 +38,11 @@ public static class AuditConfig
         builder.Services.AddExceptionHandler<PostgresProblemHandler>();
         builder.Services.AddHttpClient(PointInTimeApi.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5));
 
-        builder.Services.AddExecutionLayerBus(builder.Configuration, bus => bus.AddConsumer<LedgerConsumer, LedgerConsumerDefinition>());
+        builder.Services.AddExecutionLayerBus(builder.Configuration, bus =>
+        {
+            bus.AddConsumer<LedgerConsumer, LedgerConsumerDefinition>();
+            bus.AddConsumer<LedgerEntryConsumer, LedgerEntryConsumerDefinition>();
+        });
         return builder;
     }
 

@@ -28,8 +28,8 @@ public sealed record OutboxSequence(string Id, long Sequence);
 
 /// <summary>
 /// Marten's events table is the outbox: this subscription, run by the async daemon (on one node at a
-/// time under HotCold), publishes every stored event to the audit feed and the mapped integration
-/// events to their consumers, a whole page in flight at once. Marten commits the page's progress only
+/// time under HotCold), publishes every stored event to the audit feed (a page of them in one
+/// <see cref="DomainEventsRecorded"/>) and the mapped integration events to their consumers, a whole page in flight at once. Marten commits the page's progress only
 /// when this returns, so it returns only once the broker has confirmed every message; a crash in
 /// between hands the page over again, re-published under the same message ids and audit numbers, which
 /// consumers' inboxes absorb.
@@ -72,29 +72,42 @@ public sealed class EventOutbox : ReportedSubscription
 
     public static string NameFor(string service) => $"outbox-{service}";
 
+    /// <summary>
+    /// A page of the audit feed is named by its source and the numbers it carries, so the same page published again has the same
+    /// id; its entries are each named by <see cref="AuditEntryId"/>, which is what the ledger keeps and drops repeats by.
+    /// </summary>
+    public static Guid AuditPageId(string service, long first, long last) => DeterministicId.From($"audit-page|{service}|{first}|{last}");
+
+    /// <summary>The id of an event's entry in the audit feed — the id its single message had before the feed came in pages.</summary>
+    public static Guid AuditEntryId(string service, Guid eventId) => DeterministicId.For(service, eventId, 0);
+
     protected override async Task<IChangeListener> ProcessPageAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
         var numbered = await operations.LoadAsync<OutboxSequence>(_options.Service, ct) ?? new OutboxSequence(_options.Service, 0);
         var serializer = operations.DocumentStore.Options.Serializer();
         var sequence = numbered.Sequence;
-        var messages = new List<Outgoing>(page.Events.Count * 2);
+        var entries = new List<DomainEventRecorded>(page.Events.Count);
+        var messages = new List<Outgoing>(page.Events.Count + 1);
         foreach (var e in page.Events)
         {
             sequence++;
             var provenance = Provenance.Of(e);
             // The payload is the event as read, upcast to its type's current version: name and version are that type's.
             var type = _types.NameOf(e.Data.GetType());
-            var audit = new DomainEventRecorded(_options.Service, sequence, e.Id, e.Sequence, e.StreamKey!,
+            entries.Add(new DomainEventRecorded(_options.Service, sequence, e.Id, e.Sequence, e.StreamKey!,
                 _types.StreamTypeOf(e.StreamKey!), e.Version, type.Name, type.SchemaVersion, serializer.ToJson(e.Data), provenance.CorrelationId, provenance.CausationId, provenance.Actor, provenance.Site,
-                provenance.OccurredAt ?? e.Timestamp, e.Timestamp, provenance.OnBehalfOf);
-            messages.Add(new Outgoing(audit, typeof(DomainEventRecorded), DeterministicId.For(_options.Service, e.Id, 0), sequence, provenance));
+                provenance.OccurredAt ?? e.Timestamp, e.Timestamp, provenance.OnBehalfOf));
 
             var slot = 0;
             foreach (var mapper in _mappers)
                 foreach (var message in mapper.Map(e))
                     messages.Add(new Outgoing(message, message.GetType(), DeterministicId.For(_options.Service, e.Id, ++slot), sequence, provenance));
         }
+        // The page's audit entries in one message (its events came from many requests: it continues none of their traces).
+        if (entries.Count > 0)
+            messages.Add(new Outgoing(new DomainEventsRecorded(_options.Service, entries), typeof(DomainEventsRecorded),
+                AuditPageId(_options.Service, entries[0].SourceSequence, sequence), sequence, new Provenance()));
 
         await PublishConfirmedAsync(messages, ct);
         if (_options.AfterConfirmBeforeProgress is { } hook) await hook([.. messages.Select(m => m.MessageId)]);
@@ -139,7 +152,7 @@ public sealed class EventOutbox : ReportedSubscription
             context.MessageId = m.MessageId;
             // The audit feed must never be dropped for want of a queue (audit not deployed yet): as
             // mandatory, an unroutable message fails the publish and the page is tried again.
-            if (m.Message is DomainEventRecorded && context.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
+            if (m.Message is DomainEventsRecorded && context.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
             context.Headers.Set(SourceHeader, _options.Service);
             context.Headers.Set(SequenceHeader, m.Sequence);
             if (m.Provenance.CorrelationId is { } correlation) context.Headers.Set(CorrelationHeader, correlation);

@@ -15,8 +15,15 @@ public sealed class IntakeKeys(IDocumentStore store, NpgsqlDataSource dataSource
     private readonly string _table = $"{store.Options.DatabaseSchemaName}.{IntakeKeysTable.Name}";
 
     /// <summary>Claims the key in the session's SaveChanges (queued SQL, in its transaction).</summary>
-    public void Claim(IDocumentSession session, string source, string id, Guid eventId) =>
-        session.QueueSqlCommand($"INSERT INTO {_table} (source, id, event_id) VALUES (?, ?, ?)", source, id, eventId);
+    public void Claim(IDocumentSession session, string source, string id, Guid eventId) => Claim(session, [(source, id, eventId)]);
+
+    /// <summary>Claims a post's keys in the session's SaveChanges, in one statement (queued SQL, in its transaction).</summary>
+    public void Claim(IDocumentSession session, IReadOnlyCollection<(string Source, string Id, Guid EventId)> keys)
+    {
+        if (keys.Count == 0) return;
+        session.QueueSqlCommand($"INSERT INTO {_table} (source, id, event_id) SELECT * FROM unnest(?::text[], ?::text[], ?::uuid[])",
+            keys.Select(k => k.Source).ToArray(), keys.Select(k => k.Id).ToArray(), keys.Select(k => k.EventId).ToArray());
+    }
 
     /// <summary>Which of these keys are stored already, with the event each was stored as.</summary>
     public async Task<IReadOnlyDictionary<(string Source, string Id), Guid>> StoredAsync(

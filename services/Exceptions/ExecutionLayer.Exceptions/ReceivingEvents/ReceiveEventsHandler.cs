@@ -111,7 +111,7 @@ internal sealed class ReceiveEventsHandler(ServiceStore store, IntakeKeys keys, 
     {
         var received = fresh.Select(c => (c.Event, c.EventId, Stored: new OperationalEventReceived(c.Event.Source, c.Event.Id, c.Event.Type, c.Event.Site,
             c.Event.Subject, c.Event.OccurredAt, c.Event.Data))).ToList();
-        foreach (var (posted, eventId, _) in received) keys.Claim(tx.Session, posted.Source, posted.Id, eventId);
+        keys.Claim(tx.Session, [.. received.Select(r => (r.Event.Source, r.Event.Id, r.EventId))]);
         // Each source's events in its own stream, all in one save; each event at its site, and when it happened: the floor's time, not the intake's.
         await tx.AppendEachRecordedAsync(received.Select(r =>
             (StreamPrefix + r.Event.Source, r.Stored, r.EventId, provenance with { Site = r.Event.Site, OccurredAt = r.Event.OccurredAt })), ct);
