@@ -48,7 +48,7 @@ public static class LoadReport
 
             {report.Notes}
 
-            ## Ceilings in the same run ({Environment.ProcessorCount} cores, 8 closed-loop clients, 10 s each)
+            ## Ceilings in the same run ({Environment.ProcessorCount} cores, 8 closed-loop clients, 10 s each; then the ceiling again with holds beside it, then half its rate for 10 s)
 
             | path | events/s | vs raw store |
             |---|---:|---:|
@@ -56,6 +56,13 @@ public static class LoadReport
             | … and recorded in the audit ledger | {saturation.LedgerEventsPerSecond:N0} | {saturation.LedgerEventsPerSecond / saturation.RawStoreEventsPerSecond:F2} |
             | event store appends alone (same batches, no HTTP/bus) | {saturation.RawStoreEventsPerSecond:N0} | 1.00 |
             """);
+        Line($"""
+
+            | beside the ceiling | n | p50 ms | p95 ms | p99 ms | max ms |
+            |---|---:|---:|---:|---:|---:|
+            """);
+        foreach (var f in saturation.Latencies.Figures())
+            Line($"| {f.Operation} | {f.Count} | {f.P50:F1} | {f.P95:F1} | {f.P99:F1} | {f.Max:F0} |");
         if (saturation.Profile is { } profile) Line($"\n## Where the time went, from the first post until the ledger held them all (--profile)\n\n{profile}\n");
         foreach (var failure in outcome.Failures.Take(5)) Line($"unexpected: {failure.Message}");
         if (!report.Holds) Line($"RECONCILIATION FAILS: {report.Failures}");

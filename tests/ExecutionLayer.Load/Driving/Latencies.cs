@@ -18,6 +18,9 @@ public sealed class Latencies
         return result;
     }
 
+    /// <summary>A time measured elsewhere (from a post to what it caused, read back from a store).</summary>
+    public void Record(string operation, double milliseconds) => _times.GetOrAdd(operation, _ => new()).Enqueue(milliseconds);
+
     public void Retried(string operation) => _retries.AddOrUpdate(operation, 1, (_, n) => n + 1);
 
     public void Abandoned(string operation) => _abandoned.AddOrUpdate(operation, 1, (_, n) => n + 1);
