@@ -22,7 +22,7 @@ public sealed class IntakeKeyTests : IAsyncLifetime
     {
         var session = _store.Store.LightweightSession();
         var posted = session.Events.Append(stream, new Noted(text)).Events[^1];
-        _keys.Claim(session, source, id, posted.Id);
+        _keys.Claim(session, [(source, id, posted.Id)]);
         return session;
     }
 
@@ -58,7 +58,7 @@ public sealed class IntakeKeyTests : IAsyncLifetime
         await using var second = Posting(stream, "mes-dayton", "evt-4711", "CNC-4 down");
         // The second post's other event, fresh, goes down with it: it is stored when the handler looks again.
         second.Events.Append(stream, new Noted("CNC-5 down"));
-        _keys.Claim(second, "mes-dayton", "evt-4712", Guid.NewGuid());
+        _keys.Claim(second, [("mes-dayton", "evt-4712", Guid.NewGuid())]);
 
         await first.SaveChangesAsync();
         var refusal = await Assert.ThrowsAnyAsync<Exception>(() => second.SaveChangesAsync());

@@ -14,9 +14,6 @@ public sealed class IntakeKeys(IDocumentStore store, NpgsqlDataSource dataSource
 {
     private readonly string _table = $"{store.Options.DatabaseSchemaName}.{IntakeKeysTable.Name}";
 
-    /// <summary>Claims the key in the session's SaveChanges (queued SQL, in its transaction).</summary>
-    public void Claim(IDocumentSession session, string source, string id, Guid eventId) => Claim(session, [(source, id, eventId)]);
-
     /// <summary>Claims a post's keys in the session's SaveChanges, in one statement (queued SQL, in its transaction).</summary>
     public void Claim(IDocumentSession session, IReadOnlyCollection<(string Source, string Id, Guid EventId)> keys)
     {

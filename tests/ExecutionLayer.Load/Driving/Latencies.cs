@@ -14,7 +14,7 @@ public sealed class Latencies
     {
         var started = Stopwatch.GetTimestamp();
         var result = await call();
-        _times.GetOrAdd(operation, _ => new()).Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        Record(operation, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return result;
     }
 

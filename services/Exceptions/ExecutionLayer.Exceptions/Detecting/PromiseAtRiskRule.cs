@@ -30,8 +30,9 @@ internal sealed class PromiseAtRiskRule(ServiceStore store, CaseWriter cases, Ro
         var facts = new List<Observation>();
         foreach (var seen in run)
         {
-            if (!options.DetectionFor(seen.Site).PromiseDates || !CanMove(seen.Fact)) continue;
-            var fact = behind.Fact(seen.Received.OccurredAt, options.DetectionFor(seen.Site).AssumedRepairTime);
+            var detection = options.DetectionFor(seen.Site);
+            if (!detection.PromiseDates || !CanMove(seen.Fact)) continue;
+            var fact = behind.Fact(seen.Received.OccurredAt, detection.AssumedRepairTime);
             facts.Add(seen);
             switch (seen.Fact)
             {

@@ -118,20 +118,18 @@ internal sealed class GraphWriter(string s)
 
         Link(b, "order_lots (production_order_id, lot_id)", [.. consumed.Select(c => (c.Order, c.Lot))]);
         Link(b, "lot_links (parent_lot, child_lot)", madeFrom);
-        if (consumed.Count > 0)
+        // Genealogy through orders, both ways in one statement: a lot an order of the run consumed is the parent of every lot
+        // that order has produced, and a lot produced in the run is the child of every lot its order has consumed.
+        if (consumed.Count + byOrder.Count > 0)
             b.Add($"""
                 INSERT INTO {s}.lot_links (parent_lot, child_lot)
                 SELECT c.lot_id, l.lot_id FROM unnest($1::text[], $2::text[]) AS c(lot_id, production_order_id)
                 JOIN {s}.lots l ON l.produced_by_order = c.production_order_id AND l.lot_id <> c.lot_id
-                ON CONFLICT DO NOTHING
-                """, Col(consumed, c => c.Lot), Col(consumed, c => c.Order));
-        if (byOrder.Count > 0)
-            b.Add($"""
-                INSERT INTO {s}.lot_links (parent_lot, child_lot)
-                SELECT ol.lot_id, p.lot_id FROM unnest($1::text[], $2::text[]) AS p(lot_id, production_order_id)
+                UNION
+                SELECT ol.lot_id, p.lot_id FROM unnest($3::text[], $4::text[]) AS p(lot_id, production_order_id)
                 JOIN {s}.order_lots ol ON ol.production_order_id = p.production_order_id AND ol.lot_id <> p.lot_id
                 ON CONFLICT DO NOTHING
-                """, Col(byOrder, p => p.Lot), Col(byOrder, p => p.Order));
+                """, Col(consumed, c => c.Lot), Col(consumed, c => c.Order), Col(byOrder, p => p.Lot), Col(byOrder, p => p.Order));
         Link(b, "shipment_orders (shipment_id, sales_order_id)", shipmentOrders);
         Link(b, "shipment_lots (shipment_id, lot_id)", shipmentLots);
     }
