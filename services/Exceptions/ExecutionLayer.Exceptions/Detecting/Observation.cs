@@ -8,11 +8,12 @@ namespace ExecutionLayer.Exceptions.Detecting;
 /// A fact the graph has just taken, as the rules see it: what was received, the fact read from it, and
 /// the intake event it came in as, which is what every case it opens or changes was caused by.
 /// </summary>
-/// <param name="ReceivedAt">When the intake took it (wall time): hold propagation is measured from here.</param>
-internal sealed record Observation(Guid IntakeEventId, DateTimeOffset ReceivedAt, OperationalEventReceived Received, object Fact)
+/// <param name="ReceivedAt">When the intake took its post (wall time): hold propagation is measured from here.</param>
+/// <param name="TraceParent">The trace of the request that posted it, which need not be the one writing its group.</param>
+internal sealed record Observation(Guid IntakeEventId, DateTimeOffset ReceivedAt, OperationalEventReceived Received, object Fact, string? TraceParent)
 {
-    /// <summary>What the cases this fact opens or changes record as their cause (the trace is the intake request's, stamped by the transaction).</summary>
-    public Provenance Cause => new(CausationId: IntakeEventId.ToString(), Actor: "exceptions:detector", Site: Received.Site);
+    /// <summary>What the cases this fact opens or changes record as their cause, in the trace of the request that posted it.</summary>
+    public Provenance Cause => new(CausationId: IntakeEventId.ToString(), Actor: "exceptions:detector", Site: Received.Site, TraceParent: TraceParent);
 
     public string Site => Received.Site;
 
