@@ -134,4 +134,39 @@ public sealed class BusCreationTests : IAsyncLifetime
         Assert.Equal(1, await _app.CountAsync("SELECT count(*) FROM actions.kpi_readings"));
         Assert.Equal(1, await _app.CountAsync("SELECT count(*) FROM actions.mt_events WHERE type = 'actions.kpi-reading-recorded'"));
     }
+
+    [Fact]
+    public async Task A_burst_of_kpi_readings_is_recorded_each_once_as_its_own_message_and_the_newest_sets_the_status()
+    {
+        await _app.DefineScrapRateAsync();
+        // A shift's readings, one a minute, arriving newest first: the newest (3.5 %, red) must win over the later-arriving green ones.
+        var readings = Enumerable.Range(0, 40)
+            .Select(i => (MessageId: Guid.NewGuid(), Reading: new KpiMeasurementReceived("mes-dayton", $"burst-{i}", Site, "Scrap-Rate", i == 39 ? 3.5m : 0.5m, "%",
+                Given.Monday.AddHours(-2).AddMinutes(i))))
+            .Reverse().ToList();
+        foreach (var (messageId, reading) in readings) await _app.Bus.PublishAsync(reading, messageId);
+        await _app.Bus.PublishAsync(readings[5].Reading, readings[5].MessageId); // delivered twice
+        await _app.Bus.PublishAsync(readings[7].Reading); // re-sent at the source, as a new message
+
+        await Eventually.TrueAsync(async () => await _app.CountAsync(
+            $"SELECT count(*) FROM actions.inbox WHERE consumer = '{ExecutionLayer.Actions.Kpis.KpiMeasurementConsumer.Inbox}'") == 41, "every message handled");
+        Assert.Equal(40, await _app.CountAsync("SELECT count(*) FROM actions.kpi_readings WHERE source_event_id LIKE 'burst-%'"));
+        var causes = await _app.StringsAsync("SELECT causation_id FROM actions.mt_events WHERE type = 'actions.kpi-reading-recorded'");
+        Assert.Equal(readings.Select(r => r.MessageId.ToString()).Order(), causes.Order());
+        var kpi = await _app.GetAsync($"/kpis/{Site}/scrap-rate");
+        Assert.Equal(("red", 3.5m), (kpi.GetProperty("status").GetString(), kpi.GetProperty("latest").GetDecimal()));
+    }
+
+    [Fact]
+    public async Task A_reading_the_database_refuses_fails_alone_and_the_readings_around_it_are_recorded()
+    {
+        await _app.DefineScrapRateAsync();
+        // PostgreSQL text cannot hold a NUL: this reading can never be stored, whatever batch it comes in.
+        var readings = new[] { "before", "poison\0", "after" }.Select((id, i) =>
+            new KpiMeasurementReceived("mes-dayton", id, Site, "scrap-rate", 0.5m + i, "%", Given.Monday.AddHours(-1).AddMinutes(i))).ToList();
+        foreach (var reading in readings) await _app.Bus.PublishAsync(reading);
+
+        await Eventually.TrueAsync(async () => await _app.CountAsync("SELECT count(*) FROM actions.kpi_readings") == 2, "the two good readings recorded");
+        Assert.Equal(["after", "before"], (await _app.StringsAsync("SELECT source_event_id FROM actions.kpi_readings")).Order());
+    }
 }

@@ -82,6 +82,31 @@ public sealed class InboxTests : IAsyncLifetime
         Assert.Equal(["first delivery"], await TextsAsync(stream));
     }
 
+    [Fact]
+    public async Task A_batch_runs_its_work_for_the_messages_not_handled_before_and_a_failed_batch_keeps_no_mark()
+    {
+        var stream = TestStore.NewStream();
+        var (handled, fresh, again) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        Assert.True(await _inbox.HandleOnceAsync("kpis", handled, tx => Note(tx, stream, handled.ToString())));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _inbox.HandleEachOnceAsync("kpis", [fresh, again], async (tx, ids) =>
+        {
+            await Note(tx, stream, "half a batch");
+            throw new InvalidOperationException("the batch failed");
+        }));
+        Assert.Equal(0, await MarksAsync(fresh));
+
+        var ran = await _inbox.HandleEachOnceAsync("kpis", [handled, fresh, again, fresh], async (tx, ids) =>
+        {
+            foreach (var id in ids.Order()) await Note(tx, stream, id.ToString());
+        });
+
+        Assert.Equal(new[] { fresh, again }.Order(), ran.Order());
+        var texts = await TextsAsync(stream);
+        Assert.Equal([handled.ToString(), .. new[] { fresh, again }.Order().Select(id => id.ToString())], texts);
+        Assert.Empty(await _inbox.HandleEachOnceAsync("kpis", [handled, fresh, again], (_, _) => throw new InvalidOperationException("ran for nothing")));
+    }
+
     private static Task Note(Writing.StoreTransaction tx, string stream, string text)
     {
         tx.Session.Events.Append(stream, new Noted(text));

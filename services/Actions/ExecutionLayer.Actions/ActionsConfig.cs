@@ -15,6 +15,7 @@ using ExecutionLayer.Messaging.Outbox;
 using ExecutionLayer.Store.Hosting;
 using ExecutionLayer.Store.Types;
 using ExecutionLayer.Store.Sites;
+using MassTransit;
 
 namespace ExecutionLayer.Actions;
 
@@ -47,7 +48,7 @@ public static class ActionsConfig
             bus.AddConsumer<ActionRequestedConsumer>();
             bus.AddConsumer<ApprovalFollowUpsConsumer>();
             bus.AddConsumer<RecommendationAcceptedConsumer>();
-            bus.AddConsumer<KpiMeasurementConsumer>();
+            bus.AddConsumer<KpiMeasurementConsumer, KpiMeasurementConsumerDefinition>();
         }, siteReplicaOf: "actions");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes);
         return builder;

@@ -45,10 +45,11 @@ public static class Sql
         return command;
     }
 
-    /// <summary>A positional argument as a typed parameter: nulls, instants, spans and string lists need their type said.</summary>
+    /// <summary>A positional argument as a typed parameter: nulls, instants, spans and string lists need their type said (or come typed).</summary>
     public static NpgsqlParameter Parameter(object? arg) => arg switch
     {
         null => Text(null),
+        NpgsqlParameter typed => typed,
         DateTimeOffset at => Timestamp(at),
         TimeSpan span => new NpgsqlParameter { Value = span, NpgsqlDbType = NpgsqlDbType.Interval },
         IEnumerable<string> list when arg is not string => new NpgsqlParameter { Value = list.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },

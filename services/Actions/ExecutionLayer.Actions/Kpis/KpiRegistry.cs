@@ -38,24 +38,77 @@ public sealed class KpiRegistry(ServiceStore store)
         return written;
     }
 
-    /// <summary>Records a reading once; false when this source already reported this event. Readings of a KPI not (yet) defined are kept all the same.</summary>
-    public async Task<bool> RecordAsync(StoreTransaction tx, KpiReadingRecorded reading, Provenance provenance, CancellationToken ct)
-    {
-        var inserted = await Sql.ExecAsync(tx.Transaction, $"""
-            INSERT INTO {_s}.kpi_readings (site, kpi, value, unit, measured_at, source, source_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT DO NOTHING
-            """, ct, reading.Site, reading.Kpi, reading.Value, reading.Unit, reading.MeasuredAt, reading.Source, reading.SourceEventId);
-        if (inserted == 0) return false;
+    /// <summary>Records a reading once; false when this source already reported this event.</summary>
+    public async Task<bool> RecordAsync(StoreTransaction tx, KpiReadingRecorded reading, Provenance provenance, CancellationToken ct) =>
+        (await RecordAllAsync(tx, [(reading, provenance)], ct)).Count == 1;
 
-        tx.Record(provenance with { Site = reading.Site, CorrelationId = provenance.CorrelationId ?? $"kpi-{reading.Site}-{reading.Kpi}", OccurredAt = reading.MeasuredAt });
-        tx.Session.Events.Append(ReadingsStreamId(reading.Site, reading.Kpi), reading);
-        await tx.Session.SaveChangesAsync(ct);
-        if (await DefinitionAsync(tx.Transaction, reading.Site, reading.Kpi, ct) is { } definition && definition.Unit == reading.Unit)
+    /// <summary>
+    /// Records readings once each, in a few statements whatever their number: a reading its source already reported (or that
+    /// comes twice here) is left out. Each appends to its KPI's readings stream with its own provenance, and the newest of a
+    /// KPI's readings in its definition's unit moves the KPI's latest value and status, unless a newer one is there already.
+    /// Readings of a KPI not (yet) defined are kept all the same.
+    /// </summary>
+    /// <returns>The readings recorded now, in the order given.</returns>
+    public async Task<IReadOnlyList<KpiReadingRecorded>> RecordAllAsync(
+        StoreTransaction tx, IReadOnlyList<(KpiReadingRecorded Reading, Provenance Provenance)> readings, CancellationToken ct)
+    {
+        if (readings.Count == 0) return [];
+        var stored = await InsertReadingsAsync(tx.Transaction, [.. readings.Select(r => r.Reading)], ct);
+        var recorded = readings.Where(r => stored.Remove(KeyOf(r.Reading))).ToList(); // a key given twice: its first reading
+        if (recorded.Count == 0) return [];
+
+        await tx.AppendEachRecordedAsync(recorded.Select(r => (ReadingsStreamId(r.Reading.Site, r.Reading.Kpi), r.Reading, Guid.CreateVersion7(),
+            r.Provenance with
+            {
+                Site = r.Reading.Site,
+                CorrelationId = r.Provenance.CorrelationId ?? $"kpi-{r.Reading.Site}-{r.Reading.Kpi}",
+                OccurredAt = r.Reading.MeasuredAt,
+            })), ct);
+
+        var definitions = await DefinitionsAsync(tx.Transaction, [.. recorded.Select(r => (r.Reading.Site, r.Reading.Kpi)).Distinct()], ct);
+        var newest = recorded.Select(r => r.Reading)
+            .Where(r => definitions.TryGetValue((r.Site, r.Kpi), out var definition) && definition.Unit == r.Unit)
+            .GroupBy(r => (r.Site, r.Kpi))
+            .Select(kpi => kpi.OrderBy(r => r.MeasuredAt).Last()) // of two at the same moment, the later given, as one by one
+            .OrderBy(r => r.Site, StringComparer.Ordinal).ThenBy(r => r.Kpi, StringComparer.Ordinal) // rows locked in one order by every writer
+            .ToList();
+        if (newest.Count > 0)
             await Sql.ExecAsync(tx.Transaction, $"""
-                UPDATE {_s}.kpi_index SET latest_value = $3, latest_at = $4, status = $5
-                WHERE site = $1 AND kpi = $2 AND (latest_at IS NULL OR latest_at <= $4)
-                """, ct, reading.Site, reading.Kpi, reading.Value, reading.MeasuredAt, definition.StatusOf(reading.Value).ToString());
-        return true;
+                UPDATE {_s}.kpi_index k SET latest_value = n.value, latest_at = n.at, status = n.status
+                FROM unnest($1::text[], $2::text[], $3::numeric[], $4::timestamptz[], $5::text[]) AS n(site, kpi, value, at, status)
+                WHERE k.site = n.site AND k.kpi = n.kpi AND (k.latest_at IS NULL OR k.latest_at <= n.at)
+                """, ct, newest.Select(r => r.Site), newest.Select(r => r.Kpi), newest.Select(r => r.Value).ToArray(), Sql.Timestamps(newest.Select(r => r.MeasuredAt)),
+                newest.Select(r => definitions[(r.Site, r.Kpi)].StatusOf(r.Value).ToString()));
+        return [.. recorded.Select(r => r.Reading)];
+    }
+
+    private static (string, string, string, string) KeyOf(KpiReadingRecorded r) => (r.Site, r.Kpi, r.Source, r.SourceEventId);
+
+    /// <summary>Inserts the readings no source reported before; the keys of those inserted.</summary>
+    private async Task<HashSet<(string, string, string, string)>> InsertReadingsAsync(NpgsqlTransaction tx, IReadOnlyList<KpiReadingRecorded> readings, CancellationToken ct)
+    {
+        await using var command = Sql.Command(tx, $"""
+            INSERT INTO {_s}.kpi_readings (site, kpi, value, unit, measured_at, source, source_event_id)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::timestamptz[], $6::text[], $7::text[])
+            ON CONFLICT DO NOTHING
+            RETURNING site, kpi, source, source_event_id
+            """, [readings.Select(r => r.Site), readings.Select(r => r.Kpi), readings.Select(r => r.Value).ToArray(), readings.Select(r => r.Unit),
+                Sql.Timestamps(readings.Select(r => r.MeasuredAt)), readings.Select(r => r.Source), readings.Select(r => r.SourceEventId)]);
+        var inserted = new HashSet<(string, string, string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) inserted.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        return inserted;
+    }
+
+    private async Task<Dictionary<(string Site, string Kpi), KpiDefinition>> DefinitionsAsync(NpgsqlTransaction tx, IReadOnlyList<(string Site, string Kpi)> kpis, CancellationToken ct)
+    {
+        await using var command = Sql.Command(tx, $"""
+            SELECT k.site, k.kpi, k.definition FROM {_s}.kpi_index k JOIN unnest($1::text[], $2::text[]) AS w(site, kpi) ON k.site = w.site AND k.kpi = w.kpi
+            """, [kpis.Select(k => k.Site), kpis.Select(k => k.Kpi)]);
+        var definitions = new Dictionary<(string, string), KpiDefinition>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) definitions[(reader.GetString(0), reader.GetString(1))] = EventJson.Read<KpiDefinition>(reader.GetString(2));
+        return definitions;
     }
 
     public async Task<KpiDefinition?> DefinitionAsync(NpgsqlTransaction tx, string site, string kpi, CancellationToken ct) =>
