@@ -26,7 +26,7 @@ if [ -n "${EL_DERIVED_FROM:-}" ]; then
     unset Audit__Signing__PrivateKeyFile Gateway__ApiKeyFile EL_DEV_CREDENTIALS
   fi
   if [ "${EL_BASE_PORT:-8080}" != "$el_from_base" ]; then
-    unset EL_PG_PORT EL_RABBITMQ_PORT EL_RABBITMQ_DIST_PORT EL_EPMD_PORT EL_RABBITMQ_MGMT_PORT EL_RABBITMQ_NODE
+    unset EL_PG_PORT EL_PG_STANDBY_PORT EL_RABBITMQ_PORT EL_RABBITMQ_DIST_PORT EL_EPMD_PORT EL_RABBITMQ_MGMT_PORT EL_RABBITMQ_NODE EL_RABBITMQ_NODE_PORTS
   fi
   unset el_from_root el_from_data el_from_base EL_DERIVED_FROM EL_GATEWAY_PORT
 fi
@@ -48,6 +48,13 @@ export EL_RABBITMQ_DIST_PORT="${EL_RABBITMQ_DIST_PORT:-$((EL_RABBITMQ_PORT + 1))
 export EL_EPMD_PORT="${EL_EPMD_PORT:-$((EL_RABBITMQ_PORT + 2))}"
 export EL_RABBITMQ_MGMT_PORT="${EL_RABBITMQ_MGMT_PORT:-$((EL_RABBITMQ_PORT + 3))}"
 export EL_RABBITMQ_NODE="${EL_RABBITMQ_NODE:-el-$EL_RABBITMQ_PORT@localhost}"
+# EL_CLUSTER=1 (infra/run.sh --cluster, infra/load.sh --cluster): RabbitMQ is three clustered nodes and PostgreSQL a
+# primary with a synchronous standby (docs/operations.md). The other two nodes' AMQP ports sit after the first node's
+# four ports (each node: AMQP, distribution +1, management +2), the standby one port above the primary: all within the
+# ten ports above the servers' base, so a second copy ten ports away still does not collide.
+export EL_CLUSTER="${EL_CLUSTER:-0}"
+export EL_RABBITMQ_NODE_PORTS="${EL_RABBITMQ_NODE_PORTS:-$EL_RABBITMQ_PORT $((EL_RABBITMQ_PORT + 4)) $((EL_RABBITMQ_PORT + 7))}"
+export EL_PG_STANDBY_PORT="${EL_PG_STANDBY_PORT:-$((EL_PG_PORT + 1))}"
 
 # Where each process listens, for every process that needs to know (ServiceAddresses in .NET reads
 # Services__{name}): the gateway's clusters, the audit service's point-in-time calls, decision links.
@@ -93,9 +100,15 @@ export EL_RUN_DIR="$EL_DATA_DIR/run"
 # a restarted service resumes at the others' time, and a fresh database starts at wall time.
 export EL_CLOCK_DIR="$EL_RUN_DIR/clocks/$EL_PG_DATABASE"
 
-# What .NET reads (double underscore = configuration section separator).
-export ConnectionStrings__Postgres="Host=127.0.0.1;Port=$EL_PG_PORT;Database=$EL_PG_DATABASE;Username=$EL_PG_USER;Password=$EL_PG_PASSWORD"
-export ConnectionStrings__AuditLedger="Host=127.0.0.1;Port=$EL_PG_PORT;Database=$EL_PG_DATABASE;Username=$EL_PG_AUDIT_USER;Password=$EL_PG_AUDIT_PASSWORD"
+# What .NET reads (double underscore = configuration section separator). In a cluster the services name both servers
+# and take whichever is the primary now: after a failover they reconnect to the promoted standby without a restart.
+if [ "$EL_CLUSTER" = 1 ]; then
+  el_pg_hosts="Host=127.0.0.1:$EL_PG_PORT,127.0.0.1:$EL_PG_STANDBY_PORT;Target Session Attributes=primary;Host Recheck Seconds=2"
+else
+  el_pg_hosts="Host=127.0.0.1;Port=$EL_PG_PORT"
+fi
+export ConnectionStrings__Postgres="$el_pg_hosts;Database=$EL_PG_DATABASE;Username=$EL_PG_USER;Password=$EL_PG_PASSWORD"
+export ConnectionStrings__AuditLedger="$el_pg_hosts;Database=$EL_PG_DATABASE;Username=$EL_PG_AUDIT_USER;Password=$EL_PG_AUDIT_PASSWORD"
 # A development checkpoint signing key, generated on first start; production passes Audit__Signing__PrivateKeyPem.
 export Audit__Signing__PrivateKeyFile="${Audit__Signing__PrivateKeyFile:-$EL_DATA_DIR/audit-signing-key.pem}"
 # The secret the gateway signs callers' identities with and every service checks; production sets its own.
@@ -110,13 +123,22 @@ export EL_DERIVED_FROM="${EL_DERIVED_FROM-$EL_ROOT|$EL_DATA_DIR|$EL_BASE_PORT}"
 export EL_DEV_JWT_SECRET="${EL_DEV_JWT_SECRET:-el-dev-people-token-secret-not-for-production}"
 export EL_DEV_JWT_ISSUER="${EL_DEV_JWT_ISSUER:-executionlayer-dev}"
 export EL_DEV_JWT_AUDIENCE="${EL_DEV_JWT_AUDIENCE:-executionlayer}"
-export ConnectionStrings__PostgresAdmin="Host=127.0.0.1;Port=$EL_PG_PORT;Database=postgres;Username=postgres;Password=$EL_PG_ADMIN_PASSWORD"
+export ConnectionStrings__PostgresAdmin="$el_pg_hosts;Database=postgres;Username=postgres;Password=$EL_PG_ADMIN_PASSWORD"
+unset el_pg_hosts
 export RabbitMq__Host=127.0.0.1
 export RabbitMq__Port="$EL_RABBITMQ_PORT"
 export RabbitMq__VirtualHost="$EL_RABBITMQ_VHOST"
 export RabbitMq__Username="$EL_RABBITMQ_USER"
 export RabbitMq__Password="$EL_RABBITMQ_PASSWORD"
 export RabbitMq__ManagementPort="$EL_RABBITMQ_MGMT_PORT"
+# In a cluster every service knows every node (MassTransit's cluster host list) and connects to one that answers.
+if [ "$EL_CLUSTER" = 1 ]; then
+  el_i=0
+  for el_port in $EL_RABBITMQ_NODE_PORTS; do export "RabbitMq__Nodes__$el_i=127.0.0.1:$el_port"; el_i=$((el_i + 1)); done
+  unset el_i el_port
+else # a shell that sourced this in cluster mode before must not keep sending the services to three nodes
+  unset RabbitMq__Nodes__0 RabbitMq__Nodes__1 RabbitMq__Nodes__2
+fi
 
 el_log() { printf '[infra] %s\n' "$*" >&2; }
 el_die() { printf '[infra] error: %s\n' "$*" >&2; exit 1; }

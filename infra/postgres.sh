@@ -4,6 +4,9 @@
 #   postgres.sh check-store   fail, saying what to do, when the database holds the pre-Marten store's events
 #   postgres.sh stop    stop the server this data directory belongs to
 #   postgres.sh crash   stop it with -m immediate (what the fault tests do to a server of their own)
+# With EL_CLUSTER=1 'start' also keeps a streaming standby on 127.0.0.1:$EL_PG_STANDBY_PORT (data in postgres-standby)
+# that every commit waits for (synchronous_commit), so a write the primary acknowledged survives the primary's loss:
+#   postgres.sh promote   make the standby the primary (after the primary is gone: crash, then promote)
 # 'start' prints "started" or "reused" on stdout so callers know whether to stop it afterwards.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -21,11 +24,15 @@ ensure_binaries() {
   PG_BIN="$(pg_bin)" || el_die "PostgreSQL binaries not found after install"
 }
 
-pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$EL_PG_PORT" >/dev/null 2>&1; }
+pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "${1:-$EL_PG_PORT}" >/dev/null 2>&1; }
 
 admin_psql() { # the superuser over the private socket: no password on the machine's own socket
-  el_as postgres "$PG_BIN/psql" -h "$EL_PG_SOCKET_DIR" -p "$EL_PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"
+  el_as postgres "$PG_BIN/psql" -h "$EL_PG_SOCKET_DIR" -p "${PSQL_PORT:-$EL_PG_PORT}" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"
 }
+
+STANDBY_DIR="$EL_DATA_DIR/postgres-standby"
+# The name the primary knows its synchronous standby by (synchronous_standby_names, the standby's application_name).
+STANDBY_NAME=el_standby
 
 init_cluster() {
   el_prepare_dir "$EL_DATA_DIR" "$(id -un)"
@@ -49,22 +56,62 @@ logging_collector = off
 CONF
 }
 
-start() {
-  ensure_binaries
-  if pg_ready; then echo reused; return; fi
-  init_cluster
-  el_log "starting PostgreSQL on 127.0.0.1:$EL_PG_PORT"
+launch() { # data-dir port log
+  el_log "starting PostgreSQL on 127.0.0.1:$2 ($1)"
   # The port on the command line: a data directory started before EL_BASE_PORT moved listens where it is told now.
-  el_as postgres "$PG_BIN/pg_ctl" -D "$EL_PG_DIR/data" -l "$EL_PG_DIR/server.log" -o "-p $EL_PG_PORT" -w -t 60 start >/dev/null \
-    || { tail -20 "$EL_PG_DIR/server.log" >&2; el_die "PostgreSQL did not start"; }
+  el_as postgres "$PG_BIN/pg_ctl" -D "$1" -l "$3" -o "-p $2" -w -t 60 start >/dev/null \
+    || { tail -20 "$3" >&2; el_die "PostgreSQL did not start ($1)"; }
   # After a crash the server replays its WAL first, and under load a first answer can still be the
   # refusal of a backend forked before recovery ended: ready means a real query has been answered,
   # and the wait is bounded by time, not by a count of tries that a slow probe could use up early.
   local deadline=$((SECONDS + 90))
-  until pg_ready && admin_psql -c 'SELECT 1' >/dev/null 2>&1; do
-    [ "$SECONDS" -lt "$deadline" ] || { tail -20 "$EL_PG_DIR/server.log" >&2; el_die "PostgreSQL is not accepting connections on port $EL_PG_PORT"; }
+  until pg_ready "$2" && PSQL_PORT="$2" admin_psql -c 'SELECT 1' >/dev/null 2>&1; do
+    [ "$SECONDS" -lt "$deadline" ] || { tail -20 "$3" >&2; el_die "PostgreSQL is not accepting connections on port $2"; }
     sleep 0.5
   done
+}
+
+# The standby: a base backup of the primary the first time, streaming from it over the private socket, read-only.
+# Its own synchronous_standby_names is empty, so once promoted it commits without waiting for a standby it does not have.
+start_standby() {
+  if pg_ready "$EL_PG_STANDBY_PORT"; then return; fi
+  el_prepare_dir "$STANDBY_DIR" postgres
+  if [ ! -f "$STANDBY_DIR/data/PG_VERSION" ]; then
+    el_log "base backup of the primary into $STANDBY_DIR/data"
+    el_as postgres "$PG_BIN/pg_basebackup" -h "$EL_PG_SOCKET_DIR" -p "$EL_PG_PORT" -U postgres -D "$STANDBY_DIR/data" -X stream -c fast >/dev/null
+    el_as postgres touch "$STANDBY_DIR/data/standby.signal"
+    el_as postgres sh -c "cat >> '$STANDBY_DIR/data/postgresql.conf'" <<CONF
+# The standby (infra/postgres.sh, EL_CLUSTER=1)
+primary_conninfo = 'host=$EL_PG_SOCKET_DIR port=$EL_PG_PORT user=postgres application_name=$STANDBY_NAME'
+synchronous_standby_names = ''
+CONF
+    # What ALTER SYSTEM set on the primary came along in the backup; on the standby it would outrank the line above.
+    el_as postgres sh -c ": > '$STANDBY_DIR/data/postgresql.auto.conf'"
+  fi
+  launch "$STANDBY_DIR/data" "$EL_PG_STANDBY_PORT" "$STANDBY_DIR/server.log"
+}
+
+start() {
+  ensure_binaries
+  if [ "$EL_CLUSTER" = 1 ] && [ -f "$STANDBY_DIR/data/PG_VERSION" ] && [ ! -f "$STANDBY_DIR/data/standby.signal" ]; then
+    # Failed over: the old primary's data ends where the promoted standby went on, and started it would be a second
+    # primary taking writes the other never sees. Only the promoted one runs; a new standby needs a new data directory.
+    if pg_ready "$EL_PG_STANDBY_PORT"; then echo reused; return; fi
+    el_log "the standby was promoted: starting it alone, as the primary (no standby until the data directory is rebuilt)"
+    launch "$STANDBY_DIR/data" "$EL_PG_STANDBY_PORT" "$STANDBY_DIR/server.log"
+    echo started
+    return
+  fi
+  if pg_ready && { [ "$EL_CLUSTER" != 1 ] || pg_ready "$EL_PG_STANDBY_PORT"; }; then echo reused; return; fi
+  init_cluster
+  pg_ready || launch "$EL_PG_DIR/data" "$EL_PG_PORT" "$EL_PG_DIR/server.log"
+  # Before any write below: once synchronous, the primary's commits wait for the standby. A data directory a cluster run
+  # made synchronous, started alone, would wait for ever: alone it commits alone (ALTER SYSTEM itself waits for nobody).
+  if [ "$EL_CLUSTER" = 1 ]; then
+    start_standby
+  else
+    admin_psql -c "ALTER SYSTEM RESET synchronous_standby_names" -c "SELECT pg_reload_conf()" >/dev/null
+  fi
   admin_psql <<SQL
 ALTER ROLE postgres PASSWORD '$EL_PG_ADMIN_PASSWORD';
 SELECT 'CREATE ROLE "$EL_PG_USER" LOGIN CREATEDB CREATEROLE'
@@ -73,14 +120,30 @@ ALTER ROLE "$EL_PG_USER" PASSWORD '$EL_PG_PASSWORD';
 SELECT 'CREATE DATABASE "$EL_PG_DATABASE" OWNER "$EL_PG_USER"'
  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$EL_PG_DATABASE') \gexec
 SQL
+  if [ "$EL_CLUSTER" = 1 ]; then
+    # Every commit waits until the standby has the WAL on disk: an acknowledged write is on two servers.
+    admin_psql -c "ALTER SYSTEM SET synchronous_standby_names = '$STANDBY_NAME'" -c "SELECT pg_reload_conf()" >/dev/null
+  fi
   echo started
 }
 
 stop() {
   ensure_binaries
-  [ -f "$EL_PG_DIR/data/postmaster.pid" ] || return 0
-  el_log "stopping PostgreSQL ($EL_PG_DIR/data)"
-  el_as postgres "$PG_BIN/pg_ctl" -D "$EL_PG_DIR/data" -m fast -w stop >/dev/null || true
+  local data
+  for data in "$EL_PG_DIR/data" "$STANDBY_DIR/data"; do
+    [ -f "$data/postmaster.pid" ] || continue
+    el_log "stopping PostgreSQL ($data)"
+    el_as postgres "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true
+  done
+}
+
+# The standby becomes the primary: it stops following, finishes recovery and takes writes. The services, which name
+# both servers with Target Session Attributes=primary, find it on their next connection.
+promote() {
+  ensure_binaries
+  [ -f "$STANDBY_DIR/data/standby.signal" ] || el_die "no standby to promote ($STANDBY_DIR/data)"
+  el_log "promoting the standby ($STANDBY_DIR/data)"
+  el_as postgres "$PG_BIN/pg_ctl" -D "$STANDBY_DIR/data" -w -t 60 promote >/dev/null
 }
 
 # pg_ctl stop -m immediate: a crash as far as the data is concerned (the next start replays the WAL).
@@ -131,5 +194,6 @@ case "${1:-start}" in
   crash) crash ;;
   fresh-database) fresh_database ;;
   check-store) check_store ;;
-  *) el_die "usage: postgres.sh start|stop|crash|fresh-database|check-store" ;;
+  promote) promote ;;
+  *) el_die "usage: postgres.sh start|stop|crash|promote|fresh-database|check-store" ;;
 esac

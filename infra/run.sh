@@ -4,6 +4,8 @@
 #   infra/run.sh --detach        return once everything is healthy; infra/stop.sh stops it later
 #   infra/run.sh --demo          also play the plant's day (DOMAIN.md) through the gateway, on a fresh demo
 #                                database and virtual host, ending with the audit answer and its verification
+#   infra/run.sh --cluster       on a three-node RabbitMQ cluster and a PostgreSQL primary with a synchronous standby
+#                                (docs/operations.md); the services connect to every node and to whichever server is primary
 #   infra/run.sh --configuration Debug --no-build
 #                                run what is already built (the tests do), instead of building Release
 # And on a running system (the one this checkout's EL_BASE_PORT and data directory name):
@@ -16,7 +18,7 @@
 # Every port derives from EL_BASE_PORT (default 8080; see infra/env.sh).
 set -euo pipefail
 
-usage() { echo "usage: infra/run.sh [--detach] [--demo] [--configuration Debug|Release] [--no-build] | status | restart NAME | logs NAME [-f] | env" >&2; exit 2; }
+usage() { echo "usage: infra/run.sh [--detach] [--demo] [--cluster] [--configuration Debug|Release] [--no-build] | status | restart NAME | logs NAME [-f] | env" >&2; exit 2; }
 
 command=run
 detach=false
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --detach) detach=true ;;
     --demo) demo=true ;;
+    --cluster) export EL_CLUSTER=1 ;;
     --no-build) build=false ;;
     --configuration) configuration="${2:-}"; [[ "$configuration" =~ ^(Debug|Release)$ ]] || usage; shift ;;
     *) echo "unknown option $1" >&2; usage ;;
@@ -161,8 +164,8 @@ mkdir -p "$EL_RUN_DIR" "$EL_CLOCK_DIR"
 : > "$EL_RUN_DIR/infra.started"
 export EL_RUN_CONFIGURATION="$configuration"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
-printf 'export EL_PG_DATABASE=%q EL_RABBITMQ_VHOST=%q EL_RUN_CONFIGURATION=%q ASPNETCORE_ENVIRONMENT=%q\n' \
-  "$EL_PG_DATABASE" "$EL_RABBITMQ_VHOST" "$configuration" "$ASPNETCORE_ENVIRONMENT" > "$EL_RUN_DIR/run.env"
+printf 'export EL_PG_DATABASE=%q EL_RABBITMQ_VHOST=%q EL_RUN_CONFIGURATION=%q ASPNETCORE_ENVIRONMENT=%q EL_CLUSTER=%q\n' \
+  "$EL_PG_DATABASE" "$EL_RABBITMQ_VHOST" "$configuration" "$ASPNETCORE_ENVIRONMENT" "$EL_CLUSTER" > "$EL_RUN_DIR/run.env"
 
 el_start_server postgres && echo postgres >> "$EL_RUN_DIR/infra.started"
 el_start_server rabbitmq && echo rabbitmq >> "$EL_RUN_DIR/infra.started"

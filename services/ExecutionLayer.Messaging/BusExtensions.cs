@@ -38,6 +38,7 @@ public static class BusExtensions
                     h.Username(settings.Username);
                     h.Password(settings.Password);
                     h.PublisherConfirmation = true;
+                    if (settings.Nodes.Count > 0) h.UseCluster(cluster => { foreach (var node in settings.Nodes) cluster.Node(node); });
                 });
                 // MassTransit derives each _error and _skipped queue from its receive queue, arguments and all.
                 // An error queue keeps what it holds: no delivery limit, and no dead-lettering back into itself.

@@ -11,6 +11,12 @@ public sealed record RabbitMqSettings
     public string Username { get; init; } = "executionlayer";
     public string Password { get; init; } = "executionlayer-dev";
 
+    /// <summary>
+    /// A cluster's nodes, "host:port" each (RabbitMq__Nodes__0, __1, …). When given, the service connects to whichever of
+    /// them answers and moves to another when its node goes; <see cref="Host"/> and <see cref="Port"/> then only name the bus.
+    /// </summary>
+    public IReadOnlyList<string> Nodes { get; init; } = [];
+
     /// <summary>After this many deliveries a message the consumer never acknowledged is dead-lettered by the broker.</summary>
     public int DeliveryLimit { get; init; } = 5;
 

@@ -10,8 +10,11 @@ namespace ExecutionLayer.Faults.Tests;
 /// test), with the generated plant day set up. Each fault test drives a short load, breaks something
 /// part-way, and then the whole reconciliation must hold — for everything the system has taken so far.
 /// </summary>
-public sealed class FaultyPlant : IAsyncLifetime
+public class FaultyPlant : IAsyncLifetime
 {
+    /// <summary>On three clustered RabbitMQ nodes and a PostgreSQL primary with a synchronous standby, instead of one of each.</summary>
+    protected virtual bool Clustered => false;
+
     /// <summary>Light enough for two cores while a fault is being absorbed; the figures come from el-load.</summary>
     public static readonly LoadPlan Burst = new(Rate: 12, Count: 10_000, Duration: TimeSpan.FromSeconds(16));
 
@@ -23,7 +26,7 @@ public sealed class FaultyPlant : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Servers = await PrivateServers.StartAsync();
+        Servers = await PrivateServers.StartAsync(Clustered);
         try
         {
             System = new RunningSystem(new SystemShape(ShiftableClock: false, Gateway: new Dictionary<string, string>
@@ -33,6 +36,7 @@ public sealed class FaultyPlant : IAsyncLifetime
             }));
             await System.InitializeAsync();
             Load = await LoadRun.StartAsync(System, seed: 7, CancellationToken.None);
+            await StartedAsync();
         }
         catch
         {
@@ -40,6 +44,9 @@ public sealed class FaultyPlant : IAsyncLifetime
             throw;
         }
     }
+
+    /// <summary>Once the system is up and the plant set up: what a fixture notes of it before any fault.</summary>
+    protected virtual Task StartedAsync() => Task.CompletedTask;
 
     /// <summary>Drives <see cref="Burst"/>, runs the fault once the load has run for <paramref name="after"/>, then reconciles.</summary>
     public async Task<(LoadOutcome Outcome, ReconciliationReport Report)> UnderLoadAsync(TimeSpan after, Func<Task> fault)
@@ -75,13 +82,26 @@ public sealed class FaultyPlant : IAsyncLifetime
     }
 
     /// <summary>The system's queues as RabbitMQ's management API has them last: messages held and consumers attached.</summary>
-    public async Task<List<(string Name, long Messages, int Consumers)>> QueuesAsync()
+    public async Task<List<(string Name, long Messages, int Consumers)>> QueuesAsync() =>
+        [.. (await QueueDetailsAsync()).Select(q => (q.Name, q.Messages, q.Consumers))];
+
+    /// <summary>Each queue with its type and, for a quorum queue, its members, the members online and the leader (node names).</summary>
+    public async Task<List<QueueDetail>> QueueDetailsAsync()
     {
         var vhost = Uri.EscapeDataString(System.VirtualHost.Name);
         using var queues = JsonDocument.Parse(await System.VirtualHost.Management.GetStringAsync($"queues/{vhost}"));
-        return [.. queues.RootElement.EnumerateArray().Select(q => (q.GetProperty("name").GetString()!,
-            q.TryGetProperty("messages", out var m) ? m.GetInt64() : 0, q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0))];
+        return [.. queues.RootElement.EnumerateArray().Select(q => new QueueDetail(
+            q.GetProperty("name").GetString()!,
+            q.TryGetProperty("type", out var type) ? type.GetString()! : "classic",
+            q.TryGetProperty("messages", out var m) ? m.GetInt64() : 0,
+            q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0,
+            q.TryGetProperty("message_stats", out var stats) && stats.TryGetProperty("publish", out var published) ? published.GetInt64() : 0,
+            Names(q, "members"), Names(q, "online"),
+            q.TryGetProperty("leader", out var leader) && leader.ValueKind == JsonValueKind.String ? leader.GetString() : null))];
     }
+
+    private static string[] Names(JsonElement queue, string property) =>
+        queue.TryGetProperty(property, out var names) && names.ValueKind == JsonValueKind.Array ? [.. names.EnumerateArray().Select(n => n.GetString()!)] : [];
 
     public async Task DisposeAsync()
     {
@@ -90,3 +110,6 @@ public sealed class FaultyPlant : IAsyncLifetime
         if (Servers is not null) await Servers.DisposeAsync();
     }
 }
+
+/// <summary>A queue as the management API reports it; <see cref="Published"/> counts every message it was given so far.</summary>
+public sealed record QueueDetail(string Name, string Type, long Messages, int Consumers, long Published, string[] Members, string[] Online, string? Leader);

@@ -13,11 +13,15 @@ public sealed class PrivateServers : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _environment;
 
-    private PrivateServers(string dataDirectory, int postgresPort, int rabbitPort)
+    private PrivateServers(string dataDirectory, int postgresPort, int rabbitPort, bool clustered)
     {
         DataDirectory = dataDirectory;
+        Clustered = clustered;
         _environment = new()
         {
+            ["EL_CLUSTER"] = clustered ? "1" : "0",
+            ["EL_PG_STANDBY_PORT"] = Text(postgresPort + 1),
+            ["EL_RABBITMQ_NODE_PORTS"] = string.Join(' ', RabbitNodePorts(rabbitPort, clustered).Select(Text)),
             ["EL_DATA_DIR"] = dataDirectory,
             ["EL_PG_PORT"] = Text(postgresPort),
             ["EL_RABBITMQ_PORT"] = Text(rabbitPort),
@@ -33,14 +37,25 @@ public sealed class PrivateServers : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>Three RabbitMQ nodes in one cluster and a PostgreSQL primary with a synchronous standby (infra's EL_CLUSTER=1).</summary>
+    public bool Clustered { get; }
+
+    /// <summary>Each RabbitMQ node's AMQP port; node 0 is the first (and, unclustered, the only) one.</summary>
+    public IReadOnlyList<int> RabbitNodePorts() => RabbitNodePorts(RabbitPort, Clustered);
+
+    private int RabbitPort => int.Parse(_environment["EL_RABBITMQ_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+
+    // As infra/env.sh lays them out: node 0 on its four ports (AMQP, distribution, epmd, management), then three each.
+    private static int[] RabbitNodePorts(int rabbitPort, bool clustered) => clustered ? [rabbitPort, rabbitPort + 4, rabbitPort + 7] : [rabbitPort];
+
     private static string Text(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public static async Task<PrivateServers> StartAsync()
+    public static async Task<PrivateServers> StartAsync(bool clustered = false)
     {
         // Root's checkout may be closed to the server users, so the data lives under /var/tmp as env.sh does it.
-        var servers = new PrivateServers($"/var/tmp/executionlayer-private-{Guid.NewGuid():N}"[..48], LoopbackPort.Free(),
-            // RabbitMQ takes four ports from its base: AMQP, distribution, epmd and the management API.
-            LoopbackPort.FreeRun(4));
+        var servers = new PrivateServers($"/var/tmp/executionlayer-private-{Guid.NewGuid():N}"[..48], LoopbackPort.FreeRun(clustered ? 2 : 1),
+            // RabbitMQ takes four ports from its base: AMQP, distribution, epmd and the management API; two more nodes three more each.
+            LoopbackPort.FreeRun(clustered ? 10 : 4), clustered);
         try
         {
             await Task.WhenAll(servers.InfraAsync("postgres.sh", "start"), servers.InfraAsync("rabbitmq.sh", "start"));
@@ -51,11 +66,20 @@ public sealed class PrivateServers : IAsyncDisposable
             throw;
         }
         var pg = servers._environment["EL_PG_PORT"];
-        var rabbit = int.Parse(servers._environment["EL_RABBITMQ_PORT"], System.Globalization.CultureInfo.InvariantCulture);
-        Environment.SetEnvironmentVariable("ConnectionStrings__PostgresAdmin", $"Host=127.0.0.1;Port={pg};Database=postgres;Username=postgres;Password=postgres-dev");
-        Environment.SetEnvironmentVariable("ConnectionStrings__Postgres", $"Host=127.0.0.1;Port={pg};Database=executionlayer;Username=executionlayer;Password=executionlayer-dev");
-        Environment.SetEnvironmentVariable("RabbitMq__Port", rabbit.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Environment.SetEnvironmentVariable("RabbitMq__ManagementPort", (rabbit + 3).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var rabbit = servers.RabbitPort;
+        // As infra/env.sh says it: in a cluster both servers, whichever is primary now (rechecked every 2 s, so a promoted
+        // standby is found soon after the promotion).
+        var hosts = clustered ? $"Host=127.0.0.1:{pg},127.0.0.1:{servers._environment["EL_PG_STANDBY_PORT"]};Target Session Attributes=primary;Host Recheck Seconds=2"
+            : $"Host=127.0.0.1;Port={pg}";
+        Environment.SetEnvironmentVariable("ConnectionStrings__PostgresAdmin", $"{hosts};Database=postgres;Username=postgres;Password=postgres-dev");
+        Environment.SetEnvironmentVariable("ConnectionStrings__Postgres", $"{hosts};Database=executionlayer;Username=executionlayer;Password=executionlayer-dev");
+        Environment.SetEnvironmentVariable("RabbitMq__Port", Text(rabbit));
+        Environment.SetEnvironmentVariable("RabbitMq__ManagementPort", Text(rabbit + 3));
+        var nodes = servers.RabbitNodePorts();
+        Environment.SetEnvironmentVariable("RabbitMq__ManagementPorts",
+            clustered ? string.Join(' ', nodes.Select((port, i) => Text(i == 0 ? port + 3 : port + 2))) : null);
+        for (var i = 0; i < 3; i++)
+            Environment.SetEnvironmentVariable($"RabbitMq__Nodes__{i}", clustered ? $"127.0.0.1:{Text(nodes[i])}" : null);
         return servers;
     }
 
@@ -78,6 +102,16 @@ public sealed class PrivateServers : IAsyncDisposable
             Npgsql.NpgsqlConnection.ClearAllPools();
         }
     }
+
+    /// <summary>Makes the standby the primary (infra's postgres.sh promote): what an operator does once the primary is lost.</summary>
+    public Task PromoteStandbyAsync() => InfraAsync("postgres.sh", "promote");
+
+    /// <summary>One node of the cluster: stopped as an operator would, or killed (-9) as a crash would.</summary>
+    public Task StopRabbitNodeAsync(int node) => InfraAsync("rabbitmq.sh", "stop-node", Text(node));
+
+    public Task KillRabbitNodeAsync(int node) => InfraAsync("rabbitmq.sh", "kill-node", Text(node));
+
+    public Task StartRabbitNodeAsync(int node) => InfraAsync("rabbitmq.sh", "start-node", Text(node));
 
     public Task StopRabbitMqAsync() => InfraAsync("rabbitmq.sh", "stop");
 

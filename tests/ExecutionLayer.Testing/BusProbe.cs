@@ -41,6 +41,7 @@ public sealed class BusProbe(RabbitMqSettings settings) : IAsyncDisposable
             {
                 h.Username(settings.Username);
                 h.Password(settings.Password);
+                if (settings.Nodes.Count > 0) h.UseCluster(cluster => { foreach (var node in settings.Nodes) cluster.Node(node); });
             });
             rabbit.ReceiveEndpoint($"probe-{Guid.NewGuid():N}", endpoint =>
             {

@@ -13,7 +13,10 @@ public sealed class FreshVirtualHost : IAsyncLifetime, IAsyncDisposable
     public FreshVirtualHost()
     {
         var rabbit = TestInfrastructure.RabbitMq;
-        _management = new HttpClient { BaseAddress = new Uri($"http://{rabbit.Host}:{TestInfrastructure.RabbitMqManagementPort}/api/") };
+        _management = new HttpClient(new AnyNode(TestInfrastructure.RabbitMqManagementPorts))
+        {
+            BaseAddress = new Uri($"http://{rabbit.Host}:{TestInfrastructure.RabbitMqManagementPort}/api/"),
+        };
         _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rabbit.Username}:{rabbit.Password}")));
     }
@@ -30,6 +33,7 @@ public sealed class FreshVirtualHost : IAsyncLifetime, IAsyncDisposable
         new("RabbitMq:VirtualHost", Settings.VirtualHost),
         new("RabbitMq:Username", Settings.Username),
         new("RabbitMq:Password", Settings.Password),
+        .. Settings.Nodes.Select((node, i) => new KeyValuePair<string, string?>($"RabbitMq:Nodes:{i}", node)),
     ];
 
     /// <summary>The management HTTP API, for tests that inspect queues (dead letters, depths).</summary>
@@ -56,5 +60,28 @@ public sealed class FreshVirtualHost : IAsyncLifetime, IAsyncDisposable
     {
         await _management.DeleteAsync($"vhosts/{Uri.EscapeDataString(Name)}");
         _management.Dispose();
+    }
+
+    /// <summary>
+    /// Sends each request to the first node whose management listener takes the connection: in a cluster any node answers
+    /// for all, and a fault test may have stopped the first.
+    /// </summary>
+    private sealed class AnyNode(IReadOnlyList<int> ports) : DelegatingHandler(new HttpClientHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            for (var i = 0; ; i++)
+            {
+                request.RequestUri = new UriBuilder(request.RequestUri!) { Port = ports[i] }.Uri;
+                try
+                {
+                    return await base.SendAsync(request, cancellationToken);
+                }
+                catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && i < ports.Count - 1)
+                {
+                    // Refused before anything was sent: the next node.
+                }
+            }
+        }
     }
 }

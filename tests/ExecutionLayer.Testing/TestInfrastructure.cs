@@ -30,10 +30,17 @@ public static class TestInfrastructure
         VirtualHost = Environment.GetEnvironmentVariable("RabbitMq__VirtualHost") ?? "executionlayer",
         Username = Environment.GetEnvironmentVariable("RabbitMq__Username") ?? "executionlayer",
         Password = Environment.GetEnvironmentVariable("RabbitMq__Password") ?? "executionlayer-dev",
+        Nodes = [.. Enumerable.Range(0, 9).Select(i => Environment.GetEnvironmentVariable($"RabbitMq__Nodes__{i}")).OfType<string>()],
     };
 
     public static int RabbitMqManagementPort =>
         int.Parse(Environment.GetEnvironmentVariable("RabbitMq__ManagementPort") ?? "55675");
+
+    /// <summary>Every node's management API in a cluster (any of them answers for all), else the one node's.</summary>
+    public static IReadOnlyList<int> RabbitMqManagementPorts =>
+        Environment.GetEnvironmentVariable("RabbitMq__ManagementPorts") is { Length: > 0 } ports
+            ? [.. ports.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)]
+            : [RabbitMqManagementPort];
 
     internal static InvalidOperationException Unreachable(string what, string where, Exception inner) =>
         new($"{what} is not reachable at {where}: {inner.Message}. Start the test servers with infra/test.sh " +

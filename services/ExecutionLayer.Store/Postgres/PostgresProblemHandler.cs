@@ -32,7 +32,7 @@ public sealed class PostgresProblemHandler(IProblemDetailsService problems, ILog
                     Extensions = { ["rule"] = ServiceDefaults.Input.InputPolicy.Rules.NulCharacter },
                 };
                 break;
-            case NpgsqlException { IsTransient: true }:
+            case var failure when Unavailable(failure):
                 problem = new ProblemDetails
                 {
                     Status = StatusCodes.Status503ServiceUnavailable, Title = "Database unavailable", Detail = "The database is not reachable; retry shortly.",
@@ -44,5 +44,25 @@ public sealed class PostgresProblemHandler(IProblemDetailsService problems, ILog
         }
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = exception, ProblemDetails = problem });
+    }
+
+    /// <summary>
+    /// Whether the database could not be had, or went away, while the request used it: a retry soon may well succeed (after a
+    /// failover the services find the promoted standby within seconds). Marten wraps what Npgsql throws, so the chain is walked.
+    /// </summary>
+    private static bool Unavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            switch (e)
+            {
+                // The server said so: shutting down or crashed (57P), the connection failed (08), or Npgsql knows it as transient.
+                case PostgresException server:
+                    return server.IsTransient || server.SqlState.StartsWith("57P", StringComparison.Ordinal) || server.SqlState.StartsWith("08", StringComparison.Ordinal);
+                // Raised by the client, not the server: no connection could be had ("No suitable host was found" while every host
+                // of a failover is down or still a standby) or the one in use was lost.
+                case NpgsqlException:
+                    return true;
+            }
+        return false;
     }
 }
