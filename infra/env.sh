@@ -92,9 +92,14 @@ export EL_RABBITMQ_USER="${EL_RABBITMQ_USER:-executionlayer}"
 export EL_RABBITMQ_PASSWORD="${EL_RABBITMQ_PASSWORD:-executionlayer-dev}"
 export EL_RABBITMQ_VHOST="${EL_RABBITMQ_VHOST:-executionlayer}"
 
-export EL_PG_DIR="$EL_DATA_DIR/postgres"
+# A cluster keeps its servers' data apart from the single servers' (cluster/): a node that was a cluster member waits
+# for its peers when started alone, and a primary made synchronous waits for its standby.
+el_servers_dir="$EL_DATA_DIR"
+[ "$EL_CLUSTER" = 1 ] && el_servers_dir="$EL_DATA_DIR/cluster"
+export EL_PG_DIR="$el_servers_dir/postgres"
 export EL_PG_SOCKET_DIR="$EL_PG_DIR/socket"
-export EL_RABBITMQ_DIR="$EL_DATA_DIR/rabbitmq"
+export EL_RABBITMQ_DIR="$el_servers_dir/rabbitmq"
+unset el_servers_dir
 export EL_RUN_DIR="$EL_DATA_DIR/run"
 # The development clocks' offsets (Development:ClockFile), kept with the database whose events they dated:
 # a restarted service resumes at the others' time, and a fresh database starts at wall time.

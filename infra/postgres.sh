@@ -30,7 +30,7 @@ admin_psql() { # the superuser over the private socket: no password on the machi
   el_as postgres "$PG_BIN/psql" -h "$EL_PG_SOCKET_DIR" -p "${PSQL_PORT:-$EL_PG_PORT}" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"
 }
 
-STANDBY_DIR="$EL_DATA_DIR/postgres-standby"
+STANDBY_DIR="$EL_PG_DIR-standby"
 # The name the primary knows its synchronous standby by (synchronous_standby_names, the standby's application_name).
 STANDBY_NAME=el_standby
 
@@ -101,6 +101,10 @@ start() {
     launch "$STANDBY_DIR/data" "$EL_PG_STANDBY_PORT" "$STANDBY_DIR/server.log"
     echo started
     return
+  fi
+  if pg_ready && ! admin_psql -c 'SELECT 1' >/dev/null 2>&1; then
+    # Its socket is not in this data directory: another server (this checkout's other mode, with or without --cluster) has the port.
+    el_die "a PostgreSQL on port $EL_PG_PORT is not this data directory's ($EL_PG_DIR): stop it first (infra/stop.sh, or infra/postgres.sh stop with the EL_CLUSTER it was started with)"
   fi
   if pg_ready && { [ "$EL_CLUSTER" != 1 ] || pg_ready "$EL_PG_STANDBY_PORT"; }; then echo reused; return; fi
   init_cluster

@@ -84,6 +84,10 @@ CONF
 
 launch() { # node: the server process, in the background (a node that was in a cluster waits for its peers as it boots)
   rmq_env "$1"
+  # Not ours, yet listening: another node (this checkout's other mode, with or without EL_CLUSTER) has the port.
+  if (exec 3<>"/dev/tcp/127.0.0.1/$RABBITMQ_NODE_PORT") 2>/dev/null; then
+    el_die "port $RABBITMQ_NODE_PORT is taken by a RabbitMQ that is not $RABBITMQ_NODENAME of $HOME; stop it first (infra/stop.sh, or infra/rabbitmq.sh stop with the EL_CLUSTER it was started with)"
+  fi
   prepare "$1"
   el_log "starting RabbitMQ node $RABBITMQ_NODENAME on 127.0.0.1:$RABBITMQ_NODE_PORT"
   # setsid: the node must outlive this script and not take our terminal's Ctrl-C.

@@ -107,12 +107,5 @@ public sealed class ExceptionsApp : IAsyncLifetime
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
-    public async Task<List<string>> StringsAsync(string sql)
-    {
-        await using var command = Database.DataSource.CreateCommand(sql);
-        var values = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
-        return values;
-    }
+    public Task<List<string>> StringsAsync(string sql) => Database.StringsAsync(sql);
 }

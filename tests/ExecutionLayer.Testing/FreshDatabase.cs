@@ -36,6 +36,16 @@ public sealed class FreshDatabase : IAsyncLifetime
         DataSource = NpgsqlDataSource.Create(ConnectionString);
     }
 
+    /// <summary>The first column of every row a query returns, as text.</summary>
+    public async Task<List<string>> StringsAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
+        return values;
+    }
+
     public async Task DisposeAsync()
     {
         await DataSource.DisposeAsync();
