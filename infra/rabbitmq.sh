@@ -96,12 +96,21 @@ launch() { # node: the server process, in the background (a node that was in a c
     >"$HOME/startup.log" 2>&1 </dev/null &
 }
 
-await_node() { # node
+await_node() { # node [attempt]
   rmq_env "$1"
   # await_startup fails at once while the node is not yet registered with epmd, so first wait for it.
   local i
   for i in $(seq 1 120); do ctl -q ping >/dev/null 2>&1 && break; sleep 0.5; done
   if ! ctl -q await_startup --timeout 180 >/dev/null 2>&1; then
+    # Our ports lie in Linux's ephemeral range: right after a restart one of them can still be held for a moment (a
+    # connection's local end, a socket closing). The node stops at once then; one more try a few seconds later.
+    if [ "${2:-1}" = 1 ] && grep -q eaddrinuse "$HOME/startup.log" 2>/dev/null; then
+      el_log "a port of $RABBITMQ_NODENAME was still in use; starting it again in 5 s"
+      sleep 5
+      launch "$1"
+      await_node "$1" 2
+      return
+    fi
     tail -30 "$HOME/startup.log" >&2
     el_die "RabbitMQ node $RABBITMQ_NODENAME did not start (log: $RABBITMQ_LOG_BASE)"
   fi
@@ -139,10 +148,28 @@ start() {
   n="$(node_count)"
   for i in $(seq 0 $((n - 1))); do rmq_env "$i"; running || all=0; done
   if [ "$all" = 1 ]; then echo reused; return; fi
-  # Every stopped node at once: a cluster's members each wait, as they boot, for the ones that stopped after them.
-  for i in $(seq 0 $((n - 1))); do rmq_env "$i"; running || launch "$i"; done
-  for i in $(seq 0 $((n - 1))); do await_node "$i"; done
-  for i in $(seq 1 $((n - 1))); do join "$i"; done
+  # The first node first: 'stop' stops it last, so it boots without waiting for peers. Nodes that never joined boot alone
+  # and start with it; a member of the cluster starts once the first is up, one at a time — two members booting at once
+  # can fail to agree on the cluster's feature flags (3.10: incompatible_feature_flags) and stop.
+  local launched=() any=0
+  for i in $(seq 0 $((n - 1))); do rmq_env "$i"; running && any=1; done
+  if [ "$any" = 0 ] && [ -f "$(node_dir 1)/joined" ]; then
+    # The whole cluster is down, maybe not stopped in order (a crash, a kill): the first node may not have been the last to
+    # go, and would wait for peers that wait for it. Nobody else is running, so it may safely boot on its own data.
+    rmq_env 0
+    ctl -q force_boot >/dev/null 2>&1 || true
+  fi
+  for i in $(seq 0 $((n - 1))); do
+    rmq_env "$i"
+    if ! running && { [ "$i" = 0 ] || [ ! -f "$HOME/joined" ]; }; then launch "$i"; launched+=("$i"); fi
+  done
+  await_node 0
+  for i in $(seq 1 $((n - 1))); do
+    rmq_env "$i"
+    if ! running && [[ " ${launched[*]} " != *" $i "* ]]; then launch "$i"; fi
+    await_node "$i"
+    join "$i"
+  done
   rmq_env 0
   setup_access
   echo started

@@ -220,6 +220,8 @@ $(while read -r _ name port; do [ "$name" = gateway ] || printf '  %-13s http://
   PostgreSQL    127.0.0.1:$EL_PG_PORT  user $EL_PG_USER / $EL_PG_PASSWORD  database $EL_PG_DATABASE
   RabbitMQ      amqp://$EL_RABBITMQ_USER:$EL_RABBITMQ_PASSWORD@127.0.0.1:$EL_RABBITMQ_PORT/$EL_RABBITMQ_VHOST
                 management http://127.0.0.1:$EL_RABBITMQ_MGMT_PORT
+$([ "$EL_CLUSTER" = 1 ] && printf '  Cluster       RabbitMQ nodes on %s; PostgreSQL standby (synchronous) on 127.0.0.1:%s\n                failovers: infra/rabbitmq.sh stop-node|kill-node|start-node N, infra/postgres.sh crash then promote\n' \
+  "$(for p in $EL_RABBITMQ_NODE_PORTS; do printf '127.0.0.1:%s ' "$p"; done)" "$EL_PG_STANDBY_PORT")
   Logs          $EL_RUN_DIR/*.log   (infra/run.sh logs NAME)
   Operate       infra/run.sh status | restart NAME | logs NAME [-f]
 

@@ -3,6 +3,12 @@
 # PostgreSQL and RabbitMQ servers if that run started them (a reused server is left running).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
+if [ -f "$EL_RUN_DIR/run.env" ]; then
+  # What the run decided (its database, whether it ran on the cluster) says which servers are its own.
+  # shellcheck source=/dev/null
+  source "$EL_RUN_DIR/run.env"
+  source "$EL_ROOT/infra/env.sh"
+fi
 
 if [ -f "$EL_RUN_DIR/processes.pid" ]; then
   while read -r pid name _; do
