@@ -35,10 +35,8 @@ public static class BusExtensions
             {
                 rabbit.Host(settings.Host, settings.Port, settings.VirtualHost, h =>
                 {
-                    h.Username(settings.Username);
-                    h.Password(settings.Password);
+                    settings.ConfigureHost(h);
                     h.PublisherConfirmation = true;
-                    if (settings.Nodes.Count > 0) h.UseCluster(cluster => { foreach (var node in settings.Nodes) cluster.Node(node); });
                 });
                 // MassTransit derives each _error and _skipped queue from its receive queue, arguments and all.
                 // An error queue keeps what it holds: no delivery limit, and no dead-lettering back into itself.

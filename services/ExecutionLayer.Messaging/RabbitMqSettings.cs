@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.Configuration;
 
 namespace ExecutionLayer.Messaging;
@@ -19,6 +20,14 @@ public sealed record RabbitMqSettings
 
     /// <summary>After this many deliveries a message the consumer never acknowledged is dead-lettered by the broker.</summary>
     public int DeliveryLimit { get; init; } = 5;
+
+    /// <summary>Who connects, and to which nodes: what every bus of ours (the services', the tests' probes) tells its host.</summary>
+    public void ConfigureHost(IRabbitMqHostConfigurator host)
+    {
+        host.Username(Username);
+        host.Password(Password);
+        if (Nodes.Count > 0) host.UseCluster(cluster => { foreach (var node in Nodes) cluster.Node(node); });
+    }
 
     public static RabbitMqSettings From(IConfiguration configuration) =>
         configuration.GetSection("RabbitMq").Get<RabbitMqSettings>() ?? new RabbitMqSettings();

@@ -37,12 +37,7 @@ public sealed class BusProbe(RabbitMqSettings settings) : IAsyncDisposable
     {
         _bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
-            rabbit.Host(settings.Host, settings.Port, settings.VirtualHost, h =>
-            {
-                h.Username(settings.Username);
-                h.Password(settings.Password);
-                if (settings.Nodes.Count > 0) h.UseCluster(cluster => { foreach (var node in settings.Nodes) cluster.Node(node); });
-            });
+            rabbit.Host(settings.Host, settings.Port, settings.VirtualHost, settings.ConfigureHost);
             rabbit.ReceiveEndpoint($"probe-{Guid.NewGuid():N}", endpoint =>
             {
                 endpoint.AutoDelete = true;
