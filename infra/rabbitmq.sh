@@ -71,7 +71,7 @@ prepare() { # node
 listeners.tcp.1 = 127.0.0.1:$RABBITMQ_NODE_PORT
 loopback_users = none
 log.console = false
-log.file.level = warning
+log.file.level = ${EL_RABBITMQ_LOG_LEVEL:-warning}
 disk_free_limit.absolute = 200MB
 # The HTTP API lets test fixtures create and drop a vhost per test class, and shows dead letters.
 management.tcp.ip = 127.0.0.1

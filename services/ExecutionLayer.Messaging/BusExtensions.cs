@@ -22,6 +22,12 @@ public static class BusExtensions
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
 
+        // A channel the broker keeps refusing (RabbitMQ 3.10's quorum-queue bug after a node loss) is renewed with the bus.
+        // Wall time, not the services' TimeProvider: the broker's behaviour is watched, not the plant's business clock.
+        services.AddSingleton(new PublishRefusals(TimeProvider.System));
+        services.AddSingleton<RefusedPublishObserver>();
+        services.AddPublishObserver(sp => sp.GetRequiredService<RefusedPublishObserver>());
+        services.AddSendObserver(sp => sp.GetRequiredService<RefusedPublishObserver>());
         services.AddMassTransit(bus =>
         {
             // Off: it would report from every service to a host outside the plant's network.

@@ -65,15 +65,18 @@ public class FaultyPlant : IAsyncLifetime
     /// <summary>Why a reconciliation failed, with the queues still holding messages and what each process said last.</summary>
     public string Explain(LoadOutcome outcome, ReconciliationReport report) =>
         $"{report.Failures}\nunexpected answers: {string.Join("\n", outcome.Failures.Take(5).Select(f => f.Message))}\n" +
-        $"queues holding messages after the reconciliation: {_queuesAfter}\n\n{System.Logs()}";
+        $"queues holding messages after the reconciliation: {_queuesAfter}\n\n{System.Logs()}{(Clustered ? Servers.BrokerLogs() : "")}";
 
     /// <summary>Whether what is missing waits in a queue (unconsumed, or parked in an _error queue) or never reached one.</summary>
     private async Task<string> QueueDepthsAsync()
     {
         try
         {
-            var held = (await QueuesAsync()).Where(q => q.Messages > 0).Select(q => $"{q.Name} {q.Messages} ({q.Consumers} consumer(s))");
-            return string.Join(", ", held) is { Length: > 0 } list ? list : "none";
+            var queues = await QueueDetailsAsync();
+            var held = queues.Where(q => q.Messages > 0).Select(q => $"{q.Name} {q.Messages} ({q.Consumers} consumer(s))");
+            // On a cluster, also where each queue's leader is and which members are up: a queue without a majority refuses publishes.
+            var placed = Clustered ? "\nqueue leaders: " + string.Join(", ", queues.Select(q => $"{q.Name} on {q.Leader} ({q.Online.Length} of {q.Members.Length} up)")) : "";
+            return (string.Join(", ", held) is { Length: > 0 } list ? list : "none") + placed;
         }
         catch (HttpRequestException e)
         {

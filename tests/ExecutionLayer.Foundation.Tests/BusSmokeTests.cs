@@ -27,6 +27,9 @@ public sealed class SmokeBrokeConsumer : IConsumer<SmokeBroke>
     public Task Consume(ConsumeContext<SmokeBroke> context) => throw new InvalidOperationException($"broken on purpose: {context.Message.PingId}");
 }
 
+/// <summary>Goes to a queue that is full and refuses more (x-overflow reject-publish): a broker saying no.</summary>
+public sealed record SmokeRefused(Guid PingId);
+
 public sealed class BusSmokeTests(FreshVirtualHost vhost) : IClassFixture<FreshVirtualHost>
 {
     [Fact]
@@ -100,6 +103,54 @@ public sealed class BusSmokeTests(FreshVirtualHost vhost) : IClassFixture<FreshV
         {
             await host.StopAsync();
         }
+    }
+
+    /// <summary>
+    /// The broker refusing every message for one exchange for longer than an election takes is how RabbitMQ 3.10's stuck
+    /// channel shows (a quorum queue's record naming a leader on a node just gone); the bus is renewed, once, and carries
+    /// messages afterwards. A full queue refusing publishes is the same answer from the broker, and can be made on one node.
+    /// </summary>
+    [Fact]
+    public async Task Refusals_that_outlast_an_election_renew_the_bus_once_and_the_renewed_bus_carries_messages()
+    {
+        var received = new TaskCompletionSource<SmokePinged>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var host = BuildHost(vhost, received);
+        await host.StartAsync();
+        try
+        {
+            await DeclareRefusingQueueAsync("ExecutionLayer.Foundation.Tests:SmokeRefused", "smoke-refusing");
+            var publish = host.Services.GetRequiredService<IPublishEndpoint>();
+            await publish.Publish(new SmokeRefused(Guid.NewGuid())); // a quorum queue takes one past its limit, then refuses
+
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+            var refused = publish.Publish(new SmokeRefused(Guid.NewGuid()), patience.Token); // MassTransit tries it again and again
+            var observer = host.Services.GetRequiredService<RefusedPublishObserver>();
+            await Eventually.TrueAsync(() => observer.Renewed > 0, "the bus renewed after the broker kept refusing", TimeSpan.FromSeconds(60));
+            await Assert.ThrowsAnyAsync<Exception>(() => refused); // never reported as sent: the caller (the outbox) tries again
+
+            // As the outbox publishes: through the bus, which after the renewal has a new connection and channels.
+            var sent = new SmokePinged(Guid.NewGuid(), "OH-DAYTON", DateTimeOffset.UtcNow);
+            await host.Services.GetRequiredService<IBus>().Publish(sent);
+            Assert.Equal(sent, await received.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal(1, host.Services.GetRequiredService<PublishRefusals>().Renewals);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    private async Task DeclareRefusingQueueAsync(string exchange, string queue)
+    {
+        var name = Uri.EscapeDataString(vhost.Name);
+        // As MassTransit declares a message type's exchange, so its own declaration matches this one.
+        (await vhost.Management.PutAsJsonAsync($"exchanges/{name}/{Uri.EscapeDataString(exchange)}", new { type = "fanout", durable = true })).EnsureSuccessStatusCode();
+        (await vhost.Management.PutAsJsonAsync($"queues/{name}/{queue}", new
+        {
+            durable = true,
+            arguments = new Dictionary<string, object> { ["x-queue-type"] = "quorum", ["x-max-length"] = 0, ["x-overflow"] = "reject-publish" },
+        })).EnsureSuccessStatusCode();
+        (await vhost.Management.PostAsJsonAsync($"bindings/{name}/e/{Uri.EscapeDataString(exchange)}/q/{queue}", new { })).EnsureSuccessStatusCode();
     }
 
     private async Task<long> DepthAsync(string queue, long expected)

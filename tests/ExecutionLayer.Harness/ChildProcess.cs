@@ -146,7 +146,16 @@ public sealed class ChildProcess : IAsyncDisposable
         if (line is null) return;
         _output.Enqueue(line);
         while (_output.Count > 400) _output.TryDequeue(out _);
+        // Warnings and errors are kept longer: an informational flood under load must not push out what went wrong.
+        if (!line.Contains("\"LogLevel\":\"Warning\"", StringComparison.Ordinal) && !line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal)) return;
+        _notable.Enqueue(line);
+        while (_notable.Count > 400) _notable.TryDequeue(out _);
     }
+
+    private readonly ConcurrentQueue<string> _notable = new();
+
+    /// <summary>Whether a warning or error it logged (of its last 400) says this.</summary>
+    public bool Warned(string text) => _notable.Any(line => line.Contains(text, StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync()
     {

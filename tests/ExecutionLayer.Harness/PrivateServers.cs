@@ -32,6 +32,8 @@ public sealed class PrivateServers : IAsyncDisposable
             ["EL_RABBITMQ_NODE"] = $"el-{rabbitPort}@localhost",
             // Ports chosen here, not derived from EL_BASE_PORT: env.sh keeps chosen values when this note is empty.
             ["EL_DERIVED_FROM"] = "",
+            // Queue leaders elected, members down and up, connections closed: what a failed fault test needs to say why.
+            ["EL_RABBITMQ_LOG_LEVEL"] = "info",
         };
     }
 
@@ -116,6 +118,14 @@ public sealed class PrivateServers : IAsyncDisposable
     public Task StopRabbitMqAsync() => InfraAsync("rabbitmq.sh", "stop");
 
     public Task StartRabbitMqAsync() => InfraAsync("rabbitmq.sh", "start");
+
+    /// <summary>The last lines each RabbitMQ node logged, but for clients connecting (its log is kept until the servers are disposed).</summary>
+    public string BrokerLogs(int lines = 80) => string.Concat(
+        Directory.EnumerateFiles(DataDirectory, "el-*@localhost.log", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(log => $"\n--- {Path.GetFileName(log)} ---\n{string.Join('\n', File.ReadLines(log).Where(Telling).TakeLast(lines))}"));
+
+    private static bool Telling(string line) =>
+        !line.Contains("accepting AMQP connection", StringComparison.Ordinal) && !line.Contains("authenticated and granted access", StringComparison.Ordinal);
 
     /// <summary>Runs one of infra/'s scripts against these servers; a failure carries the script's output.</summary>
     public async Task InfraAsync(string script, params string[] arguments)
