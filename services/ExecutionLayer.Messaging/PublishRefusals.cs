@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using BrokerPublishException = RabbitMQ.Client.Exceptions.PublishException;
 
@@ -103,13 +104,21 @@ public sealed class RefusedPublishObserver(PublishRefusals refusals, IServicePro
 
     private int _renewed;
 
+    private int _renewing;
+
     private async Task RenewAsync()
     {
+        // One renewal at a time (a stop that waits on slow consumers can outlast the spacing), and none while the service
+        // shuts down: a bus stopped for shutdown must not be started again by a refusal that came in meanwhile.
+        if (Interlocked.Exchange(ref _renewing, 1) == 1) return;
         try
         {
+            var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+            if (stopping.IsCancellationRequested) return;
             var bus = services.GetRequiredService<IBusControl>();
-            await bus.StopAsync();
-            await bus.StartAsync();
+            await bus.StopAsync(stopping);
+            if (stopping.IsCancellationRequested) return;
+            await bus.StartAsync(stopping);
             Interlocked.Increment(ref _renewed);
             logger.LogWarning("The bus was renewed after the broker's refusals");
         }
@@ -117,6 +126,10 @@ public sealed class RefusedPublishObserver(PublishRefusals refusals, IServicePro
         {
             // Left to the next refusal (after the spacing): the outbox keeps its page and tries again meanwhile.
             logger.LogError(e, "Renewing the bus after the broker's refusals failed");
+        }
+        finally
+        {
+            Volatile.Write(ref _renewing, 0);
         }
     }
 
