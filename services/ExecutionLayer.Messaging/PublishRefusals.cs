@@ -43,21 +43,31 @@ public sealed class PublishRefusals(TimeProvider clock)
             if (!_refusedSince.TryGetValue(exchange, out var since))
             {
                 _refusedSince[exchange] = now;
+                _watched = _refusedSince.Count;
                 return false;
             }
             if (now - since < Persistence || now - _lastRenewal < Spacing) return false;
             _lastRenewal = now;
             Renewals++;
             _refusedSince.Clear(); // the renewal answers for every exchange: each is watched afresh on the new channel
+            _watched = 0;
             return true;
         }
     }
 
     /// <summary>The broker confirmed a message for this exchange: whatever refused it before has passed.</summary>
+    /// <remarks>Called for every confirmed publish: with no refusal being watched (nearly always) it takes no lock.</remarks>
     public void Accepted(Uri exchange)
     {
-        lock (_lock) _refusedSince.Remove(exchange);
+        if (Volatile.Read(ref _watched) == 0) return;
+        lock (_lock)
+        {
+            _refusedSince.Remove(exchange);
+            _watched = _refusedSince.Count;
+        }
     }
+
+    private int _watched;
 }
 
 /// <summary>
